@@ -1,0 +1,105 @@
+/**
+ * Envelopes: what syslog, journald and grep put in front of the line a
+ * program wrote. Stripping them leaves the payload a LineParser reads.
+ *
+ *   rfc3164        `Mar 22 15:16:23 ctl1 nova-api[1234]: …`   (rsyslog files, `journalctl -o short`)
+ *                  `Mar 28 12:20:43.570064 host unit[pid]: …` (`journalctl -o short-precise`)
+ *                  `Mar 22 15:16:23 haproxy[25]: …`           (HAProxy ≥ 2.4 `local`: no host)
+ *                  `<134>Mar 22 15:16:23 …`                   (with a priority)
+ *   iso            `2024-03-22T15:16:23.412345+00:00 lb1 haproxy[1234]: …` (RSYSLOG_FileFormat, `-o short-iso`)
+ *   rfc5424        `<134>1 2024-06-12T10:09:11.823400+02:00 - normal 224482 - - …`
+ *   grep           `/var/log/nova/nova-api.log:…`, `nova-api.log:12:…` (`grep -H [-n]`),
+ *                  `nova-api.log.1.2017-05-16_13:53:08 2017-…`  (loghub's file-name prefix)
+ *
+ * Sources: lb-logs.md §1.3 and nova-logs.md §1b (journal output).
+ */
+import { parseIso, parseSyslogDate } from './time.js';
+
+export interface Envelope {
+  /** Index in the line where the payload starts. */
+  start: number;
+  wallMs: number | null;
+  offsetMin: number | null;
+  /** Host named by the envelope ('-' and empty become null). */
+  host: string | null;
+  /** Syslog tag / journald unit, e.g. 'haproxy', 'nova-api', 'devstack@n-api.service'. */
+  program: string | null;
+}
+
+const NONE: Envelope = Object.freeze({ start: 0, wallMs: null, offsetMin: null, host: null, program: null });
+
+// Month day time [.frac] [host] tag[pid]:   — the host is optional (HAProxy `local`).
+const RFC3164 =
+  /^(?:<\d{1,3}>)?([A-Z][a-z]{2} {1,2}\d{1,2} \d\d:\d\d:\d\d(?:\.\d+)?) (?:(\S+) )??([^\s[\]:]+)(?:\[(\d+)\])?: /;
+const ISO_SYSLOG =
+  /^(?:<\d{1,3}>)?(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)) (\S+) ([^\s[\]:]+)(?:\[(\d+)\])?: /;
+// <PRI>VERSION TIMESTAMP HOST APP PROCID MSGID SD — SD is '-' or one or more [..] elements.
+const RFC5424 = /^<\d{1,3}>1 (\S+) (\S+) (\S+) (\S+) (\S+) (?:-|(?:\[(?:[^\]\\]|\\.)*\])+) ?/;
+// A path-like first token, then ':' [line ':'], as `grep -H [-n]` prints it.
+const GREP = /^[^\s:]*(?:\/|\.log|\.txt|\.gz)[^\s:]*:(?:\d+:)?(?=\S)/;
+// loghub's datasets: `nova-api.log.1.2017-05-16_13:53:08 2017-05-16 00:00:00.008 …`
+const FILE_SPACE = /^[^\s]*\.log[^\s]* (?=\d{4}-\d\d-\d\d \d\d:)/;
+
+const hostOrNull = (h: string | undefined): string | null => (h === undefined || h === '-' || h === '' ? null : h);
+
+export function rfc3164(line: string, year: number): Envelope | null {
+  const c = line.charCodeAt(0);
+  // Cheap first-character test before the regex: an upper-case month or '<'.
+  if (!((c >= 65 && c <= 90) || c === 60)) return null;
+  const m = RFC3164.exec(line);
+  if (!m) return null;
+  return {
+    start: m[0].length,
+    wallMs: parseSyslogDate(m[1]!, year),
+    offsetMin: null,
+    host: hostOrNull(m[2]),
+    program: m[3]!,
+  };
+}
+
+export function isoSyslog(line: string): Envelope | null {
+  const c = line.charCodeAt(0);
+  if (!((c >= 48 && c <= 57) || c === 60)) return null;
+  const m = ISO_SYSLOG.exec(line);
+  if (!m) return null;
+  const t = parseIso(m[1]!);
+  return { start: m[0].length, wallMs: t?.wallMs ?? null, offsetMin: t?.offsetMin ?? null, host: hostOrNull(m[2]), program: m[3]! };
+}
+
+export function rfc5424(line: string): Envelope | null {
+  if (line.charCodeAt(0) !== 60) return null;
+  const m = RFC5424.exec(line);
+  if (!m) return null;
+  const t = m[1] === '-' ? null : parseIso(m[1]!);
+  return { start: m[0].length, wallMs: t?.wallMs ?? null, offsetMin: t?.offsetMin ?? null, host: hostOrNull(m[2]), program: hostOrNull(m[3]) };
+}
+
+/** Length of a `grep -H` / loghub file-name prefix, 0 when there is none. */
+export function grepPrefixLength(line: string): number {
+  const m = GREP.exec(line) ?? FILE_SPACE.exec(line);
+  return m ? m[0].length : 0;
+}
+
+/**
+ * Strip whatever envelope the line carries: a grep prefix first (it wraps
+ * everything), then one syslog/journald header. Returns NONE when there is none.
+ * Each test starts with a first-character check, so a bare payload costs a few
+ * comparisons.
+ */
+export function stripEnvelope(line: string, year: number): Envelope {
+  let offset = 0;
+  let rest = line;
+  const g = grepPrefixLength(line);
+  if (g > 0) {
+    offset = g;
+    rest = line.slice(g);
+  }
+  const e = rfc5424(rest) ?? isoSyslog(rest) ?? rfc3164(rest, year);
+  if (e) {
+    e.start += offset;
+    return e;
+  }
+  return offset === 0 ? NONE : { start: offset, wallMs: null, offsetMin: null, host: null, program: null };
+}
+
+export const NO_ENVELOPE = NONE;

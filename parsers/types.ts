@@ -1,0 +1,193 @@
+/**
+ * The contract between a log line and the rest of apicensus.
+ *
+ * A parser turns one line (already stripped of any syslog / journald / grep -H
+ * envelope, see envelopes.ts) into one of:
+ *   - a RequestRecord: an HTTP request some layer served or forwarded;
+ *   - a MessageRecord: another log message a rule pack may care about
+ *     (nova's "Enabling host X." INFO line, say), only for loggers asked for;
+ *   - null: an ordinary line that is not a request (blank, DEBUG, start-up...);
+ *   - a Malformed: a line that looks like a request line but cannot be read.
+ *
+ * Records are plain objects with every field present (null when the line does
+ * not say): one hidden class for V8, and one shape for the store.
+ */
+
+/** Where a line was written, from the client's side inwards. */
+export type Layer =
+  /** HAProxy, Octavia amphora, AWS ALB: the edge in front of every API. */
+  | 'lb'
+  /** Apache, nginx or uWSGI in front of nova-api on the API node. */
+  | 'web'
+  /** nova-api's own access line (eventlet wsgi.server or request_log). */
+  | 'nova'
+  /** keystonemiddleware audit (CADF) events. */
+  | 'audit';
+
+export const LAYERS: readonly Layer[] = ['lb', 'web', 'nova', 'audit'];
+
+export interface RequestRecord {
+  kind: 'request';
+  /** Name of the parser (variant) that read the line, e.g. 'nova-eventlet'. */
+  parser: string;
+  layer: Layer;
+  /**
+   * The timestamp as written, read as if it were UTC, in ms since the epoch.
+   * The ingest step turns it into real UTC with offsetMin or the --timezone.
+   */
+  wallMs: number | null;
+  /** UTC offset the line itself states, minutes east of UTC; null when it states none. */
+  offsetMin: number | null;
+  /** True when the timestamp marks the end of the request (nova's log time, ALB), false for its start. */
+  timeIsEnd: boolean;
+  method: string;
+  /** The request target exactly as logged: may be absolute, carry a prefix and a query. */
+  uri: string;
+  protocol: string | null;
+  status: number | null;
+  bytes: number | null;
+  durationMs: number | null;
+  /** The best-known client address: the first X-Forwarded-For hop when there is a chain. */
+  client: string | null;
+  /** The whole client field when it was a chain ("203.0.113.7,10.0.0.1"). */
+  clientChain: string | null;
+  /** nova's local request id, `req-<uuid>`. */
+  requestId: string | null;
+  globalRequestId: string | null;
+  userId: string | null;
+  projectId: string | null;
+  /** devstack's context bracket and JSON logs give names instead of (or as well as) ids. */
+  userName: string | null;
+  projectName: string | null;
+  microversion: string | null;
+  userAgent: string | null;
+  /** HAProxy frontend, Apache vhost, Octavia listener. */
+  frontend: string | null;
+  backend: string | null;
+  server: string | null;
+  /** nova's logger name, e.g. 'nova.osapi_compute.wsgi.server'. */
+  logger: string | null;
+  /** The machine that wrote the line (syslog host, JSON hostname), when the line says. */
+  host: string | null;
+}
+
+export interface MessageRecord {
+  kind: 'message';
+  parser: string;
+  layer: Layer;
+  wallMs: number | null;
+  offsetMin: number | null;
+  logger: string;
+  level: string;
+  requestId: string | null;
+  /** The message text after the context bracket. */
+  message: string;
+  host: string | null;
+}
+
+/**
+ * A connection a front end logged without any HTTP detail (HAProxy `option
+ * tcplog`, a `mode tcp` frontend): proof of traffic, but no method or path.
+ * Counted so the report can say when the logs cannot answer the question.
+ */
+export interface OpaqueRecord {
+  kind: 'opaque';
+  parser: string;
+  layer: Layer;
+  wallMs: number | null;
+  offsetMin: number | null;
+  frontend: string | null;
+  backend: string | null;
+}
+
+export interface Malformed {
+  kind: 'malformed';
+  reason: string;
+}
+
+export type ParseResult = RequestRecord | MessageRecord | OpaqueRecord | Malformed | null;
+
+/** Per-file facts a parser may need; decided once before the first line. */
+export interface ParseContext {
+  /** Year for timestamps that carry none (RFC 3164 syslog, journalctl -o short). */
+  defaultYear: number;
+  /** Loggers whose other messages should come back as MessageRecords. */
+  messageLoggers: ReadonlySet<string>;
+}
+
+export const defaultContext = (): ParseContext => ({
+  defaultYear: new Date().getUTCFullYear(),
+  messageLoggers: new Set(),
+});
+
+/**
+ * A sample line that doubles as a test (lnav's formats): the parser must
+ * return exactly `expect` (for a request, the listed fields must equal).
+ */
+export interface Sample {
+  line: string;
+  expect: Partial<RequestRecord> | Partial<MessageRecord> | Partial<OpaqueRecord> | 'not-request' | 'malformed';
+  /** Where the line comes from: 'real: <source>' or 'constructed: <format string source>'. */
+  note?: string;
+}
+
+/** One log line shape. */
+export interface LineParser {
+  name: string;
+  title: string;
+  /** Reference for the format (file and commit, or doc URL). */
+  url: string;
+  layer: Layer;
+  /**
+   * Cheap test on the payload: does this line belong to this parser at all?
+   * A line that passes `claims` but that `parse` cannot read is malformed.
+   */
+  claims(payload: string): boolean;
+  parse(payload: string, ctx: ParseContext): ParseResult;
+  samples: Sample[];
+}
+
+/** A file-level format: what auto-detection decides for a whole file. */
+export interface FileFormat {
+  name: string;
+  title: string;
+  /** Line parsers tried in order on each payload line. */
+  parsers: LineParser[];
+  /**
+   * Signature on a payload line that says "this file is of this format",
+   * used by detection on the first lines; should not match other formats' lines.
+   */
+  signature: RegExp;
+  /** Whether lines are JSON documents (one per line, or a JSON array). */
+  json?: boolean;
+}
+
+export const emptyRequest = (parser: string, layer: Layer): RequestRecord => ({
+  kind: 'request',
+  parser,
+  layer,
+  wallMs: null,
+  offsetMin: null,
+  timeIsEnd: false,
+  method: '',
+  uri: '',
+  protocol: null,
+  status: null,
+  bytes: null,
+  durationMs: null,
+  client: null,
+  clientChain: null,
+  requestId: null,
+  globalRequestId: null,
+  userId: null,
+  projectId: null,
+  userName: null,
+  projectName: null,
+  microversion: null,
+  userAgent: null,
+  frontend: null,
+  backend: null,
+  server: null,
+  logger: null,
+  host: null,
+});
