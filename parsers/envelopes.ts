@@ -8,6 +8,8 @@
  *                  `<134>Mar 22 15:16:23 …`                   (with a priority)
  *   iso            `2024-03-22T15:16:23.412345+00:00 lb1 haproxy[1234]: …` (RSYSLOG_FileFormat, `-o short-iso`)
  *   rfc5424        `<134>1 2024-06-12T10:09:11.823400+02:00 - normal 224482 - - …`
+ *   tag            `haproxy[674]: …`                           (syslog tag without date or host, as
+ *                                                              haproxy's configuration.txt §8.2 examples print it)
  *   grep           `/var/log/nova/nova-api.log:…`, `nova-api.log:12:…` (`grep -H [-n]`),
  *                  `nova-api.log.1.2017-05-16_13:53:08 2017-…`  (loghub's file-name prefix)
  *
@@ -35,6 +37,9 @@ const ISO_SYSLOG =
   /^(?:<\d{1,3}>)?(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)) (\S+) ([^\s[\]:]+)(?:\[(\d+)\])?: /;
 // <PRI>VERSION TIMESTAMP HOST APP PROCID MSGID SD — SD is '-' or one or more [..] elements.
 const RFC5424 = /^<\d{1,3}>1 (\S+) (\S+) (\S+) (\S+) (\S+) (?:-|(?:\[(?:[^\]\\]|\\.)*\])+) ?/;
+// A bare syslog tag `name[pid]: ` with neither date nor host. The pid is
+// required so that an ordinary message (`Proxy x started.`) is never taken for one.
+const BARE_TAG = /^([A-Za-z][\w.@-]*)\[(\d+)\]: /;
 // A path-like first token, then ':' [line ':'], as `grep -H [-n]` prints it.
 const GREP = /^[^\s:]*(?:\/|\.log|\.txt|\.gz)[^\s:]*:(?:\d+:)?(?=\S)/;
 // loghub's datasets: `nova-api.log.1.2017-05-16_13:53:08 2017-05-16 00:00:00.008 …`
@@ -74,9 +79,19 @@ export function rfc5424(line: string): Envelope | null {
   return { start: m[0].length, wallMs: t?.wallMs ?? null, offsetMin: t?.offsetMin ?? null, host: hostOrNull(m[2]), program: hostOrNull(m[3]) };
 }
 
+/** `haproxy[674]: …`: a syslog tag alone (no date, no host); null when the line has none. */
+export function bareTag(line: string): Envelope | null {
+  const c = line.charCodeAt(0);
+  if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122))) return null;
+  const m = BARE_TAG.exec(line);
+  if (!m) return null;
+  return { start: m[0].length, wallMs: null, offsetMin: null, host: null, program: m[1]! };
+}
+
 /** Length of a `grep -H` / loghub file-name prefix, 0 when there is none. */
 export function grepPrefixLength(line: string): number {
-  const m = GREP.exec(line) ?? FILE_SPACE.exec(line);
+  // loghub's form first: its name holds a time (`…_13:53:08 `) that GREP would cut at `13:53:`.
+  const m = FILE_SPACE.exec(line) ?? GREP.exec(line);
   return m ? m[0].length : 0;
 }
 
@@ -94,7 +109,7 @@ export function stripEnvelope(line: string, year: number): Envelope {
     offset = g;
     rest = line.slice(g);
   }
-  const e = rfc5424(rest) ?? isoSyslog(rest) ?? rfc3164(rest, year);
+  const e = rfc5424(rest) ?? isoSyslog(rest) ?? rfc3164(rest, year) ?? bareTag(rest);
   if (e) {
     e.start += offset;
     return e;

@@ -1,0 +1,213 @@
+/**
+ * nova-api under uwsgi / mod_wsgi (Pike 16.0.0 →): the access line of the
+ * request_log middleware, logger `nova.api.openstack.requestlog`.
+ *
+ *   <REMOTE_ADDR> "<METHOD> <REQUEST_URI>" status: <code> len: <n|None> microversion: <x.y|-> time: <s.6f>
+ *
+ * Format: nova/api/openstack/requestlog.py `_log_format`, unchanged 16.0.0 → HEAD;
+ * see /work/shared/reference/nova-logs.md §1b. No HTTP version; REQUEST_URI is
+ * SCRIPT_NAME + PATH_INFO [+ ?QUERY], so a `/compute` prefix is kept.
+ */
+import { looksLikeBrokenAccess } from './nova-eventlet.js';
+import { assignClient, newOsloHeader, readContext, readOsloHeader, secondsTextToMs } from './nova-oslo.js';
+import { emptyRequest, type LineParser, type Malformed, type RequestRecord, type Sample } from './types.js';
+
+export const REQUESTLOG_LOGGER = 'nova.api.openstack.requestlog';
+
+const LOGGER_NEEDLE = ` ${REQUESTLOG_LOGGER} `;
+
+/**
+ * The message after the context bracket (sticky: run at messageStart).
+ * REMOTE_ADDR may be an X-Forwarded-For list when http_proxy_to_wsgi set it
+ * (nova-logs.md §1b), hence everything up to the first ` "`.
+ * `len` is res.content_length (None for a 302 without body); `microversion` is
+ * `-` when no version was set (401 from authtoken, no route).
+ * Groups: 1 client, 2 method, 3 uri, 4 status, 5 len, 6 microversion, 7 seconds.
+ */
+const REQUESTLOG_ACCESS =
+  /(.+?) "(\S+) (.*)" status: (\d+) len: (\d+|None) microversion: (\S+) time: (\d+(?:\.\d+)?)\s*$/y;
+
+const header = newOsloHeader();
+
+/**
+ * Read a request_log message of `text` starting at `start` into a new record
+ * (context and time are the caller's). Null when it is not one. Shared with
+ * the JSON parser for records whose `args` are missing.
+ */
+export function readRequestlogAccess(text: string, start: number, parser: string): RequestRecord | null {
+  REQUESTLOG_ACCESS.lastIndex = start;
+  const m = REQUESTLOG_ACCESS.exec(text);
+  if (m === null) return null;
+  const r = emptyRequest(parser, 'nova');
+  r.timeIsEnd = true; // logged after the app returned: the line time is the end.
+  assignClient(r, m[1]!);
+  r.method = m[2]!;
+  r.uri = m[3]!;
+  r.status = Number(m[4]);
+  const len = m[5]!;
+  r.bytes = len === 'None' ? null : Number(len);
+  const mv = m[6]!;
+  r.microversion = mv === '-' ? null : mv;
+  r.durationMs = secondsTextToMs(m[7]!);
+  r.logger = REQUESTLOG_LOGGER;
+  return r;
+}
+
+const malformed = (reason: string): Malformed => ({ kind: 'malformed', reason });
+
+const T = Date.UTC;
+
+const samples: Sample[] = [
+  {
+    note: 'constructed: nova-logs.md §1b os-hosts example (Zed+ default format, 8-token context), ids filled in',
+    line: '2024-05-02 09:15:01.337 2211 INFO nova.api.openstack.requestlog [None req-5b0e3a1c-7d2f-4e8a-9b6c-1d2e3f4a5b6c 5d7c0e1f2a3b4c5d6e7f8a9b0c1d2e3f 9a1e2b3c4d5e4f60718293a4b5c6d7e8 - - default default] 10.0.0.5 "GET /v2.1/os-hosts" status: 200 len: 532 microversion: 2.1 time: 0.045678',
+    expect: {
+      kind: 'request',
+      parser: 'nova-requestlog',
+      layer: 'nova',
+      timeIsEnd: true,
+      wallMs: T(2024, 4, 2, 9, 15, 1, 337),
+      offsetMin: null,
+      method: 'GET',
+      uri: '/v2.1/os-hosts',
+      protocol: null,
+      status: 200,
+      bytes: 532,
+      durationMs: 45.678,
+      microversion: '2.1',
+      client: '10.0.0.5',
+      clientChain: null,
+      requestId: 'req-5b0e3a1c-7d2f-4e8a-9b6c-1d2e3f4a5b6c',
+      globalRequestId: null,
+      userId: '5d7c0e1f2a3b4c5d6e7f8a9b0c1d2e3f',
+      projectId: '9a1e2b3c4d5e4f60718293a4b5c6d7e8',
+      userName: null,
+      projectName: null,
+      logger: 'nova.api.openstack.requestlog',
+    },
+  },
+  {
+    note: 'constructed: nova-logs.md §1b — os-hosts refused at microversion ≥ 2.43 (404), Zed+ context with a global request id',
+    line: '2024-05-02 09:15:12.410 2211 INFO nova.api.openstack.requestlog [req-0a0b0c0d-1e1f-4a2b-8c3d-4e5f6a7b8c9d req-81cc2f3e-4d5c-4b6a-9788-a1b2c3d4e5f6 5d7c0e1f2a3b4c5d6e7f8a9b0c1d2e3f 9a1e2b3c4d5e4f60718293a4b5c6d7e8 - - default default] 10.0.0.5 "GET /v2.1/os-hosts" status: 404 len: 112 microversion: 2.79 time: 0.004410',
+    expect: {
+      status: 404,
+      microversion: '2.79',
+      durationMs: 4.41,
+      requestId: 'req-81cc2f3e-4d5c-4b6a-9788-a1b2c3d4e5f6',
+      globalRequestId: 'req-0a0b0c0d-1e1f-4a2b-8c3d-4e5f6a7b8c9d',
+    },
+  },
+  {
+    note: 'constructed: Zed+ system-scoped token context `… <user_id> - - all default -` (nova-logs.md §2)',
+    line: '2024-05-02 09:16:00.000 2211 INFO nova.api.openstack.requestlog [None req-3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f 5d7c0e1f2a3b4c5d6e7f8a9b0c1d2e3f - - all default -] 10.0.0.5 "PUT /v2.1/os-hosts/cmp-01" status: 501 len: 114 microversion: 2.1 time: 0.130201',
+    expect: { method: 'PUT', uri: '/v2.1/os-hosts/cmp-01', status: 501, userId: '5d7c0e1f2a3b4c5d6e7f8a9b0c1d2e3f', projectId: null, durationMs: 130.201 },
+  },
+  {
+    note: 'constructed: Zed+ service context `[None req-… - - - - - -]` (6 dashes, nova-logs.md §2)',
+    line: '2024-05-02 09:15:00.100 2211 INFO nova.api.openstack.requestlog [None req-9e8d7c6b-5a49-4382-8716-05f4e3d2c1b0 - - - - - -] 10.0.0.7 "GET /v2.1/os-hypervisors/detail" status: 200 len: 1789 microversion: 2.88 time: 0.061000',
+    expect: {
+      uri: '/v2.1/os-hypervisors/detail',
+      microversion: '2.88',
+      requestId: 'req-9e8d7c6b-5a49-4382-8716-05f4e3d2c1b0',
+      globalRequestId: null,
+      userId: null,
+      projectId: null,
+      userName: null,
+      projectName: null,
+    },
+  },
+  {
+    note: 'constructed: Pike–Yoga 6-token context, `/compute` uwsgi prefix, query string',
+    line: '2019-11-02 12:00:00.500 77 INFO nova.api.openstack.requestlog [req-11112222-3333-4444-8555-666677778888 5d7c0e1f2a3b4c5d6e7f8a9b0c1d2e3f 9a1e2b3c4d5e4f60718293a4b5c6d7e8 - default default] 10.0.0.9 "GET /compute/v2.1/os-hosts?zone=nova" status: 200 len: 211 microversion: 2.1 time: 0.021000',
+    expect: { uri: '/compute/v2.1/os-hosts?zone=nova', requestId: 'req-11112222-3333-4444-8555-666677778888', userId: '5d7c0e1f2a3b4c5d6e7f8a9b0c1d2e3f', projectId: '9a1e2b3c4d5e4f60718293a4b5c6d7e8' },
+  },
+  {
+    note: 'real: lxc/lxc issue #1786 devstack journal output (nova-logs.md §1b) — no time, no pid, `[None req-… project user]` names',
+    line: 'INFO nova.api.openstack.requestlog [None req-7e465212-6160-4dab-9d38-6c06e8cafbcc admin admin] 85.10.193.66 "GET /compute/v2.1/" status: 200 len: 389 microversion: 2.1 time: 0.016996',
+    expect: {
+      wallMs: null,
+      method: 'GET',
+      uri: '/compute/v2.1/',
+      status: 200,
+      bytes: 389,
+      microversion: '2.1',
+      durationMs: 16.996,
+      client: '85.10.193.66',
+      requestId: 'req-7e465212-6160-4dab-9d38-6c06e8cafbcc',
+      globalRequestId: null,
+      userId: null,
+      projectId: null,
+      userName: 'admin',
+      projectName: 'admin',
+    },
+  },
+  {
+    note: 'constructed: after lxc/lxc#1786 — devstack journal form under `journalctl -o short` (time from the envelope), project name before user name, `len: None`, `microversion: -`',
+    line: 'Sep 05 09:02:05 devstack devstack@n-api.service[15083]: INFO nova.api.openstack.requestlog [None req-b3d96f17-2a4c-4e5d-8f60-718293a4b5c6 demo alice] 85.10.193.66 "GET /compute/v2.1" status: 302 len: None microversion: - time: 0.016000',
+    expect: {
+      wallMs: T(2024, 8, 5, 9, 2, 5),
+      host: 'devstack',
+      uri: '/compute/v2.1',
+      status: 302,
+      bytes: null,
+      microversion: null,
+      durationMs: 16,
+      projectName: 'demo',
+      userName: 'alice',
+      userId: null,
+      projectId: null,
+    },
+  },
+  {
+    note: "constructed: devstack journal form with ANSI colours (devstack functions setup_systemd_logging: %(color)s, [01;36m … [00m)",
+    line: '\x1b[00;36mINFO nova.api.openstack.requestlog [\x1b[01;36mNone req-c0ffee00-1234-4abc-8def-0123456789ab \x1b[00;36mdemo alice\x1b[00;36m] \x1b[01;35m\x1b[00;36m85.10.193.66 "GET /compute/v2.1/os-hosts" status: 200 len: 532 microversion: 2.1 time: 0.045678\x1b[00m',
+    expect: { uri: '/compute/v2.1/os-hosts', status: 200, requestId: 'req-c0ffee00-1234-4abc-8def-0123456789ab', projectName: 'demo', userName: 'alice', durationMs: 45.678 },
+  },
+  {
+    note: 'constructed: request_log with an X-Forwarded-For list in REMOTE_ADDR (http_proxy_to_wsgi, nova-logs.md §1b), 401 before keystonecontext: `[-]`',
+    line: '2024-05-02 09:17:00.001 2211 INFO nova.api.openstack.requestlog [-] 203.0.113.7, 10.0.0.2 "GET /v2.1/os-hosts" status: 401 len: 114 microversion: - time: 0.001234',
+    expect: { status: 401, microversion: null, client: '203.0.113.7', clientChain: '203.0.113.7, 10.0.0.2', requestId: null, userId: null, durationMs: 1.234 },
+  },
+  {
+    note: 'constructed: `journalctl -o short-iso` envelope (offset in the envelope, oslo time in the payload wins)',
+    line: '2024-05-02T09:15:01+0200 ctl1 nova-api-wsgi[2211]: 2024-05-02 09:15:01.337 2211 INFO nova.api.openstack.requestlog [None req-5b0e3a1c-7d2f-4e8a-9b6c-1d2e3f4a5b6c 5d7c0e1f2a3b4c5d6e7f8a9b0c1d2e3f 9a1e2b3c4d5e4f60718293a4b5c6d7e8 - - default default] 10.0.0.5 "GET /v2.1/os-hosts/cmp-01" status: 200 len: 480 microversion: 2.1 time: 0.050000',
+    expect: { wallMs: T(2024, 4, 2, 9, 15, 1, 337), host: 'ctl1', uri: '/v2.1/os-hosts/cmp-01' },
+  },
+  {
+    note: 'constructed: `grep -Hn` prefix around a request_log line',
+    line: '/var/log/nova/nova-api.log:1042:2024-05-02 09:15:09.002 2211 INFO nova.api.openstack.requestlog [None req-77aa1b2c-3d4e-4f5a-8b6c-7d8e9f0a1b2c 5d7c0e1f2a3b4c5d6e7f8a9b0c1d2e3f 9a1e2b3c4d5e4f60718293a4b5c6d7e8 - - default default] 10.0.0.5 "PUT /v2.1/os-hosts/cmp-01" status: 501 len: 114 microversion: 2.1 time: 0.130201',
+    expect: { wallMs: T(2024, 4, 2, 9, 15, 9, 2), method: 'PUT', status: 501, requestId: 'req-77aa1b2c-3d4e-4f5a-8b6c-7d8e9f0a1b2c' },
+  },
+  {
+    note: 'constructed: another nova logger (wsgi) line under the same file — not an access line',
+    line: '2024-05-02 09:15:09.001 2211 INFO nova.api.openstack.wsgi [None req-77aa1b2c-3d4e-4f5a-8b6c-7d8e9f0a1b2c 5d7c0e1f2a3b4c5d6e7f8a9b0c1d2e3f 9a1e2b3c4d5e4f60718293a4b5c6d7e8 - - default default] HTTP exception thrown: The requested functionality is not supported.',
+    expect: 'not-request',
+  },
+  {
+    note: 'constructed: a request_log line cut off after `len:`',
+    line: '2024-05-02 09:15:01.337 2211 INFO nova.api.openstack.requestlog [None req-5b0e3a1c-7d2f-4e8a-9b6c-1d2e3f4a5b6c 5d7c0e1f2a3b4c5d6e7f8a9b0c1d2e3f 9a1e2b3c4d5e4f60718293a4b5c6d7e8 - - default default] 10.0.0.5 "GET /v2.1/os-hosts" status: 200 len: 53',
+    expect: 'malformed',
+  },
+];
+
+export const novaRequestlogParser: LineParser = {
+  name: 'nova-requestlog',
+  title: 'nova-api request_log middleware access line (nova.api.openstack.requestlog)',
+  url: 'https://opendev.org/openstack/nova/src/tag/16.0.0/nova/api/openstack/requestlog.py',
+  layer: 'nova',
+  claims: (payload) => payload.indexOf(LOGGER_NEEDLE) !== -1,
+  parse(payload) {
+    if (!readOsloHeader(payload, header) || header.logger !== REQUESTLOG_LOGGER) return null;
+    const text = header.text;
+    const r = readRequestlogAccess(text, header.messageStart, 'nova-requestlog');
+    if (r === null) {
+      return looksLikeBrokenAccess(text, header.messageStart)
+        ? malformed(`${REQUESTLOG_LOGGER} line does not match request_log _log_format`)
+        : null;
+    }
+    r.wallMs = header.wallMs;
+    readContext(header.context, r);
+    return r;
+  },
+  samples,
+};

@@ -1,0 +1,73 @@
+/** Markdown that reads well pasted into a mailing-list post or a review. */
+import { actionCounts, num, shortTime, statuses } from './format.js';
+import type { ApiReport, Report } from './model.js';
+
+const TOP = 15;
+const esc = (s: string): string => s.replace(/\|/g, '\\|');
+
+function mdTable(head: string[], rows: string[][]): string {
+  return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
+}
+
+function apiSection(a: ApiReport): string {
+  const out: string[] = [];
+  const dep = [a.deprecated ? `deprecated${a.deprecated.microversion ? ` at microversion ${a.deprecated.microversion}` : ''}${a.deprecated.release ? ` (${a.deprecated.release})` : ''}` : '', a.removed ? `removed in ${a.removed.release}` : '']
+    .filter(Boolean)
+    .join(', ');
+  out.push(`## ${a.api} — ${a.title}${dep ? ` (${dep})` : ''}`);
+  out.push('');
+  if (a.calls === 0) {
+    out.push('No calls.');
+    return out.join('\n');
+  }
+  out.push(
+    `**${num(a.calls)}** calls by **${a.projects}** projects and **${a.users}** users, ${shortTime(a.firstSeen)} – ${shortTime(a.lastSeen)} UTC` +
+      (a.perHundredThousand !== null ? `; ${a.perHundredThousand} per 100,000 ${a.service} requests` : '') +
+      (a.refused > 0 ? `; ${a.refused} refused for asking a too-new microversion` : '') +
+      '.',
+  );
+  out.push('');
+  out.push(
+    mdTable(
+      ['Action', 'Calls', '2xx', 'Other', 'Projects', 'Statuses', 'Replacement'],
+      a.actions.map((x) => [x.action, num(x.calls), num(x.succeeded), num(x.failed), String(x.projects), statuses(x.statuses), x.replacement ?? '**none**']),
+    ),
+  );
+  const dim = (title: string, rows: { name: string; calls: number; actions: Record<string, number>; last: string | null }[]): void => {
+    if (rows.length === 0) return;
+    out.push('');
+    out.push(`### ${title}${rows.length > TOP ? ` (top ${TOP} of ${rows.length})` : ''}`);
+    out.push('');
+    out.push(mdTable(['Name', 'Calls', 'Last seen (UTC)', 'Actions'], rows.slice(0, TOP).map((r) => [`\`${r.name}\``, num(r.calls), shortTime(r.last), actionCounts(r.actions)])));
+  };
+  dim('By project', a.byProject.map((p) => ({ name: p.projectName ? `${p.project} (${p.projectName})` : p.project, calls: p.calls, actions: p.actions, last: p.lastSeen })));
+  dim('By user', a.byUser.map((u) => ({ name: u.userName ? `${u.user} (${u.userName})` : u.user, calls: u.calls, actions: u.actions, last: u.lastSeen })));
+  dim('By target host', a.byHost.map((h) => ({ name: h.host, calls: h.calls, actions: h.actions, last: h.lastSeen })));
+  out.push('');
+  out.push(`By microversion: ${a.byMicroversion.map((m) => `${m.microversion ?? 'not logged'} ${num(m.calls)}`).join(', ')}.`);
+  out.push(`Seen in: ${Object.entries(a.seenIn).map(([k, v]) => `${k} ${num(v)}`).join(', ')}.`);
+  return out.join('\n');
+}
+
+export function renderMarkdown(r: Report): string {
+  const out: string[] = [];
+  out.push(`# apicensus: ${r.apis[0]!.api}`);
+  out.push('');
+  out.push(`> ${r.verdict.summary}`);
+  for (const w of r.warnings) {
+    out.push('');
+    out.push(`> **Warning:** ${w}`);
+  }
+  out.push('');
+  out.push(
+    `Inputs: ${num(r.inputs.sources)} sources, ${num(r.inputs.linesRead)} lines, ${num(r.inputs.requests)} ${r.apis[0]!.service} requests, ${num(r.inputs.malformed)} malformed lines. ` +
+      `Window: ${r.window.from ?? 'start'} → ${r.window.to ?? 'end'}. Generated ${r.generatedAt} by apicensus ${r.tool.version}.`,
+  );
+  for (const a of r.apis) {
+    out.push('');
+    out.push(apiSection(a));
+  }
+  out.push('');
+  out.push(`<sub>${r.inputs.deduplication}</sub>`);
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,308 @@
+/**
+ * The one report model. Every renderer (text, JSON, Markdown, CSV, HTML) is a
+ * pure function of a Report; the JSON form is the versioned contract
+ * documented in docs/report-schema.md.
+ */
+import { groups, rollup } from 'd3-array';
+import { replacementOf, type RulePack } from '../src/rules.js';
+import type { Db } from '../src/store/db.js';
+import { getMeta } from '../src/store/db.js';
+import {
+  callsOf,
+  frontendsSeen,
+  malformedExamples,
+  opaqueConnections,
+  serviceTotals,
+  sourcesSummary,
+  type CallRow,
+  type Window,
+} from '../src/store/queries.js';
+
+export const REPORT_SCHEMA = 'apicensus.report/v1';
+
+export interface ActionSummary {
+  action: string;
+  calls: number;
+  succeeded: number;
+  failed: number;
+  statuses: Record<string, number>;
+  projects: number;
+  users: number;
+  replacement: string | null;
+  note: string | null;
+}
+
+export interface DimensionRow {
+  calls: number;
+  actions: Record<string, number>;
+  firstSeen: string | null;
+  lastSeen: string | null;
+}
+
+export interface ApiReport {
+  api: string;
+  title: string;
+  service: string;
+  deprecated: RulePack['deprecated'];
+  removed: RulePack['removed'];
+  calls: number;
+  projects: number;
+  users: number;
+  firstSeen: string | null;
+  lastSeen: string | null;
+  /** Calls of this API per 100,000 requests to its service in the window (null when no total is known). */
+  perHundredThousand: number | null;
+  /** Calls the API refused because they asked for a microversion at or after the deprecation (or it is removed). */
+  refused: number;
+  actions: ActionSummary[];
+  byProject: (DimensionRow & { project: string; projectName: string | null })[];
+  byUser: (DimensionRow & { user: string; userName: string | null })[];
+  byHost: (DimensionRow & { host: string })[];
+  byMicroversion: { microversion: string | null; calls: number; actions: Record<string, number> }[];
+  byStatus: { status: number | null; calls: number }[];
+  /** Which logs saw the calls: "nova", "lb", "web", "lb+nova"… → calls. */
+  seenIn: Record<string, number>;
+  /** Calls per UTC day, by action (for timelines). */
+  daily: { day: string; calls: number; actions: Record<string, number> }[];
+}
+
+export interface Verdict {
+  api: string;
+  used: boolean;
+  summary: string;
+  actionsWithoutReplacement: string[];
+}
+
+export interface Report {
+  schema: typeof REPORT_SCHEMA;
+  generatedAt: string;
+  tool: { name: 'apicensus'; version: string };
+  window: { from: string | null; to: string | null };
+  timezones: { frontEnd: string | null; nova: string | null };
+  inputs: {
+    sources: number;
+    linesRead: number;
+    requests: number;
+    malformed: number;
+    /** Compute requests per layer; `requests` takes the largest layer each hour. */
+    requestsByLayer: Record<string, number>;
+    opaqueConnections: number;
+    deduplication: string;
+  };
+  sources: { path: string; format: string; lines: number; requests: number; newRequests: number; malformed: number; firstSeen: string | null; lastSeen: string | null }[];
+  frontends: { layer: string; name: string; service: string; requests: number }[];
+  apis: ApiReport[];
+  verdict: Verdict;
+  warnings: string[];
+  malformedExamples: { path: string; line: number; reason: string; text: string }[];
+}
+
+export interface ReportOptions {
+  apis: string[];
+  window: Window;
+  packs: readonly RulePack[];
+  version: string;
+  now?: Date;
+}
+
+export const DEDUPLICATION =
+  'Each file is identified by its content (first 4 KiB and the offset read), so re-reading it, a renamed, compressed or ' +
+  'decompressed copy adds nothing; each request is keyed by its request id (or, without one, by its logged fields) and ' +
+  'counted once per layer and hour; a call seen by several layers (load balancer, web server, nova) is one call, and ' +
+  'hourly totals take the layer that saw most requests instead of adding layers.';
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+const isSuccess = (s: number | null): boolean => s !== null && s >= 200 && s < 300;
+
+function dimension<K extends string>(
+  calls: readonly CallRow[],
+  key: (c: CallRow) => K | null,
+): { key: K; rows: CallRow[]; summary: DimensionRow }[] {
+  return groups(calls, (c) => key(c) ?? ('(unknown)' as K))
+    .map(([k, rows]) => {
+      const times = rows.map((r) => r.time).filter((t): t is number => t !== null);
+      return {
+        key: k,
+        rows,
+        summary: {
+          calls: rows.length,
+          actions: Object.fromEntries(rollup(rows, (v) => v.length, (r) => r.action)),
+          firstSeen: iso(times.length ? Math.min(...times) : null),
+          lastSeen: iso(times.length ? Math.max(...times) : null),
+        },
+      };
+    })
+    .sort((a, b) => b.summary.calls - a.summary.calls || String(a.key).localeCompare(String(b.key)));
+}
+
+const projectKey = (c: CallRow): string | null => c.project_id ?? c.project_name;
+const userKey = (c: CallRow): string | null => c.user_id ?? c.user_name;
+
+function compareMicroversion(a: string | null, b: string | null): number {
+  if (a === b) return 0;
+  if (a === null) return -1;
+  if (b === null) return 1;
+  const [am, an] = a.split('.').map(Number);
+  const [bm, bn] = b.split('.').map(Number);
+  return (am ?? 0) - (bm ?? 0) || (an ?? 0) - (bn ?? 0);
+}
+
+/** Whether a call was refused for asking at or after the deprecation microversion (or for a removed API). */
+function isRefused(c: CallRow, pack: RulePack | undefined): boolean {
+  const r = pack?.refusal;
+  if (!r || c.status !== r.status) return false;
+  if (pack.removed) return true;
+  return r.fromMicroversion != null && c.microversion !== null && compareMicroversion(c.microversion, r.fromMicroversion) >= 0;
+}
+
+function apiReport(db: Db, api: string, pack: RulePack | undefined, w: Window): ApiReport {
+  const calls = callsOf(db, api, w);
+  const actionOrder = pack?.actions.map((a) => a.name) ?? [];
+  const orderOf = (a: string): number => {
+    const i = actionOrder.indexOf(a.split('+')[0]!);
+    return i < 0 ? 999 : i;
+  };
+  const actions: ActionSummary[] = groups(calls, (c) => c.action)
+    .map(([action, rows]) => {
+      const statuses: Record<string, number> = {};
+      for (const r of rows) statuses[String(r.status ?? 'unknown')] = (statuses[String(r.status ?? 'unknown')] ?? 0) + 1;
+      const succeeded = rows.filter((r) => isSuccess(r.status)).length;
+      return {
+        action,
+        calls: rows.length,
+        succeeded,
+        failed: rows.length - succeeded,
+        statuses,
+        projects: new Set(rows.map(projectKey).filter((p) => p !== null)).size,
+        users: new Set(rows.map(userKey).filter((p) => p !== null)).size,
+        replacement: replacementOf(pack, action),
+        note: pack?.actions.find((a) => a.name === action)?.note ?? null,
+      };
+    })
+    .sort((a, b) => orderOf(a.action) - orderOf(b.action) || a.action.localeCompare(b.action));
+  const times = calls.map((c) => c.time).filter((t): t is number => t !== null);
+  const totals = pack ? serviceTotals(db, pack.service, w) : null;
+  const daily = groups(calls, (c) => (c.time === null ? 'undated' : new Date(c.time).toISOString().slice(0, 10)))
+    .map(([day, rows]) => ({ day, calls: rows.length, actions: Object.fromEntries(rollup(rows, (v) => v.length, (r) => r.action)) }))
+    .sort((a, b) => a.day.localeCompare(b.day));
+  return {
+    api,
+    title: pack?.title ?? api,
+    service: pack?.service ?? 'compute',
+    deprecated: pack?.deprecated ?? null,
+    removed: pack?.removed ?? null,
+    calls: calls.length,
+    projects: new Set(calls.map(projectKey).filter((p) => p !== null)).size,
+    users: new Set(calls.map(userKey).filter((p) => p !== null)).size,
+    firstSeen: iso(times.length ? Math.min(...times) : null),
+    lastSeen: iso(times.length ? Math.max(...times) : null),
+    perHundredThousand: totals && totals.requests > 0 ? Math.round((calls.length / totals.requests) * 100_000 * 100) / 100 : null,
+    refused: calls.filter((c) => isRefused(c, pack)).length,
+    actions,
+    byProject: dimension(calls, projectKey).map(({ key, rows, summary }) => ({
+      project: key,
+      projectName: rows.find((r) => r.project_name !== null && r.project_id !== null)?.project_name ?? null,
+      ...summary,
+    })),
+    byUser: dimension(calls, userKey).map(({ key, rows, summary }) => ({
+      user: key,
+      userName: rows.find((r) => r.user_name !== null && r.user_id !== null)?.user_name ?? null,
+      ...summary,
+    })),
+    byHost: dimension(
+      calls.filter((c) => c.target !== null),
+      (c) => c.target,
+    ).map(({ key, summary }) => ({ host: key, ...summary })),
+    byMicroversion: groups(calls, (c) => c.microversion)
+      .map(([microversion, rows]) => ({ microversion, calls: rows.length, actions: Object.fromEntries(rollup(rows, (v) => v.length, (r) => r.action)) }))
+      .sort((a, b) => compareMicroversion(a.microversion, b.microversion)),
+    byStatus: groups(calls, (c) => c.status)
+      .map(([status, rows]) => ({ status, calls: rows.length }))
+      .sort((a, b) => (a.status ?? 0) - (b.status ?? 0)),
+    seenIn: Object.fromEntries(rollup(calls, (v) => v.length, (c) => c.layers)),
+    daily,
+  };
+}
+
+const plural = (n: number, one: string, many = `${one}s`): string => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+
+function listActions(actions: readonly ActionSummary[]): string {
+  return actions.map((a) => `${a.action} ${a.calls}`).join(', ');
+}
+
+function verdictFor(a: ApiReport, requests: number, sources: number): Verdict {
+  const without = a.actions.filter((x) => x.replacement === null && x.action !== 'other').map((x) => x.action);
+  if (a.calls === 0) {
+    return {
+      api: a.api,
+      used: false,
+      summary:
+        `No ${a.api} call in ${plural(requests, `${a.service}-API request`)} from ${plural(sources, 'source')}.` +
+        (requests === 0 ? ` The logs read hold no ${a.service} requests at all, so they cannot say whether anyone calls ${a.api}.` : ''),
+      actionsWithoutReplacement: [],
+    };
+  }
+  const span = a.firstSeen && a.lastSeen ? ` between ${a.firstSeen.slice(0, 10)} and ${a.lastSeen.slice(0, 10)}` : '';
+  const ok = a.actions.reduce((n, x) => n + x.succeeded, 0);
+  const parts = [
+    `${a.api} was called ${plural(a.calls, 'time')} by ${plural(a.projects, 'project')} (${plural(a.users, 'user')})${span}: ${listActions(a.actions)}.`,
+    `${plural(ok, 'call')} succeeded (2xx), ${a.calls - ok} did not.`,
+  ];
+  if (a.refused > 0) parts.push(`${plural(a.refused, 'call')} asked for a microversion the API no longer serves and were refused.`);
+  if (without.length > 0) parts.push(`${without.join(', ')} ${without.length === 1 ? 'has' : 'have'} no replacement.`);
+  const replaced = a.actions.filter((x) => x.replacement !== null);
+  if (replaced.length > 0) parts.push(`Callers of ${replaced.map((x) => x.action).join(', ')} can move to the replacement listed per action.`);
+  return { api: a.api, used: true, summary: parts.join(' '), actionsWithoutReplacement: without };
+}
+
+export function buildReport(db: Db, opts: ReportOptions): Report {
+  const w = opts.window;
+  const byApi = new Map(opts.packs.map((p) => [p.api, p]));
+  const apis = opts.apis.map((api) => apiReport(db, api, byApi.get(api), w));
+  const studied = apis[0]!;
+  const studiedPack = byApi.get(studied.api);
+  const totals = serviceTotals(db, studiedPack?.service ?? 'compute', w);
+  const sources = sourcesSummary(db);
+  const opaque = opaqueConnections(db, w);
+  const warnings: string[] = [];
+  const opaqueTotal = opaque.reduce((n, o) => n + o.connections, 0);
+  if (opaqueTotal > 0) {
+    warnings.push(
+      `${plural(opaqueTotal, 'connection')} on ${opaque.map((o) => o.frontend).join(', ')} were logged in TCP mode (option tcplog): ` +
+        'those logs show no method or path, so they cannot tell whether anyone called the API through them.',
+    );
+  }
+  const malformed = sources.reduce((n, s) => n + s.malformed, 0);
+  if (malformed > 0) warnings.push(`${plural(malformed, 'line')} looked like request lines but could not be read (examples below).`);
+  return {
+    schema: REPORT_SCHEMA,
+    generatedAt: (opts.now ?? new Date()).toISOString(),
+    tool: { name: 'apicensus', version: opts.version },
+    window: { from: iso(w.from), to: iso(w.to) },
+    timezones: { frontEnd: getMeta(db, 'timezone'), nova: getMeta(db, 'nova_timezone') },
+    inputs: {
+      sources: sources.length,
+      linesRead: sources.reduce((n, s) => n + s.lines, 0),
+      requests: totals.requests,
+      malformed,
+      requestsByLayer: totals.byLayer,
+      opaqueConnections: opaqueTotal,
+      deduplication: DEDUPLICATION,
+    },
+    sources: sources.map((s) => ({
+      path: s.path,
+      format: s.format,
+      lines: s.lines,
+      requests: s.requests,
+      newRequests: s.new_requests,
+      malformed: s.malformed,
+      firstSeen: iso(s.first_time),
+      lastSeen: iso(s.last_time),
+    })),
+    frontends: frontendsSeen(db),
+    apis,
+    verdict: verdictFor(studied, totals.requests, sources.length),
+    warnings,
+    malformedExamples: malformedExamples(db, 5),
+  };
+}

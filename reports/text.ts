@@ -1,0 +1,114 @@
+/**
+ * The default report: readable in an 80-column terminal, the verdict first.
+ */
+import { actionCounts, num, shortTime, statuses, table, truncate, wrap } from './format.js';
+import type { ApiReport, Report } from './model.js';
+
+const WIDTH = 80;
+const TOP = 10;
+
+function deprecation(a: ApiReport): string {
+  const parts: string[] = [];
+  if (a.deprecated) parts.push(`deprecated${a.deprecated.microversion ? ` at ${a.deprecated.microversion}` : ''}${a.deprecated.release ? ` (${a.deprecated.release})` : ''}`);
+  if (a.removed) parts.push(`removed in ${a.removed.release}`);
+  return parts.join(', ');
+}
+
+function apiSection(a: ApiReport): string {
+  const out: string[] = [];
+  const dep = deprecation(a);
+  out.push(`${a.api.toUpperCase()} — ${a.title}${dep ? ` — ${dep}` : ''}`);
+  if (a.calls === 0) {
+    out.push('  no calls');
+    return out.join('\n');
+  }
+  out.push(
+    wrap(
+      `calls ${num(a.calls)} · projects ${a.projects} · users ${a.users} · first ${shortTime(a.firstSeen)} · last ${shortTime(a.lastSeen)}` +
+        (a.perHundredThousand !== null ? ` · ${a.perHundredThousand} per 100k ${a.service} requests` : '') +
+        (a.refused > 0 ? ` · refused (too new a microversion) ${a.refused}` : ''),
+      WIDTH,
+      '  ',
+    ),
+  );
+  out.push('');
+  out.push(
+    table(a.actions, [
+      { title: 'ACTION', width: 18, value: (r) => r.action },
+      { title: 'CALLS', width: 6, align: 'right', value: (r) => num(r.calls) },
+      { title: '2XX', width: 5, align: 'right', value: (r) => num(r.succeeded) },
+      { title: 'OTHER', width: 5, align: 'right', value: (r) => num(r.failed) },
+      { title: 'PROJ', width: 4, align: 'right', value: (r) => String(r.projects) },
+      { title: 'STATUSES', width: 33, value: (r) => statuses(r.statuses) },
+    ]),
+  );
+  out.push('');
+  out.push('  Replacements:');
+  for (const x of a.actions) out.push(wrap(`${x.action}: ${x.replacement ?? 'none'}`, WIDTH, '    ').replace(/^ {4}/, '  - ').replace(/\n {4}/g, '\n    '));
+  const dim = (title: string, rows: { key: string; calls: number; actions: Record<string, number>; last: string | null }[]): void => {
+    if (rows.length === 0) return;
+    out.push('');
+    out.push(`  ${title}${rows.length > TOP ? ` (top ${TOP} of ${rows.length})` : ''}`);
+    out.push(
+      table(rows.slice(0, TOP), [
+        { title: 'NAME', width: 32, value: (r) => r.key },
+        { title: 'CALLS', width: 6, align: 'right', value: (r) => num(r.calls) },
+        { title: 'LAST', width: 16, value: (r) => shortTime(r.last) },
+        { title: 'ACTIONS', width: 19, value: (r) => actionCounts(r.actions) },
+      ], '    '),
+    );
+  };
+  dim('By project', a.byProject.map((p) => ({ key: p.projectName ? `${p.project} (${p.projectName})` : p.project, calls: p.calls, actions: p.actions, last: p.lastSeen })));
+  dim('By user', a.byUser.map((u) => ({ key: u.userName ? `${u.user} (${u.userName})` : u.user, calls: u.calls, actions: u.actions, last: u.lastSeen })));
+  dim('By target host', a.byHost.map((h) => ({ key: h.host, calls: h.calls, actions: h.actions, last: h.lastSeen })));
+  out.push('');
+  out.push(wrap(`By microversion: ${a.byMicroversion.map((m) => `${m.microversion ?? 'not logged'} ${num(m.calls)}`).join(', ')}`, WIDTH, '  '));
+  out.push(wrap(`Seen in: ${Object.entries(a.seenIn).map(([k, v]) => `${k} ${num(v)}`).join(', ')}`, WIDTH, '  '));
+  return out.join('\n');
+}
+
+export function renderText(r: Report): string {
+  const out: string[] = [];
+  const studied = r.apis[0]!;
+  out.push(`apicensus report — ${studied.api}`.padEnd(WIDTH - 24) + `generated ${shortTime(r.generatedAt)}`.padStart(24));
+  out.push('='.repeat(WIDTH));
+  out.push(wrap(r.verdict.summary, WIDTH));
+  for (const w of r.warnings) {
+    out.push('');
+    out.push(wrap(`Warning: ${w}`, WIDTH));
+  }
+  out.push('');
+  out.push('INPUTS');
+  out.push(
+    wrap(
+      `${num(r.inputs.sources)} sources · ${num(r.inputs.linesRead)} lines · ${num(r.inputs.requests)} ${studied.service} requests · ${num(r.inputs.malformed)} malformed` +
+        (Object.keys(r.inputs.requestsByLayer).length > 1
+          ? ` · by layer: ${Object.entries(r.inputs.requestsByLayer).map(([k, v]) => `${k} ${num(v)}`).join(', ')}`
+          : ''),
+      WIDTH,
+      '  ',
+    ),
+  );
+  out.push(
+    wrap(
+      `window: ${r.window.from ?? 'start'} → ${r.window.to ?? 'end'} · times in UTC; front-end logs without an offset read as ${r.timezones.frontEnd ?? 'n/a'}, nova's as ${r.timezones.nova ?? 'n/a'}`,
+      WIDTH,
+      '  ',
+    ),
+  );
+  for (const a of r.apis) {
+    out.push('');
+    out.push(apiSection(a));
+  }
+  if (r.malformedExamples.length > 0) {
+    out.push('');
+    out.push('MALFORMED LINES (first examples)');
+    for (const m of r.malformedExamples) {
+      out.push(`  ${m.path}:${m.line}: ${m.reason}`);
+      out.push(`    ${truncate(m.text, WIDTH - 4)}`);
+    }
+  }
+  out.push('');
+  out.push(wrap(`How totals are counted: ${r.inputs.deduplication}`, WIDTH));
+  return out.join('\n') + '\n';
+}

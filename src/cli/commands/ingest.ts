@@ -1,0 +1,103 @@
+/** `apicensus ingest FILE…`: read logs into the store. */
+import type { CommandModule } from 'yargs';
+import { ExitCode, UserError } from '../../errors.js';
+import { ingest, type IngestSummary } from '../../ingest/run.js';
+import { num } from '../../../reports/format.js';
+import { withDb, withRules } from '../common.js';
+
+export interface IngestArgs {
+  db: string;
+  files: string[];
+  format?: string;
+  timezone?: string;
+  'nova-timezone'?: string;
+  frontend: string[];
+  rules: string[];
+  'join-window': number;
+  year?: number;
+  'partial-last-line': 'auto' | 'count' | 'leave';
+  wait: number;
+  quiet: boolean;
+}
+
+export function summaryText(s: IngestSummary): string {
+  const out: string[] = [];
+  const mbps = s.seconds > 0 ? s.bytes / 1e6 / s.seconds : 0;
+  out.push(
+    `Read ${s.files.length} input${s.files.length === 1 ? '' : 's'} in ${s.seconds.toFixed(2)} s (${(s.bytes / 1e6).toFixed(1)} MB, ${mbps.toFixed(1)} MB/s): ` +
+      `${num(s.lines)} lines, ${num(s.requests)} requests (${num(s.newRequests)} not seen before), ${num(s.observations)} new calls of interest, ${num(s.malformed)} malformed lines.`,
+  );
+  for (const f of s.files) {
+    const what =
+      f.status === 'failed'
+        ? `FAILED: ${f.error}`
+        : f.status === 'skipped'
+          ? `skipped: ${f.notes.join('; ')}`
+          : `${f.status}, ${f.format ?? '?'}${f.compressed ? ', gzip' : ''}: ${num(f.lines)} lines, ${num(f.requests)} requests (${num(f.newRequests)} new), ${num(f.observations)} calls, ${num(f.malformed)} malformed`;
+    out.push(`  ${f.path}: ${what}`);
+    for (const n of f.status === 'skipped' ? [] : f.notes) out.push(`    note: ${n}`);
+    for (const m of f.malformedExamples) out.push(`    malformed line ${m.line}: ${m.reason}: ${m.text.slice(0, 160)}`);
+  }
+  const apis = Object.entries(s.callsByApi);
+  out.push(`Calls of interest now stored: ${apis.length ? apis.map(([a, n]) => `${a} ${num(n)}`).join(', ') : 'none'}. Run \`apicensus report\` for the evidence.`);
+  return out.join('\n');
+}
+
+export const ingestCommand = (setExit: (code: number) => void): CommandModule<object, IngestArgs> => ({
+  command: 'ingest <files..>',
+  describe: 'Read nova-api and front-end logs (files, .gz, directories, - for stdin) into the database',
+  builder: (y) =>
+    withRules(withDb(y))
+      .positional('files', { type: 'string', array: true, demandOption: true, describe: 'Log files, directories (read recursively) or - for stdin' })
+      .option('format', { type: 'string', describe: 'Force a format instead of detecting it (see `apicensus formats`)' })
+      .option('timezone', { type: 'string', describe: "Zone of front-end timestamps without a UTC offset (default: the machine's)" })
+      .option('nova-timezone', { type: 'string', describe: "Zone of nova's oslo.log text timestamps (default UTC)" })
+      .option('frontend', { type: 'string', array: true, default: [] as string[], describe: 'HAProxy frontend/backend or vhost that serves the compute API (repeatable)' })
+      .option('join-window', { type: 'number', default: 5, describe: 'Seconds within which lines of different logs may be the same request' })
+      .option('year', { type: 'number', describe: "Year for syslog timestamps that carry none (default: the file's modification year)" })
+      .option('partial-last-line', {
+        choices: ['auto', 'count', 'leave'] as const,
+        default: 'auto' as const,
+        describe: 'A last line without newline: auto counts it unless the file changed in the last minute',
+      })
+      .option('wait', { type: 'number', default: 600, describe: 'Seconds to wait for another ingest on the same database' })
+      .option('quiet', { type: 'boolean', default: false, describe: 'For cron: print nothing on success, one line on failure' })
+      .example('$0 ingest /var/log/nova/nova-api.log*', 'nova-api logs, rotated and compressed ones included')
+      .example('$0 ingest --timezone Europe/Berlin /var/log/haproxy.log /var/log/nova/', 'HAProxy (local time) and nova logs together')
+      .example('journalctl -u devstack@n-api -o short-iso | $0 ingest -', 'From stdin'),
+  handler: async (args) => {
+    const progress = process.stderr.isTTY && !args.quiet;
+    const summary = await ingest({
+      db: args.db,
+      inputs: args.files,
+      ...(args.format ? { format: args.format } : {}),
+      ...(args.timezone ? { timezone: args.timezone } : {}),
+      ...(args['nova-timezone'] ? { novaTimezone: args['nova-timezone'] } : {}),
+      frontends: args.frontend,
+      rules: args.rules,
+      joinWindowSeconds: args['join-window'],
+      ...(args.year ? { year: args.year } : {}),
+      partialLastLine: args['partial-last-line'],
+      waitSeconds: args.wait,
+      ...(progress
+        ? {
+            onProgress: (p: { path: string; bytes: number; seconds: number }) =>
+              process.stderr.write(`\r${p.path}: ${(p.bytes / 1e6).toFixed(0)} MB, ${(p.bytes / 1e6 / p.seconds).toFixed(0)} MB/s   `),
+          }
+        : {}),
+      onNotice: (m: string) => {
+        if (!args.quiet) process.stderr.write(`apicensus: ${m}\n`);
+      },
+    });
+    if (progress) process.stderr.write('\r\x1b[K');
+    if (summary.exitCode !== ExitCode.ok) {
+      const failed = summary.files.filter((f) => f.status === 'failed');
+      if (args.quiet) throw new UserError(failed.map((f) => f.error).join('; '));
+      process.stdout.write(summaryText(summary) + '\n');
+      process.stderr.write(`apicensus: ${failed.length} input${failed.length === 1 ? '' : 's'} could not be read; everything else was ingested.\n`);
+      setExit(summary.exitCode);
+      return;
+    }
+    if (!args.quiet) process.stdout.write(summaryText(summary) + '\n');
+  },
+});

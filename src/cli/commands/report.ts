@@ -1,0 +1,76 @@
+/** `apicensus report`: the evidence, in text, JSON, Markdown or CSV. */
+import { writeFileSync } from 'node:fs';
+import type { CommandModule } from 'yargs';
+import { renderCsv } from '../../../reports/csv.js';
+import { renderJson } from '../../../reports/json.js';
+import { renderMarkdown } from '../../../reports/markdown.js';
+import { buildReport, type Report } from '../../../reports/model.js';
+import { renderText } from '../../../reports/text.js';
+import { UserError, usageError } from '../../errors.js';
+import { packsFor } from '../../ingest/run.js';
+import { openDb } from '../../store/db.js';
+import { parseTimeArg, toolVersion, withDb, withRules } from '../common.js';
+
+export const REPORT_FORMATS = ['text', 'json', 'markdown', 'csv'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+export const RENDERERS: Record<ReportFormat, (r: Report) => string> = {
+  text: renderText,
+  json: renderJson,
+  markdown: renderMarkdown,
+  csv: renderCsv,
+};
+
+export interface ReportArgs {
+  db: string;
+  api: string[];
+  since?: string;
+  until?: string;
+  format: ReportFormat;
+  out?: string;
+  rules: string[];
+}
+
+/** Build the report for a database: the plain function behind the command. */
+export function runReport(args: ReportArgs, now = new Date()): { report: Report; output: string } {
+  const from = parseTimeArg(args.since, 'since', now.getTime());
+  const to = parseTimeArg(args.until, 'until', now.getTime());
+  if (from !== null && to !== null && from >= to) throw usageError('--since must be before --until.');
+  const db = openDb(args.db);
+  try {
+    const packs = packsFor(db, args.rules);
+    const known = new Set(packs.map((p) => p.api));
+    const apis = args.api.length > 0 ? args.api : ['os-hosts', 'os-services'];
+    for (const a of apis) {
+      if (!known.has(a)) throw usageError(`No rule pack for --api "${a}". Known: ${[...known].sort().join(', ')}. Add one with --rules FILE.`);
+    }
+    const report = buildReport(db, { apis, window: { from, to }, packs, version: toolVersion(), now });
+    return { report, output: RENDERERS[args.format](report) };
+  } finally {
+    db.close();
+  }
+}
+
+export const reportCommand: CommandModule<object, ReportArgs> = {
+  command: 'report',
+  describe: 'Who calls the API under study (os-hosts by default), with what result, and what to migrate to',
+  builder: (y) =>
+    withRules(withDb(y))
+      .option('api', { type: 'string', array: true, default: [] as string[], describe: 'API(s) to report (default: os-hosts, then os-services); the first gets the verdict' })
+      .option('since', { type: 'string', describe: 'Only calls at or after this time (2024-05-01, ISO time, or 7d/12h ago)' })
+      .option('until', { type: 'string', describe: 'Only calls before this time' })
+      .option('format', { choices: REPORT_FORMATS, default: 'text' as ReportFormat, describe: 'Output format' })
+      .option('out', { type: 'string', describe: 'Write to this file instead of stdout' })
+      .example('$0 report --since 30d', 'The last 30 days')
+      .example('$0 report --api os-services --format markdown', 'The replacement API, for a mailing-list post'),
+  handler: (args) => {
+    const { output } = runReport(args);
+    if (args.out) {
+      try {
+        writeFileSync(args.out, output);
+      } catch (e) {
+        throw new UserError(`Cannot write ${args.out}: ${(e as Error).message}`);
+      }
+    } else process.stdout.write(output);
+  },
+};

@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+/**
+ * The apicensus command line. Commands are thin yargs modules around plain
+ * functions; this is the one place errors are caught, printed and turned into
+ * exit codes (0 done, 1 failed, 2 usage; see README.md).
+ */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { ExitCode, UserError } from '../errors.js';
+import { toolVersion } from './common.js';
+import { demoCommand } from './commands/demo.js';
+import { formatsCommand } from './commands/formats.js';
+import { ingestCommand } from './commands/ingest.js';
+import { reportCommand } from './commands/report.js';
+
+export async function main(argv: string[]): Promise<number> {
+  let exitCode: number = ExitCode.ok;
+  const verbose = argv.includes('--verbose');
+  try {
+    await yargs(argv)
+      .scriptName('apicensus')
+      .usage('$0 <command> [options]\n\nEvidence, from the logs a cloud already writes, of who still calls a deprecated OpenStack API.')
+      .command(ingestCommand((c) => (exitCode = c)))
+      .command(reportCommand)
+      .command(demoCommand)
+      .command(formatsCommand)
+      .option('verbose', { type: 'boolean', describe: 'Show stack traces of internal errors', global: true })
+      .example('$0 ingest /var/log/nova/nova-api.log*', 'Read nova-api logs (plain, .gz, directories) into ./apicensus.db')
+      .example('$0 report', 'Who still calls os-hosts, with what result, and what to move to')
+      .example('$0 report --format json --out report.json', 'The same as a versioned JSON document')
+      .demandCommand(1, 'Name a command: ingest, report, demo, formats.')
+      .strict()
+      .version(toolVersion())
+      .help()
+      .alias('h', 'help')
+      .wrap(Math.min(100, process.stdout.columns || 80))
+      .fail((msg, err) => {
+        if (err) throw err;
+        throw new UserError(`${msg}\nRun \`apicensus --help\` for usage.`, ExitCode.usage);
+      })
+      .parseAsync();
+  } catch (e) {
+    if (e instanceof UserError) {
+      process.stderr.write(`apicensus: ${e.message}\n`);
+      if (verbose && e.cause) process.stderr.write(`${String((e.cause as Error).stack ?? e.cause)}\n`);
+      return e.exitCode;
+    }
+    const err = e as Error;
+    process.stderr.write(
+      `apicensus: internal error: ${err.message}\n` +
+        (verbose ? `${err.stack}\n` : 'Run again with --verbose for the stack trace, and please report it with the apicensus version.\n'),
+    );
+    return ExitCode.failed;
+  }
+  return exitCode;
+}
+
+/** True when this module is the program being run (not imported by a test). */
+function isMain(): boolean {
+  const arg = process.argv[1];
+  if (!arg) return false;
+  try {
+    return realpathSync(arg) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) {
+  main(hideBin(process.argv)).then((code) => {
+    process.exitCode = code;
+  });
+}

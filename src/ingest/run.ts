@@ -1,0 +1,501 @@
+/**
+ * `apicensus ingest`: files → content → whole lines → ChunkResults → store.
+ *
+ * Identity of a file is its content: the hash of its first 4 KiB, and the
+ * offset (with a hash of the 4 KiB before it) read so far. The same content
+ * under another name, compressed or not, resumes where the first reading
+ * stopped, so it adds nothing; a file that grew adds only its new lines.
+ */
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import streamChain from 'stream-chain';
+import { parser as jsonParser } from 'stream-json';
+import { streamArray } from 'stream-json/streamers/stream-array.js';
+import { ExitCode, UserError } from '../errors.js';
+import { loadPacks, type RulePack } from '../rules.js';
+import { getMeta, openDb, setMeta, type Db } from '../store/db.js';
+import { acquireIngestLock, IngestWriter, releaseIngestLock, type SourceRow } from '../store/ingest-writes.js';
+import { machineZone, validateZone } from '../timezone.js';
+import { openContent } from './content.js';
+import { detectFormat } from './detect.js';
+import { expandInputs } from './inputs.js';
+import { compileProcessor, resolveFormat, type ChunkResult, type MalformedExample } from './process.js';
+
+export interface IngestOptions {
+  db: string;
+  inputs: string[];
+  /** Force a format instead of detecting it. */
+  format?: string;
+  /** Zone of front-end timestamps without an offset (default: the machine's). */
+  timezone?: string;
+  /** Zone of nova's oslo.log text timestamps (default UTC). */
+  novaTimezone?: string;
+  frontends?: string[];
+  /** Extra rule pack files. */
+  rules?: string[];
+  joinWindowSeconds?: number;
+  /** Year for timestamps that carry none (default: the file's modification year). */
+  year?: number;
+  /**
+   * A last line without a newline: 'auto' counts it when the file is
+   * compressed, stdin, or unmodified for a minute, and otherwise leaves it for
+   * the next run (it is still being written); 'count' and 'leave' force.
+   */
+  partialLastLine?: 'auto' | 'count' | 'leave';
+  /** Wait this long for another ingest's lock, seconds. */
+  waitSeconds?: number;
+  /** Commit a batch (rows + checkpoint) every this many bytes. */
+  batchBytes?: number;
+  stdin?: Readable;
+  onProgress?: (p: { path: string; bytes: number; seconds: number }) => void;
+  onNotice?: (message: string) => void;
+}
+
+export type FileStatus = 'ingested' | 'resumed' | 'unchanged' | 'empty' | 'skipped' | 'incomplete' | 'failed';
+
+export interface FileResult {
+  path: string;
+  status: FileStatus;
+  format: string | null;
+  sourceId: number | null;
+  compressed: boolean;
+  /** Content bytes read this run (after decompression, excluding what was skipped as already read). */
+  bytes: number;
+  lines: number;
+  requests: number;
+  newRequests: number;
+  observations: number;
+  opaque: number;
+  malformed: number;
+  malformedExamples: MalformedExample[];
+  notes: string[];
+  error?: string;
+}
+
+export interface IngestSummary {
+  files: FileResult[];
+  seconds: number;
+  bytes: number;
+  lines: number;
+  requests: number;
+  newRequests: number;
+  observations: number;
+  malformed: number;
+  /** Calls of interest now in the store, per api. */
+  callsByApi: Record<string, number>;
+  exitCode: number;
+}
+
+const HEAD_BYTES = 4096;
+const PREBUFFER_BYTES = 1 << 20;
+const DEFAULT_BATCH_BYTES = 16 << 20;
+const PARTIAL_LINE_QUIET_MS = 60_000;
+/** A "line" longer than this is not a log line; it is counted malformed and skipped. */
+const MAX_LINE_BYTES = 1 << 20;
+
+/** stream-chain's typings cannot follow a generator into the JSON parser; the pipeline yields array items. */
+const chain = streamChain as unknown as (stages: unknown[]) => AsyncIterable<{ key: number; value: unknown }>;
+
+export const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex').slice(0, 32);
+
+/** The last `HEAD_BYTES` of `tail` followed by `next`, copied so big chunks are not retained. */
+function keepTail(tail: Buffer, next: Buffer): Buffer {
+  if (next.length >= HEAD_BYTES) return Buffer.from(next.subarray(next.length - HEAD_BYTES));
+  const both = Buffer.concat([tail, next]);
+  return both.length > HEAD_BYTES ? Buffer.from(both.subarray(both.length - HEAD_BYTES)) : both;
+}
+
+/**
+ * Packs for this database: bundled ones, user packs an earlier ingest was
+ * given (kept in meta so report classifies the same way), and --rules now.
+ * Later ones replace earlier ones of the same api name.
+ */
+export function packsFor(db: Db, ruleFiles: readonly string[]): RulePack[] {
+  const byApi = new Map(loadPacks().map((p) => [p.api, p]));
+  const stored = db.prepare("SELECT value FROM meta WHERE key LIKE 'pack:%' ORDER BY key").all() as { value: string }[];
+  for (const s of stored) {
+    const p = JSON.parse(s.value) as RulePack;
+    byApi.set(p.api, p);
+  }
+  for (const p of loadPacks(ruleFiles).filter((p) => p.file !== undefined && ruleFiles.includes(p.file))) {
+    byApi.set(p.api, p);
+    setMeta(db, `pack:${p.api}`, JSON.stringify(p));
+  }
+  return [...byApi.values()];
+}
+
+export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
+  const started = process.hrtime.bigint();
+  const timezone = validateZone(opts.timezone ?? machineZone());
+  const novaTimezone = validateZone(opts.novaTimezone ?? 'UTC');
+  if (opts.format) resolveFormatOrThrow(opts.format);
+  const { files, missing } = expandInputs(opts.inputs);
+  const db = openDb(opts.db);
+  const owner = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+  const results: FileResult[] = missing.map((m) => failed(m.path, `cannot read ${m.path}: ${m.reason}`));
+  try {
+    const packs = packsFor(db, opts.rules ?? []);
+    const windowMs = Math.round((opts.joinWindowSeconds ?? 5) * 1000);
+    const storedWindow = getMeta(db, 'join_window_ms');
+    if (storedWindow !== null && Number(storedWindow) !== windowMs && opts.joinWindowSeconds !== undefined) {
+      opts.onNotice?.(`join window changed from ${Number(storedWindow) / 1000} s to ${windowMs / 1000} s; calls ingested earlier keep their joins until relinked`);
+    }
+    setMeta(db, 'join_window_ms', String(windowMs));
+    setMeta(db, 'timezone', timezone);
+    setMeta(db, 'nova_timezone', novaTimezone);
+    await acquireIngestLock(db, owner, (opts.waitSeconds ?? 600) * 1000, (l) =>
+      opts.onNotice?.(`waiting for another ingest (pid ${l.pid} on ${l.host}, started ${l.started_at}) to finish…`),
+    );
+    const writer = new IngestWriter(db, {
+      windowMs,
+      actionOrder: new Map(packs.map((p) => [p.api, p.actions.map((a) => a.name)])),
+    });
+    try {
+      for (const f of files) {
+        try {
+          results.push(await ingestFile(f.path, f.fromDirectory, { opts, writer, owner, packs, timezone, novaTimezone, ignoreKnown: false }));
+        } catch (e) {
+          if (e instanceof UserError && /ingest lock/.test(e.message)) throw e;
+          results.push(failed(f.path, `${f.path}: ${(e as Error).message}`));
+        }
+      }
+    } finally {
+      releaseIngestLock(db, owner);
+    }
+    const callsByApi = Object.fromEntries(
+      (db.prepare('SELECT api, count(*) AS n FROM calls GROUP BY api ORDER BY api').all() as { api: string; n: number }[]).map((r) => [r.api, r.n]),
+    );
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const sum = (k: 'bytes' | 'lines' | 'requests' | 'newRequests' | 'observations' | 'malformed'): number => results.reduce((a, r) => a + r[k], 0);
+    return {
+      files: results,
+      seconds,
+      bytes: sum('bytes'),
+      lines: sum('lines'),
+      requests: sum('requests'),
+      newRequests: sum('newRequests'),
+      observations: sum('observations'),
+      malformed: sum('malformed'),
+      callsByApi,
+      exitCode: results.some((r) => r.status === 'failed') ? ExitCode.failed : ExitCode.ok,
+    };
+  } finally {
+    db.close();
+  }
+}
+
+function resolveFormatOrThrow(name: string): void {
+  try {
+    resolveFormat(name);
+  } catch {
+    throw new UserError(`Unknown --format "${name}". Run \`apicensus formats\` to list them.`, ExitCode.usage);
+  }
+}
+
+function failed(path: string, error: string): FileResult {
+  return { ...emptyResult(path), status: 'failed', error };
+}
+
+function emptyResult(path: string): FileResult {
+  return {
+    path,
+    status: 'ingested',
+    format: null,
+    sourceId: null,
+    compressed: false,
+    bytes: 0,
+    lines: 0,
+    requests: 0,
+    newRequests: 0,
+    observations: 0,
+    opaque: 0,
+    malformed: 0,
+    malformedExamples: [],
+    notes: [],
+  };
+}
+
+interface FileContext {
+  opts: IngestOptions;
+  writer: IngestWriter;
+  owner: string;
+  packs: RulePack[];
+  timezone: string;
+  novaTimezone: string;
+  /** Read as new content even if its first bytes match a known source (they matched a different file). */
+  ignoreKnown: boolean;
+}
+
+async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext): Promise<FileResult> {
+  const { opts, writer } = fc;
+  const res = emptyResult(path);
+  const { info, chunks } = await openContent(path, opts.stdin);
+  res.compressed = info.compressed;
+
+  // Read the first bytes: identity (head hash) and detection sample.
+  const pre: Buffer[] = [];
+  let preLen = 0;
+  let ended = false;
+  while (preLen < PREBUFFER_BYTES) {
+    const r = await chunks.next();
+    if (r.done) {
+      ended = true;
+      break;
+    }
+    pre.push(r.value);
+    preLen += r.value.length;
+  }
+  const preBuf = Buffer.concat(pre);
+  if (preBuf.length === 0) {
+    res.status = info.truncated ? 'incomplete' : 'empty';
+    if (info.truncated) res.notes.push('the gzip file ends before its first bytes (still being compressed?): will retry next run');
+    return res;
+  }
+  const head = preBuf.subarray(0, HEAD_BYTES);
+  const candidates = fc.ignoreKnown ? [] : writer.findByHead(head, sha);
+  // The candidate read furthest is the one this content most likely continues.
+  const known: SourceRow | undefined = candidates.sort((a, b) => b.offset - a.offset)[0];
+  const headUpdate = known && known.head_len < head.length ? { hash: sha(head), len: head.length } : undefined;
+
+  let format = opts.format ?? known?.format;
+  const firstNonBlank = preBuf.toString('latin1', 0, Math.min(preBuf.length, 64)).trimStart()[0];
+  const jsonArray = firstNonBlank === '[';
+  if (!format) {
+    const sample = jsonArray ? await sampleArrayLines(preBuf) : preBuf.toString('utf8').split('\n');
+    if (!ended && !jsonArray) sample.pop(); // the last line of the sample may be cut
+    const year = opts.year ?? new Date(info.mtimeMs ?? Date.now()).getUTCFullYear();
+    const d = detectFormat(sample, year);
+    if (!d.ok) {
+      res.status = fromDirectory ? 'skipped' : 'failed';
+      res.error = `${path}: cannot tell the log format: ${d.message}`;
+      if (fromDirectory) res.notes.push(`skipped: ${d.message}`);
+      return res;
+    }
+    format = d.format;
+  }
+  res.format = format;
+  res.sourceId = known?.id ?? null;
+  const year = opts.year ?? new Date(info.mtimeMs ?? Date.now()).getUTCFullYear();
+  const processor = compileProcessor({
+    format,
+    defaultYear: year,
+    timezone: fc.timezone,
+    novaTimezone: fc.novaTimezone,
+    frontends: opts.frontends ?? [],
+    filePath: path === '-' ? null : path,
+    packs: fc.packs,
+  });
+
+  const newSource = { headHash: sha(head), headLen: head.length, format, path, compressed: info.compressed };
+  let sourceId: number | null = known?.id ?? null;
+  let committedOffset = known?.offset ?? 0;
+  let committedLines = known?.lines ?? 0;
+  const batch: ChunkResult[] = [];
+  let batchBytes = 0;
+  let batchLines = 0;
+  let tail: Buffer = Buffer.alloc(0);
+  const limit = opts.batchBytes ?? DEFAULT_BATCH_BYTES;
+  const t0 = Date.now();
+  let lastProgress = t0;
+
+  const commit = (): void => {
+    if (batch.length === 0 && batchBytes === 0) return;
+    const offset = committedOffset + batchBytes;
+    const lines = committedLines + batchLines;
+    const { sourceId: id, outcome } = writer.applyBatch(
+      { id: sourceId, create: newSource, path, ...(headUpdate && sourceId === known?.id ? { head: headUpdate } : {}) },
+      batch,
+      { offset, lines, tailHash: sha(tail) },
+      fc.owner,
+    );
+    sourceId = id;
+    res.sourceId = id;
+    res.newRequests += outcome.newRequests;
+    res.observations += outcome.newObservations;
+    committedOffset = offset;
+    committedLines = lines;
+    batch.length = 0;
+    batchBytes = 0;
+    batchLines = 0;
+  };
+
+  const processBlock = (block: Buffer, text?: string): void => {
+    const r = processor(text ?? block.toString('utf8'), committedLines + batchLines + 1);
+    batch.push(r);
+    batchBytes += block.length;
+    batchLines += r.lines;
+    res.bytes += block.length;
+    res.lines += r.lines;
+    res.requests += r.requests;
+    res.opaque += r.opaque;
+    res.malformed += r.malformed;
+    for (const m of r.malformedExamples) if (res.malformedExamples.length < 5) res.malformedExamples.push(m);
+    tail = keepTail(tail, block);
+    if (batchBytes >= limit) commit();
+    const now = Date.now();
+    if (opts.onProgress && now - lastProgress > 1000) {
+      lastProgress = now;
+      opts.onProgress({ path, bytes: res.bytes, seconds: (now - t0) / 1000 });
+    }
+  };
+
+  async function* all(): AsyncGenerator<Buffer> {
+    if (preBuf.length > 0) yield preBuf;
+    if (!ended) yield* chunks;
+  }
+
+  if (jsonArray) {
+    if (known && committedOffset > 0) {
+      res.status = 'unchanged';
+      writer.touch(known.id, path, headUpdate);
+      return res;
+    }
+    // A JSON array document is read whole: each element becomes one JSON line.
+    let n = 0;
+    let lines: string[] = [];
+    let total = 0;
+    const countBytes = async function* (): AsyncGenerator<Buffer> {
+      for await (const b of all()) {
+        total += b.length;
+        tail = keepTail(tail, b);
+        yield b;
+      }
+    };
+    const flush = (): void => {
+      if (lines.length === 0) return;
+      const text = lines.join('\n');
+      lines = [];
+      const r = processor(text, n - text.split('\n').length + 1);
+      batch.push(r);
+      batchLines += r.lines;
+      res.lines += r.lines;
+      res.requests += r.requests;
+      res.opaque += r.opaque;
+      res.malformed += r.malformed;
+      for (const m of r.malformedExamples) if (res.malformedExamples.length < 5) res.malformedExamples.push(m);
+    };
+    const pipeline = chain([countBytes(), jsonParser(), streamArray()]);
+    try {
+      for await (const item of pipeline) {
+        n = item.key + 1;
+        lines.push(JSON.stringify(item.value));
+        if (lines.length >= 10_000) flush();
+      }
+    } catch (e) {
+      throw new UserError(`${path}: not a valid JSON array document after element ${n}: ${(e as Error).message}`);
+    }
+    flush();
+    res.bytes = total;
+    batchBytes = total;
+    commit();
+    res.status = 'ingested';
+    return res;
+  }
+
+  // Skip what was read before, proving on the way that it is the same content.
+  let pos = 0;
+  const resumeAt = committedOffset;
+  let skipTail: Buffer = Buffer.alloc(0);
+  let verified = resumeAt === 0;
+  let carry: Buffer = Buffer.alloc(0);
+  let skippingLongLine = false;
+  for await (let b of all()) {
+    if (!verified) {
+      if (pos + b.length < resumeAt) {
+        skipTail = keepTail(skipTail, b);
+        pos += b.length;
+        continue;
+      }
+      const cut = resumeAt - pos;
+      skipTail = keepTail(skipTail, b.subarray(0, cut));
+      pos = resumeAt;
+      b = b.subarray(cut);
+      verified = true;
+      if (known && sha(skipTail) !== known.tail_hash) {
+        // Same first bytes, different content further on: a different file.
+        if (path === '-') {
+          res.notes.push('stdin shares its first bytes with an earlier source but differs later; reading on from the same offset');
+        } else {
+          res.notes.push(`shares its first 4 KiB with source #${known.id} but differs later: read as a new source`);
+          return ingestFile(path, fromDirectory, { ...fc, ignoreKnown: true, opts: { ...opts, format } });
+        }
+      }
+      tail = skipTail;
+    }
+    pos += b.length;
+    // Whole lines go to the processor; the rest waits for the next chunk.
+    const nl = b.lastIndexOf(10);
+    if (nl < 0) {
+      if (skippingLongLine) continue;
+      carry = carry.length === 0 ? Buffer.from(b) : Buffer.concat([carry, b]);
+      if (carry.length > MAX_LINE_BYTES) {
+        res.malformed++;
+        res.notes.push(`a line longer than ${MAX_LINE_BYTES} bytes at line ${committedLines + batchLines + 1} was skipped`);
+        skippingLongLine = true;
+        batchBytes += carry.length;
+        carry = Buffer.alloc(0);
+      }
+      continue;
+    }
+    if (skippingLongLine) {
+      // Drop the rest of the over-long line, count it as a line read.
+      batchBytes += nl + 1;
+      batchLines++;
+      res.lines++;
+      skippingLongLine = false;
+      b = b.subarray(nl + 1);
+      const rest = b.lastIndexOf(10);
+      if (rest < 0) {
+        carry = Buffer.from(b);
+        continue;
+      }
+      processBlock(b.subarray(0, rest + 1));
+      carry = Buffer.from(b.subarray(rest + 1));
+      continue;
+    }
+    const block = carry.length === 0 ? b.subarray(0, nl + 1) : Buffer.concat([carry, b.subarray(0, nl + 1)]);
+    processBlock(block);
+    carry = Buffer.from(b.subarray(nl + 1));
+  }
+
+  if (!verified) {
+    // The content ends before what was already read: it is a prefix of a known source.
+    res.status = 'unchanged';
+    if (known) writer.touch(known.id, path, headUpdate);
+    return res;
+  }
+  if (info.truncated) {
+    res.status = 'incomplete';
+    res.notes.push('the gzip stream ends early (still being compressed?): read up to the cut, the rest will be read next run');
+  } else if (carry.length > 0 && !skippingLongLine) {
+    const mode = opts.partialLastLine ?? 'auto';
+    const settled = info.compressed || path === '-' || (info.mtimeMs !== null && Date.now() - info.mtimeMs > PARTIAL_LINE_QUIET_MS);
+    if (mode === 'count' || (mode === 'auto' && settled)) processBlock(carry);
+    else res.notes.push(`the last line has no newline yet (${carry.length} bytes): left for the next run`);
+  }
+  commit();
+  if (res.status !== 'incomplete') res.status = res.bytes === 0 ? 'unchanged' : resumeAt > 0 ? 'resumed' : 'ingested';
+  if (res.status === 'unchanged' && known) writer.touch(known.id, path, headUpdate);
+  return res;
+}
+
+/** The first elements of a JSON array document as JSON lines, for detection. */
+async function sampleArrayLines(pre: Buffer): Promise<string[]> {
+  const lines: string[] = [];
+  const pipeline = chain([
+    (async function* () {
+      yield pre;
+    })(),
+    jsonParser(),
+    streamArray(),
+  ]);
+  try {
+    for await (const item of pipeline) {
+      lines.push(JSON.stringify(item.value));
+      if (lines.length >= 200) break;
+    }
+  } catch {
+    // The sample is cut in the middle of an element: what was read is enough.
+  }
+  return lines;
+}

@@ -1,0 +1,326 @@
+/**
+ * Rule packs: the routes, actions, replacements and deprecation facts of one
+ * API, declared in a JSON file (rules/*.json), not in code. Classification of
+ * every request runs from the packs loaded here.
+ *
+ * A pack owns the requests whose resource path holds one of its anchor
+ * segments (by default the first literal segment of each route): a request to
+ * an anchor that no route matches is that pack's action "other".
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UserError } from './errors.js';
+import { JsonSyntaxError, parseJsonWithPositions } from './json-positions.js';
+
+export interface PackAction {
+  name: string;
+  replacement: string | null;
+  note?: string;
+}
+
+export interface PackRoute {
+  method: string;
+  path: string;
+  action: string;
+  /** Name of the `{variable}` in path that names the call's target (host, service id…). */
+  target?: string;
+}
+
+export interface PackEffect {
+  loggers: string[];
+  /** Regular expression over the message; a named group `host` (or `target`) gives the target. */
+  message: string;
+  action: string;
+  /** The route action this effect makes precise (a PUT whose body the log does not show). */
+  refines: string;
+  source?: string;
+}
+
+export interface PackSample {
+  method: string;
+  path: string;
+  action: string;
+  target?: string | null;
+  /** For packs that are not compute: the service the sample request is sent to. */
+  service?: string;
+}
+
+export interface RulePack {
+  api: string;
+  /** Service type the API belongs to: compute, block-storage, image… */
+  service: string;
+  title: string;
+  description?: string;
+  source?: string;
+  deprecated: { microversion?: string | null; release?: string | null; source: string } | null;
+  removed: { release: string; source: string } | null;
+  /** The answer a deprecated or removed call gets. */
+  refusal: { status: number; fromMicroversion?: string | null; source?: string } | null;
+  anchors?: string[];
+  actions: PackAction[];
+  routes: PackRoute[];
+  effects: PackEffect[];
+  samples: PackSample[];
+  /** File the pack came from (set by the loader). */
+  file?: string;
+}
+
+// ---------------------------------------------------------------- validation
+
+type Problem = { pointer: string; message: string };
+
+function validatePack(v: unknown): Problem[] {
+  const problems: Problem[] = [];
+  const need = (ok: boolean, pointer: string, message: string): void => {
+    if (!ok) problems.push({ pointer, message });
+  };
+  const isStr = (x: unknown): x is string => typeof x === 'string' && x.length > 0;
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return [{ pointer: '', message: 'a rule pack is a JSON object' }];
+  const p = v as Record<string, unknown>;
+  need(isStr(p.api), '/api', '"api" must be a non-empty string (the API name, e.g. "os-hosts")');
+  need(isStr(p.service), '/service', '"service" must be a service type such as "compute" or "block-storage"');
+  need(isStr(p.title), '/title', '"title" must be a non-empty string');
+  for (const key of ['deprecated', 'removed', 'refusal'] as const) {
+    need(p[key] === null || (typeof p[key] === 'object' && !Array.isArray(p[key])), `/${key}`, `"${key}" must be an object or null`);
+  }
+  if (p.refusal && typeof p.refusal === 'object') {
+    const r = p.refusal as Record<string, unknown>;
+    need(Number.isInteger(r.status), '/refusal/status', '"refusal.status" must be an HTTP status code (404, 410…)');
+  }
+  if (p.removed && typeof p.removed === 'object') need(isStr((p.removed as Record<string, unknown>).release), '/removed/release', '"removed.release" must name the release');
+  const actions = new Set<string>();
+  if (!Array.isArray(p.actions) || p.actions.length === 0) problems.push({ pointer: '/actions', message: '"actions" must be a non-empty array' });
+  else
+    p.actions.forEach((a: unknown, i) => {
+      const o = (a ?? {}) as Record<string, unknown>;
+      need(isStr(o.name), `/actions/${i}`, 'each action needs a "name"');
+      need(o.replacement === null || typeof o.replacement === 'string', `/actions/${i}`, `action "${String(o.name)}" needs "replacement": a string or null`);
+      if (isStr(o.name)) actions.add(o.name);
+    });
+  if (!Array.isArray(p.routes) || p.routes.length === 0) problems.push({ pointer: '/routes', message: '"routes" must be a non-empty array' });
+  else
+    p.routes.forEach((r: unknown, i) => {
+      const o = (r ?? {}) as Record<string, unknown>;
+      need(isStr(o.method) && /^[A-Z]+$/.test(o.method), `/routes/${i}/method`, 'route "method" must be an upper-case HTTP method');
+      need(isStr(o.path) && o.path.startsWith('/'), `/routes/${i}/path`, 'route "path" must start with "/" (the path after version and project id)');
+      need(isStr(o.action) && actions.has(o.action), `/routes/${i}/action`, `route "action" must be one of the pack's actions (${[...actions].join(', ')})`);
+      if (o.target !== undefined)
+        need(isStr(o.target) && isStr(o.path) && o.path.includes(`{${o.target}}`), `/routes/${i}/target`, `route "target" must name a {variable} of its path`);
+    });
+  if (!actions.has('other')) problems.push({ pointer: '/actions', message: 'the actions must include "other" (a path under the API that no route matches)' });
+  if (p.effects !== undefined && !Array.isArray(p.effects)) problems.push({ pointer: '/effects', message: '"effects" must be an array' });
+  if (Array.isArray(p.effects))
+    p.effects.forEach((e: unknown, i) => {
+      const o = (e ?? {}) as Record<string, unknown>;
+      need(Array.isArray(o.loggers) && o.loggers.length > 0 && o.loggers.every(isStr), `/effects/${i}/loggers`, 'effect "loggers" must be a non-empty array of logger names');
+      let ok = isStr(o.message);
+      if (ok) {
+        try {
+          new RegExp(o.message as string);
+        } catch {
+          ok = false;
+        }
+      }
+      need(ok, `/effects/${i}/message`, 'effect "message" must be a valid regular expression');
+      need(isStr(o.action) && actions.has(o.action), `/effects/${i}/action`, 'effect "action" must be one of the pack\'s actions');
+      need(isStr(o.refines) && actions.has(o.refines), `/effects/${i}/refines`, 'effect "refines" must be one of the pack\'s actions');
+    });
+  if (p.samples !== undefined && !Array.isArray(p.samples)) problems.push({ pointer: '/samples', message: '"samples" must be an array' });
+  if (p.anchors !== undefined)
+    need(Array.isArray(p.anchors) && p.anchors.every(isStr), '/anchors', '"anchors" must be an array of path segment names');
+  return problems;
+}
+
+/** Read and validate one pack file; errors name the file and the line. */
+export function loadPackFile(file: string): RulePack {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UserError(`Cannot read rule pack ${file}: ${(e as Error).message}`);
+  }
+  return parsePack(text, file);
+}
+
+export function parsePack(text: string, file: string): RulePack {
+  let parsed;
+  try {
+    parsed = parseJsonWithPositions(text);
+  } catch (e) {
+    if (e instanceof JsonSyntaxError) throw new UserError(`${file}:${e.line}: invalid JSON: ${e.message}`);
+    throw e;
+  }
+  const problems = validatePack(parsed.value);
+  if (problems.length > 0) {
+    const lines = problems.map((pr) => `${file}:${parsed.lineOf(pr.pointer)}: ${pr.message}`);
+    throw new UserError(`Invalid rule pack:\n${lines.join('\n')}`);
+  }
+  const pack = parsed.value as RulePack;
+  pack.effects ??= [];
+  pack.samples ??= [];
+  pack.file = file;
+  return pack;
+}
+
+/** The folder of bundled packs: <package root>/rules, found from this module in src/ or dist/src/. */
+export function bundledRulesDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 4; i++) {
+    try {
+      readFileSync(join(dir, 'package.json'));
+      return join(dir, 'rules');
+    } catch {
+      dir = resolve(dir, '..');
+    }
+  }
+  throw new Error('cannot find the apicensus package root (rules/ folder)');
+}
+
+export function loadBundledPacks(): RulePack[] {
+  const dir = bundledRulesDir();
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => loadPackFile(join(dir, f)));
+}
+
+/** Bundled packs plus user packs; a user pack replaces a bundled one of the same api name. */
+export function loadPacks(userFiles: readonly string[] = []): RulePack[] {
+  const packs = new Map<string, RulePack>();
+  for (const p of loadBundledPacks()) packs.set(p.api, p);
+  for (const f of userFiles) {
+    const p = loadPackFile(f);
+    packs.set(p.api, p);
+  }
+  return [...packs.values()];
+}
+
+// ---------------------------------------------------------------- classification
+
+export interface Classification {
+  api: string;
+  action: string;
+  target: string | null;
+}
+
+interface CompiledRoute {
+  method: string;
+  /** Literal segment, or null for a {variable}. */
+  segments: (string | null)[];
+  action: string;
+  targetIndex: number;
+}
+
+interface CompiledPack {
+  pack: RulePack;
+  routes: CompiledRoute[];
+}
+
+export interface CompiledEffect {
+  api: string;
+  action: string;
+  refines: string;
+  loggers: ReadonlySet<string>;
+  pattern: RegExp;
+}
+
+export interface Classifier {
+  packs: readonly RulePack[];
+  /** Loggers whose messages can refine an action: the parsers' messageLoggers. */
+  messageLoggers: ReadonlySet<string>;
+  /** Services that have at least one pack. */
+  services: ReadonlySet<string>;
+  classify(service: string, method: string, segments: readonly string[]): Classification | null;
+  effect(logger: string, message: string): { api: string; action: string; refines: string; target: string | null } | null;
+}
+
+function compileRoute(r: PackRoute): CompiledRoute {
+  const segs = r.path.split('/').filter((s) => s !== '');
+  let targetIndex = -1;
+  const segments = segs.map((s, i) => {
+    const m = /^\{(.+)\}$/.exec(s);
+    if (!m) return s;
+    if (m[1] === r.target) targetIndex = i;
+    return null;
+  });
+  return { method: r.method, segments, action: r.action, targetIndex };
+}
+
+const variableCount = (r: CompiledRoute): number => r.segments.filter((s) => s === null).length;
+
+export function compileClassifier(packs: readonly RulePack[]): Classifier {
+  // service → anchor segment → packs owning it
+  const anchors = new Map<string, Map<string, CompiledPack[]>>();
+  const messageLoggers = new Set<string>();
+  const effects: CompiledEffect[] = [];
+  for (const pack of packs) {
+    // Literal routes before routes with variables: /os-services/enable beats /os-services/{id}.
+    const routes = pack.routes.map(compileRoute).sort((a, b) => variableCount(a) - variableCount(b));
+    const compiled: CompiledPack = { pack, routes };
+    const own = pack.anchors ?? [...new Set(routes.map((r) => r.segments.find((s): s is string => s !== null)).filter((s): s is string => !!s))];
+    let byAnchor = anchors.get(pack.service);
+    if (!byAnchor) anchors.set(pack.service, (byAnchor = new Map()));
+    for (const a of own) {
+      const list = byAnchor.get(a) ?? [];
+      list.push(compiled);
+      byAnchor.set(a, list);
+    }
+    for (const e of pack.effects) {
+      for (const l of e.loggers) messageLoggers.add(l);
+      effects.push({ api: pack.api, action: e.action, refines: e.refines, loggers: new Set(e.loggers), pattern: new RegExp(e.message) });
+    }
+  }
+
+  const matchRoute = (cp: CompiledPack, method: string, segments: readonly string[]): Classification | null => {
+    for (const r of cp.routes) {
+      if (r.method !== method || r.segments.length !== segments.length) continue;
+      let ok = true;
+      for (let i = 0; i < segments.length; i++) {
+        const lit = r.segments[i];
+        if (lit !== null && lit !== segments[i]) {
+          ok = false;
+          break;
+        }
+      }
+      if (ok) return { api: cp.pack.api, action: r.action, target: r.targetIndex >= 0 ? segments[r.targetIndex]! : null };
+    }
+    return null;
+  };
+
+  return {
+    packs,
+    messageLoggers,
+    services: new Set(anchors.keys()),
+    classify(service, method, segments) {
+      const byAnchor = anchors.get(service);
+      if (!byAnchor) return null;
+      let owner: CompiledPack | null = null;
+      for (const s of segments) {
+        const list = byAnchor.get(s);
+        if (!list) continue;
+        for (const cp of list) {
+          const hit = matchRoute(cp, method, segments);
+          if (hit) return hit;
+          owner ??= cp;
+        }
+      }
+      return owner ? { api: owner.pack.api, action: 'other', target: null } : null;
+    },
+    effect(logger, message) {
+      for (const e of effects) {
+        if (!e.loggers.has(logger)) continue;
+        const m = e.pattern.exec(message);
+        if (m) return { api: e.api, action: e.action, refines: e.refines, target: m.groups?.host ?? m.groups?.target ?? null };
+      }
+      return null;
+    },
+  };
+}
+
+export function replacementOf(pack: RulePack | undefined, action: string): string | null {
+  if (!pack) return null;
+  const parts = action.split('+');
+  const reps = parts.map((a) => pack.actions.find((x) => x.name === a)?.replacement ?? null);
+  return reps.some((r) => r === null) ? null : reps.join('; ');
+}

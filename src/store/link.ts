@@ -1,0 +1,229 @@
+/**
+ * Joining observations into calls: the same request seen by HAProxy, by
+ * Apache/uWSGI and by nova-api is one call.
+ *
+ *   1. Lines that carry the same request id are one call.
+ *   2. The rest join on (method, normalised path, status) within a time
+ *      window, one observation per layer, nearest first.
+ *
+ * A group (api, method, normalised path) is always relinked whole, from the
+ * observations alone, and ties break on content (keys, times), never on row
+ * ids: the result does not depend on the order files were ingested in.
+ */
+import type { Layer } from '../../parsers/types.js';
+import type { Db } from './db.js';
+
+export interface LinkOptions {
+  windowMs: number;
+  /** Action order per api, to name combined effects ("disable+maintenance-on") stably. */
+  actionOrder: ReadonlyMap<string, readonly string[]>;
+}
+
+interface ObsRow {
+  id: number;
+  layer: Layer;
+  dedup_key: number;
+  source_id: number;
+  line: number;
+  api: string;
+  action: string;
+  target: string | null;
+  method: string;
+  raw_path: string;
+  norm_path: string;
+  time: number | null;
+  start_time: number | null;
+  status: number | null;
+  bytes: number | null;
+  duration_ms: number | null;
+  client: string | null;
+  user_agent: string | null;
+  request_id: string | null;
+  global_request_id: string | null;
+  user_id: string | null;
+  project_id: string | null;
+  user_name: string | null;
+  project_name: string | null;
+  microversion: string | null;
+  frontend: string | null;
+  host: string | null;
+}
+
+const LAYER_BIT: Record<Layer, number> = { lb: 1, web: 2, nova: 4, audit: 8 };
+/** Who knows best: identity and API facts from nova inwards, client facts from the edge outwards. */
+const INNER_FIRST: readonly Layer[] = ['nova', 'audit', 'web', 'lb'];
+const OUTER_FIRST: readonly Layer[] = ['lb', 'web', 'audit', 'nova'];
+
+export type GroupKey = readonly [api: string, method: string, normPath: string];
+
+export function groupId(g: GroupKey): string {
+  return `${g[0]}\t${g[1]}\t${g[2]}`;
+}
+
+export function relinkGroups(db: Db, groups: Iterable<GroupKey>, opts: LinkOptions): void {
+  const selectObs = db.prepare<[string, string, string], ObsRow>(
+    `SELECT id, layer, dedup_key, source_id, line, api, action, target, method, raw_path, norm_path, time, start_time, status,
+            bytes, duration_ms, client, user_agent, request_id, global_request_id, user_id, project_id, user_name, project_name,
+            microversion, frontend, host
+       FROM observations WHERE api = ? AND method = ? AND norm_path = ?
+      ORDER BY start_time, layer, dedup_key`,
+  );
+  const selectEffects = db.prepare<[string, string], { action: string; refines: string }>(
+    'SELECT action, refines FROM effects WHERE request_id = ? AND api = ?',
+  );
+  const deleteCalls = db.prepare('DELETE FROM calls WHERE api = ? AND method = ? AND norm_path = ?');
+  const insertCall = db.prepare(
+    `INSERT INTO calls (api, action, route_action, target, method, norm_path, raw_path, time, status, bytes, duration_ms, client,
+       user_agent, request_id, global_request_id, user_id, project_id, user_name, project_name, microversion, frontend, host,
+       layers, observations, source_id, line)
+     VALUES (@api, @action, @route_action, @target, @method, @norm_path, @raw_path, @time, @status, @bytes, @duration_ms, @client,
+       @user_agent, @request_id, @global_request_id, @user_id, @project_id, @user_name, @project_name, @microversion, @frontend, @host,
+       @layers, @observations, @source_id, @line)`,
+  );
+  const setCall = db.prepare('UPDATE observations SET call_id = ? WHERE id = ?');
+
+  for (const [api, method, normPath] of groups) {
+    const obs = selectObs.all(api, method, normPath);
+    deleteCalls.run(api, method, normPath);
+    for (const members of joinObservations(obs, opts.windowMs)) {
+      const call = mergeCall(members, (rid) => selectEffects.all(rid, api), opts.actionOrder.get(api) ?? []);
+      const id = Number(insertCall.run(call).lastInsertRowid);
+      for (const o of members) setCall.run(id, o.id);
+    }
+  }
+}
+
+/** Group observations into calls (exported for tests). */
+export function joinObservations<T extends Pick<ObsRow, 'layer' | 'dedup_key' | 'start_time' | 'status' | 'request_id'>>(
+  obs: readonly T[],
+  windowMs: number,
+): T[][] {
+  const parent = obs.map((_, i) => i);
+  const find = (i: number): number => {
+    while (parent[i] !== i) i = parent[i] = parent[parent[i]!]!;
+    return i;
+  };
+  const layers = obs.map((o) => LAYER_BIT[o.layer]);
+  const reqId = obs.map((o) => o.request_id);
+  const statuses = obs.map((o) => new Set([o.status]));
+  const union = (a: number, b: number): void => {
+    const ra = find(a);
+    const rb = find(b);
+    if (ra === rb) return;
+    // Keep the smaller index as root: deterministic for a given sorted input.
+    const [root, child] = ra < rb ? [ra, rb] : [rb, ra];
+    parent[child] = root;
+    layers[root] = layers[root]! | layers[child]!;
+    reqId[root] ??= reqId[child]!;
+    for (const s of statuses[child]!) statuses[root]!.add(s);
+  };
+
+  // 1. Same request id.
+  const byReq = new Map<string, number>();
+  obs.forEach((o, i) => {
+    if (o.request_id === null) return;
+    const first = byReq.get(o.request_id);
+    if (first === undefined) byReq.set(o.request_id, i);
+    else union(first, i);
+  });
+
+  // 2. Time window, nearest first, between components that can be one request.
+  const timeOf = new Map<number, number>();
+  const keyOf = new Map<number, number>();
+  obs.forEach((o, i) => {
+    const r = find(i);
+    const t = o.start_time ?? Infinity;
+    timeOf.set(r, Math.min(timeOf.get(r) ?? Infinity, t));
+    keyOf.set(r, Math.min(keyOf.get(r) ?? Infinity, o.dedup_key));
+  });
+  const roots = [...timeOf.keys()];
+  const timed = roots.filter((r) => Number.isFinite(timeOf.get(r)!)).sort((a, b) => timeOf.get(a)! - timeOf.get(b)! || keyOf.get(a)! - keyOf.get(b)!);
+  const compatible = (a: number, b: number): boolean => {
+    if ((layers[a]! & layers[b]!) !== 0) return false;
+    if (reqId[a] !== null && reqId[b] !== null && reqId[a] !== reqId[b]) return false;
+    for (const s of statuses[a]!) if (statuses[b]!.has(s)) return true;
+    return false;
+  };
+  const candidates: { d: number; a: number; b: number; k1: number; k2: number }[] = [];
+  for (let i = 0; i < timed.length; i++) {
+    const a = timed[i]!;
+    for (let j = i + 1; j < timed.length; j++) {
+      const b = timed[j]!;
+      const d = timeOf.get(b)! - timeOf.get(a)!;
+      if (d > windowMs) break;
+      if (!compatible(a, b)) continue;
+      const ka = keyOf.get(a)!;
+      const kb = keyOf.get(b)!;
+      candidates.push({ d, a, b, k1: Math.min(ka, kb), k2: Math.max(ka, kb) });
+    }
+  }
+  candidates.sort((x, y) => x.d - y.d || x.k1 - y.k1 || x.k2 - y.k2);
+  for (const c of candidates) {
+    const ra = find(c.a);
+    const rb = find(c.b);
+    if (ra !== rb && compatible(ra, rb)) union(ra, rb);
+  }
+
+  const out = new Map<number, T[]>();
+  obs.forEach((o, i) => {
+    const r = find(i);
+    const list = out.get(r);
+    if (list) list.push(o);
+    else out.set(r, [o]);
+  });
+  return [...out.values()];
+}
+
+function pick<K extends keyof ObsRow>(members: readonly ObsRow[], key: K, order: readonly Layer[]): ObsRow[K] | null {
+  for (const layer of order) {
+    for (const o of members) if (o.layer === layer && o[key] !== null) return o[key];
+  }
+  return null;
+}
+
+function mergeCall(
+  members: readonly ObsRow[],
+  effectsOf: (requestId: string) => { action: string; refines: string }[],
+  actionOrder: readonly string[],
+): Record<string, unknown> {
+  const first = [...members].sort((a, b) => (a.start_time ?? Infinity) - (b.start_time ?? Infinity))[0]!;
+  const routeAction = first.action;
+  const requestIds = [...new Set(members.map((o) => o.request_id).filter((r): r is string => r !== null))];
+  const refined = new Set<string>();
+  for (const rid of requestIds) for (const e of effectsOf(rid)) if (e.refines === routeAction) refined.add(e.action);
+  const action =
+    refined.size === 0
+      ? routeAction
+      : [...refined].sort((a, b) => actionOrder.indexOf(a) - actionOrder.indexOf(b) || a.localeCompare(b)).join('+');
+  const layerNames = [...new Set(members.map((o) => o.layer))].sort((a, b) => OUTER_FIRST.indexOf(a) - OUTER_FIRST.indexOf(b));
+  const times = members.map((o) => o.start_time).filter((t): t is number => t !== null);
+  const nova = members.find((o) => o.layer === 'nova');
+  return {
+    api: first.api,
+    action,
+    route_action: routeAction,
+    target: pick(members, 'target', INNER_FIRST),
+    method: first.method,
+    norm_path: first.norm_path,
+    raw_path: (nova ?? first).raw_path,
+    time: times.length > 0 ? Math.min(...times) : null,
+    status: pick(members, 'status', INNER_FIRST),
+    bytes: pick(members, 'bytes', INNER_FIRST),
+    duration_ms: pick(members, 'duration_ms', OUTER_FIRST),
+    client: pick(members, 'client', OUTER_FIRST),
+    user_agent: pick(members, 'user_agent', OUTER_FIRST),
+    request_id: pick(members, 'request_id', INNER_FIRST),
+    global_request_id: pick(members, 'global_request_id', INNER_FIRST),
+    user_id: pick(members, 'user_id', INNER_FIRST),
+    project_id: pick(members, 'project_id', INNER_FIRST),
+    user_name: pick(members, 'user_name', INNER_FIRST),
+    project_name: pick(members, 'project_name', INNER_FIRST),
+    microversion: pick(members, 'microversion', INNER_FIRST),
+    frontend: pick(members, 'frontend', OUTER_FIRST),
+    host: pick(members, 'host', INNER_FIRST),
+    layers: layerNames.join('+'),
+    observations: members.length,
+    source_id: (nova ?? first).source_id,
+    line: (nova ?? first).line,
+  };
+}

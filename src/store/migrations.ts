@@ -1,0 +1,192 @@
+/**
+ * Numbered migrations, applied in order, each in its own transaction and
+ * recorded in PRAGMA user_version (plain integers: no timestamp high-water
+ * marks). Never edit a released migration; add the next number.
+ */
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: '001-init',
+    sql: `
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+
+-- One row per distinct content: identity is the hash of the first bytes, never the name.
+CREATE TABLE sources (
+  id INTEGER PRIMARY KEY,
+  head_hash TEXT NOT NULL,
+  head_len INTEGER NOT NULL,
+  offset INTEGER NOT NULL DEFAULT 0,      -- bytes of (decompressed) content read, at a line end
+  tail_hash TEXT NOT NULL DEFAULT '',     -- hash of the bytes just before offset: proves a resumed file is the same
+  lines INTEGER NOT NULL DEFAULT 0,
+  format TEXT NOT NULL,
+  path TEXT NOT NULL,                     -- the name it was last read under
+  compressed INTEGER NOT NULL DEFAULT 0,
+  requests INTEGER NOT NULL DEFAULT 0,    -- request lines read (before removing copies seen elsewhere)
+  new_requests INTEGER NOT NULL DEFAULT 0,-- requests this source added to the totals
+  opaque INTEGER NOT NULL DEFAULT 0,      -- connections logged without HTTP detail (tcplog)
+  malformed INTEGER NOT NULL DEFAULT 0,
+  observations INTEGER NOT NULL DEFAULT 0,
+  first_time INTEGER,
+  last_time INTEGER,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX sources_by_head ON sources(head_hash);
+
+CREATE TABLE source_names (
+  source_id INTEGER NOT NULL REFERENCES sources(id),
+  path TEXT NOT NULL,
+  last_seen TEXT NOT NULL,
+  PRIMARY KEY (source_id, path)
+) WITHOUT ROWID;
+
+-- The first few malformed lines of each source, to show with file and line.
+CREATE TABLE malformed_lines (
+  source_id INTEGER NOT NULL REFERENCES sources(id),
+  line INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  text TEXT NOT NULL,
+  PRIMARY KEY (source_id, line)
+) WITHOUT ROWID;
+
+-- One row per log line of a call of interest (a request some rule pack classifies).
+CREATE TABLE observations (
+  id INTEGER PRIMARY KEY,
+  layer TEXT NOT NULL,
+  dedup_key INTEGER NOT NULL,
+  source_id INTEGER NOT NULL REFERENCES sources(id),
+  line INTEGER NOT NULL,
+  parser TEXT NOT NULL,
+  service TEXT NOT NULL,
+  api TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT,
+  method TEXT NOT NULL,
+  raw_path TEXT NOT NULL,
+  norm_path TEXT NOT NULL,
+  time INTEGER,
+  start_time INTEGER,
+  status INTEGER,
+  bytes INTEGER,
+  duration_ms REAL,
+  client TEXT,
+  client_chain TEXT,
+  user_agent TEXT,
+  request_id TEXT,
+  global_request_id TEXT,
+  user_id TEXT,
+  project_id TEXT,
+  user_name TEXT,
+  project_name TEXT,
+  microversion TEXT,
+  frontend TEXT,
+  backend TEXT,
+  server TEXT,
+  host TEXT,
+  call_id INTEGER,
+  UNIQUE (layer, dedup_key)
+);
+CREATE INDEX observations_by_group ON observations(api, method, norm_path);
+CREATE INDEX observations_by_request ON observations(request_id) WHERE request_id IS NOT NULL;
+
+-- Log messages that make an action precise ("Enabling host X." for a PUT /os-hosts/X).
+CREATE TABLE effects (
+  request_id TEXT NOT NULL,
+  api TEXT NOT NULL,
+  action TEXT NOT NULL,
+  refines TEXT NOT NULL,
+  target TEXT,
+  time INTEGER,
+  source_id INTEGER NOT NULL REFERENCES sources(id),
+  line INTEGER NOT NULL,
+  PRIMARY KEY (request_id, api, action)
+) WITHOUT ROWID;
+
+-- One row per call: the observations of one request in every layer, joined.
+CREATE TABLE calls (
+  id INTEGER PRIMARY KEY,
+  api TEXT NOT NULL,
+  action TEXT NOT NULL,
+  route_action TEXT NOT NULL,
+  target TEXT,
+  method TEXT NOT NULL,
+  norm_path TEXT NOT NULL,
+  raw_path TEXT NOT NULL,
+  time INTEGER,
+  status INTEGER,
+  bytes INTEGER,
+  duration_ms REAL,
+  client TEXT,
+  user_agent TEXT,
+  request_id TEXT,
+  global_request_id TEXT,
+  user_id TEXT,
+  project_id TEXT,
+  user_name TEXT,
+  project_name TEXT,
+  microversion TEXT,
+  frontend TEXT,
+  host TEXT,
+  layers TEXT NOT NULL,
+  observations INTEGER NOT NULL,
+  source_id INTEGER NOT NULL,
+  line INTEGER NOT NULL
+);
+CREATE INDEX calls_by_api_time ON calls(api, time);
+CREATE INDEX calls_by_group ON calls(api, method, norm_path);
+
+-- Every request of every service, per layer and hour, each counted once (see hour_keys).
+CREATE TABLE hourly_totals (
+  layer TEXT NOT NULL,
+  service TEXT NOT NULL,
+  hour INTEGER NOT NULL,
+  requests INTEGER NOT NULL,
+  PRIMARY KEY (layer, service, hour)
+) WITHOUT ROWID;
+
+-- The 52-bit keys of requests already counted, per layer and hour, in append-only segments.
+CREATE TABLE hour_keys (
+  layer TEXT NOT NULL,
+  hour INTEGER NOT NULL,
+  seg INTEGER NOT NULL,
+  keys BLOB NOT NULL,
+  PRIMARY KEY (layer, hour, seg)
+) WITHOUT ROWID;
+
+-- Connections a front end logged without HTTP detail (option tcplog), per frontend and hour.
+CREATE TABLE opaque_hours (
+  layer TEXT NOT NULL,
+  frontend TEXT NOT NULL,
+  hour INTEGER NOT NULL,
+  connections INTEGER NOT NULL,
+  PRIMARY KEY (layer, frontend, hour)
+) WITHOUT ROWID;
+
+-- Front-end names seen, the service each was attributed to, and how many requests.
+CREATE TABLE frontends (
+  layer TEXT NOT NULL,
+  name TEXT NOT NULL,
+  service TEXT NOT NULL,
+  requests INTEGER NOT NULL,
+  PRIMARY KEY (layer, name, service)
+) WITHOUT ROWID;
+
+-- Set while an ingest runs, so a second one waits instead of double counting.
+CREATE TABLE ingest_lock (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  owner TEXT NOT NULL,
+  host TEXT NOT NULL,
+  pid INTEGER NOT NULL,
+  started_at TEXT NOT NULL,
+  heartbeat INTEGER NOT NULL
+);
+`,
+  },
+];

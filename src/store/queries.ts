@@ -1,0 +1,157 @@
+/**
+ * Read-side SQL for reports: calls of interest in a window, compute totals,
+ * sources and what they could see. Aggregation beyond GROUP BY happens in
+ * reports/model.ts with d3-array.
+ */
+import type { Db } from './db.js';
+
+export interface Window {
+  /** ms since epoch, inclusive; null = open. */
+  from: number | null;
+  /** ms since epoch, exclusive; null = open. */
+  to: number | null;
+}
+
+export interface CallRow {
+  id: number;
+  api: string;
+  action: string;
+  route_action: string;
+  target: string | null;
+  method: string;
+  raw_path: string;
+  time: number | null;
+  status: number | null;
+  client: string | null;
+  user_agent: string | null;
+  request_id: string | null;
+  user_id: string | null;
+  project_id: string | null;
+  user_name: string | null;
+  project_name: string | null;
+  microversion: string | null;
+  frontend: string | null;
+  host: string | null;
+  layers: string;
+}
+
+const HOUR = 3_600_000;
+
+function windowClause(column: string, w: Window, params: unknown[]): string {
+  const parts: string[] = [];
+  if (w.from !== null) {
+    parts.push(`${column} >= ?`);
+    params.push(w.from);
+  }
+  if (w.to !== null) {
+    parts.push(`${column} < ?`);
+    params.push(w.to);
+  }
+  return parts.length ? ` AND ${parts.join(' AND ')}` : '';
+}
+
+export function callsOf(db: Db, api: string, w: Window): CallRow[] {
+  const params: unknown[] = [api];
+  const sql = `SELECT id, api, action, route_action, target, method, raw_path, time, status, client, user_agent, request_id, user_id,
+                      project_id, user_name, project_name, microversion, frontend, host, layers
+                 FROM calls WHERE api = ?${windowClause('time', w, params)} ORDER BY time, id`;
+  return db.prepare(sql).all(...params) as CallRow[];
+}
+
+export interface TotalsByLayer {
+  /** Requests per layer over the window. */
+  byLayer: Record<string, number>;
+  /** Sum over hours of the largest layer in that hour: a request is not counted once per layer. */
+  requests: number;
+  /** Per hour (ms of the hour's start) the requests counted, for timelines. */
+  hourly: { hour: number; requests: number }[];
+}
+
+export function serviceTotals(db: Db, service: string, w: Window): TotalsByLayer {
+  const params: unknown[] = [service];
+  const from = w.from === null ? null : Math.floor(w.from / HOUR);
+  const to = w.to === null ? null : Math.ceil(w.to / HOUR);
+  const rows = db
+    .prepare(`SELECT layer, hour, requests FROM hourly_totals WHERE service = ?${windowClause('hour', { from, to }, params)}`)
+    .all(...params) as { layer: string; hour: number; requests: number }[];
+  const byLayer: Record<string, number> = {};
+  const perHour = new Map<number, number>();
+  for (const r of rows) {
+    byLayer[r.layer] = (byLayer[r.layer] ?? 0) + r.requests;
+    perHour.set(r.hour, Math.max(perHour.get(r.hour) ?? 0, r.requests));
+  }
+  let requests = 0;
+  for (const n of perHour.values()) requests += n;
+  const hourly = [...perHour].sort((a, b) => a[0] - b[0]).map(([hour, n]) => ({ hour: hour * HOUR, requests: n }));
+  return { byLayer, requests, hourly };
+}
+
+export interface SourceSummaryRow {
+  id: number;
+  path: string;
+  format: string;
+  lines: number;
+  requests: number;
+  new_requests: number;
+  opaque: number;
+  malformed: number;
+  observations: number;
+  first_time: number | null;
+  last_time: number | null;
+  compressed: number;
+  names: number;
+}
+
+export function sourcesSummary(db: Db): SourceSummaryRow[] {
+  return db
+    .prepare(
+      `SELECT s.id, s.path, s.format, s.lines, s.requests, s.new_requests, s.opaque, s.malformed, s.observations, s.first_time,
+              s.last_time, s.compressed, (SELECT count(*) FROM source_names n WHERE n.source_id = s.id) AS names
+         FROM sources s ORDER BY s.id`,
+    )
+    .all() as SourceSummaryRow[];
+}
+
+export function malformedExamples(db: Db, limit: number): { path: string; line: number; reason: string; text: string }[] {
+  return db
+    .prepare(
+      `SELECT s.path, m.line, m.reason, m.text FROM malformed_lines m JOIN sources s ON s.id = m.source_id
+        ORDER BY m.source_id, m.line LIMIT ?`,
+    )
+    .all(limit) as { path: string; line: number; reason: string; text: string }[];
+}
+
+export function frontendsSeen(db: Db): { layer: string; name: string; service: string; requests: number }[] {
+  return db.prepare('SELECT layer, name, service, requests FROM frontends ORDER BY requests DESC, name').all() as {
+    layer: string;
+    name: string;
+    service: string;
+    requests: number;
+  }[];
+}
+
+/** Connections logged without HTTP detail (tcplog), per frontend, in the window. */
+export function opaqueConnections(db: Db, w: Window): { frontend: string; connections: number; first: number; last: number }[] {
+  const params: unknown[] = [];
+  const from = w.from === null ? null : Math.floor(w.from / HOUR);
+  const to = w.to === null ? null : Math.ceil(w.to / HOUR);
+  return (
+    db
+      .prepare(
+        `SELECT frontend, sum(connections) AS connections, min(hour) AS first, max(hour) AS last FROM opaque_hours
+          WHERE 1 = 1${windowClause('hour', { from, to }, params)} GROUP BY frontend ORDER BY frontend`,
+      )
+      .all(...params) as { frontend: string; connections: number; first: number; last: number }[]
+  ).map((r) => ({ ...r, first: r.first * HOUR, last: r.last * HOUR + HOUR }));
+}
+
+/** Hours (ms) in which some layer that shows paths counted compute requests, or any request at all. */
+export function hoursWithPaths(db: Db, w: Window): Set<number> {
+  const params: unknown[] = [];
+  const from = w.from === null ? null : Math.floor(w.from / HOUR);
+  const to = w.to === null ? null : Math.ceil(w.to / HOUR);
+  const rows = db.prepare(`SELECT DISTINCT hour FROM hourly_totals WHERE 1 = 1${windowClause('hour', { from, to }, params)}`).all(...params) as {
+    hour: number;
+  }[];
+  return new Set(rows.map((r) => r.hour * HOUR));
+}
