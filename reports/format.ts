@@ -28,14 +28,25 @@ export interface Column<T> {
   value: (row: T) => string;
 }
 
-/** A fixed-width table: titles, then one line per row; cells longer than the column end in '…'. */
+/**
+ * A fixed-width table: titles, then one line per row. Cells longer than their
+ * column end in '…', except the last column, which wraps onto continuation
+ * lines so nothing is lost.
+ */
 export function table<T>(rows: readonly T[], columns: readonly Column<T>[], indent = '  '): string {
   const cell = (c: Column<T>, v: string): string => {
     const t = truncate(v, c.width);
     return c.align === 'right' ? t.padStart(c.width) : t.padEnd(c.width);
   };
+  const last = columns[columns.length - 1]!;
+  const lead = columns.slice(0, -1);
+  const leadWidth = lead.reduce((n, c) => n + c.width + 1, 0);
   const lines = [columns.map((c) => cell(c, c.title)).join(' ').trimEnd()];
-  for (const r of rows) lines.push(columns.map((c) => cell(c, c.value(r))).join(' ').trimEnd());
+  for (const r of rows) {
+    const wrapped = wrap(last.value(r), last.width).split('\n');
+    lines.push((lead.map((c) => cell(c, c.value(r))).join(' ') + ' ' + (wrapped[0] ?? '')).trimEnd());
+    for (const more of wrapped.slice(1)) lines.push(' '.repeat(leadWidth) + more);
+  }
   return lines.map((l) => indent + l).join('\n');
 }
 

@@ -29,6 +29,8 @@ export interface ActionSummary {
   projects: number;
   users: number;
   replacement: string | null;
+  /** Short name of what to move to, when the pack gives one. */
+  moveTo: string | null;
   note: string | null;
 }
 
@@ -176,6 +178,9 @@ function apiReport(db: Db, api: string, pack: RulePack | undefined, w: Window): 
         projects: new Set(rows.map(projectKey).filter((p) => p !== null)).size,
         users: new Set(rows.map(userKey).filter((p) => p !== null)).size,
         replacement: replacementOf(pack, action),
+        moveTo: action.split('+').every((x) => pack?.actions.find((y) => y.name === x)?.moveTo)
+          ? [...new Set(action.split('+').map((x) => pack!.actions.find((y) => y.name === x)!.moveTo!))].join(' + ')
+          : null,
         note: pack?.actions.find((a) => a.name === action)?.note ?? null,
       };
     })
@@ -248,10 +253,13 @@ function verdictFor(a: ApiReport, requests: number, sources: number): Verdict {
     `${a.api} was called ${plural(a.calls, 'time')} by ${plural(a.projects, 'project')} (${plural(a.users, 'user')})${span}: ${listActions(a.actions)}.`,
     `${plural(ok, 'call')} succeeded (2xx), ${a.calls - ok} did not.`,
   ];
-  if (a.refused > 0) parts.push(`${plural(a.refused, 'call')} asked for a microversion the API no longer serves and were refused.`);
+  if (a.refused > 0) parts.push(`${plural(a.refused, 'call')} asked for a microversion the API no longer serves and ${a.refused === 1 ? 'was' : 'were'} refused.`);
   if (without.length > 0) parts.push(`${without.join(', ')} ${without.length === 1 ? 'has' : 'have'} no replacement.`);
-  const replaced = a.actions.filter((x) => x.replacement !== null);
-  if (replaced.length > 0) parts.push(`Callers of ${replaced.map((x) => x.action).join(', ')} can move to the replacement listed per action.`);
+  const moves = groups(
+    a.actions.filter((x) => x.replacement !== null),
+    (x) => x.moveTo ?? x.replacement!,
+  ).map(([to, xs]) => `${xs.map((x) => x.action).join(' and ')} → ${to}`);
+  if (moves.length > 0) parts.push(`Move ${moves.join('; ')}.`);
   return { api: a.api, used: true, summary: parts.join(' '), actionsWithoutReplacement: without };
 }
 

@@ -7,6 +7,9 @@ import type { ApiReport, Report } from './model.js';
 const WIDTH = 80;
 const TOP = 10;
 
+/** Calls per 100k requests as a percentage with three significant digits. */
+const share = (perHundredThousand: number): string => `${Number((perHundredThousand / 1000).toPrecision(3))} %`;
+
 function deprecation(a: ApiReport): string {
   const parts: string[] = [];
   if (a.deprecated) parts.push(`deprecated${a.deprecated.microversion ? ` at ${a.deprecated.microversion}` : ''}${a.deprecated.release ? ` (${a.deprecated.release})` : ''}`);
@@ -25,7 +28,7 @@ function apiSection(a: ApiReport): string {
   out.push(
     wrap(
       `calls ${num(a.calls)} · projects ${a.projects} · users ${a.users} · first ${shortTime(a.firstSeen)} · last ${shortTime(a.lastSeen)}` +
-        (a.perHundredThousand !== null ? ` · ${a.perHundredThousand} per 100k ${a.service} requests` : '') +
+        (a.perHundredThousand !== null ? ` · ${share(a.perHundredThousand)} of ${a.service} requests` : '') +
         (a.refused > 0 ? ` · refused (too new a microversion) ${a.refused}` : ''),
       WIDTH,
       '  ',
@@ -39,7 +42,7 @@ function apiSection(a: ApiReport): string {
       { title: '2XX', width: 5, align: 'right', value: (r) => num(r.succeeded) },
       { title: 'OTHER', width: 5, align: 'right', value: (r) => num(r.failed) },
       { title: 'PROJ', width: 4, align: 'right', value: (r) => String(r.projects) },
-      { title: 'STATUSES', width: 33, value: (r) => statuses(r.statuses) },
+      { title: 'STATUSES', width: 32, value: (r) => statuses(r.statuses) },
     ]),
   );
   out.push('');
@@ -49,14 +52,11 @@ function apiSection(a: ApiReport): string {
     if (rows.length === 0) return;
     out.push('');
     out.push(`  ${title}${rows.length > TOP ? ` (top ${TOP} of ${rows.length})` : ''}`);
-    out.push(
-      table(rows.slice(0, TOP), [
-        { title: 'NAME', width: 32, value: (r) => r.key },
-        { title: 'CALLS', width: 6, align: 'right', value: (r) => num(r.calls) },
-        { title: 'LAST', width: 16, value: (r) => shortTime(r.last) },
-        { title: 'ACTIONS', width: 19, value: (r) => actionCounts(r.actions) },
-      ], '    '),
-    );
+    for (const r of rows.slice(0, TOP)) {
+      const right = `${num(r.calls).padStart(6)} · last ${(r.last ?? '-').slice(0, 10)}`;
+      out.push(`    ${truncate(r.key, WIDTH - 6 - right.length).padEnd(WIDTH - 6 - right.length)}${right}`);
+      out.push(wrap(actionCounts(r.actions), WIDTH, '        '));
+    }
   };
   dim('By project', a.byProject.map((p) => ({ key: p.projectName ? `${p.project} (${p.projectName})` : p.project, calls: p.calls, actions: p.actions, last: p.lastSeen })));
   dim('By user', a.byUser.map((u) => ({ key: u.userName ? `${u.user} (${u.userName})` : u.user, calls: u.calls, actions: u.actions, last: u.lastSeen })));

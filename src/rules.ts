@@ -15,7 +15,10 @@ import { JsonSyntaxError, parseJsonWithPositions } from './json-positions.js';
 
 export interface PackAction {
   name: string;
+  /** The full replacement (call and CLI), or null when there is none. */
   replacement: string | null;
+  /** The short name of what to move to ("os-hypervisors"), for the verdict. */
+  moveTo?: string;
   note?: string;
 }
 
@@ -96,6 +99,7 @@ function validatePack(v: unknown): Problem[] {
       const o = (a ?? {}) as Record<string, unknown>;
       need(isStr(o.name), `/actions/${i}`, 'each action needs a "name"');
       need(o.replacement === null || typeof o.replacement === 'string', `/actions/${i}`, `action "${String(o.name)}" needs "replacement": a string or null`);
+      need(o.moveTo === undefined || isStr(o.moveTo), `/actions/${i}/moveTo`, `action "${String(o.name)}": "moveTo" must be a short API name`);
       if (isStr(o.name)) actions.add(o.name);
     });
   if (!Array.isArray(p.routes) || p.routes.length === 0) problems.push({ pointer: '/routes', message: '"routes" must be a non-empty array' });

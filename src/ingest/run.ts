@@ -7,7 +7,7 @@
  * stopped, so it adds nothing; a file that grew adds only its new lines.
  */
 import { createHash } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import streamChain from 'stream-chain';
 import { parser as jsonParser } from 'stream-json';
 import { streamArray } from 'stream-json/streamers/stream-array.js';
@@ -374,7 +374,7 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
       res.malformed += r.malformed;
       for (const m of r.malformedExamples) if (res.malformedExamples.length < 5) res.malformedExamples.push(m);
     };
-    const pipeline = chain([countBytes(), jsonParser(), streamArray()]);
+    const pipeline = chain([Readable.from(countBytes()), jsonParser(), streamArray()]);
     try {
       for await (const item of pipeline) {
         n = item.key + 1;
@@ -482,13 +482,7 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
 /** The first elements of a JSON array document as JSON lines, for detection. */
 async function sampleArrayLines(pre: Buffer): Promise<string[]> {
   const lines: string[] = [];
-  const pipeline = chain([
-    (async function* () {
-      yield pre;
-    })(),
-    jsonParser(),
-    streamArray(),
-  ]);
+  const pipeline = chain([Readable.from([pre]), jsonParser(), streamArray()]);
   try {
     for await (const item of pipeline) {
       lines.push(JSON.stringify(item.value));
