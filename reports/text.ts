@@ -70,7 +70,8 @@ function apiSection(a: ApiReport): string {
 export function renderText(r: Report): string {
   const out: string[] = [];
   const studied = r.apis[0]!;
-  out.push(`apicensus report — ${studied.api}`.padEnd(WIDTH - 24) + `generated ${shortTime(r.generatedAt)}`.padStart(24));
+  const title = `apicensus report — ${studied.api}`;
+  out.push(title + `generated ${shortTime(r.generatedAt)} UTC`.padStart(WIDTH - title.length));
   out.push('='.repeat(WIDTH));
   out.push(wrap(r.verdict.summary, WIDTH));
   for (const w of r.warnings) {
@@ -104,7 +105,9 @@ export function renderText(r: Report): string {
     out.push('');
     out.push('MALFORMED LINES (first examples)');
     for (const m of r.malformedExamples) {
-      out.push(`  ${m.path}:${m.line}: ${m.reason}`);
+      const where = `${m.path}:${m.line}`;
+      out.push(`  ${where.length > WIDTH - 2 ? `…${where.slice(where.length - (WIDTH - 3))}` : where}`);
+      out.push(wrap(m.reason, WIDTH, '    '));
       out.push(`    ${truncate(m.text, WIDTH - 4)}`);
     }
   }

@@ -110,7 +110,7 @@ function keepTail(tail: Buffer, next: Buffer): Buffer {
  * given (kept in meta so report classifies the same way), and --rules now.
  * Later ones replace earlier ones of the same api name.
  */
-export function packsFor(db: Db, ruleFiles: readonly string[]): RulePack[] {
+export function packsFor(db: Db, ruleFiles: readonly string[], remember = true): RulePack[] {
   const byApi = new Map(loadPacks().map((p) => [p.api, p]));
   const stored = db.prepare("SELECT value FROM meta WHERE key LIKE 'pack:%' ORDER BY key").all() as { value: string }[];
   for (const s of stored) {
@@ -119,7 +119,7 @@ export function packsFor(db: Db, ruleFiles: readonly string[]): RulePack[] {
   }
   for (const p of loadPacks(ruleFiles).filter((p) => p.file !== undefined && ruleFiles.includes(p.file))) {
     byApi.set(p.api, p);
-    setMeta(db, `pack:${p.api}`, JSON.stringify(p));
+    if (remember) setMeta(db, `pack:${p.api}`, JSON.stringify(p));
   }
   return [...byApi.values()];
 }

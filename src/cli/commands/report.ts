@@ -36,9 +36,9 @@ export function runReport(args: ReportArgs, now = new Date()): { report: Report;
   const from = parseTimeArg(args.since, 'since', now.getTime());
   const to = parseTimeArg(args.until, 'until', now.getTime());
   if (from !== null && to !== null && from >= to) throw usageError('--since must be before --until.');
-  const db = openDb(args.db);
+  const db = openDb(args.db, { readonly: true });
   try {
-    const packs = packsFor(db, args.rules);
+    const packs = packsFor(db, args.rules, false);
     const known = new Set(packs.map((p) => p.api));
     const apis = args.api.length > 0 ? args.api : ['os-hosts', 'os-services'];
     for (const a of apis) {
