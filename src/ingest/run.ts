@@ -258,8 +258,8 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
   const headUpdate = known && known.head_len < head.length ? { hash: sha(head), len: head.length } : undefined;
 
   let format = opts.format ?? known?.format;
-  const firstNonBlank = preBuf.toString('latin1', 0, Math.min(preBuf.length, 64)).trimStart()[0];
-  const jsonArray = firstNonBlank === '[';
+  // A JSON array document: '[' then a JSON value — not uWSGI's `[pid: …` nor a `[Fri Mar …]` date.
+  const jsonArray = /^\s*\[\s*(?:[{["\]\d-]|true|false|null)/.test(preBuf.toString('latin1', 0, Math.min(preBuf.length, 256)));
   if (!format) {
     const sample = jsonArray ? await sampleArrayLines(preBuf) : preBuf.toString('utf8').split('\n');
     if (!ended && !jsonArray) sample.pop(); // the last line of the sample may be cut
