@@ -20,6 +20,8 @@ export function renderCsv(r: Report): string {
       ['user', a.byUser.map((u) => ({ name: u.user, actions: u.actions }))],
       ['host', a.byHost.map((h) => ({ name: h.host, actions: h.actions }))],
       ['microversion', a.byMicroversion.map((m) => ({ name: m.microversion, actions: m.actions }))],
+      ['client', a.byClient.map((c) => ({ name: c.version ? `${c.client} ${c.version}` : c.client, actions: c.actions }))],
+      ['address', a.byAddress.map((x) => ({ name: x.address, actions: x.actions }))],
     ];
     for (const [dimension, list] of dims) {
       for (const d of list) for (const [action, n] of Object.entries(d.actions)) rows.push([a.api, action, dimension, d.name, n]);

@@ -43,9 +43,15 @@ function apiSection(a: ApiReport): string {
   dim('By project', a.byProject.map((p) => ({ name: p.projectName ? `${p.project} (${p.projectName})` : p.project, calls: p.calls, actions: p.actions, last: p.lastSeen })));
   dim('By user', a.byUser.map((u) => ({ name: u.userName ? `${u.user} (${u.userName})` : u.user, calls: u.calls, actions: u.actions, last: u.lastSeen })));
   dim('By target host', a.byHost.map((h) => ({ name: h.host, calls: h.calls, actions: h.actions, last: h.lastSeen })));
+  if (a.byClient.some((c) => c.client !== 'not logged')) {
+    out.push('');
+    out.push('### By client (User-Agent)');
+    out.push('');
+    out.push(mdTable(['Client', 'Version', 'Calls', 'Actions', 'Addresses'], a.byClient.slice(0, TOP).map((c) => [c.client, c.version ?? '', num(c.calls), actionCounts(c.actions), c.addresses.join(', ')])));
+  }
   out.push('');
   out.push(`By microversion: ${a.byMicroversion.map((m) => `${m.microversion ?? 'not logged'} ${num(m.calls)}`).join(', ')}.`);
-  out.push(`Seen in: ${Object.entries(a.seenIn).map(([k, v]) => `${k} ${num(v)}`).join(', ')}.`);
+  out.push(`Seen in: nova's log only ${num(a.seenWhere.novaOnly)}, front-end logs only ${num(a.seenWhere.frontEndOnly)}, both ${num(a.seenWhere.both)}.`);
   return out.join('\n');
 }
 

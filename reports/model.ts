@@ -7,16 +7,18 @@ import { groups, rollup } from 'd3-array';
 import { replacementOf, type RulePack } from '../src/rules.js';
 import type { Db } from '../src/store/db.js';
 import { getMeta } from '../src/store/db.js';
+import { serviceFromName } from '../src/service.js';
 import {
   callsOf,
   frontendsSeen,
   malformedExamples,
-  opaqueConnections,
+  opaqueHours,
   serviceTotals,
   sourcesSummary,
   type CallRow,
   type Window,
 } from '../src/store/queries.js';
+import { clientFamily } from '../src/user-agent.js';
 
 export const REPORT_SCHEMA = 'apicensus.report/v1';
 
@@ -62,8 +64,14 @@ export interface ApiReport {
   byHost: (DimensionRow & { host: string })[];
   byMicroversion: { microversion: string | null; calls: number; actions: Record<string, number> }[];
   byStatus: { status: number | null; calls: number }[];
+  /** User-Agent family and version (front-end logs and CADF carry it; nova's own lines do not). */
+  byClient: { client: string; version: string | null; calls: number; actions: Record<string, number>; addresses: string[]; userAgents: string[] }[];
+  /** Client address (the first X-Forwarded-For hop where there is one). */
+  byAddress: { address: string; calls: number; actions: Record<string, number>; firstSeen: string | null; lastSeen: string | null }[];
   /** Which logs saw the calls: "nova", "lb", "web", "lb+nova"… → calls. */
   seenIn: Record<string, number>;
+  /** The same, summed: nova's log only, a front end (load balancer or web server) only, or both. */
+  seenWhere: { novaOnly: number; frontEndOnly: number; both: number; auditOnly: number };
   /** Calls per UTC day, by action (for timelines). */
   daily: { day: string; calls: number; actions: Record<string, number> }[];
 }
@@ -71,6 +79,8 @@ export interface ApiReport {
 export interface Verdict {
   api: string;
   used: boolean;
+  /** Whether the logs can answer the question: 'no' when they hold no request to the service, 'partly' when some hours or sources are blind. */
+  answerable: 'yes' | 'partly' | 'no';
   summary: string;
   actionsWithoutReplacement: string[];
 }
@@ -95,8 +105,20 @@ export interface Report {
   frontends: { layer: string; name: string; service: string; requests: number }[];
   apis: ApiReport[];
   verdict: Verdict;
+  coverage: Coverage;
   warnings: string[];
   malformedExamples: { path: string; line: number; reason: string; text: string }[];
+}
+
+/** What the logs could see: hours with requests (paths visible) against hours only TCP-mode front ends logged. */
+export interface Coverage {
+  hoursWithRequests: number;
+  /** Hours in which only TCP-mode (opaque) connections to the service were logged. */
+  blindHours: number;
+  blindFrom: string | null;
+  blindTo: string | null;
+  blindFrontends: string[];
+  opaqueConnections: number;
 }
 
 export interface ReportOptions {
@@ -135,6 +157,31 @@ function dimension<K extends string>(
       };
     })
     .sort((a, b) => b.summary.calls - a.summary.calls || String(a.key).localeCompare(String(b.key)));
+}
+
+/** The most frequent distinct non-null values, at most `n`. */
+function topValues(values: readonly (string | null)[], n = 5): string[] {
+  return groups(
+    values.filter((v): v is string => v !== null),
+    (v) => v,
+  )
+    .sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]))
+    .slice(0, n)
+    .map(([v]) => v);
+}
+
+function seenWhere(calls: readonly CallRow[]): ApiReport['seenWhere'] {
+  const out = { novaOnly: 0, frontEndOnly: 0, both: 0, auditOnly: 0 };
+  for (const c of calls) {
+    const layers = c.layers.split('+');
+    const nova = layers.includes('nova');
+    const front = layers.includes('lb') || layers.includes('web');
+    if (nova && front) out.both++;
+    else if (nova) out.novaOnly++;
+    else if (front) out.frontEndOnly++;
+    else out.auditOnly++;
+  }
+  return out;
 }
 
 const projectKey = (c: CallRow): string | null => c.project_id ?? c.project_name;
@@ -224,7 +271,28 @@ function apiReport(db: Db, api: string, pack: RulePack | undefined, w: Window): 
     byStatus: groups(calls, (c) => c.status)
       .map(([status, rows]) => ({ status, calls: rows.length }))
       .sort((a, b) => (a.status ?? 0) - (b.status ?? 0)),
+    byClient: groups(calls, (c) => {
+      const f = clientFamily(c.user_agent);
+      return `${f.family}\t${f.version ?? ''}`;
+    })
+      .map(([k, rows]) => {
+        const [client, version] = k.split('\t') as [string, string];
+        return {
+          client,
+          version: version === '' ? null : version,
+          calls: rows.length,
+          actions: Object.fromEntries(rollup(rows, (v) => v.length, (r) => r.action)),
+          addresses: topValues(rows.map((r) => r.client)),
+          userAgents: topValues(rows.map((r) => r.user_agent)),
+        };
+      })
+      .sort((a, b) => b.calls - a.calls || a.client.localeCompare(b.client)),
+    byAddress: dimension(
+      calls.filter((c) => c.client !== null),
+      (c) => c.client,
+    ).map(({ key, summary }) => ({ address: key, calls: summary.calls, actions: summary.actions, firstSeen: summary.firstSeen, lastSeen: summary.lastSeen })),
     seenIn: Object.fromEntries(rollup(calls, (v) => v.length, (c) => c.layers)),
+    seenWhere: seenWhere(calls),
     daily,
   };
 }
@@ -235,15 +303,42 @@ function listActions(actions: readonly ActionSummary[]): string {
   return actions.map((a) => `${a.action} ${a.calls}`).join(', ');
 }
 
-function verdictFor(a: ApiReport, requests: number, sources: number): Verdict {
+function coverageOf(db: Db, w: Window, service: string, hourly: readonly { hour: number }[]): Coverage {
+  const withRequests = new Set(hourly.map((h) => h.hour));
+  // A TCP-mode frontend counts for the service when its name says so, or says nothing.
+  const opaque = opaqueHours(db, w).filter((o) => {
+    const s = serviceFromName(o.frontend);
+    return s === null || s === service;
+  });
+  const blind = opaque.filter((o) => !withRequests.has(o.hour));
+  const blindHours = new Set(blind.map((o) => o.hour));
+  return {
+    hoursWithRequests: withRequests.size,
+    blindHours: blindHours.size,
+    blindFrom: blind.length ? iso(Math.min(...blindHours)) : null,
+    blindTo: blind.length ? iso(Math.max(...blindHours) + 3_600_000) : null,
+    blindFrontends: [...new Set(blind.map((o) => o.frontend || '(unnamed)'))].sort(),
+    opaqueConnections: opaque.reduce((n, o) => n + o.connections, 0),
+  };
+}
+
+function verdictFor(a: ApiReport, requests: number, sources: number, answerable: Verdict['answerable'], coverage: Coverage, silentNova: boolean): Verdict {
   const without = a.actions.filter((x) => x.replacement === null && x.action !== 'other').map((x) => x.action);
   if (a.calls === 0) {
+    let why = '';
+    if (requests === 0) {
+      why = ` The logs read hold no ${a.service} request at all, so they cannot say whether anyone calls ${a.api}`;
+      if (coverage.blindHours > 0) why += `: the front end logged ${plural(coverage.opaqueConnections, 'connection')} in TCP mode, without paths`;
+      else if (silentNova) why += ": nova-api's log has no access lines (request_log is missing from api-paste.ini)";
+      why += '.';
+    } else if (answerable === 'partly') {
+      why = ` Some logs cannot show paths (see the warnings), so calls in ${coverage.blindHours > 0 ? `${plural(coverage.blindHours, 'hour')} of TCP-mode logs` : 'those sources'} would not be seen.`;
+    }
     return {
       api: a.api,
       used: false,
-      summary:
-        `No ${a.api} call in ${plural(requests, `${a.service}-API request`)} from ${plural(sources, 'source')}.` +
-        (requests === 0 ? ` The logs read hold no ${a.service} requests at all, so they cannot say whether anyone calls ${a.api}.` : ''),
+      answerable,
+      summary: `No ${a.api} call in ${plural(requests, `${a.service}-API request`)} from ${plural(sources, 'source')}.${why}`,
       actionsWithoutReplacement: [],
     };
   }
@@ -260,7 +355,9 @@ function verdictFor(a: ApiReport, requests: number, sources: number): Verdict {
     (x) => x.moveTo ?? x.replacement!,
   ).map(([to, xs]) => `${xs.map((x) => x.action).join(' and ')} → ${to}`);
   if (moves.length > 0) parts.push(`Move ${moves.join('; ')}.`);
-  return { api: a.api, used: true, summary: parts.join(' '), actionsWithoutReplacement: without };
+  const seen = a.seenWhere;
+  if (seen.frontEndOnly > 0) parts.push(`${plural(seen.frontEndOnly, 'call')} appear only in front-end logs (no nova line: user and microversion unknown).`);
+  return { api: a.api, used: true, answerable, summary: parts.join(' '), actionsWithoutReplacement: without };
 }
 
 export function buildReport(db: Db, opts: ReportOptions): Report {
@@ -271,17 +368,26 @@ export function buildReport(db: Db, opts: ReportOptions): Report {
   const studiedPack = byApi.get(studied.api);
   const totals = serviceTotals(db, studiedPack?.service ?? 'compute', w);
   const sources = sourcesSummary(db);
-  const opaque = opaqueConnections(db, w);
+  const coverage = coverageOf(db, w, studiedPack?.service ?? 'compute', totals.hourly);
   const warnings: string[] = [];
-  const opaqueTotal = opaque.reduce((n, o) => n + o.connections, 0);
-  if (opaqueTotal > 0) {
+  if (coverage.blindHours > 0) {
     warnings.push(
-      `${plural(opaqueTotal, 'connection')} on ${opaque.map((o) => o.frontend).join(', ')} were logged in TCP mode (option tcplog): ` +
-        'those logs show no method or path, so they cannot tell whether anyone called the API through them.',
+      `${plural(coverage.opaqueConnections, 'connection')} on ${coverage.blindFrontends.join(', ')} ` +
+        `(${coverage.blindFrom!.slice(0, 16)} to ${coverage.blindTo!.slice(0, 16)} UTC) were logged in TCP mode (option tcplog) and no other log ` +
+        `shows requests for those ${plural(coverage.blindHours, 'hour')}: these logs show no method or path, so they cannot tell whether anyone called ${studied.api} then.`,
+    );
+  }
+  const silentNova = sources.filter((s) => s.nova_api_seen === 1 && s.requests === 0 && s.format.split('+').includes('nova'));
+  if (silentNova.length > 0) {
+    warnings.push(
+      `${silentNova.map((s) => s.path).join(', ')}: nova-api wrote log lines but no access line. nova-api probably runs under uwsgi or mod_wsgi ` +
+        'without request_log in its api-paste.ini pipeline (needed since Pike), so its own log cannot show who calls what; feed in the uWSGI, Apache or load-balancer logs.',
     );
   }
   const malformed = sources.reduce((n, s) => n + s.malformed, 0);
   if (malformed > 0) warnings.push(`${plural(malformed, 'line')} looked like request lines but could not be read (examples below).`);
+  const answerable: Verdict['answerable'] =
+    totals.requests === 0 ? 'no' : coverage.blindHours > 0 || silentNova.length > 0 ? 'partly' : 'yes';
   return {
     schema: REPORT_SCHEMA,
     generatedAt: (opts.now ?? new Date()).toISOString(),
@@ -294,7 +400,7 @@ export function buildReport(db: Db, opts: ReportOptions): Report {
       requests: totals.requests,
       malformed,
       requestsByLayer: totals.byLayer,
-      opaqueConnections: opaqueTotal,
+      opaqueConnections: coverage.opaqueConnections,
       deduplication: DEDUPLICATION,
     },
     sources: sources.map((s) => ({
@@ -309,7 +415,8 @@ export function buildReport(db: Db, opts: ReportOptions): Report {
     })),
     frontends: frontendsSeen(db),
     apis,
-    verdict: verdictFor(studied, totals.requests, sources.length),
+    verdict: verdictFor(studied, totals.requests, sources.length, answerable, coverage, silentNova.length > 0),
+    coverage,
     warnings,
     malformedExamples: malformedExamples(db, 5),
   };

@@ -61,9 +61,27 @@ function apiSection(a: ApiReport): string {
   dim('By project', a.byProject.map((p) => ({ key: p.projectName ? `${p.project} (${p.projectName})` : p.project, calls: p.calls, actions: p.actions, last: p.lastSeen })));
   dim('By user', a.byUser.map((u) => ({ key: u.userName ? `${u.user} (${u.userName})` : u.user, calls: u.calls, actions: u.actions, last: u.lastSeen })));
   dim('By target host', a.byHost.map((h) => ({ key: h.host, calls: h.calls, actions: h.actions, last: h.lastSeen })));
+  if (a.byClient.some((c) => c.client !== 'not logged')) {
+    out.push('');
+    out.push('  By client (User-Agent family; addresses where known)');
+    for (const c of a.byClient.slice(0, TOP)) {
+      out.push(`    ${`${c.client}${c.version ? ` ${c.version}` : ''}`.padEnd(WIDTH - 12)}${num(c.calls).padStart(6)}`);
+      out.push(wrap(actionCounts(c.actions) + (c.addresses.length ? ` · from ${c.addresses.join(', ')}` : ''), WIDTH, '        '));
+    }
+  }
+  dim('By client address', a.byAddress.map((x) => ({ key: x.address, calls: x.calls, actions: x.actions, last: x.lastSeen })));
   out.push('');
   out.push(wrap(`By microversion: ${a.byMicroversion.map((m) => `${m.microversion ?? 'not logged'} ${num(m.calls)}`).join(', ')}`, WIDTH, '  '));
-  out.push(wrap(`Seen in: ${Object.entries(a.seenIn).map(([k, v]) => `${k} ${num(v)}`).join(', ')}`, WIDTH, '  '));
+  const w = a.seenWhere;
+  out.push(
+    wrap(
+      `Seen in: nova's log only ${num(w.novaOnly)}, front-end logs only ${num(w.frontEndOnly)}, both ${num(w.both)}` +
+        (w.auditOnly ? `, audit events only ${num(w.auditOnly)}` : '') +
+        ` (${Object.entries(a.seenIn).map(([k, v]) => `${k} ${num(v)}`).join(', ')})`,
+      WIDTH,
+      '  ',
+    ),
+  );
   return out.join('\n');
 }
 
@@ -97,6 +115,12 @@ export function renderText(r: Report): string {
       '  ',
     ),
   );
+  if (r.frontends.length > 0) {
+    const picked = r.frontends.filter((f) => f.service === studied.service);
+    const others = r.frontends.filter((f) => f.service !== studied.service);
+    out.push(wrap(`front ends counted as ${studied.service}: ${picked.length ? picked.map((f) => `${f.name} (${num(f.requests)})`).join(', ') : 'none'}`, WIDTH, '  '));
+    if (others.length) out.push(wrap(`other front ends: ${others.map((f) => `${f.name} → ${f.service} (${num(f.requests)})`).join(', ')}`, WIDTH, '  '));
+  }
   for (const a of r.apis) {
     out.push('');
     out.push(apiSection(a));

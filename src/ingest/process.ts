@@ -100,6 +100,8 @@ export interface ChunkResult {
   labelIndex: Uint32Array;
   observations: ObservationRow[];
   effects: EffectRow[];
+  /** A line of nova-api's own loggers was seen (whether or not it was an access line). */
+  novaApiSeen: boolean;
 }
 
 export type ChunkProcessor = (text: string, firstLine: number) => ChunkResult;
@@ -128,6 +130,7 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
   const frontTime = wallToUtc(spec.timezone);
   const novaTime = wallToUtc(spec.novaTimezone);
   const serviceOf = compileServiceOf({ frontends: spec.frontends, filePath: spec.filePath });
+  const readsNova = format.parsers.some((p) => p.layer === 'nova');
 
   return (text, firstLine) => {
     const labels: string[] = [];
@@ -179,7 +182,10 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
       labelIndex,
       observations: [],
       effects: [],
+      novaApiSeen: false,
     };
+    // Only nova formats can show nova-api's loggers; look until the first one.
+    let lookForNovaApi = readsNova;
     const seen = (t: number): void => {
       if (result.firstTime === null || t < result.firstTime) result.firstTime = t;
       if (result.lastTime === null || t > result.lastTime) result.lastTime = t;
@@ -201,7 +207,17 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
       if (line.length === 0) continue;
       if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
       const r = lineFn(line);
-      if (r === null) continue;
+      if (r === null) {
+        if (lookForNovaApi && (line.includes(' nova.api.') || line.includes(' nova.osapi_compute.'))) {
+          result.novaApiSeen = true;
+          lookForNovaApi = false;
+        }
+        continue;
+      }
+      if (lookForNovaApi && r.kind !== 'malformed' && r.layer === 'nova') {
+        result.novaApiSeen = true;
+        lookForNovaApi = false;
+      }
       if (r.kind === 'malformed') {
         result.malformed++;
         if (result.malformedExamples.length < MALFORMED_EXAMPLES) result.malformedExamples.push({ line: lineNo, reason: r.reason, text: line.slice(0, 400) });

@@ -70,7 +70,8 @@ export class IngestWriter {
            requests = requests + @requests, new_requests = new_requests + @newRequests, opaque = opaque + @opaque,
            malformed = malformed + @malformed, observations = observations + @observations,
            first_time = min(coalesce(first_time, @firstTime), coalesce(@firstTime, first_time)),
-           last_time = max(coalesce(last_time, @lastTime), coalesce(@lastTime, last_time))
+           last_time = max(coalesce(last_time, @lastTime), coalesce(@lastTime, last_time)),
+           nova_api_seen = max(nova_api_seen, @novaApiSeen)
          WHERE id = @id`,
       ),
       name: db.prepare(
@@ -158,11 +159,13 @@ export class IngestWriter {
       let malformed = 0;
       let firstTime: number | null = null;
       let lastTime: number | null = null;
+      let novaApiSeen = 0;
       let kept = this.stmts.malformedCount.get(sourceId)!.n;
       for (const c of chunks) {
         requests += c.requests;
         opaqueLines += c.opaque;
         malformed += c.malformed;
+        if (c.novaApiSeen) novaApiSeen = 1;
         if (c.firstTime !== null && (firstTime === null || c.firstTime < firstTime)) firstTime = c.firstTime;
         if (c.lastTime !== null && (lastTime === null || c.lastTime > lastTime)) lastTime = c.lastTime;
         for (const m of c.malformedExamples) {
@@ -233,6 +236,7 @@ export class IngestWriter {
         observations: outcome.newObservations,
         firstTime,
         lastTime,
+        novaApiSeen,
       });
       if (this.stmts.heartbeat.run(Date.now(), lockOwner).changes !== 1) {
         throw new UserError('Lost the ingest lock on the database (another process took it over). Nothing of this batch was written; run ingest again.');

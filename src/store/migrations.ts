@@ -189,4 +189,13 @@ CREATE TABLE ingest_lock (
 );
 `,
   },
+  {
+    version: 2,
+    name: '002-nova-api-lines',
+    sql: `
+-- 1 when a nova source held lines of nova-api's own loggers (nova.api.*, nova.osapi_compute.*):
+-- with no access line at all, request_log is missing from api-paste.ini and nova's log cannot tell.
+ALTER TABLE sources ADD COLUMN nova_api_seen INTEGER NOT NULL DEFAULT 0;
+`,
+  },
 ];

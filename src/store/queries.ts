@@ -100,13 +100,14 @@ export interface SourceSummaryRow {
   last_time: number | null;
   compressed: number;
   names: number;
+  nova_api_seen: number;
 }
 
 export function sourcesSummary(db: Db): SourceSummaryRow[] {
   return db
     .prepare(
       `SELECT s.id, s.path, s.format, s.lines, s.requests, s.new_requests, s.opaque, s.malformed, s.observations, s.first_time,
-              s.last_time, s.compressed, (SELECT count(*) FROM source_names n WHERE n.source_id = s.id) AS names
+              s.last_time, s.compressed, s.nova_api_seen, (SELECT count(*) FROM source_names n WHERE n.source_id = s.id) AS names
          FROM sources s ORDER BY s.id`,
     )
     .all() as SourceSummaryRow[];
@@ -130,28 +131,14 @@ export function frontendsSeen(db: Db): { layer: string; name: string; service: s
   }[];
 }
 
-/** Connections logged without HTTP detail (tcplog), per frontend, in the window. */
-export function opaqueConnections(db: Db, w: Window): { frontend: string; connections: number; first: number; last: number }[] {
+/** Connections logged without HTTP detail (tcplog), per frontend and hour (ms), in the window. */
+export function opaqueHours(db: Db, w: Window): { frontend: string; hour: number; connections: number }[] {
   const params: unknown[] = [];
   const from = w.from === null ? null : Math.floor(w.from / HOUR);
   const to = w.to === null ? null : Math.ceil(w.to / HOUR);
   return (
     db
-      .prepare(
-        `SELECT frontend, sum(connections) AS connections, min(hour) AS first, max(hour) AS last FROM opaque_hours
-          WHERE 1 = 1${windowClause('hour', { from, to }, params)} GROUP BY frontend ORDER BY frontend`,
-      )
-      .all(...params) as { frontend: string; connections: number; first: number; last: number }[]
-  ).map((r) => ({ ...r, first: r.first * HOUR, last: r.last * HOUR + HOUR }));
-}
-
-/** Hours (ms) in which some layer that shows paths counted compute requests, or any request at all. */
-export function hoursWithPaths(db: Db, w: Window): Set<number> {
-  const params: unknown[] = [];
-  const from = w.from === null ? null : Math.floor(w.from / HOUR);
-  const to = w.to === null ? null : Math.ceil(w.to / HOUR);
-  const rows = db.prepare(`SELECT DISTINCT hour FROM hourly_totals WHERE 1 = 1${windowClause('hour', { from, to }, params)}`).all(...params) as {
-    hour: number;
-  }[];
-  return new Set(rows.map((r) => r.hour * HOUR));
+      .prepare(`SELECT frontend, hour, connections FROM opaque_hours WHERE 1 = 1${windowClause('hour', { from, to }, params)} ORDER BY hour, frontend`)
+      .all(...params) as { frontend: string; hour: number; connections: number }[]
+  ).map((r) => ({ ...r, hour: r.hour * HOUR }));
 }
