@@ -22,10 +22,15 @@ export function renderCsv(r: Report): string {
       ['microversion', a.byMicroversion.map((m) => ({ name: m.microversion, actions: m.actions }))],
       ['client', a.byClient.map((c) => ({ name: c.version ? `${c.client} ${c.version}` : c.client, actions: c.actions }))],
       ['address', a.byAddress.map((x) => ({ name: x.address, actions: x.actions }))],
+      ['driver', a.byDriver.map((d) => ({ name: d.driver, actions: d.actions }))],
     ];
     for (const [dimension, list] of dims) {
       for (const d of list) for (const [action, n] of Object.entries(d.actions)) rows.push([a.api, action, dimension, d.name, n]);
     }
+  }
+  for (const a of r.apis) {
+    for (const x of a.support) rows.push([a.api, x.action, `supported-on:${x.driver}`, x.supported, x.calls]);
+    for (const h of a.unknownHosts) rows.push([a.api, '', 'host-not-in-inventory', h.host, h.calls]);
   }
   return rows.map((r) => r.map(field).join(',')).join('\n') + '\n';
 }

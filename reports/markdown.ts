@@ -43,6 +43,23 @@ function apiSection(a: ApiReport): string {
   dim('By project', a.byProject.map((p) => ({ name: p.projectName ? `${p.project} (${p.projectName})` : p.project, calls: p.calls, actions: p.actions, last: p.lastSeen })));
   dim('By user', a.byUser.map((u) => ({ name: u.userName ? `${u.user} (${u.userName})` : u.user, calls: u.calls, actions: u.actions, last: u.lastSeen })));
   dim('By target host', a.byHost.map((h) => ({ name: h.host, calls: h.calls, actions: h.actions, last: h.lastSeen })));
+  if (a.byDriver.length > 0) {
+    out.push('');
+    out.push('### By virt driver of the host named');
+    out.push('');
+    out.push(mdTable(['Driver', 'Calls', 'Actions', 'Hosts'], a.byDriver.map((d) => [d.driver, num(d.calls), actionCounts(d.actions), d.hosts.join(', ')])));
+  }
+  const matrix = a.support.filter((x) => x.action !== 'list' && x.action !== 'show');
+  if (matrix.length > 0) {
+    out.push('');
+    out.push('### Could the action work on that driver?');
+    out.push('');
+    out.push(mdTable(['Action', 'Driver', 'Works', 'Calls', 'Answered', 'On this driver'], matrix.map((r) => [r.action, r.driver, r.supported === 'no' ? '**no**' : r.supported, num(r.calls), statuses(r.statuses), r.answer ?? ''])));
+  }
+  if (a.unknownHosts.length > 0) {
+    out.push('');
+    out.push(`Hosts not in the inventory: ${a.unknownHosts.map((h) => `\`${h.host}\` (${num(h.calls)})`).join(', ')}.`);
+  }
   if (a.byClient.some((c) => c.client !== 'not logged')) {
     out.push('');
     out.push('### By client (User-Agent)');

@@ -7,7 +7,10 @@ import { groups, rollup } from 'd3-array';
 import { replacementOf, type RulePack } from '../src/rules.js';
 import type { Db } from '../src/store/db.js';
 import { getMeta } from '../src/store/db.js';
+import { HAS_CAPABILITIES, supportOf, type Support } from '../src/capabilities.js';
+import { buildHostDrivers, type HostDrivers } from '../src/host-drivers.js';
 import { serviceFromName } from '../src/service.js';
+import { inventoryFacts } from '../src/store/inventory.js';
 import {
   callsOf,
   frontendsSeen,
@@ -72,8 +75,31 @@ export interface ApiReport {
   seenIn: Record<string, number>;
   /** The same, summed: nova's log only, a front end (load balancer or web server) only, or both. */
   seenWhere: { novaOnly: number; frontEndOnly: number; both: number; auditOnly: number };
+  /** Calls naming a host, by the virt driver of that host at the time (from the inventory; 'unknown' when not in it). */
+  byDriver: { driver: string; calls: number; actions: Record<string, number>; hosts: string[] }[];
+  /** For every action × driver that was called: could the action have worked there? (capability matrix, src/capabilities.ts) */
+  support: SupportRow[];
+  /** Hosts calls named that the inventory does not hold: import what is missing. */
+  unknownHosts: { host: string; calls: number; lastSeen: string | null }[];
+  /** Hosts whose name matched several inventory hosts (short name against two FQDNs). */
+  ambiguousHosts: { host: string; candidates: string[]; calls: number }[];
   /** Calls per UTC day, by action (for timelines). */
   daily: { day: string; calls: number; actions: Record<string, number> }[];
+}
+
+export interface SupportRow {
+  action: string;
+  driver: string;
+  supported: Support;
+  calls: number;
+  /** The hosts (as the calls named them) behind this row. */
+  hosts: string[];
+  succeeded: number;
+  statuses: Record<string, number>;
+  /** What the action answers on that driver, and in which releases the statement holds. */
+  answer: string | null;
+  releases: string | null;
+  source: string | null;
 }
 
 export interface Verdict {
@@ -170,6 +196,66 @@ function topValues(values: readonly (string | null)[], n = 5): string[] {
     .map(([v]) => v);
 }
 
+/** Calls that name a host: the pack's routes call their target "host". */
+const targetsHosts = (pack: RulePack | undefined): boolean => pack?.routes.some((r) => r.target === 'host') ?? false;
+
+function statusCounts(rows: readonly CallRow[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const r of rows) out[String(r.status ?? 'unknown')] = (out[String(r.status ?? 'unknown')] ?? 0) + 1;
+  return out;
+}
+
+function driverSections(
+  api: string,
+  pack: RulePack | undefined,
+  calls: readonly CallRow[],
+  hostDrivers: HostDrivers,
+): Pick<ApiReport, 'byDriver' | 'support' | 'unknownHosts' | 'ambiguousHosts'> {
+  if (!targetsHosts(pack)) return { byDriver: [], support: [], unknownHosts: [], ambiguousHosts: [] };
+  const named = calls.filter((c) => c.target !== null);
+  const resolved = named.map((c) => ({ call: c, ...hostDrivers.resolve(c.target!, c.time) }));
+  const driverOf = (r: (typeof resolved)[number]): string => r.driver ?? 'unknown';
+  const byDriver = groups(resolved, driverOf)
+    .map(([driver, rows]) => ({
+      driver,
+      calls: rows.length,
+      actions: Object.fromEntries(rollup(rows, (v) => v.length, (r) => r.call.action)),
+      hosts: [...new Set(rows.map((r) => r.host ?? r.call.target!))].sort(),
+    }))
+    .sort((a, b) => b.calls - a.calls || a.driver.localeCompare(b.driver));
+  const support: SupportRow[] = HAS_CAPABILITIES(api)
+    ? groups(resolved, (r) => `${r.call.action}\t${driverOf(r)}`)
+        .map(([k, rows]) => {
+          const [action, driver] = k.split('\t') as [string, string];
+          const s = supportOf(action, driver === 'unknown' ? null : driver);
+          return {
+            action,
+            driver,
+            supported: s.supported,
+            calls: rows.length,
+            hosts: [...new Set(rows.map((r) => r.call.target!))].sort(),
+            succeeded: rows.filter((r) => isSuccess(r.call.status)).length,
+            statuses: statusCounts(rows.map((r) => r.call)),
+            answer: s.row?.answer ?? null,
+            releases: s.row?.releases ?? null,
+            source: s.row?.source ?? null,
+          };
+        })
+        .sort((a, b) => a.action.localeCompare(b.action) || b.calls - a.calls || a.driver.localeCompare(b.driver))
+    : [];
+  const unknownHosts = groups(
+    resolved.filter((r) => r.match.host === null && r.match.ambiguous === null),
+    (r) => r.call.target!,
+  )
+    .map(([host, rows]) => ({ host, calls: rows.length, lastSeen: iso(Math.max(...rows.map((r) => r.call.time ?? 0)) || null) }))
+    .sort((a, b) => b.calls - a.calls || a.host.localeCompare(b.host));
+  const ambiguousHosts = groups(
+    resolved.filter((r) => r.match.host === null && r.match.ambiguous !== null),
+    (r) => r.call.target!,
+  ).map(([host, rows]) => ({ host, candidates: (rows[0]!.match as { ambiguous: string[] }).ambiguous, calls: rows.length }));
+  return { byDriver, support, unknownHosts, ambiguousHosts };
+}
+
 function seenWhere(calls: readonly CallRow[]): ApiReport['seenWhere'] {
   const out = { novaOnly: 0, frontEndOnly: 0, both: 0, auditOnly: 0 };
   for (const c of calls) {
@@ -204,8 +290,9 @@ function isRefused(c: CallRow, pack: RulePack | undefined): boolean {
   return r.fromMicroversion != null && c.microversion !== null && compareMicroversion(c.microversion, r.fromMicroversion) >= 0;
 }
 
-function apiReport(db: Db, api: string, pack: RulePack | undefined, w: Window): ApiReport {
+function apiReport(db: Db, api: string, pack: RulePack | undefined, w: Window, hostDrivers: HostDrivers): ApiReport {
   const calls = callsOf(db, api, w);
+  const drivers = driverSections(api, pack, calls, hostDrivers);
   const actionOrder = pack?.actions.map((a) => a.name) ?? [];
   const orderOf = (a: string): number => {
     const i = actionOrder.indexOf(a.split('+')[0]!);
@@ -293,6 +380,7 @@ function apiReport(db: Db, api: string, pack: RulePack | undefined, w: Window): 
     ).map(({ key, summary }) => ({ address: key, calls: summary.calls, actions: summary.actions, firstSeen: summary.firstSeen, lastSeen: summary.lastSeen })),
     seenIn: Object.fromEntries(rollup(calls, (v) => v.length, (c) => c.layers)),
     seenWhere: seenWhere(calls),
+    ...drivers,
     daily,
   };
 }
@@ -320,6 +408,48 @@ function coverageOf(db: Db, w: Window, service: string, hourly: readonly { hour:
     blindFrontends: [...new Set(blind.map((o) => o.frontend || '(unnamed)'))].sort(),
     opaqueConnections: opaque.reduce((n, o) => n + o.connections, 0),
   };
+}
+
+/**
+ * Sentences on the calls that act on a host's driver (not list/show, which
+ * read the database): how many could never have worked there, how many could,
+ * and which actions nobody can depend on.
+ */
+function driverVerdict(a: ApiReport): string[] {
+  const acting = a.support.filter((r) => r.action !== 'list' && r.action !== 'show');
+  if (acting.length === 0) return [];
+  const sum = (rows: readonly SupportRow[]): number => rows.reduce((n, r) => n + r.calls, 0);
+  const detail = (rows: readonly SupportRow[]): string => rows.map((r) => `${r.action} on ${r.driver} ${r.calls}`).join(', ');
+  const never = acting.filter((r) => r.supported === 'no');
+  const could = acting.filter((r) => r.supported === 'yes');
+  const unjudged = acting.filter((r) => r.supported === 'unknown');
+  const unknownDriver = sum(unjudged);
+  const missing = new Set(a.unknownHosts.map((h) => h.host));
+  const missingHere = [...new Set(unjudged.flatMap((r) => r.hosts).filter((h) => missing.has(h)))];
+  const parts: string[] = [];
+  if (never.length) parts.push(`${sum(never)} could never have worked on that host's driver (${detail(never)}; answered ${statusesText(never)})`);
+  if (could.length) parts.push(`${sum(could)} could (${detail(could)}; ${sum(could.map((r) => ({ ...r, calls: r.succeeded })))} succeeded)`);
+  if (unknownDriver) {
+    parts.push(
+      `${unknownDriver} cannot be judged` +
+        (missingHere.length
+          ? ` (hosts not in the inventory: ${missingHere.join(', ')}; import them with \`apicensus inventory import\`)`
+          : ' (the driver, or what the update did, is not known)'),
+    );
+  }
+  const out = [`Of ${plural(sum(acting), 'call')} acting on a host's driver, ${parts.join('; ')}.`];
+  const hopeless = [...new Set(never.map((r) => r.action))].filter((action) => acting.filter((r) => r.action === action).every((r) => r.supported === 'no'));
+  if (hopeless.length) out.push(`Nobody can depend on ${hopeless.join(', ')}: every call went to a driver that never implemented ${hopeless.length === 1 ? 'it' : 'them'}.`);
+  return out;
+}
+
+function statusesText(rows: readonly SupportRow[]): string {
+  const total: Record<string, number> = {};
+  for (const r of rows) for (const [k, v] of Object.entries(r.statuses)) total[k] = (total[k] ?? 0) + v;
+  return Object.entries(total)
+    .sort((x, y) => y[1] - x[1])
+    .map(([k, v]) => `${k}×${v}`)
+    .join(', ');
 }
 
 function verdictFor(a: ApiReport, requests: number, sources: number, answerable: Verdict['answerable'], coverage: Coverage, silentNova: boolean): Verdict {
@@ -355,6 +485,7 @@ function verdictFor(a: ApiReport, requests: number, sources: number, answerable:
     (x) => x.moveTo ?? x.replacement!,
   ).map(([to, xs]) => `${xs.map((x) => x.action).join(' and ')} → ${to}`);
   if (moves.length > 0) parts.push(`Move ${moves.join('; ')}.`);
+  parts.push(...driverVerdict(a));
   const seen = a.seenWhere;
   if (seen.frontEndOnly > 0) parts.push(`${plural(seen.frontEndOnly, 'call')} appear only in front-end logs (no nova line: user and microversion unknown).`);
   return { api: a.api, used: true, answerable, summary: parts.join(' '), actionsWithoutReplacement: without };
@@ -363,7 +494,8 @@ function verdictFor(a: ApiReport, requests: number, sources: number, answerable:
 export function buildReport(db: Db, opts: ReportOptions): Report {
   const w = opts.window;
   const byApi = new Map(opts.packs.map((p) => [p.api, p]));
-  const apis = opts.apis.map((api) => apiReport(db, api, byApi.get(api), w));
+  const hostDrivers = buildHostDrivers(inventoryFacts(db));
+  const apis = opts.apis.map((api) => apiReport(db, api, byApi.get(api), w, hostDrivers));
   const studied = apis[0]!;
   const studiedPack = byApi.get(studied.api);
   const totals = serviceTotals(db, studiedPack?.service ?? 'compute', w);

@@ -61,6 +61,38 @@ function apiSection(a: ApiReport): string {
   dim('By project', a.byProject.map((p) => ({ key: p.projectName ? `${p.project} (${p.projectName})` : p.project, calls: p.calls, actions: p.actions, last: p.lastSeen })));
   dim('By user', a.byUser.map((u) => ({ key: u.userName ? `${u.user} (${u.userName})` : u.user, calls: u.calls, actions: u.actions, last: u.lastSeen })));
   dim('By target host', a.byHost.map((h) => ({ key: h.host, calls: h.calls, actions: h.actions, last: h.lastSeen })));
+  if (a.byDriver.length > 0) {
+    out.push('');
+    out.push('  By virt driver of the host named');
+    for (const d of a.byDriver) {
+      out.push(`    ${d.driver.padEnd(WIDTH - 12)}${num(d.calls).padStart(6)}`);
+      out.push(wrap(`${actionCounts(d.actions)} · hosts ${d.hosts.join(', ')}`, WIDTH, '        '));
+    }
+  }
+  const matrix = a.support.filter((x) => x.action !== 'list' && x.action !== 'show');
+  if (matrix.length > 0) {
+    out.push('');
+    out.push('  Could the action work on that driver? (capability matrix)');
+    out.push(
+      table(
+        matrix,
+        [
+          { title: 'ACTION', width: 16, value: (r) => r.action },
+          { title: 'DRIVER', width: 10, value: (r) => r.driver },
+          { title: 'WORKS', width: 7, value: (r) => r.supported },
+          { title: 'CALLS', width: 5, align: 'right', value: (r) => num(r.calls) },
+          { title: 'ANSWERED', width: 32, value: (r) => statuses(r.statuses) },
+        ],
+        '    ',
+      ),
+    );
+  }
+  if (a.unknownHosts.length > 0) {
+    out.push(wrap(`  Not in the inventory: ${a.unknownHosts.map((h) => `${h.host} (${num(h.calls)})`).join(', ')} — \`apicensus inventory import\` what is missing.`, WIDTH, '  '));
+  }
+  if (a.ambiguousHosts.length > 0) {
+    out.push(wrap(`  Ambiguous host names: ${a.ambiguousHosts.map((h) => `${h.host} → ${h.candidates.join(' | ')}`).join('; ')}`, WIDTH, '  '));
+  }
   if (a.byClient.some((c) => c.client !== 'not logged')) {
     out.push('');
     out.push('  By client (User-Agent family; addresses where known)');

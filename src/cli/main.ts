@@ -13,6 +13,7 @@ import { toolVersion } from './common.js';
 import { demoCommand } from './commands/demo.js';
 import { formatsCommand } from './commands/formats.js';
 import { ingestCommand } from './commands/ingest.js';
+import { inventoryCommand } from './commands/inventory.js';
 import { reportCommand } from './commands/report.js';
 
 export async function main(argv: string[]): Promise<number> {
@@ -24,13 +25,14 @@ export async function main(argv: string[]): Promise<number> {
       .usage('$0 <command> [options]\n\nEvidence, from the logs a cloud already writes, of who still calls a deprecated OpenStack API.')
       .command(ingestCommand((c) => (exitCode = c)))
       .command(reportCommand)
+      .command(inventoryCommand)
       .command(demoCommand)
       .command(formatsCommand)
       .option('verbose', { type: 'boolean', describe: 'Show stack traces of internal errors', global: true })
       .example('$0 ingest /var/log/nova/nova-api.log*', 'Read nova-api logs (plain, .gz, directories) into ./apicensus.db')
       .example('$0 report', 'Who still calls os-hosts, with what result, and what to move to')
       .example('$0 report --format json --out report.json', 'The same as a versioned JSON document')
-      .demandCommand(1, 'Name a command: ingest, report, demo, formats.')
+      .demandCommand(1, 'Name a command: ingest, report, inventory, demo, formats.')
       .strict()
       .version(toolVersion())
       .help()

@@ -198,4 +198,27 @@ CREATE TABLE ingest_lock (
 ALTER TABLE sources ADD COLUMN nova_api_seen INTEGER NOT NULL DEFAULT 0;
 `,
   },
+  {
+    version: 3,
+    name: '003-inventory',
+    sql: `
+-- What the operator told us about compute hosts: one row per distinct fact, with when it
+-- was first and last seen (the file's own time when it has one, else the import time).
+CREATE TABLE inventory_facts (
+  id INTEGER PRIMARY KEY,
+  host TEXT NOT NULL,
+  hypervisor_hostname TEXT NOT NULL DEFAULT '',
+  driver TEXT NOT NULL DEFAULT '',
+  hypervisor_type TEXT NOT NULL DEFAULT '',
+  first_seen INTEGER NOT NULL,
+  last_seen INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  source_path TEXT NOT NULL,
+  line INTEGER,
+  imported_at INTEGER NOT NULL,
+  UNIQUE (host, hypervisor_hostname, driver, hypervisor_type)
+);
+CREATE INDEX inventory_by_host ON inventory_facts(host);
+`,
+  },
 ];

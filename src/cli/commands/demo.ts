@@ -6,11 +6,12 @@ import type { CommandModule } from 'yargs';
 import { ingest } from '../../ingest/run.js';
 import { packageRoot } from '../common.js';
 import { summaryText } from './ingest.js';
+import { importInventory } from './inventory.js';
 import { REPORT_FORMATS, runReport, type ReportFormat } from './report.js';
 
 export const demoCommand: CommandModule<object, { format: ReportFormat; keep: boolean }> = {
   command: 'demo',
-  describe: 'Ingest the bundled samples/ into a fresh database and print the report',
+  describe: 'Ingest the bundled samples/ (logs and inventory) into a fresh database and print the report',
   builder: (y) =>
     y
       .option('format', { choices: REPORT_FORMATS, default: 'text' as ReportFormat })
@@ -20,8 +21,13 @@ export const demoCommand: CommandModule<object, { format: ReportFormat; keep: bo
     const db = join(dir, 'demo.db');
     try {
       const samples = join(packageRoot(), 'samples');
-      const summary = await ingest({ db, inputs: [samples], timezone: 'UTC', partialLastLine: 'count' });
-      process.stderr.write(summaryText(summary) + '\n\n');
+      // The story's logs, then the inventory that says which driver each host runs.
+      const summary = await ingest({ db, inputs: [join(samples, 'nova'), join(samples, 'frontends')], timezone: 'UTC', partialLastLine: 'count' });
+      process.stderr.write(summaryText(summary) + '\n');
+      for (const r of importInventory(db, [join(samples, 'inventory')])) {
+        process.stderr.write(`inventory ${r.path}: ${r.kind}, ${r.facts} facts\n`);
+      }
+      process.stderr.write('\n');
       process.stdout.write(runReport({ db, api: [], format: args.format, rules: [] }).output);
       if (args.keep) process.stderr.write(`\nDatabase kept at ${db}\n`);
     } finally {
