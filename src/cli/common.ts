@@ -47,3 +47,12 @@ export function parseTimeArg(value: string | undefined, name: string, now = Date
   if (Number.isNaN(t)) throw usageError(`--${name} "${value}" is not a date: use 2024-05-01, 2024-05-01T10:00:00Z, or 7d / 12h / 2w ago.`);
   return t;
 }
+
+let requestedExitCode = 0;
+
+/** A command that finished but must exit non-zero (some inputs failed, a check found problems) says so here. */
+export function setExitCode(code: number): void {
+  requestedExitCode = Math.max(requestedExitCode, code);
+}
+
+export const exitCodeRequested = (): number => requestedExitCode;

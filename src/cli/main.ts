@@ -9,30 +9,33 @@ import { fileURLToPath } from 'node:url';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { ExitCode, UserError } from '../errors.js';
-import { toolVersion } from './common.js';
+import { exitCodeRequested, toolVersion } from './common.js';
+import { dbCommand } from './commands/db.js';
 import { demoCommand } from './commands/demo.js';
 import { formatsCommand } from './commands/formats.js';
+import { hookCommand } from './commands/hook.js';
 import { ingestCommand } from './commands/ingest.js';
 import { inventoryCommand } from './commands/inventory.js';
 import { reportCommand } from './commands/report.js';
 
 export async function main(argv: string[]): Promise<number> {
-  let exitCode: number = ExitCode.ok;
   const verbose = argv.includes('--verbose');
   try {
     await yargs(argv)
       .scriptName('apicensus')
       .usage('$0 <command> [options]\n\nEvidence, from the logs a cloud already writes, of who still calls a deprecated OpenStack API.')
-      .command(ingestCommand((c) => (exitCode = c)))
+      .command(ingestCommand)
       .command(reportCommand)
       .command(inventoryCommand)
+      .command(hookCommand)
+      .command(dbCommand)
       .command(demoCommand)
       .command(formatsCommand)
       .option('verbose', { type: 'boolean', describe: 'Show stack traces of internal errors', global: true })
       .example('$0 ingest /var/log/nova/nova-api.log*', 'Read nova-api logs (plain, .gz, directories) into ./apicensus.db')
       .example('$0 report', 'Who still calls os-hosts, with what result, and what to move to')
       .example('$0 report --format json --out report.json', 'The same as a versioned JSON document')
-      .demandCommand(1, 'Name a command: ingest, report, inventory, demo, formats.')
+      .demandCommand(1, 'Name a command: ingest, report, inventory, hook, db, demo, formats.')
       .strict()
       .version(toolVersion())
       .help()
@@ -56,7 +59,7 @@ export async function main(argv: string[]): Promise<number> {
     );
     return ExitCode.failed;
   }
-  return exitCode;
+  return exitCodeRequested();
 }
 
 /** True when this module is the program being run (not imported by a test). */

@@ -3,7 +3,7 @@ import type { CommandModule } from 'yargs';
 import { ExitCode, UserError } from '../../errors.js';
 import { ingest, type IngestSummary } from '../../ingest/run.js';
 import { num } from '../../../reports/format.js';
-import { withDb, withRules } from '../common.js';
+import { setExitCode, withDb, withRules } from '../common.js';
 
 export interface IngestArgs {
   db: string;
@@ -43,7 +43,7 @@ export function summaryText(s: IngestSummary): string {
   return out.join('\n');
 }
 
-export const ingestCommand = (setExit: (code: number) => void): CommandModule<object, IngestArgs> => ({
+export const ingestCommand: CommandModule<object, IngestArgs> = {
   command: 'ingest <files..>',
   describe: 'Read nova-api and front-end logs (files, .gz, directories, - for stdin) into the database',
   builder: (y) =>
@@ -95,9 +95,9 @@ export const ingestCommand = (setExit: (code: number) => void): CommandModule<ob
       if (args.quiet) throw new UserError(failed.map((f) => f.error).join('; '));
       process.stdout.write(summaryText(summary) + '\n');
       process.stderr.write(`apicensus: ${failed.length} input${failed.length === 1 ? '' : 's'} could not be read; everything else was ingested.\n`);
-      setExit(summary.exitCode);
+      setExitCode(summary.exitCode);
       return;
     }
     if (!args.quiet) process.stdout.write(summaryText(summary) + '\n');
   },
-});
+};

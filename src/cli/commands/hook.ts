@@ -1,0 +1,119 @@
+/**
+ * `apicensus hook logrotate|systemd`: ready configuration that ingests each
+ * rotated file exactly once, unattended.
+ *
+ * logrotate: `prerotate` ingests the live file up to its end just before it
+ * is rotated; `postrotate` ingests the files rotation produced (the just
+ * rotated one holds lines written between the two). Both are idempotent:
+ * content already read adds nothing, so running them too often is harmless.
+ * Errors go to stderr (cron mail) but never stop the rotation (`|| true`).
+ */
+import { realpathSync } from 'node:fs';
+import type { Argv, CommandModule } from 'yargs';
+
+const DEFAULT_DB = '/var/lib/apicensus/apicensus.db';
+
+/** How to call this apicensus from a hook: the node binary and the script, absolute. */
+export function selfCommand(): string {
+  const script = process.argv[1] ? realpathSync(process.argv[1]) : 'apicensus';
+  return `${process.execPath} ${script}`;
+}
+
+const q = (s: string): string => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
+export interface HookOptions {
+  db: string;
+  /** nova-api logs to rotate and ingest. */
+  logs: string[];
+  /** Load-balancer logs rotated by their own stanza (kept apart: other services own their rotation). */
+  frontendLogs: string[];
+  timezone?: string;
+  command?: string;
+}
+
+export function logrotateStanza(o: HookOptions): string {
+  const cmd = o.command ?? selfCommand();
+  const tz = o.timezone ? ` --timezone ${q(o.timezone)}` : '';
+  const block = (files: string[], extra: string): string => {
+    const live = files.map(q).join(' ');
+    const rotated = files.map((f) => `${q(f)}.1 ${q(f)}-[0-9]*[0-9]`).join(' ');
+    return `${files.join(' ')} {
+    daily
+    rotate 14
+    compress
+    delaycompress
+    missingok
+    notifempty
+    sharedscripts
+    prerotate
+        ${cmd} ingest --quiet --db ${q(o.db)}${extra} ${live} || true
+    endscript
+    postrotate
+        # ingest what rotation produced: .1 (delaycompress) or a dateext name; missing names are skipped
+        for f in ${rotated}; do [ -f "$f" ] && ${cmd} ingest --quiet --db ${q(o.db)}${extra} "$f" || true; done
+    endscript
+}
+`;
+  };
+  let out = `# apicensus: count every nova-api request exactly once across rotations.
+# Install as /etc/logrotate.d/apicensus-nova (replacing the distribution's nova-api stanza).
+${block(o.logs, '')}`;
+  if (o.frontendLogs.length > 0) out += `\n# Front-end logs: timestamps without a UTC offset are read in${tz ? ` ${o.timezone}` : " the machine's zone"}.\n${block(o.frontendLogs, tz)}`;
+  return out;
+}
+
+export function systemdUnits(o: HookOptions): string {
+  const cmd = o.command ?? selfCommand();
+  const files = [...o.logs, ...o.frontendLogs].map((f) => `${q(f)}*`).join(' ');
+  const tz = o.timezone ? ` --timezone ${q(o.timezone)}` : '';
+  return `# /etc/systemd/system/apicensus-ingest.service
+[Unit]
+Description=apicensus: ingest nova-api and front-end logs (each request counted once)
+After=local-fs.target
+
+[Service]
+Type=oneshot
+# The glob takes the live file and its rotations; content already read adds nothing.
+ExecStart=/bin/sh -c 'exec ${cmd} ingest --quiet --db ${q(o.db)}${tz} ${files}'
+Nice=10
+IOSchedulingClass=idle
+
+# /etc/systemd/system/apicensus-ingest.timer
+[Unit]
+Description=Run apicensus ingest every hour
+
+[Timer]
+OnCalendar=hourly
+RandomizedDelaySec=300
+Persistent=true
+
+[Install]
+WantedBy=timers.target
+`;
+}
+
+interface HookArgs {
+  kind: 'logrotate' | 'systemd';
+  db: string;
+  log: string[];
+  'frontend-log': string[];
+  timezone?: string;
+}
+
+export const hookCommand: CommandModule<object, HookArgs> = {
+  command: 'hook <kind>',
+  describe: 'Print a logrotate stanza or a systemd service and timer that ingest logs unattended',
+  builder: (y: Argv) =>
+    y
+      .positional('kind', { choices: ['logrotate', 'systemd'] as const, demandOption: true })
+      .option('db', { type: 'string', default: process.env.APICENSUS_DB || DEFAULT_DB, describe: 'Database the hook writes to' })
+      .option('log', { type: 'string', array: true, default: ['/var/log/nova/nova-api.log'], describe: 'nova-api log(s) to ingest' })
+      .option('frontend-log', { type: 'string', array: true, default: [] as string[], describe: 'Load-balancer log(s), e.g. /var/log/haproxy.log' })
+      .option('timezone', { type: 'string', describe: 'Zone of front-end timestamps without an offset' })
+      .example('$0 hook logrotate --frontend-log /var/log/haproxy.log > /etc/logrotate.d/apicensus-nova', 'Ingest at every rotation')
+      .example('$0 hook systemd', 'A service and an hourly timer') as unknown as Argv<HookArgs>,
+  handler: (a) => {
+    const o: HookOptions = { db: a.db, logs: a.log, frontendLogs: a['frontend-log'], ...(a.timezone ? { timezone: a.timezone } : {}) };
+    process.stdout.write(a.kind === 'logrotate' ? logrotateStanza(o) : systemdUnits(o));
+  },
+};
