@@ -3,11 +3,12 @@
  * tries each format's signature on a file's first lines; the collision test
  * (test/parsers-collision.test.ts) proves no format claims another's samples.
  */
+import { AUDIT_FORMATS } from './audit-formats.js';
 import { FRONTEND_FORMATS } from './frontend-formats.js';
 import { NOVA_FORMATS } from './nova-formats.js';
 import type { FileFormat, LineParser } from './types.js';
 
-export const FORMATS: readonly FileFormat[] = [...NOVA_FORMATS, ...FRONTEND_FORMATS];
+export const FORMATS: readonly FileFormat[] = [...NOVA_FORMATS, ...FRONTEND_FORMATS, ...AUDIT_FORMATS];
 
 export function formatByName(name: string): FileFormat | undefined {
   return FORMATS.find((f) => f.name === name);

@@ -69,6 +69,20 @@ export interface RequestRecord {
   logger: string | null;
   /** The machine that wrote the line (syslog host, JSON hostname), when the line says. */
   host: string | null;
+  /**
+   * CADF audit events only (parsers/cadf.ts): the event's `action` as
+   * keystonemiddleware wrote it (`read/list`, `update`, `update/addFixedIp`,
+   * `start/reboot`, `enable`…); null for every other layer. It carries what the
+   * method cannot: the server-action body key and the audit map's custom actions.
+   */
+  auditAction: string | null;
+  /**
+   * The OpenStack service the line itself names, when it names one: CADF audit
+   * events give it in `target.typeURI` (`service/compute/…` → `compute`,
+   * `service/storage/block` → `block-storage`). null when the line does not say
+   * (every access-log parser); the ingest step attributes those.
+   */
+  service: string | null;
 }
 
 export interface MessageRecord {
@@ -190,4 +204,6 @@ export const emptyRequest = (parser: string, layer: Layer): RequestRecord => ({
   server: null,
   logger: null,
   host: null,
+  auditAction: null,
+  service: null,
 });

@@ -19,6 +19,7 @@ export function renderCsv(r: Report): string {
       ['project', a.byProject.map((p) => ({ name: p.project, actions: p.actions }))],
       ['user', a.byUser.map((u) => ({ name: u.user, actions: u.actions }))],
       ['host', a.byHost.map((h) => ({ name: h.host, actions: h.actions }))],
+      ['target', a.byTarget.map((t) => ({ name: t.target, actions: t.actions }))],
       ['microversion', a.byMicroversion.map((m) => ({ name: m.microversion, actions: m.actions }))],
       ['client', a.byClient.map((c) => ({ name: c.version ? `${c.client} ${c.version}` : c.client, actions: c.actions }))],
       ['address', a.byAddress.map((x) => ({ name: x.address, actions: x.actions }))],

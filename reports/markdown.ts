@@ -43,6 +43,7 @@ function apiSection(a: ApiReport): string {
   dim('By project', a.byProject.map((p) => ({ name: p.projectName ? `${p.project} (${p.projectName})` : p.project, calls: p.calls, actions: p.actions, last: p.lastSeen })));
   dim('By user', a.byUser.map((u) => ({ name: u.userName ? `${u.user} (${u.userName})` : u.user, calls: u.calls, actions: u.actions, last: u.lastSeen })));
   dim('By target host', a.byHost.map((h) => ({ name: h.host, calls: h.calls, actions: h.actions, last: h.lastSeen })));
+  dim('By target', a.byTarget.map((t) => ({ name: t.target, calls: t.calls, actions: t.actions, last: t.lastSeen })));
   if (a.byDriver.length > 0) {
     out.push('');
     out.push('### By virt driver of the host named');

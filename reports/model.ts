@@ -64,7 +64,10 @@ export interface ApiReport {
   actions: ActionSummary[];
   byProject: (DimensionRow & { project: string; projectName: string | null })[];
   byUser: (DimensionRow & { user: string; userName: string | null })[];
+  /** Calls by the host they name (APIs whose routes target a host). */
   byHost: (DimensionRow & { host: string })[];
+  /** Calls by another kind of target the routes name (a service id, a frobnicator). */
+  byTarget: (DimensionRow & { target: string })[];
   byMicroversion: { microversion: string | null; calls: number; actions: Record<string, number> }[];
   byStatus: { status: number | null; calls: number }[];
   /** User-Agent family and version (front-end logs and CADF carry it; nova's own lines do not). */
@@ -348,10 +351,18 @@ function apiReport(db: Db, api: string, pack: RulePack | undefined, w: Window, h
       userName: rows.find((r) => r.user_name !== null && r.user_id !== null)?.user_name ?? null,
       ...summary,
     })),
-    byHost: dimension(
-      calls.filter((c) => c.target !== null),
-      (c) => c.target,
-    ).map(({ key, summary }) => ({ host: key, ...summary })),
+    byHost: targetsHosts(pack)
+      ? dimension(
+          calls.filter((c) => c.target !== null),
+          (c) => c.target,
+        ).map(({ key, summary }) => ({ host: key, ...summary }))
+      : [],
+    byTarget: targetsHosts(pack)
+      ? []
+      : dimension(
+          calls.filter((c) => c.target !== null),
+          (c) => c.target,
+        ).map(({ key, summary }) => ({ target: key, ...summary })),
     byMicroversion: groups(calls, (c) => c.microversion)
       .map(([microversion, rows]) => ({ microversion, calls: rows.length, actions: Object.fromEntries(rollup(rows, (v) => v.length, (r) => r.action)) }))
       .sort((a, b) => compareMicroversion(a.microversion, b.microversion)),

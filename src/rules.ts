@@ -28,6 +28,12 @@ export interface PackRoute {
   action: string;
   /** Name of the `{variable}` in path that names the call's target (host, service id…). */
   target?: string;
+  /**
+   * Only for CADF audit events: the event's action (`update/addFixedIp`). Such a
+   * route matches audit records with that action and never an access-log line,
+   * whose body (and so the server action) is not logged.
+   */
+  auditAction?: string;
 }
 
 export interface PackEffect {
@@ -109,6 +115,7 @@ function validatePack(v: unknown): Problem[] {
       need(isStr(o.method) && /^[A-Z]+$/.test(o.method), `/routes/${i}/method`, 'route "method" must be an upper-case HTTP method');
       need(isStr(o.path) && o.path.startsWith('/'), `/routes/${i}/path`, 'route "path" must start with "/" (the path after version and project id)');
       need(isStr(o.action) && actions.has(o.action), `/routes/${i}/action`, `route "action" must be one of the pack's actions (${[...actions].join(', ')})`);
+      if (o.auditAction !== undefined) need(isStr(o.auditAction), `/routes/${i}/auditAction`, 'route "auditAction" must be a CADF action such as "update/addFixedIp"');
       if (o.target !== undefined)
         need(isStr(o.target) && isStr(o.path) && o.path.includes(`{${o.target}}`), `/routes/${i}/target`, `route "target" must name a {variable} of its path`);
     });
@@ -210,6 +217,7 @@ export interface Classification {
 
 interface CompiledRoute {
   method: string;
+  auditAction: string | null;
   /** Literal segment, or null for a {variable}. */
   segments: (string | null)[];
   action: string;
@@ -235,7 +243,11 @@ export interface Classifier {
   messageLoggers: ReadonlySet<string>;
   /** Services that have at least one pack. */
   services: ReadonlySet<string>;
-  classify(service: string, method: string, segments: readonly string[]): Classification | null;
+  /**
+   * `method` '*' (a CADF event, whose custom action does not say the HTTP
+   * method) matches any route method; `auditAction` lets audit-only routes match.
+   */
+  classify(service: string, method: string, segments: readonly string[], auditAction?: string | null): Classification | null;
   effect(logger: string, message: string): { api: string; action: string; refines: string; target: string | null } | null;
 }
 
@@ -248,7 +260,7 @@ function compileRoute(r: PackRoute): CompiledRoute {
     if (m[1] === r.target) targetIndex = i;
     return null;
   });
-  return { method: r.method, segments, action: r.action, targetIndex };
+  return { method: r.method, auditAction: r.auditAction ?? null, segments, action: r.action, targetIndex };
 }
 
 const variableCount = (r: CompiledRoute): number => r.segments.filter((s) => s === null).length;
@@ -258,11 +270,21 @@ export function compileClassifier(packs: readonly RulePack[]): Classifier {
   const anchors = new Map<string, Map<string, CompiledPack[]>>();
   const messageLoggers = new Set<string>();
   const effects: CompiledEffect[] = [];
+  // service + CADF action → packs with audit-only routes for it.
+  const byAudit = new Map<string, CompiledPack[]>();
   for (const pack of packs) {
     // Literal routes before routes with variables: /os-services/enable beats /os-services/{id}.
     const routes = pack.routes.map(compileRoute).sort((a, b) => variableCount(a) - variableCount(b));
     const compiled: CompiledPack = { pack, routes };
-    const own = pack.anchors ?? [...new Set(routes.map((r) => r.segments.find((s): s is string => s !== null)).filter((s): s is string => !!s))];
+    for (const r of routes) {
+      if (r.auditAction === null) continue;
+      const k = `${pack.service}\t${r.auditAction}`;
+      byAudit.set(k, [...(byAudit.get(k) ?? []), compiled]);
+    }
+    // Audit-only routes do not make anchors: an access line of the same path is someone else's.
+    const own =
+      pack.anchors ??
+      [...new Set(routes.filter((r) => r.auditAction === null).map((r) => r.segments.find((s): s is string => s !== null)).filter((s): s is string => !!s))];
     let byAnchor = anchors.get(pack.service);
     if (!byAnchor) anchors.set(pack.service, (byAnchor = new Map()));
     for (const a of own) {
@@ -276,9 +298,10 @@ export function compileClassifier(packs: readonly RulePack[]): Classifier {
     }
   }
 
-  const matchRoute = (cp: CompiledPack, method: string, segments: readonly string[]): Classification | null => {
+  const matchRoute = (cp: CompiledPack, method: string, segments: readonly string[], auditAction: string | null): Classification | null => {
     for (const r of cp.routes) {
-      if (r.method !== method || r.segments.length !== segments.length) continue;
+      if (r.auditAction !== null && r.auditAction !== auditAction) continue;
+      if ((method !== '*' && r.method !== method) || r.segments.length !== segments.length) continue;
       let ok = true;
       for (let i = 0; i < segments.length; i++) {
         const lit = r.segments[i];
@@ -296,7 +319,13 @@ export function compileClassifier(packs: readonly RulePack[]): Classifier {
     packs,
     messageLoggers,
     services: new Set(anchors.keys()),
-    classify(service, method, segments) {
+    classify(service, method, segments, auditAction = null) {
+      if (auditAction !== null) {
+        for (const cp of byAudit.get(`${service}\t${auditAction}`) ?? []) {
+          const hit = matchRoute(cp, method, segments, auditAction);
+          if (hit) return hit;
+        }
+      }
       const byAnchor = anchors.get(service);
       if (!byAnchor) return null;
       let owner: CompiledPack | null = null;
@@ -304,7 +333,7 @@ export function compileClassifier(packs: readonly RulePack[]): Classifier {
         const list = byAnchor.get(s);
         if (!list) continue;
         for (const cp of list) {
-          const hit = matchRoute(cp, method, segments);
+          const hit = matchRoute(cp, method, segments, auditAction);
           if (hit) return hit;
           owner ??= cp;
         }

@@ -20,7 +20,7 @@ describe.skipIf(!existsSync(BIN))('apicensus (built CLI)', () => {
     const db = join(tempDir(), 'cli.db');
     const i = run(['ingest', join(SAMPLES, 'nova'), '--db', db, '--timezone', 'UTC']);
     expect(i.code).toBe(0);
-    expect(i.stdout).toMatch(/Calls of interest now stored: os-hosts \d+/);
+    expect(i.stdout).toMatch(/Calls of interest now stored: .*os-hosts \d+/);
     expect(i.stdout).toMatch(/malformed line 36/);
     const r = run(['report', '--db', db]);
     expect(r.code).toBe(0);

@@ -10,6 +10,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { ExitCode, UserError } from '../errors.js';
 import { exitCodeRequested, toolVersion } from './common.js';
+import { apisCommand } from './commands/apis.js';
 import { dbCommand } from './commands/db.js';
 import { demoCommand } from './commands/demo.js';
 import { formatsCommand } from './commands/formats.js';
@@ -17,6 +18,7 @@ import { hookCommand } from './commands/hook.js';
 import { ingestCommand } from './commands/ingest.js';
 import { inventoryCommand } from './commands/inventory.js';
 import { reportCommand } from './commands/report.js';
+import { compareCommand, exportCommand, mergeCommand } from './commands/share.js';
 
 export async function main(argv: string[]): Promise<number> {
   const verbose = argv.includes('--verbose');
@@ -27,6 +29,10 @@ export async function main(argv: string[]): Promise<number> {
       .command(ingestCommand)
       .command(reportCommand)
       .command(inventoryCommand)
+      .command(apisCommand)
+      .command(exportCommand)
+      .command(mergeCommand)
+      .command(compareCommand)
       .command(hookCommand)
       .command(dbCommand)
       .command(demoCommand)
@@ -35,7 +41,7 @@ export async function main(argv: string[]): Promise<number> {
       .example('$0 ingest /var/log/nova/nova-api.log*', 'Read nova-api logs (plain, .gz, directories) into ./apicensus.db')
       .example('$0 report', 'Who still calls os-hosts, with what result, and what to move to')
       .example('$0 report --format json --out report.json', 'The same as a versioned JSON document')
-      .demandCommand(1, 'Name a command: ingest, report, inventory, hook, db, demo, formats.')
+      .demandCommand(1, 'Name a command: ingest, report, apis, inventory, export, merge, compare, hook, db, demo, formats.')
       .strict()
       .version(toolVersion())
       .help()

@@ -10,7 +10,12 @@ import { stripEnvelope } from '../../parsers/envelopes.js';
 import { FORMATS } from '../../parsers/index.js';
 
 /** Pairs of formats that one real file can hold, written in the order resolveFormat joins them. */
-const COMPATIBLE: ReadonlyArray<readonly [string, string]> = [['nova', 'uwsgi']];
+const COMPATIBLE: ReadonlyArray<readonly [string, string]> = [
+  ['nova', 'uwsgi'],
+  // keystonemiddleware's audit events logged through oslo.log inside nova-api.log; audit parsers first,
+  // since nova's message parser claims every oslo-shaped line.
+  ['cadf-oslo', 'nova'],
+];
 
 /** Lines looked at. */
 export const DETECT_LINES = 2000;

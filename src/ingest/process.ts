@@ -104,6 +104,7 @@ export interface ChunkResult {
   novaApiSeen: boolean;
 }
 
+/** One processor per file, given its blocks of whole lines in file order (it numbers identical lines across blocks). */
 export type ChunkProcessor = (text: string, firstLine: number) => ChunkResult;
 
 /** Resolve a format name, including combined names like 'nova+uwsgi'. */
@@ -131,6 +132,13 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
   const novaTime = wallToUtc(spec.novaTimezone);
   const serviceOf = compileServiceOf({ frontends: spec.frontends, filePath: spec.filePath });
   const readsNova = format.parsers.some((p) => p.layer === 'nova');
+  // Identical lines without a request id are distinct requests within one file
+  // (two health checks in the same second): number their occurrences. The count
+  // runs on across the blocks of one file, so where a block (a read chunk, a
+  // batch, a resumed run) starts cannot change a key; a resumed run replays the
+  // lines just before its offset first (see run.ts).
+  let sameSecond = -1;
+  const occurrences = new Map<string, number>();
 
   return (text, firstLine) => {
     const labels: string[] = [];
@@ -190,10 +198,6 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
       if (result.firstTime === null || t < result.firstTime) result.firstTime = t;
       if (result.lastTime === null || t > result.lastTime) result.lastTime = t;
     };
-    // Identical lines without a request id are distinct requests within one file
-    // (two health checks in the same second): number their occurrences.
-    let sameSecond = -1;
-    const occurrences = new Map<string, number>();
 
     let lineNo = firstLine - 1;
     let pos = 0;
@@ -239,7 +243,8 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
       }
       result.requests++;
       const norm = normalisePath(r.uri);
-      const service = r.layer === 'nova' ? COMPUTE : (serviceOf(r.frontend, r.backend, norm) ?? 'unknown');
+      // nova's lines are compute; CADF events name their service in target.typeURI; front ends are attributed.
+      const service = r.layer === 'nova' ? COMPUTE : (r.service ?? serviceOf(r.frontend, r.backend, norm) ?? 'unknown');
       let key: number;
       if (r.requestId !== null) {
         key = hash52(`${r.requestId} ${r.method} ${r.uri} ${r.status}`);
@@ -257,7 +262,7 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
       }
       push(key, hour, label(`${r.layer}\t${service}\t${r.frontend ?? r.backend ?? ''}`));
       if (!classifier.services.has(service)) continue;
-      const c = classifier.classify(service, r.method, norm.segments);
+      const c = classifier.classify(service, r.method, norm.segments, r.auditAction);
       if (c === null) continue;
       const startTime = utc === null ? null : r.timeIsEnd && r.durationMs !== null ? Math.round(utc - r.durationMs) : utc;
       result.observations.push({

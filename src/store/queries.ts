@@ -142,3 +142,15 @@ export function opaqueHours(db: Db, w: Window): { frontend: string; hour: number
       .all(...params) as { frontend: string; hour: number; connections: number }[]
   ).map((r) => ({ ...r, hour: r.hour * HOUR }));
 }
+
+/** UTC days (YYYY-MM-DD) on which any layer counted any request or connection, in the window. */
+export function coveredDays(db: Db, w: Window): string[] {
+  const params: unknown[] = [];
+  const from = w.from === null ? null : Math.floor(w.from / HOUR);
+  const to = w.to === null ? null : Math.ceil(w.to / HOUR);
+  const clause = windowClause('hour', { from, to }, params);
+  const rows = db
+    .prepare(`SELECT DISTINCT hour FROM hourly_totals WHERE hour >= 0${clause} UNION SELECT DISTINCT hour FROM opaque_hours WHERE hour >= 0${clause}`)
+    .all(...params, ...params) as { hour: number }[];
+  return [...new Set(rows.map((r) => new Date(r.hour * HOUR).toISOString().slice(0, 10)))].sort();
+}

@@ -2,6 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
 import { renderCsv } from '../../../reports/csv.js';
+import { renderHtml } from '../../../reports/html.js';
 import { renderJson } from '../../../reports/json.js';
 import { renderMarkdown } from '../../../reports/markdown.js';
 import { buildReport, type Report } from '../../../reports/model.js';
@@ -11,7 +12,7 @@ import { packsFor } from '../../ingest/run.js';
 import { openDb } from '../../store/db.js';
 import { parseTimeArg, toolVersion, withDb, withRules } from '../common.js';
 
-export const REPORT_FORMATS = ['text', 'json', 'markdown', 'csv'] as const;
+export const REPORT_FORMATS = ['text', 'json', 'markdown', 'csv', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export const RENDERERS: Record<ReportFormat, (r: Report) => string> = {
@@ -19,6 +20,7 @@ export const RENDERERS: Record<ReportFormat, (r: Report) => string> = {
   json: renderJson,
   markdown: renderMarkdown,
   csv: renderCsv,
+  html: renderHtml,
 };
 
 export interface ReportArgs {

@@ -1,0 +1,97 @@
+/**
+ * What leaves a cloud (`apicensus.export/v1`) and what the core team gets by
+ * merging many exports (`apicensus.merge/v1`). Both are documented in
+ * docs/export-schema.md; the export holds no tenant, user, host, address,
+ * request id or path — only aggregates and keyed hashes.
+ */
+
+export const EXPORT_SCHEMA = 'apicensus.export/v1';
+export const MERGE_SCHEMA = 'apicensus.merge/v1';
+
+/** One aggregate row: calls of one action on one day, by every dimension the core team needs. */
+export interface ExportRow {
+  action: string;
+  /** Virt driver of the host the call named ('unknown' when not in the inventory, null when the call names no host). */
+  driver: string | null;
+  /** Could the action have worked on that driver (capability matrix); null for actions that name no host. */
+  supported: 'yes' | 'no' | 'unknown' | null;
+  microversion: string | null;
+  /** '2xx', '3xx', '4xx', '5xx' or 'unknown'. */
+  statusClass: string;
+  /** 404 at or after the deprecation microversion, 410 once removed. */
+  refused: boolean;
+  /** User-Agent family (python-novaclient, openstacksdk, curl…) and major version only. */
+  client: string;
+  clientMajor: string | null;
+  /** HMAC-SHA256 (keyed, truncated) of the project id or name; null when no line named one. */
+  project: string | null;
+  user: string | null;
+  calls: number;
+}
+
+export interface ExportDay {
+  day: string;
+  /** Requests to the API's service that day (each counted once), for the share. */
+  serviceRequests: number;
+  rows: ExportRow[];
+}
+
+export interface ExportApi {
+  api: string;
+  service: string;
+  deprecated: { microversion?: string | null; release?: string | null } | null;
+  removed: { release: string } | null;
+  days: ExportDay[];
+}
+
+export interface Export {
+  schema: typeof EXPORT_SCHEMA;
+  generatedAt: string;
+  tool: { name: 'apicensus'; version: string };
+  deployment: { id: string; label: string | null };
+  window: { from: string | null; to: string | null };
+  /** Days the logs covered (any request seen), so "no call" is told apart from "no logs". */
+  coveredDays: string[];
+  apis: ExportApi[];
+}
+
+export interface Tally {
+  name: string | null;
+  /** Deployments with at least one call. */
+  deployments: number;
+  calls: number;
+}
+
+export interface MergedAction {
+  action: string;
+  deployments: number;
+  calls: number;
+  statusClasses: Record<string, number>;
+  /** Calls that could never have worked on their host's driver. */
+  neverWorked: number;
+  refused: number;
+}
+
+export interface MergedApi {
+  api: string;
+  service: string;
+  deployments: number;
+  calls: number;
+  actions: MergedAction[];
+  drivers: Tally[];
+  clients: Tally[];
+  microversions: Tally[];
+  /** Calls per day across deployments, by action (for the timeline). */
+  daily: { day: string; calls: number; actions: Record<string, number> }[];
+  /** Per deployment: calls, projects (hashed, so counted, not named) and last day seen. */
+  byDeployment: { deployment: string; label: string | null; calls: number; projects: number; lastDay: string | null }[];
+}
+
+export interface MergeReport {
+  schema: typeof MERGE_SCHEMA;
+  generatedAt: string;
+  tool: { name: 'apicensus'; version: string };
+  deployments: { id: string; label: string | null; exports: number; from: string | null; to: string | null; coveredDays: number }[];
+  apis: MergedApi[];
+  verdict: { api: string; deploymentsCalling: number; deployments: number; summary: string };
+}

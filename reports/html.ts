@@ -1,0 +1,480 @@
+/**
+ * One self-contained HTML page per report, for people who decide from
+ * evidence at a glance: the verdict first, then what could not be seen, then
+ * what was read, then per API the charts and the sortable tables behind them.
+ *
+ * Both functions are pure functions of their model, like the other renderers.
+ * The page embeds the very JSON it shows (`<script type="application/json"
+ * id="apicensus-data">`, as GoAccess does), so whoever receives the page also
+ * has the data; everything visible is rendered here, server side, so the page
+ * reads the same with script off, in print, or in a mail client's preview. It
+ * loads nothing: CSS, script and SVG are inline and a Content-Security-Policy
+ * forbids every fetch. See docs/html.md for the DOM a test can rely on.
+ */
+import { actionCounts, num, shortTime, statuses } from './format.js';
+import type { MergeReport, MergedApi, Tally } from './export-model.js';
+import type { ApiReport, Report, SupportRow } from './model.js';
+import { html, type Html, type Part } from './html/escape.js';
+import { downloadButton, page } from './html/page.js';
+import { actionColours } from './html/palette.js';
+import { actionParts, dailyChart, hbarChart, legend, type HBarRow } from './html/svg.js';
+import { sortableTable, type Col } from './html/table.js';
+
+/** How many rows the horizontal bar charts show; the tables hold all. */
+const TOP = 10;
+
+const plural = (n: number, one: string, many = `${one}s`): string => `${num(n)} ${n === 1 ? one : many}`;
+
+/** A date-time cell: short to read, the full ISO value to sort by. */
+const when = <T>(title: string, get: (r: T) => string | null): Col<T> => ({ title, cls: 'nowrap', value: (r) => shortTime(get(r)), sort: (r) => get(r) ?? '' });
+
+const figures = (items: readonly [string, Part][]): Html =>
+  html`<dl class="figures">${items.map(([k, v]) => html`<div><dt>${k}</dt><dd>${v}</dd></div>`)}</dl>`;
+
+const figure = (caption: string, body: Html): Html => html`<figure><figcaption>${caption}</figcaption>${body}</figure>`;
+
+/** "top 10 of 340" when the chart leaves rows out. */
+const topOf = (n: number): string => (n > TOP ? ` (top ${TOP} of ${num(n)})` : '');
+
+// ---------------------------------------------------------------------------
+// The report of one cloud (apicensus.report/v1)
+
+function deprecation(a: ApiReport): string {
+  const parts: string[] = [];
+  if (a.deprecated) parts.push(`Deprecated${a.deprecated.microversion ? ` at microversion ${a.deprecated.microversion}` : ''}${a.deprecated.release ? ` (${a.deprecated.release})` : ''}`);
+  if (a.removed) parts.push(`removed in ${a.removed.release}`);
+  return parts.length ? `${parts.join(', ')}.` : '';
+}
+
+const projectLabel = (p: ApiReport['byProject'][number]): string => (p.projectName ? `${p.projectName} (${p.project})` : p.project);
+/** Short enough for a chart label: the name and the start of the id (the tooltip and the table have all of it). */
+const projectShort = (p: ApiReport['byProject'][number]): string =>
+  p.projectName ? `${p.projectName} (${p.project.length > 10 ? `${p.project.slice(0, 8)}…` : p.project})` : p.project;
+const clientLabel = (c: ApiReport['byClient'][number]): string => `${c.client}${c.version ? ` ${c.version}` : ''}`;
+
+function works(s: SupportRow['supported']): Html {
+  // A word and a mark, not only a colour.
+  if (s === 'no') return html`<span class="works-no">✗ no</span>`;
+  if (s === 'yes') return html`✓ yes`;
+  return html`? unknown`;
+}
+
+function apiSection(a: ApiReport, i: number, studied: boolean): Html {
+  const id = `a${i}`;
+  const order = a.actions.map((x) => x.action);
+  const colours = actionColours([...order, ...a.daily.flatMap((d) => Object.keys(d.actions))]);
+  const dep = deprecation(a);
+  const head = html`<h2 id="${id}">${a.api} — ${a.title}</h2>${dep ? html`<p class="meta">${dep}</p>` : null}`;
+  if (a.calls === 0) return html`<section class="api" data-api="${a.api}" aria-labelledby="${id}">${head}<p class="empty">No calls of ${a.api} in the logs read.</p></section>`;
+
+  const share = a.perHundredThousand !== null ? `${Number((a.perHundredThousand / 1000).toPrecision(3))} %` : 'n/a';
+  const facts = figures([
+    ['Calls', num(a.calls)],
+    ['Projects', num(a.projects)],
+    ['Users', num(a.users)],
+    ['First seen (UTC)', shortTime(a.firstSeen)],
+    ['Last seen (UTC)', shortTime(a.lastSeen)],
+    [`Share of ${a.service} requests`, share],
+    ...(a.refused > 0 ? ([['Refused (too new a microversion)', num(a.refused)]] as [string, Part][]) : []),
+  ]);
+
+  const charts: Html[] = [
+    figure('Calls per day, by action', dailyChart(`${id}-daily`, `${a.api}: calls per UTC day, by action`, a.daily, order, colours)),
+    figure(
+      `Top callers: projects${topOf(a.byProject.length)}`,
+      hbarChart(
+        `${id}-projects`,
+        `${a.api}: calls by project`,
+        `The ${Math.min(TOP, a.byProject.length)} projects with most calls, stacked by action.`,
+        a.byProject.slice(0, TOP).map((p) => ({ label: projectShort(p), title: projectLabel(p), value: p.calls, parts: actionParts(p.actions, order, colours) })),
+      ),
+    ),
+  ];
+  if (a.byDriver.length > 0) {
+    charts.push(
+      figure(
+        'Calls by virt driver of the host named',
+        hbarChart(
+          `${id}-drivers`,
+          `${a.api}: calls by virt driver`,
+          'Calls that name a host, by the virt driver that host ran at the time (from the inventory), stacked by action.',
+          a.byDriver.map((d) => ({ label: d.driver, title: `${d.driver} (hosts ${d.hosts.join(', ')})`, value: d.calls, parts: actionParts(d.actions, order, colours) })),
+        ),
+      ),
+    );
+  }
+  if (a.byClient.length > 0) {
+    charts.push(
+      figure(
+        `Calls by client family${topOf(a.byClient.length)}`,
+        hbarChart(
+          `${id}-clients`,
+          `${a.api}: calls by client family`,
+          'Calls by User-Agent family and version; "not logged" where no log carried a User-Agent (nova\'s own lines do not).',
+          a.byClient.slice(0, TOP).map((c) => ({ label: clientLabel(c), title: `${clientLabel(c)}${c.userAgents.length ? ` (${c.userAgents.join(' | ')})` : ''}`, value: c.calls, parts: actionParts(c.actions, order, colours) })),
+        ),
+      ),
+    );
+  }
+
+  const tables: Html[] = [
+    sortableTable(`${id}-t-actions`, 'Actions', a.actions, [
+      { title: 'Action', value: (x) => x.action },
+      { title: 'Calls', numeric: true, value: (x) => x.calls },
+      { title: '2xx', numeric: true, value: (x) => x.succeeded, help: 'Calls answered with a 2xx status' },
+      { title: 'Other', numeric: true, value: (x) => x.failed, help: 'Calls answered otherwise (or with no status logged)' },
+      { title: 'Projects', numeric: true, value: (x) => x.projects },
+      { title: 'Users', numeric: true, value: (x) => x.users },
+      { title: 'Statuses', value: (x) => statuses(x.statuses) },
+      {
+        title: 'Replacement',
+        value: (x) => html`${x.replacement === null ? html`<strong>none</strong>` : x.replacement}${x.note ? html`<br><span class="hint">${x.note}</span>` : null}`,
+        sort: (x) => x.replacement ?? '',
+      },
+    ]),
+    sortableTable(`${id}-t-projects`, 'Projects', a.byProject, [
+      { title: 'Project', cls: 'mono', value: (p) => p.project },
+      { title: 'Name', value: (p) => p.projectName ?? '' },
+      { title: 'Calls', numeric: true, value: (p) => p.calls },
+      { title: 'Actions', value: (p) => actionCounts(p.actions) },
+      when('First seen', (p) => p.firstSeen),
+      when('Last seen', (p) => p.lastSeen),
+    ]),
+    sortableTable(`${id}-t-users`, 'Users', a.byUser, [
+      { title: 'User', cls: 'mono', value: (u) => u.user },
+      { title: 'Name', value: (u) => u.userName ?? '' },
+      { title: 'Calls', numeric: true, value: (u) => u.calls },
+      { title: 'Actions', value: (u) => actionCounts(u.actions) },
+      when('First seen', (u) => u.firstSeen),
+      when('Last seen', (u) => u.lastSeen),
+    ]),
+    sortableTable(`${id}-t-hosts`, 'Target hosts', a.byHost, [
+      { title: 'Host', cls: 'mono', value: (h) => h.host },
+      { title: 'Calls', numeric: true, value: (h) => h.calls },
+      { title: 'Actions', value: (h) => actionCounts(h.actions) },
+      when('First seen', (h) => h.firstSeen),
+      when('Last seen', (h) => h.lastSeen),
+    ]),
+    sortableTable(`${id}-t-targets`, 'Targets', a.byTarget, [
+      { title: 'Target', cls: 'mono', value: (t) => t.target },
+      { title: 'Calls', numeric: true, value: (t) => t.calls },
+      { title: 'Actions', value: (t) => actionCounts(t.actions) },
+      when('First seen', (t) => t.firstSeen),
+      when('Last seen', (t) => t.lastSeen),
+    ]),
+    sortableTable(`${id}-t-drivers`, 'Virt drivers of the hosts named', a.byDriver, [
+      { title: 'Driver', value: (d) => d.driver },
+      { title: 'Calls', numeric: true, value: (d) => d.calls },
+      { title: 'Actions', value: (d) => actionCounts(d.actions) },
+      { title: 'Hosts', cls: 'mono', value: (d) => d.hosts.join(', ') },
+    ]),
+    sortableTable(
+      `${id}-t-support`,
+      "Could the action work on that driver? (capability matrix; actions that act on a host's driver)",
+      a.support.filter((r) => r.action !== 'list' && r.action !== 'show'),
+      [
+        { title: 'Action', value: (r) => r.action },
+        { title: 'Driver', value: (r) => r.driver },
+        { title: 'Works', cls: 'nowrap', value: (r) => works(r.supported), sort: (r) => r.supported },
+        { title: 'Calls', numeric: true, value: (r) => r.calls },
+        { title: '2xx', numeric: true, value: (r) => r.succeeded },
+        { title: 'Answered', value: (r) => statuses(r.statuses) },
+        { title: 'On that driver', value: (r) => r.answer ?? '' },
+        { title: 'Releases', value: (r) => r.releases ?? '' },
+        { title: 'Hosts', cls: 'mono', value: (r) => r.hosts.join(', ') },
+      ],
+    ),
+    sortableTable(`${id}-t-clients`, 'Clients (User-Agent family)', a.byClient, [
+      { title: 'Client', value: (c) => c.client },
+      { title: 'Version', value: (c) => c.version ?? '' },
+      { title: 'Calls', numeric: true, value: (c) => c.calls },
+      { title: 'Actions', value: (c) => actionCounts(c.actions) },
+      { title: 'Addresses', cls: 'mono', value: (c) => c.addresses.join(', ') },
+      { title: 'User-Agents', cls: 'mono', value: (c) => c.userAgents.join(' | ') },
+    ]),
+    sortableTable(`${id}-t-addresses`, 'Client addresses (first X-Forwarded-For hop where there is one)', a.byAddress, [
+      { title: 'Address', cls: 'mono', value: (x) => x.address },
+      { title: 'Calls', numeric: true, value: (x) => x.calls },
+      { title: 'Actions', value: (x) => actionCounts(x.actions) },
+      when('First seen', (x) => x.firstSeen),
+      when('Last seen', (x) => x.lastSeen),
+    ]),
+    sortableTable(`${id}-t-microversions`, 'Microversions asked for', a.byMicroversion, [
+      { title: 'Microversion', value: (m) => m.microversion ?? 'not logged' },
+      { title: 'Calls', numeric: true, value: (m) => m.calls },
+      { title: 'Actions', value: (m) => actionCounts(m.actions) },
+    ]),
+    sortableTable(`${id}-t-statuses`, 'Statuses answered', a.byStatus, [
+      { title: 'Status', numeric: true, value: (s) => (s.status === null ? 'not logged' : String(s.status)), sort: (s) => s.status ?? -1 },
+      { title: 'Calls', numeric: true, value: (s) => s.calls },
+    ]),
+  ];
+
+  const notes: Html[] = [];
+  if (a.unknownHosts.length > 0) {
+    notes.push(
+      html`<p>Hosts the calls named that the inventory does not hold: ${a.unknownHosts.map((h, k) => html`${k ? ', ' : ''}<code>${h.host}</code> (${num(h.calls)})`)}. Import what is missing with <code>apicensus inventory import</code>.</p>`,
+    );
+  }
+  if (a.ambiguousHosts.length > 0) {
+    notes.push(html`<p>Host names that matched several inventory hosts: ${a.ambiguousHosts.map((h, k) => html`${k ? '; ' : ''}<code>${h.host}</code> → ${h.candidates.join(' | ')}`)}.</p>`);
+  }
+  const w = a.seenWhere;
+  notes.push(
+    html`<p class="meta">Seen in: nova's log only ${num(w.novaOnly)}, front-end logs only ${num(w.frontEndOnly)}, both ${num(w.both)}${
+      w.auditOnly ? `, audit events only ${num(w.auditOnly)}` : ''
+    } (${Object.entries(a.seenIn).map(([k, v]) => `${k} ${num(v)}`).join(', ')}).</p>`,
+  );
+
+  const dailyTable = html`<details><summary>Calls per day as a table</summary>${sortableTable(`${id}-t-daily`, 'Calls per UTC day', a.daily, [
+    { title: 'Day', value: (d) => d.day },
+    { title: 'Calls', numeric: true, value: (d) => d.calls },
+    { title: 'Actions', value: (d) => actionCounts(d.actions) },
+  ])}</details>`;
+
+  return html`<section class="api" data-api="${a.api}"${studied ? html` data-studied="true"` : null} aria-labelledby="${id}">
+${head}
+${facts}
+${legend(order, colours)}
+${charts}
+${dailyTable}
+${tables}
+${notes}
+</section>`;
+}
+
+function inputsSection(r: Report): Html {
+  const service = r.apis[0]?.service ?? 'compute';
+  const picked = r.frontends.filter((f) => f.service === service);
+  const others = r.frontends.filter((f) => f.service !== service);
+  const layers = Object.entries(r.inputs.requestsByLayer);
+  return html`<section id="inputs" aria-labelledby="inputs-h">
+<h2 id="inputs-h">Inputs</h2>
+${figures([
+  ['Sources', num(r.inputs.sources)],
+  ['Lines read', num(r.inputs.linesRead)],
+  [`${service} requests`, num(r.inputs.requests)],
+  ['Malformed lines', num(r.inputs.malformed)],
+  ['TCP-mode connections', num(r.inputs.opaqueConnections)],
+])}
+<dl class="facts">
+${layers.length ? html`<dt>Requests by layer</dt><dd>${layers.map(([k, v]) => `${k} ${num(v)}`).join(', ')}</dd>` : null}
+<dt>Window</dt><dd>${r.window.from ?? 'start'} → ${r.window.to ?? 'end'}</dd>
+<dt>Times</dt><dd>in UTC; front-end logs without an offset read as ${r.timezones.frontEnd ?? 'n/a'}, nova's as ${r.timezones.nova ?? 'n/a'}</dd>
+${r.frontends.length ? html`<dt>Front ends counted as ${service}</dt><dd>${picked.length ? picked.map((f) => `${f.name} (${num(f.requests)})`).join(', ') : 'none'}</dd>` : null}
+${others.length ? html`<dt>Other front ends</dt><dd>${others.map((f) => `${f.name} → ${f.service} (${num(f.requests)})`).join(', ')}</dd>` : null}
+</dl>
+${
+  r.sources.length
+    ? html`<details><summary>${plural(r.sources.length, 'source')} read</summary>${sortableTable('t-sources', 'Sources', r.sources, [
+        { title: 'Path', cls: 'mono', value: (s) => s.path },
+        { title: 'Format', value: (s) => s.format },
+        { title: 'Lines', numeric: true, value: (s) => s.lines },
+        { title: 'Requests', numeric: true, value: (s) => s.requests },
+        { title: 'New', numeric: true, value: (s) => s.newRequests, help: 'Requests no earlier source had' },
+        { title: 'Malformed', numeric: true, value: (s) => s.malformed },
+        when('First', (s) => s.firstSeen),
+        when('Last', (s) => s.lastSeen),
+      ])}</details>`
+    : null
+}
+</section>`;
+}
+
+/** The page for one cloud's report (`apicensus report --format html`). */
+export function renderHtml(report: Report): string {
+  const r = report;
+  const studied = r.apis[0];
+  const api = studied?.api ?? r.verdict.api;
+  const v = r.verdict;
+  const tags: Part[] = [
+    html`<li>Can the logs answer? <strong>${v.answerable}</strong></li>`,
+    html`<li>${api} ${v.used ? 'is called' : 'no call seen'}</li>`,
+    v.actionsWithoutReplacement.length ? html`<li>No replacement: ${v.actionsWithoutReplacement.join(', ')}</li>` : null,
+  ];
+  const body = html`<header>
+<h1>apicensus: who still calls ${api}${studied && studied.title !== api ? html` <span class="meta">${studied.title}</span>` : null}</h1>
+<p class="meta">Generated ${shortTime(r.generatedAt)} UTC by ${r.tool.name} ${r.tool.version}. ${downloadButton('apicensus-report.json')}</p>
+<nav class="toc" aria-label="Contents"><a href="#verdict-box">Verdict</a>${r.warnings.length ? html`<a href="#warnings">Warnings</a>` : null}<a href="#inputs">Inputs</a>${r.apis.map(
+    (a, i) => html`<a href="#a${i}">${a.api}</a>`,
+  )}${r.malformedExamples.length ? html`<a href="#malformed">Malformed lines</a>` : null}</nav>
+</header>
+<main>
+<section id="verdict-box" aria-labelledby="verdict-h">
+<h2 id="verdict-h">Verdict</h2>
+<p id="verdict">${v.summary}</p>
+<ul class="tags">${tags}</ul>
+</section>
+${
+  r.warnings.length
+    ? html`<section id="warnings" aria-labelledby="warnings-h"><h2 id="warnings-h">Warnings</h2><ul class="warnings">${r.warnings.map((w) => html`<li><strong>Warning:</strong> ${w}</li>`)}</ul></section>`
+    : null
+}
+${inputsSection(r)}
+${r.apis.map((a, i) => apiSection(a, i, i === 0))}
+${
+  r.malformedExamples.length
+    ? html`<section id="malformed" aria-labelledby="malformed-h"><h2 id="malformed-h">Malformed lines (first examples)</h2>${r.malformedExamples.map(
+        (m) => html`<p class="meta"><code>${m.path}:${m.line}</code> — ${m.reason}</p><pre class="line">${m.text}</pre>`,
+      )}</section>`
+    : null
+}
+</main>
+<footer><p>How totals are counted: ${r.inputs.deduplication}</p></footer>`;
+  return page({ title: `apicensus: ${api}`, data: report, body });
+}
+
+// ---------------------------------------------------------------------------
+// The merge of many clouds' exports (apicensus.merge/v1)
+
+const tallyName = (t: Tally, none: string): string => t.name ?? none;
+
+function tallyRows(tallies: readonly Tally[], none: string): HBarRow[] {
+  return tallies.slice(0, TOP).map((t) => ({
+    label: tallyName(t, none),
+    value: t.calls,
+    valueText: `${num(t.calls)} · ${plural(t.deployments, 'deployment')}`,
+  }));
+}
+
+const tallyTable = (id: string, caption: string, first: string, none: string, tallies: readonly Tally[]): Html =>
+  sortableTable(id, caption, tallies, [
+    { title: first, value: (t) => tallyName(t, none) },
+    { title: 'Deployments', numeric: true, value: (t) => t.deployments },
+    { title: 'Calls', numeric: true, value: (t) => t.calls },
+  ]);
+
+function mergedApiSection(a: MergedApi, i: number, total: number): Html {
+  const id = `a${i}`;
+  const order = a.actions.map((x) => x.action);
+  const colours = actionColours([...order, ...a.daily.flatMap((d) => Object.keys(d.actions))]);
+  const head = html`<h2 id="${id}">${a.api}: ${plural(a.calls, 'call')} in ${num(a.deployments)} of ${plural(total, 'deployment')}</h2>`;
+  if (a.calls === 0) return html`<section class="api" data-api="${a.api}" aria-labelledby="${id}">${head}<p class="empty">No deployment calls ${a.api}.</p></section>`;
+  const sum = (f: (x: MergedApi['actions'][number]) => number): number => a.actions.reduce((n, x) => n + f(x), 0);
+  const facts = figures([
+    ['Calls', num(a.calls)],
+    ['Deployments calling', `${num(a.deployments)} of ${num(total)}`],
+    ['Actions called', num(a.actions.length)],
+    ['Could never have worked', num(sum((x) => x.neverWorked))],
+    ['Refused (too new a microversion)', num(sum((x) => x.refused))],
+  ]);
+  const charts: Html[] = [
+    figure(
+      'Deployments calling each action',
+      hbarChart(
+        `${id}-actions`,
+        `${a.api}: deployments calling each action`,
+        `How many of the ${plural(total, 'deployment')} call each action; the faint track is all of them.`,
+        a.actions.map((x) => ({
+          label: x.action,
+          value: x.deployments,
+          parts: [{ key: x.action, value: x.deployments, colour: colours.get(x.action)! }],
+          valueText: `${num(x.deployments)} of ${num(total)} · ${plural(x.calls, 'call')}`,
+        })),
+        { max: Math.max(1, total) },
+      ),
+    ),
+    figure('Calls per day, all deployments, by action', dailyChart(`${id}-daily`, `${a.api}: calls per UTC day across deployments, by action`, a.daily, order, colours)),
+  ];
+  if (a.drivers.length > 0) {
+    charts.push(
+      figure(
+        `Calls by virt driver of the host named${topOf(a.drivers.length)}`,
+        hbarChart(`${id}-drivers`, `${a.api}: calls by virt driver`, 'Calls by the virt driver of the host they named, with the number of deployments.', tallyRows(a.drivers, 'names no host')),
+      ),
+    );
+  }
+  if (a.clients.length > 0) {
+    charts.push(
+      figure(
+        `Calls by client family${topOf(a.clients.length)}`,
+        hbarChart(`${id}-clients`, `${a.api}: calls by client family`, 'Calls by User-Agent family, with the number of deployments.', tallyRows(a.clients, 'not logged')),
+      ),
+    );
+  }
+  const statusClass = (x: MergedApi['actions'][number], c: string): number => x.statusClasses[c] ?? 0;
+  const tables: Html[] = [
+    sortableTable(`${id}-t-actions`, 'Actions', a.actions, [
+      { title: 'Action', value: (x) => x.action },
+      { title: 'Deployments', numeric: true, value: (x) => x.deployments },
+      { title: 'Calls', numeric: true, value: (x) => x.calls },
+      { title: '2xx', numeric: true, value: (x) => statusClass(x, '2xx') },
+      { title: 'Statuses', value: (x) => statuses(x.statusClasses) },
+      { title: 'Never worked', numeric: true, value: (x) => x.neverWorked, help: "Calls to a host whose driver never implemented the action" },
+      { title: 'Refused', numeric: true, value: (x) => x.refused, help: 'Calls refused for asking a microversion at or after the deprecation' },
+    ]),
+    sortableTable(`${id}-t-deployments`, 'Deployments', a.byDeployment, [
+      { title: 'Deployment', value: (d) => d.label ?? '(no label)' },
+      { title: 'Id', cls: 'mono', value: (d) => d.deployment },
+      { title: 'Calls', numeric: true, value: (d) => d.calls },
+      { title: 'Projects', numeric: true, value: (d) => d.projects, help: 'Distinct (hashed) projects calling' },
+      { title: 'Last day', value: (d) => d.lastDay ?? '-', sort: (d) => d.lastDay ?? '' },
+    ]),
+    tallyTable(`${id}-t-drivers`, 'Virt drivers of the hosts named', 'Driver', 'names no host', a.drivers),
+    tallyTable(`${id}-t-clients`, 'Clients (User-Agent family)', 'Client', 'not logged', a.clients),
+    tallyTable(`${id}-t-microversions`, 'Microversions asked for', 'Microversion', 'not logged', a.microversions),
+  ];
+  const dailyTable = html`<details><summary>Calls per day as a table</summary>${sortableTable(`${id}-t-daily`, 'Calls per UTC day', a.daily, [
+    { title: 'Day', value: (d) => d.day },
+    { title: 'Calls', numeric: true, value: (d) => d.calls },
+    { title: 'Actions', value: (d) => actionCounts(d.actions) },
+  ])}</details>`;
+  return html`<section class="api" data-api="${a.api}" aria-labelledby="${id}">
+${head}
+${facts}
+${legend(order, colours)}
+${charts}
+${dailyTable}
+${tables}
+</section>`;
+}
+
+/** The page for a merge of many clouds' exports (`apicensus merge --format html`). */
+export function renderMergeHtml(merge: MergeReport): string {
+  const m = merge;
+  const total = m.deployments.length;
+  const name = (d: MergeReport['deployments'][number]): string => d.label ?? d.id;
+  // Derived from the model alone: a deployment whose exports cover no day of logs says nothing, not "no call".
+  const blind = m.deployments.filter((d) => d.coveredDays === 0);
+  const warnings = blind.length
+    ? [`${blind.map(name).join(', ')}: the exports cover no day of logs, so "no call" there means "no logs", not "nobody calls".`]
+    : [];
+  const body = html`<header>
+<h1>apicensus: ${m.verdict.api} across ${plural(total, 'deployment')}</h1>
+<p class="meta">Merged ${shortTime(m.generatedAt)} UTC by ${m.tool.name} ${m.tool.version} from anonymised exports. ${downloadButton('apicensus-merge.json')}</p>
+<nav class="toc" aria-label="Contents"><a href="#verdict-box">Verdict</a>${warnings.length ? html`<a href="#warnings">Warnings</a>` : null}<a href="#inputs">Deployments</a>${m.apis.map(
+    (a, i) => html`<a href="#a${i}">${a.api}</a>`,
+  )}</nav>
+</header>
+<main>
+<section id="verdict-box" aria-labelledby="verdict-h">
+<h2 id="verdict-h">Verdict</h2>
+<p id="verdict">${m.verdict.summary}</p>
+<ul class="tags"><li>${m.verdict.api} is called in <strong>${num(m.verdict.deploymentsCalling)} of ${plural(m.verdict.deployments, 'deployment')}</strong></li></ul>
+</section>
+${
+  warnings.length
+    ? html`<section id="warnings" aria-labelledby="warnings-h"><h2 id="warnings-h">Warnings</h2><ul class="warnings">${warnings.map((w) => html`<li><strong>Warning:</strong> ${w}</li>`)}</ul></section>`
+    : null
+}
+<section id="inputs" aria-labelledby="inputs-h">
+<h2 id="inputs-h">Deployments</h2>
+${figures([
+  ['Deployments', num(total)],
+  ['Exports', num(m.deployments.reduce((n, d) => n + d.exports, 0))],
+  ['Days of logs', num(m.deployments.reduce((n, d) => n + d.coveredDays, 0))],
+])}
+${sortableTable('t-deployments', 'Deployments and the logs they sent', m.deployments, [
+  { title: 'Deployment', value: (d) => d.label ?? '(no label)' },
+  { title: 'Id', cls: 'mono', value: (d) => d.id },
+  { title: 'Exports', numeric: true, value: (d) => d.exports },
+  when('From', (d) => d.from),
+  when('To', (d) => d.to),
+  { title: 'Days of logs', numeric: true, value: (d) => d.coveredDays },
+])}
+<p class="meta">Exports hold no tenant, user, host, address or path: projects are counted by keyed hash, never named.</p>
+</section>
+${m.apis.map((a, i) => mergedApiSection(a, i, total))}
+</main>`;
+  return page({ title: `apicensus: ${m.verdict.api} across ${plural(total, 'deployment')}`, data: merge, body });
+}

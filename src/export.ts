@@ -1,0 +1,164 @@
+/**
+ * `apicensus export`: the evidence a cloud can share. Aggregates per day and
+ * per (action, driver, microversion, status class, client family), with
+ * project and user replaced by keyed hashes (HMAC-SHA256 with a secret kept
+ * beside the database: one operator's exports stay linkable over time, and
+ * nobody without the secret can reverse or even test a guess). No host name,
+ * address, request id or path leaves.
+ */
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { groups } from 'd3-array';
+import { EXPORT_SCHEMA, type Export, type ExportApi, type ExportRow } from '../reports/export-model.js';
+import { supportOf } from './capabilities.js';
+import { UserError } from './errors.js';
+import { buildHostDrivers } from './host-drivers.js';
+import type { RulePack } from './rules.js';
+import type { Db } from './store/db.js';
+import { inventoryFacts } from './store/inventory.js';
+import { callsOf, coveredDays, serviceTotals, type CallRow, type Window } from './store/queries.js';
+import { clientFamily, majorVersion } from './user-agent.js';
+
+export interface ExportIdentity {
+  deploymentId: string;
+  secret: string;
+}
+
+/** The secret and deployment id, created on first use beside the database (`<db>.export-key`, mode 0600). */
+export function exportIdentity(dbFile: string): ExportIdentity {
+  const file = `${dbFile}.export-key`;
+  if (existsSync(file)) {
+    try {
+      const id = JSON.parse(readFileSync(file, 'utf8')) as ExportIdentity;
+      if (typeof id.secret === 'string' && id.secret.length >= 32 && typeof id.deploymentId === 'string') return id;
+    } catch {
+      // fall through to the error below
+    }
+    throw new UserError(`${file} is not a valid apicensus export key. Restore it from a backup, or remove it to start a new, unlinkable series of exports.`);
+  }
+  const id: ExportIdentity = { deploymentId: randomUUID(), secret: randomBytes(32).toString('hex') };
+  writeFileSync(file, JSON.stringify(id, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
+  return id;
+}
+
+export function keyedHash(secret: string, kind: 'project' | 'user', value: string): string {
+  return createHmac('sha256', Buffer.from(secret, 'hex')).update(`${kind}\u0000${value}`).digest('hex').slice(0, 24);
+}
+
+const statusClass = (s: number | null): string => (s === null ? 'unknown' : `${Math.floor(s / 100)}xx`);
+
+function compareMv(a: string, b: string): number {
+  const [am, an] = a.split('.').map(Number);
+  const [bm, bn] = b.split('.').map(Number);
+  return (am ?? 0) - (bm ?? 0) || (an ?? 0) - (bn ?? 0);
+}
+
+function refused(c: CallRow, pack: RulePack): boolean {
+  const r = pack.refusal;
+  if (!r || c.status !== r.status) return false;
+  if (pack.removed) return true;
+  return r.fromMicroversion != null && c.microversion !== null && compareMv(c.microversion, r.fromMicroversion) >= 0;
+}
+
+export interface ExportOptions {
+  apis: string[];
+  window: Window;
+  packs: readonly RulePack[];
+  label: string | null;
+  identity: ExportIdentity;
+  version: string;
+  now?: Date;
+}
+
+export function buildExport(db: Db, o: ExportOptions): Export {
+  const hostDrivers = buildHostDrivers(inventoryFacts(db));
+  const apis: ExportApi[] = o.apis.map((api) => {
+    const pack = o.packs.find((p) => p.api === api);
+    if (!pack) throw new UserError(`No rule pack for "${api}".`);
+    const hostTargets = pack.routes.some((r) => r.target === 'host');
+    const perDay = new Map<string, number>();
+    for (const h of serviceTotals(db, pack.service, o.window).hourly) {
+      const day = new Date(h.hour).toISOString().slice(0, 10);
+      perDay.set(day, (perDay.get(day) ?? 0) + h.requests);
+    }
+    const rows = callsOf(db, api, o.window).map((c) => {
+      const driver = hostTargets && c.target !== null ? (hostDrivers.resolve(c.target, c.time).driver ?? 'unknown') : null;
+      const fam = clientFamily(c.user_agent);
+      const project = c.project_id ?? c.project_name;
+      const user = c.user_id ?? c.user_name;
+      return {
+        day: c.time === null ? 'undated' : new Date(c.time).toISOString().slice(0, 10),
+        row: {
+          action: c.action,
+          driver,
+          supported: driver === null ? null : supportOf(c.action, driver === 'unknown' ? null : driver).supported,
+          microversion: c.microversion,
+          statusClass: statusClass(c.status),
+          refused: refused(c, pack),
+          client: fam.family,
+          clientMajor: majorVersion(fam.version),
+          project: project === null ? null : keyedHash(o.identity.secret, 'project', project),
+          user: user === null ? null : keyedHash(o.identity.secret, 'user', user),
+          calls: 1,
+        } satisfies ExportRow,
+      };
+    });
+    const days = new Set([...perDay.keys(), ...rows.map((r) => r.day)]);
+    return {
+      api,
+      service: pack.service,
+      deprecated: pack.deprecated ? { microversion: pack.deprecated.microversion ?? null, release: pack.deprecated.release ?? null } : null,
+      removed: pack.removed ? { release: pack.removed.release } : null,
+      days: [...days].sort().map((day) => ({
+        day,
+        serviceRequests: perDay.get(day) ?? 0,
+        rows: groups(
+          rows.filter((r) => r.day === day).map((r) => r.row),
+          (r) => JSON.stringify({ ...r, calls: 0 }),
+        )
+          .map(([, list]) => ({ ...list[0]!, calls: list.length }))
+          .sort((a, b) => a.action.localeCompare(b.action) || b.calls - a.calls || JSON.stringify(a).localeCompare(JSON.stringify(b))),
+      })),
+    };
+  });
+  return {
+    schema: EXPORT_SCHEMA,
+    generatedAt: (o.now ?? new Date()).toISOString(),
+    tool: { name: 'apicensus', version: o.version },
+    deployment: { id: o.identity.deploymentId, label: o.label },
+    window: { from: o.window.from === null ? null : new Date(o.window.from).toISOString(), to: o.window.to === null ? null : new Date(o.window.to).toISOString() },
+    coveredDays: coveredDays(db, o.window),
+    apis,
+  };
+}
+
+/** `export --explain`: every field that leaves, and why. */
+export const EXPLAIN = `What \`apicensus export\` writes (apicensus.export/v1), field by field, and why it is safe to share:
+
+schema, generatedAt, tool       Which format and program made the file, and when.
+deployment.id                   A random id created once for this database (kept in <db>.export-key), so a merge
+                                recognises the same cloud twice and does not add its calls up. It says nothing
+                                about the cloud itself.
+deployment.label                Only what you pass with --deployment (omit it to stay anonymous).
+window                          The --since/--until you asked for.
+coveredDays                     The UTC days on which the logs held any request at all, so "no call" can be told
+                                apart from "no logs". No counts per host or per service leave.
+apis[].api, service, deprecated, removed
+                                The rule pack's facts about the API (public nova facts).
+apis[].days[].day               UTC day.
+apis[].days[].serviceRequests   Requests to that service that day, to give the share of traffic.
+rows[].action                   The API action (list, show, reboot…).
+rows[].driver, supported        The virt driver of the host the call named and whether the action can work on it;
+                                the host name itself does not leave.
+rows[].microversion             The API microversion the call asked for.
+rows[].statusClass, refused     2xx/4xx/5xx, and whether the API refused a too-new microversion.
+rows[].client, clientMajor      The User-Agent reduced to its family (python-novaclient, openstacksdk, curl…)
+                                and major version; the rest of the header does not leave.
+rows[].project, rows[].user     HMAC-SHA256 of the project and user id (or name) with a secret that never leaves
+                                this machine (<db>.export-key): your exports stay linkable to each other, but
+                                nobody can reverse them or test a guessed id without the secret.
+rows[].calls                    How many calls share all of the above.
+
+Never written: host names, hypervisor names, IP addresses, request ids, URLs and paths, User-Agent strings,
+project or user names and ids, file names, raw log lines.
+`;

@@ -1,0 +1,338 @@
+/**
+ * The HTML pages without a browser: the verdict is there word for word, the
+ * embedded JSON is exactly the model, nothing is loaded from anywhere, hostile
+ * strings stay text, and the daily chart has one bar per day.
+ * (test/html-browser.test.ts opens the same pages in Chromium.)
+ */
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { importInventory } from '../src/cli/commands/inventory.js';
+import type { MergeReport } from '../reports/export-model.js';
+import { renderHtml, renderMergeHtml } from '../reports/html.js';
+import { esc, html, jsonForScript } from '../reports/html/escape.js';
+import type { Report } from '../reports/model.js';
+import { ingestInto, reportOf, SAMPLES, tempDir } from './helpers.js';
+
+/** The demo's report: the bundled samples and inventory, as `apicensus demo` reads them. */
+async function demoReport(): Promise<Report> {
+  const db = join(tempDir(), 'demo.db');
+  await ingestInto(db, [join(SAMPLES, 'nova'), join(SAMPLES, 'frontends')]);
+  importInventory(db, [join(SAMPLES, 'inventory')]);
+  return reportOf(db);
+}
+
+/** What `apicensus merge` makes of three clouds' exports (written by hand: the merge code is not under test here). */
+function sampleMerge(): MergeReport {
+  const deployments = [
+    { id: '0b6f3c1e-1111-4a5b-8c9d-000000000001', label: 'cloud-a', exports: 2, from: '2024-05-01T00:00:00.000Z', to: '2024-05-10T00:00:00.000Z', coveredDays: 9 },
+    { id: '0b6f3c1e-2222-4a5b-8c9d-000000000002', label: 'cloud-b', exports: 1, from: '2024-05-01T00:00:00.000Z', to: '2024-05-08T00:00:00.000Z', coveredDays: 7 },
+    { id: '0b6f3c1e-3333-4a5b-8c9d-000000000003', label: null, exports: 1, from: '2024-05-03T00:00:00.000Z', to: '2024-05-09T00:00:00.000Z', coveredDays: 6 },
+  ];
+  return {
+    schema: 'apicensus.merge/v1',
+    generatedAt: '2026-11-25T16:30:00.000Z',
+    tool: { name: 'apicensus', version: '0.1.0' },
+    deployments,
+    apis: [
+      {
+        api: 'os-hosts',
+        service: 'compute',
+        deployments: 3,
+        calls: 147,
+        actions: [
+          { action: 'list', deployments: 3, calls: 120, statusClasses: { '2xx': 117, '4xx': 3 }, neverWorked: 0, refused: 3 },
+          { action: 'show', deployments: 2, calls: 14, statusClasses: { '2xx': 14 }, neverWorked: 0, refused: 0 },
+          { action: 'maintenance-on', deployments: 1, calls: 3, statusClasses: { '2xx': 1, '5xx': 2 }, neverWorked: 2, refused: 0 },
+          { action: 'reboot', deployments: 2, calls: 10, statusClasses: { '5xx': 8, '2xx': 2 }, neverWorked: 8, refused: 0 },
+        ],
+        drivers: [
+          { name: 'libvirt', deployments: 2, calls: 21 },
+          { name: 'hyperv', deployments: 1, calls: 4 },
+          { name: 'unknown', deployments: 1, calls: 2 },
+        ],
+        clients: [
+          { name: 'python-novaclient 7', deployments: 2, calls: 80 },
+          { name: 'openstacksdk 1', deployments: 1, calls: 40 },
+          { name: 'not logged', deployments: 2, calls: 27 },
+        ],
+        microversions: [
+          { name: null, deployments: 2, calls: 60 },
+          { name: '2.1', deployments: 3, calls: 84 },
+          { name: '2.53', deployments: 1, calls: 3 },
+        ],
+        daily: [
+          { day: '2024-05-01', calls: 30, actions: { list: 26, show: 4 } },
+          { day: '2024-05-02', calls: 31, actions: { list: 24, show: 3, reboot: 4 } },
+          { day: '2024-05-04', calls: 28, actions: { list: 22, show: 3, 'maintenance-on': 3 } },
+          { day: '2024-05-07', calls: 33, actions: { list: 25, show: 2, reboot: 6 } },
+          { day: '2024-05-09', calls: 25, actions: { list: 23, show: 2 } },
+        ],
+        byDeployment: [
+          { deployment: deployments[1]!.id, label: 'cloud-b', calls: 90, projects: 4, lastDay: '2024-05-07' },
+          { deployment: deployments[0]!.id, label: 'cloud-a', calls: 45, projects: 2, lastDay: '2024-05-09' },
+          { deployment: deployments[2]!.id, label: null, calls: 12, projects: 1, lastDay: '2024-05-04' },
+        ],
+      },
+      {
+        api: 'os-services',
+        service: 'compute',
+        deployments: 1,
+        calls: 5,
+        actions: [{ action: 'disable', deployments: 1, calls: 5, statusClasses: { '2xx': 5 }, neverWorked: 0, refused: 0 }],
+        drivers: [],
+        clients: [{ name: 'python-openstackclient 6', deployments: 1, calls: 5 }],
+        microversions: [{ name: '2.53', deployments: 1, calls: 5 }],
+        daily: [{ day: '2024-05-02', calls: 5, actions: { disable: 5 } }],
+        byDeployment: [{ deployment: deployments[0]!.id, label: 'cloud-a', calls: 5, projects: 1, lastDay: '2024-05-02' }],
+      },
+    ],
+    verdict: {
+      api: 'os-hosts',
+      deploymentsCalling: 3,
+      deployments: 3,
+      summary:
+        'os-hosts is called in 3 of 3 deployments: list in 3 deployments (120 calls); show in 2 deployments (14 calls); maintenance-on in 1 deployment (3 calls, 2 to drivers where it never works); reboot in 2 deployments (10 calls, 8 to drivers where it never works).',
+    },
+  };
+}
+
+const HOSTILE = '<img src=x onerror=alert(1)>';
+const BREAKOUT = '</script><script>alert("x")</script><!--';
+
+/** The demo report with hostile strings wherever a log or a pack could put one. */
+function hostile(r: Report): Report {
+  const h: Report = structuredClone(r);
+  const a = h.apis[0]!;
+  a.byProject[0]!.projectName = HOSTILE;
+  a.byProject[1]!.project = BREAKOUT;
+  a.byUser[0]!.userName = `"'><svg onload=alert(1)>`;
+  a.byClient[0]!.userAgents = [BREAKOUT, HOSTILE];
+  a.byClient[0]!.client = HOSTILE;
+  a.byHost[0]!.host = `cmp-01" onmouseover="alert(1)`;
+  a.byDriver[0]!.driver = HOSTILE;
+  a.actions[0]!.replacement = BREAKOUT;
+  a.daily[0]!.actions = { [HOSTILE]: 1, ...a.daily[0]!.actions };
+  a.daily[0]!.day = HOSTILE;
+  a.title = HOSTILE;
+  h.sources[0]!.path = `/var/log/${BREAKOUT}/nova-api.log`;
+  h.malformedExamples = [{ path: `/x/${HOSTILE}`, line: 1, reason: BREAKOUT, text: `GET /${HOSTILE} ${BREAKOUT}` }];
+  h.warnings = [...h.warnings, `A warning with ${BREAKOUT}`];
+  h.verdict = { ...h.verdict, summary: `${h.verdict.summary} ${HOSTILE} ${BREAKOUT}` };
+  return h;
+}
+
+const decode = (s: string): string =>
+  s.replace(/&(lt|gt|quot|#39|amp);/g, (_, e: string) => ({ lt: '<', gt: '>', quot: '"', '#39': "'", amp: '&' })[e]!);
+
+/** The text inside the element with this id (no nested markup expected). */
+function textOf(page: string, id: string): string {
+  const m = new RegExp(`id="${id}"[^>]*>([^<]*)<`).exec(page);
+  if (!m) throw new Error(`no element #${id}`);
+  return decode(m[1]!);
+}
+
+function embedded(page: string): unknown {
+  const m = /<script type="application\/json" id="apicensus-data">([\s\S]*?)<\/script>/.exec(page);
+  if (!m) throw new Error('no embedded data');
+  return JSON.parse(m[1]!);
+}
+
+/** Every attribute that makes a browser fetch something, every CSS way to, and every script API that does. */
+function loads(page: string): string[] {
+  const scripts = [...page.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1]!);
+  const styles = [...page.matchAll(/<style\b[^>]*>([\s\S]*?)<\/style>/g)].map((m) => m[1]!);
+  const markup = page.replace(/<script\b[^>]*>[\s\S]*?<\/script>/g, '').replace(/<style\b[^>]*>[\s\S]*?<\/style>/g, '');
+  const attrs = [...markup.matchAll(/\s(src|href|srcset|action|poster|data|xlink:href|formaction|background)\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)/gi)].map((m) => `${m[1]}=${m[2]}`);
+  const css = styles.flatMap((c) => [...c.matchAll(/url\(|@import|@font-face/gi)].map((m) => m[0]));
+  const js = scripts.flatMap((c) => [...c.matchAll(/\bfetch\(|XMLHttpRequest|WebSocket|EventSource|sendBeacon|\bimport\(|new Image|\.src\s*=/g)].map((m) => m[0]));
+  return [...attrs, ...css, ...js];
+}
+
+/** The markup of one API's section. */
+function sectionOf(page: string, api: string): string {
+  const start = page.indexOf(`<section class="api" data-api="${esc(api)}"`);
+  if (start < 0) throw new Error(`no section for ${api}`);
+  return page.slice(start, page.indexOf('</section>', start));
+}
+
+const count = (s: string, needle: string): number => s.split(needle).length - 1;
+
+describe('renderHtml', () => {
+  let report: Report;
+  let page: string;
+  beforeAll(async () => {
+    report = await demoReport();
+    page = renderHtml(report);
+  });
+
+  it('is one HTML document with the verdict, verbatim, in #verdict before the warnings and the inputs', () => {
+    expect(page.startsWith('<!DOCTYPE html>')).toBe(true);
+    expect(textOf(page, 'verdict')).toBe(report.verdict.summary);
+    expect(report.warnings.length).toBeGreaterThan(0);
+    const verdictAt = page.indexOf('id="verdict"');
+    const warningsAt = page.indexOf('id="warnings"');
+    const inputsAt = page.indexOf('id="inputs"');
+    const apisAt = page.indexOf('<section class="api"');
+    expect(verdictAt).toBeGreaterThan(0);
+    expect(verdictAt).toBeLessThan(warningsAt);
+    expect(warningsAt).toBeLessThan(inputsAt);
+    expect(inputsAt).toBeLessThan(apisAt);
+    for (const w of report.warnings) expect(decode(page)).toContain(w);
+  });
+
+  it('embeds the very report it shows: the JSON parses back to exactly the input', () => {
+    expect(embedded(page)).toEqual(report);
+    expect(count(page, '<script')).toBe(2);
+  });
+
+  it('loads nothing from anywhere: no src, only in-page links, no CSS url(), and a CSP that forbids fetches', () => {
+    const found = loads(page);
+    expect(found.filter((l) => !/^href="#[\w-]+"$/.test(l))).toEqual([]);
+    expect(page).not.toMatch(/(?:src|href)\s*=\s*["']?\s*(?:https?:)?\/\//i);
+    const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(page)?.[1];
+    expect(decode(csp ?? '')).toMatch(/^default-src 'none'; /);
+  });
+
+  it('draws one bar per day in each API\'s daily chart, one segment per action that day', () => {
+    for (const a of report.apis) {
+      const section = sectionOf(page, a.api);
+      expect(count(section, '<g class="bar"'), a.api).toBe(a.daily.length);
+      expect(section).toContain(`data-bars="${a.daily.length}"`);
+      const days = [...section.matchAll(/<g class="bar" data-day="([^"]*)"/g)].map((m) => m[1]);
+      expect(days).toEqual(a.daily.map((d) => d.day));
+      const segments = a.daily.reduce((n, d) => n + Object.values(d.actions).filter((v) => v > 0).length, 0);
+      expect(count(section.slice(section.indexOf('class="chart daily"'), section.indexOf('</svg>', section.indexOf('class="chart daily"'))), '<rect class="seg"')).toBe(segments);
+    }
+  });
+
+  it('has a sortable table for actions, projects, users, hosts, clients, drivers and the support matrix', () => {
+    const studied = sectionOf(page, report.apis[0]!.api);
+    for (const t of ['actions', 'projects', 'users', 'hosts', 'clients', 'drivers', 'support', 'addresses', 'microversions']) {
+      expect(studied, t).toMatch(new RegExp(`<table class="sortable" id="a0-t-${t}">`));
+    }
+    // Numbers sort as numbers: their headers say so, their cells carry the raw value.
+    expect(studied).toMatch(/<th scope="col" data-type="num" class="n">Calls<\/th>/);
+    expect(studied).toContain(`<td class="n" data-v="${report.apis[0]!.actions[0]!.calls}">`);
+  });
+
+  it('charts the top callers, the drivers and the clients as horizontal bars', () => {
+    const a = report.apis[0]!;
+    const studied = sectionOf(page, a.api);
+    expect(studied).toContain(`id="a0-projects" data-rows="${Math.min(10, a.byProject.length)}"`);
+    expect(studied).toContain(`id="a0-drivers" data-rows="${a.byDriver.length}"`);
+    expect(studied).toContain(`id="a0-clients" data-rows="${Math.min(10, a.byClient.length)}"`);
+    // Accessible: every chart has a title and a description, every bar a title.
+    expect(count(page, '<svg class="chart')).toBe(count(page, '<title id="'));
+    expect(count(page, '<g class="bar"') + count(page, '<g class="hbar"')).toBeLessThanOrEqual(count(page, '<title>'));
+  });
+
+  it('escapes every string from the model: hostile names stay text and cannot close the data script', () => {
+    const h = hostile(report);
+    const out = renderHtml(h);
+    expect(out).not.toContain(HOSTILE);
+    expect(out).not.toContain('<img');
+    expect(out).not.toContain('<svg onload');
+    expect(out).not.toMatch(/<script>alert/);
+    expect(out).not.toContain('" onmouseover="');
+    expect(count(out, '<script')).toBe(2);
+    expect(count(out, '</script>')).toBe(2);
+    expect(out).toContain(esc(HOSTILE));
+    expect(embedded(out)).toEqual(h);
+    expect(textOf(out, 'verdict')).toBe(h.verdict.summary);
+    // The hostile "day" is still one bar, its action one segment.
+    expect(count(sectionOf(out, h.apis[0]!.api), '<g class="bar"')).toBe(h.apis[0]!.daily.length);
+  });
+
+  it('is a pure function of the report: the same report gives the same bytes', () => {
+    expect(renderHtml(structuredClone(report))).toBe(page);
+  });
+
+  it('says so when an API has no calls, and draws no bars for it', () => {
+    const none: Report = structuredClone(report);
+    for (const a of none.apis) Object.assign(a, { calls: 0, daily: [], actions: [], byProject: [] });
+    const out = renderHtml(none);
+    expect(count(out, '<g class="bar"')).toBe(0);
+    expect(out).toContain('No calls of os-hosts in the logs read.');
+    expect(embedded(out)).toEqual(none);
+  });
+
+  it('puts days on a calendar when they span little time, still one bar per day with calls', () => {
+    const r: Report = structuredClone(report);
+    const a = r.apis[0]!;
+    a.daily = [
+      { day: '2024-05-01', calls: 3, actions: { list: 3 } },
+      { day: '2024-05-02', calls: 1, actions: { reboot: 1 } },
+      { day: '2024-05-20', calls: 2, actions: { list: 1, show: 1 } },
+      { day: 'undated', calls: 1, actions: { list: 1 } },
+    ];
+    const section = sectionOf(renderHtml(r), a.api);
+    expect(count(section, '<g class="bar"')).toBe(4);
+    expect(section).toContain('the axis is a calendar');
+    expect(section).not.toContain('class="gap"');
+  });
+});
+
+describe('renderMergeHtml', () => {
+  const merge = sampleMerge();
+  const page = renderMergeHtml(merge);
+
+  it('shows the verdict verbatim and embeds exactly the merge', () => {
+    expect(textOf(page, 'verdict')).toBe(merge.verdict.summary);
+    expect(embedded(page)).toEqual(merge);
+    expect(page.indexOf('id="verdict"')).toBeLessThan(page.indexOf('id="inputs"'));
+  });
+
+  it('loads nothing from anywhere', () => {
+    expect(loads(page).filter((l) => !/^href="#[\w-]+"$/.test(l))).toEqual([]);
+  });
+
+  it('charts deployments per action against all deployments, calls per day, drivers and clients', () => {
+    for (const [i, a] of merge.apis.entries()) {
+      const section = sectionOf(page, a.api);
+      expect(count(section, '<g class="bar"')).toBe(a.daily.length);
+      expect(section).toContain(`id="a${i}-actions" data-rows="${a.actions.length}"`);
+      expect(count(section, '<rect class="track"')).toBe(a.actions.length);
+      if (a.drivers.length) expect(section).toContain(`id="a${i}-drivers" data-rows="${a.drivers.length}"`);
+      expect(section).toContain(`id="a${i}-clients" data-rows="${a.clients.length}"`);
+      for (const t of ['actions', 'deployments', 'clients', 'microversions']) expect(section).toContain(`<table class="sortable" id="a${i}-t-${t}">`);
+    }
+    expect(sectionOf(page, 'os-hosts')).toContain('2 of 3 · 14 calls');
+    // Five days with calls over nine: a calendar axis with empty slots between.
+    expect(sectionOf(page, 'os-hosts')).toContain('the axis is a calendar');
+  });
+
+  it('escapes hostile labels and names', () => {
+    const m = sampleMerge();
+    m.deployments[0]!.label = HOSTILE;
+    m.apis[0]!.clients[0]!.name = BREAKOUT;
+    m.apis[0]!.actions[0]!.action = HOSTILE;
+    m.verdict.summary = `${HOSTILE}${BREAKOUT}`;
+    const out = renderMergeHtml(m);
+    expect(out).not.toContain('<img');
+    expect(count(out, '<script')).toBe(2);
+    expect(embedded(out)).toEqual(m);
+    expect(textOf(out, 'verdict')).toBe(m.verdict.summary);
+  });
+
+  it('warns about a deployment whose exports cover no day of logs', () => {
+    const m = sampleMerge();
+    m.deployments[2]!.coveredDays = 0;
+    const out = renderMergeHtml(m);
+    expect(out).toContain('id="warnings"');
+    expect(decode(out)).toContain('0b6f3c1e-3333-4a5b-8c9d-000000000003: the exports cover no day of logs');
+  });
+});
+
+describe('escaping helpers', () => {
+  it('jsonForScript survives </script>, <!-- and U+2028 and parses back to the same value', () => {
+    const v = { a: '</script><!-- & > \u2028\u2029', n: [1, null, true], nested: { '<k>': 'v' } };
+    const s = jsonForScript(v);
+    expect(s).not.toMatch(/[<>&\u2028\u2029]/);
+    expect(JSON.parse(s)).toEqual(v);
+  });
+
+  it('html`` escapes interpolations and keeps fragments built with it', () => {
+    const inner = html`<b>${'<i>'}</b>`;
+    expect(html`<p title="${'"x"'}">${inner}${['<', 1, null, false]}</p>`.value).toBe('<p title="&quot;x&quot;"><b>&lt;i&gt;</b>&lt;1</p>');
+  });
+});
