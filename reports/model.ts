@@ -489,7 +489,13 @@ function verdictFor(a: ApiReport, requests: number, sources: number, answerable:
     `${a.api} was called ${plural(a.calls, 'time')} by ${plural(a.projects, 'project')} (${plural(a.users, 'user')})${span}: ${listActions(a.actions)}.`,
     `${plural(ok, 'call')} succeeded (2xx), ${a.calls - ok} did not.`,
   ];
-  if (a.refused > 0) parts.push(`${plural(a.refused, 'call')} asked for a microversion the API no longer serves and ${a.refused === 1 ? 'was' : 'were'} refused.`);
+  if (a.refused > 0) {
+    parts.push(
+      a.removed
+        ? `${plural(a.refused, 'call')} ${a.refused === 1 ? 'was' : 'were'} refused: the API was removed in ${a.removed.release}.`
+        : `${plural(a.refused, 'call')} asked for a microversion the API no longer serves and ${a.refused === 1 ? 'was' : 'were'} refused.`,
+    );
+  }
   if (without.length > 0) parts.push(`${without.join(', ')} ${without.length === 1 ? 'has' : 'have'} no replacement.`);
   const moves = groups(
     a.actions.filter((x) => x.replacement !== null),

@@ -29,7 +29,7 @@ function apiSection(a: ApiReport): string {
     wrap(
       `calls ${num(a.calls)} · projects ${a.projects} · users ${a.users} · first ${shortTime(a.firstSeen)} · last ${shortTime(a.lastSeen)}` +
         (a.perHundredThousand !== null ? ` · ${share(a.perHundredThousand)} of ${a.service} requests` : '') +
-        (a.refused > 0 ? ` · refused (too new a microversion) ${a.refused}` : ''),
+        (a.refused > 0 ? ` · refused (${a.removed ? 'API removed' : 'too new a microversion'}) ${a.refused}` : ''),
       WIDTH,
       '  ',
     ),

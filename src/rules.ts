@@ -4,8 +4,9 @@
  * every request runs from the packs loaded here.
  *
  * A pack owns the requests whose resource path holds one of its anchor
- * segments (by default the first literal segment of each route): a request to
- * an anchor that no route matches is that pack's action "other".
+ * segments (by default the first literal segment of each route) at the
+ * position a route of the pack has it: a request to an anchor that no route
+ * matches is that pack's action "other".
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -266,7 +267,7 @@ function compileRoute(r: PackRoute): CompiledRoute {
 const variableCount = (r: CompiledRoute): number => r.segments.filter((s) => s === null).length;
 
 export function compileClassifier(packs: readonly RulePack[]): Classifier {
-  // service → anchor segment → packs owning it
+  // service → "position\tanchor segment" → packs owning it
   const anchors = new Map<string, Map<string, CompiledPack[]>>();
   const messageLoggers = new Set<string>();
   const effects: CompiledEffect[] = [];
@@ -281,16 +282,20 @@ export function compileClassifier(packs: readonly RulePack[]): Classifier {
       const k = `${pack.service}\t${r.auditAction}`;
       byAudit.set(k, [...(byAudit.get(k) ?? []), compiled]);
     }
-    // Audit-only routes do not make anchors: an access line of the same path is someone else's.
-    const own =
-      pack.anchors ??
-      [...new Set(routes.filter((r) => r.auditAction === null).map((r) => r.segments.find((s): s is string => s !== null)).filter((s): s is string => !!s))];
+    // A pack owns a request whose segment at some position is one of its anchors at the
+    // same position in one of its routes: `/os-security-groups/{id}` anchors position 0, so
+    // `/servers/{id}/os-security-groups` (position 2) is not the proxy's. Audit-only routes
+    // make no anchors: an access line of the same path is someone else's.
+    const accessRoutes = routes.filter((r) => r.auditAction === null);
+    const names = pack.anchors ?? [...new Set(accessRoutes.map((r) => r.segments.find((x): x is string => x !== null)).filter((x): x is string => !!x))];
     let byAnchor = anchors.get(pack.service);
     if (!byAnchor) anchors.set(pack.service, (byAnchor = new Map()));
-    for (const a of own) {
-      const list = byAnchor.get(a) ?? [];
+    const positions = new Set<string>();
+    for (const r of accessRoutes) r.segments.forEach((seg, i) => seg !== null && names.includes(seg) && positions.add(`${i}\t${seg}`));
+    for (const k of positions) {
+      const list = byAnchor.get(k) ?? [];
       list.push(compiled);
-      byAnchor.set(a, list);
+      byAnchor.set(k, list);
     }
     for (const e of pack.effects) {
       for (const l of e.loggers) messageLoggers.add(l);
@@ -329,8 +334,8 @@ export function compileClassifier(packs: readonly RulePack[]): Classifier {
       const byAnchor = anchors.get(service);
       if (!byAnchor) return null;
       let owner: CompiledPack | null = null;
-      for (const s of segments) {
-        const list = byAnchor.get(s);
+      for (let i = 0; i < segments.length; i++) {
+        const list = byAnchor.get(`${i}\t${segments[i]}`);
         if (!list) continue;
         for (const cp of list) {
           const hit = matchRoute(cp, method, segments, auditAction);
