@@ -54,6 +54,8 @@ export interface PackSample {
   target?: string | null;
   /** For packs that are not compute: the service the sample request is sent to. */
   service?: string;
+  /** A CADF audit event's action, for samples of audit-only routes (method '*' when the action does not say it). */
+  auditAction?: string;
 }
 
 export interface RulePack {

@@ -9,7 +9,8 @@ import { compileClassifier, loadBundledPacks } from '../src/rules.js';
 
 const packs = loadBundledPacks();
 const classifier = compileClassifier(packs);
-const classify = (method: string, uri: string, service = 'compute') => classifier.classify(service, method, normalisePath(uri).segments);
+const classify = (method: string, uri: string, service = 'compute', auditAction: string | null = null) =>
+  classifier.classify(service, method, normalisePath(uri).segments, auditAction);
 
 describe('normalisePath(uri)', () => {
   it.each([
@@ -72,7 +73,7 @@ describe('classify(service, method, path) from the bundled rule packs', () => {
     it(`classifies every sample of the ${pack.api} pack`, () => {
       expect(pack.samples.length).toBeGreaterThan(0);
       for (const s of pack.samples) {
-        const got = classify(s.method, s.path, s.service ?? pack.service);
+        const got = classify(s.method, s.path, s.service ?? pack.service, s.auditAction ?? null);
         expect(got, `${s.method} ${s.path}`).toEqual({ api: pack.api, action: s.action, target: s.target ?? null });
       }
     });

@@ -82,7 +82,7 @@ describe('no two packs of a service claim the same sample', () => {
         const service = s.service ?? a.service;
         for (const b of packs) {
           if (b === a || b.service !== service) continue;
-          const alone = compileClassifier([b]).classify(service, s.method, segmentsOf(s.path));
+          const alone = compileClassifier([b]).classify(service, s.method, segmentsOf(s.path), s.auditAction ?? null);
           if (alone === null) continue;
           expect(alone.action, `${b.api} has a route for ${a.api}'s sample ${s.method} ${s.path}`).toBe('other');
           if (s.action === 'other') otherShared.push(`${a.api}: ${s.method} ${s.path}`);
@@ -103,7 +103,7 @@ describe('no two packs of a service claim the same sample', () => {
     for (const p of packs) {
       const alone = compileClassifier([p]);
       for (const s of p.samples.filter((x) => x.action !== 'other')) {
-        expect(alone.classify(s.service ?? p.service, s.method, segmentsOf(s.path)), `${p.api}: ${s.method} ${s.path}`).toEqual({
+        expect(alone.classify(s.service ?? p.service, s.method, segmentsOf(s.path), s.auditAction ?? null), `${p.api}: ${s.method} ${s.path}`).toEqual({
           api: p.api,
           action: s.action,
           target: s.target ?? null,
@@ -118,8 +118,8 @@ describe('no two packs of a service claim the same sample', () => {
     for (const p of packs) {
       for (const s of p.samples) {
         const service = s.service ?? p.service;
-        const a = classifier.classify(service, s.method, segmentsOf(s.path));
-        const b = reversed.classify(service, s.method, segmentsOf(s.path));
+        const a = classifier.classify(service, s.method, segmentsOf(s.path), s.auditAction ?? null);
+        const b = reversed.classify(service, s.method, segmentsOf(s.path), s.auditAction ?? null);
         if (JSON.stringify(a) !== JSON.stringify(b)) changed.push(`${p.api}: ${s.method} ${s.path}`);
       }
     }
