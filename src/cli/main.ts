@@ -20,10 +20,24 @@ import { inventoryCommand } from './commands/inventory.js';
 import { reportCommand } from './commands/report.js';
 import { compareCommand, exportCommand, mergeCommand } from './commands/share.js';
 
+/**
+ * yargs drops a lone '-' given to a variadic positional (`ingest -`, `inventory import -`):
+ * it is carried through as a token no real argument can be (argv holds no NUL) and put back.
+ */
+const STDIN_TOKEN = '\0-';
+
+function restoreStdin(args: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(args)) {
+    if (v === STDIN_TOKEN) args[k] = '-';
+    else if (Array.isArray(v) && v.includes(STDIN_TOKEN)) args[k] = v.map((x: unknown) => (x === STDIN_TOKEN ? '-' : x));
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   const verbose = argv.includes('--verbose');
   try {
-    await yargs(argv)
+    await yargs(argv.map((a) => (a === '-' ? STDIN_TOKEN : a)))
+      .middleware(restoreStdin, true)
       .scriptName('apicensus')
       .usage('$0 <command> [options]\n\nEvidence, from the logs a cloud already writes, of who still calls a deprecated OpenStack API.')
       .command(ingestCommand)

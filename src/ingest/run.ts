@@ -90,6 +90,8 @@ const HEAD_BYTES = 4096;
 const PREBUFFER_BYTES = 1 << 20;
 const DEFAULT_BATCH_BYTES = 16 << 20;
 const PARTIAL_LINE_QUIET_MS = 60_000;
+/** How often a running ingest refreshes its lock's heartbeat (a holder silent for 10 minutes is taken over). */
+const HEARTBEAT_MS = 60_000;
 /** A "line" longer than this is not a log line; it is counted malformed and skipped. */
 const MAX_LINE_BYTES = 1 << 20;
 
@@ -150,6 +152,15 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
       windowMs,
       actionOrder: new Map(packs.map((p) => [p.api, p.actions.map((a) => a.name)])),
     });
+    // Batches write the heartbeat too; this covers slow reads between them (a lost lock shows at the next batch).
+    const beat = setInterval(() => {
+      try {
+        writer.heartbeat(owner);
+      } catch {
+        // busy: the next beat or batch writes it
+      }
+    }, HEARTBEAT_MS);
+    beat.unref();
     try {
       for (const f of files) {
         try {
@@ -160,6 +171,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
         }
       }
     } finally {
+      clearInterval(beat);
       releaseIngestLock(db, owner);
     }
     const callsByApi = Object.fromEntries(
@@ -253,8 +265,10 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
   }
   const head = preBuf.subarray(0, HEAD_BYTES);
   const candidates = fc.ignoreKnown ? [] : writer.findByHead(head, sha);
-  // The candidate read furthest is the one this content most likely continues.
-  const known: SourceRow | undefined = candidates.sort((a, b) => b.offset - a.offset)[0];
+  // Several sources share these first bytes (a file that differed later became a
+  // source of its own): resume the one this content continues, proven by its tail.
+  const known: SourceRow | undefined =
+    candidates.length > 1 && path !== '-' ? await continuedSource(path, candidates) : candidates.sort((a, b) => b.offset - a.offset)[0];
   const headUpdate = known && known.head_len < head.length ? { hash: sha(head), len: head.length } : undefined;
 
   let format = opts.format ?? known?.format;
@@ -339,6 +353,18 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
     }
   };
 
+  /** Whole lines, in batches of about `limit` bytes even when one read brings more. */
+  const processLines = (block: Buffer): void => {
+    let start = 0;
+    while (block.length - start > limit) {
+      const cut = block.lastIndexOf(10, start + limit - 1);
+      if (cut < start) break; // one line longer than a batch: it goes whole
+      processBlock(block.subarray(start, cut + 1));
+      start = cut + 1;
+    }
+    if (start < block.length) processBlock(start === 0 ? block : block.subarray(start));
+  };
+
   async function* all(): AsyncGenerator<Buffer> {
     if (preBuf.length > 0) yield preBuf;
     if (!ended) yield* chunks;
@@ -416,11 +442,16 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
         if (path === '-') {
           res.notes.push('stdin shares its first bytes with an earlier source but differs later; reading on from the same offset');
         } else {
-          res.notes.push(`shares its first 4 KiB with source #${known.id} but differs later: read as a new source`);
-          return ingestFile(path, fromDirectory, { ...fc, ignoreKnown: true, opts: { ...opts, format } });
+          const again = await ingestFile(path, fromDirectory, { ...fc, ignoreKnown: true, opts: { ...opts, format } });
+          again.notes.unshift(`shares its first 4 KiB with source #${known.id} but differs later: read as a new source`);
+          return again;
         }
       }
       tail = skipTail;
+      // Replay the whole lines just before the offset (results dropped) so identical
+      // lines of the same second go on being numbered as in one uninterrupted read.
+      const from = resumeAt <= skipTail.length ? 0 : skipTail.indexOf(10) + 1;
+      if (from > 0 || resumeAt <= skipTail.length) processor(skipTail.subarray(from).toString('utf8'), 1);
     }
     pos += b.length;
     // Whole lines go to the processor; the rest waits for the next chunk.
@@ -449,18 +480,20 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
         carry = Buffer.from(b);
         continue;
       }
-      processBlock(b.subarray(0, rest + 1));
+      processLines(b.subarray(0, rest + 1));
       carry = Buffer.from(b.subarray(rest + 1));
       continue;
     }
     const block = carry.length === 0 ? b.subarray(0, nl + 1) : Buffer.concat([carry, b.subarray(0, nl + 1)]);
-    processBlock(block);
+    processLines(block);
     carry = Buffer.from(b.subarray(nl + 1));
   }
 
   if (!verified) {
     // The content ends before what was already read: it is a prefix of a known source.
-    res.status = 'unchanged';
+    // A gzip cut short (still being compressed) is incomplete even so: its rest may hold new lines.
+    res.status = info.truncated ? 'incomplete' : 'unchanged';
+    if (info.truncated) res.notes.push('the gzip stream ends early (still being compressed?) before the part not read yet: will retry next run');
     if (known) writer.touch(known.id, path, headUpdate);
     return res;
   }
@@ -477,6 +510,32 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
   if (res.status !== 'incomplete') res.status = res.bytes === 0 ? 'unchanged' : resumeAt > 0 ? 'resumed' : 'ingested';
   if (res.status === 'unchanged' && known) writer.touch(known.id, path, headUpdate);
   return res;
+}
+
+/**
+ * Of several sources with the same first bytes, the one this content
+ * continues: the furthest whose tail hash matches the content at its offset;
+ * else one the content ends before (it is a prefix of it: nothing new); else
+ * none (a new source). Reads the content once more; only forks get here.
+ */
+async function continuedSource(path: string, candidates: readonly SourceRow[]): Promise<SourceRow | undefined> {
+  const byOffset = [...candidates].sort((a, b) => a.offset - b.offset);
+  const { chunks } = await openContent(path);
+  let pos = 0;
+  let tail: Buffer = Buffer.alloc(0);
+  let next = 0;
+  let proven: SourceRow | undefined;
+  for await (const b of chunks) {
+    for (; next < byOffset.length && byOffset[next]!.offset <= pos + b.length; next++) {
+      const c = byOffset[next]!;
+      if (sha(keepTail(tail, b.subarray(0, c.offset - pos))) === c.tail_hash) proven = c;
+    }
+    tail = keepTail(tail, b);
+    pos += b.length;
+  }
+  if (proven) return proven;
+  const furthest = byOffset[byOffset.length - 1]!;
+  return furthest.offset > pos ? furthest : undefined;
 }
 
 /** The first elements of a JSON array document as JSON lines, for detection. */

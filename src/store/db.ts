@@ -62,22 +62,31 @@ function checkVersion(db: Db, file: string): void {
 }
 
 export function migrate(db: Db): MigrationResult[] {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > LATEST_VERSION) {
-    throw new UserError(`This database was written by a newer apicensus (schema ${current}, this one knows ${LATEST_VERSION}). Upgrade apicensus.`);
-  }
-  if (current === 0) {
-    // A non-empty database without our version is someone else's file: refuse to touch it.
-    const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
-    if (tables.n > 0) throw new UserError('This SQLite file is not an apicensus database (it has tables but no apicensus schema). Use another --db path.');
-  }
+  const version = (): number => db.pragma('user_version', { simple: true }) as number;
+  const newer = (v: number): UserError =>
+    new UserError(`This database was written by a newer apicensus (schema ${v}, this one knows ${LATEST_VERSION}). Upgrade apicensus.`);
+  const before = version();
+  if (before > LATEST_VERSION) throw newer(before);
+  if (before === LATEST_VERSION) return MIGRATIONS.map((m) => ({ name: m.name, status: 'already' as const }));
+  // Another process (a second ingest started at the same moment) may be migrating the same
+  // file: each step reads the version again inside its write transaction.
   return MIGRATIONS.map((m) => {
-    if (m.version <= current) return { name: m.name, status: 'already' as const };
-    db.transaction(() => {
-      db.exec(m.sql);
-      db.pragma(`user_version = ${m.version}`);
-    }).immediate();
-    return { name: m.name, status: 'applied' as const };
+    const applied = db
+      .transaction(() => {
+        const current = version();
+        if (current > LATEST_VERSION) throw newer(current);
+        if (current === 0) {
+          // A non-empty database without our version is someone else's file: refuse to touch it.
+          const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
+          if (tables.n > 0) throw new UserError('This SQLite file is not an apicensus database (it has tables but no apicensus schema). Use another --db path.');
+        }
+        if (m.version <= current) return false;
+        db.exec(m.sql);
+        db.pragma(`user_version = ${m.version}`);
+        return true;
+      })
+      .immediate();
+    return { name: m.name, status: applied ? ('applied' as const) : ('already' as const) };
   });
 }
 

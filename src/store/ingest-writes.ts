@@ -127,6 +127,11 @@ export class IngestWriter {
     );
   }
 
+  /** Keep the ingest lock's heartbeat fresh between batches; false when the lock is no longer ours. */
+  heartbeat(lockOwner: string): boolean {
+    return this.stmts.heartbeat.run(Date.now(), lockOwner).changes === 1;
+  }
+
   /** Record that a source was seen under a name, with no new content. */
   touch(sourceId: number, path: string, head?: { hash: string; len: number }): void {
     this.db.transaction(() => {
@@ -265,10 +270,13 @@ export interface LockInfo {
   heartbeat: number;
 }
 
-/** A lock whose holder has not written for this long is stale (a killed process on another host). */
+/** A lock whose holder has not written for this long is stale (a killed process, here or on another host). */
 const STALE_MS = 10 * 60_000;
 
 function holderAlive(l: LockInfo): boolean {
+  // A live ingest writes its heartbeat at least every minute (see heartbeat()). Without that,
+  // a pid reused after a crash or a reboot would keep every later ingest waiting forever.
+  if (Date.now() - l.heartbeat >= STALE_MS) return false;
   if (l.host === hostname()) {
     try {
       process.kill(l.pid, 0);
@@ -277,7 +285,7 @@ function holderAlive(l: LockInfo): boolean {
       return (e as NodeJS.ErrnoException).code === 'EPERM';
     }
   }
-  return Date.now() - l.heartbeat < STALE_MS;
+  return true;
 }
 
 /**

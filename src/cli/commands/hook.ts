@@ -4,7 +4,10 @@
  *
  * logrotate: `prerotate` ingests the live file up to its end just before it
  * is rotated; `postrotate` ingests the files rotation produced (the just
- * rotated one holds lines written between the two). Both are idempotent:
+ * rotated one holds lines written between the two). `copytruncate`, because
+ * oslo.log keeps its file open (a plain FileHandler unless watch_log_file):
+ * renamed, nova would go on writing to .1 and nothing would rotate again, so
+ * the hooks would never run. Both hooks are idempotent:
  * content already read adds nothing, so running them too often is harmless.
  * Errors go to stderr (cron mail) but never stop the rotation (`|| true`).
  */
@@ -42,6 +45,8 @@ export function logrotateStanza(o: HookOptions): string {
     rotate 14
     compress
     delaycompress
+    # nova (oslo.log) keeps its log open: copy and truncate it instead of renaming it
+    copytruncate
     missingok
     notifempty
     sharedscripts

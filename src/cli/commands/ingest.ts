@@ -43,6 +43,13 @@ export function summaryText(s: IngestSummary): string {
   return out.join('\n');
 }
 
+/** APICENSUS_BATCH_BYTES (undocumented): a positive integer overrides the batch size, for crash tests. */
+function batchBytesFromEnv(): number | undefined {
+  const v = process.env.APICENSUS_BATCH_BYTES;
+  if (v === undefined || !/^\d+$/.test(v) || Number(v) <= 0) return undefined;
+  return Number(v);
+}
+
 export const ingestCommand: CommandModule<object, IngestArgs> = {
   command: 'ingest <files..>',
   describe: 'Read nova-api and front-end logs (files, .gz, directories, - for stdin) into the database',
@@ -67,6 +74,7 @@ export const ingestCommand: CommandModule<object, IngestArgs> = {
       .example('journalctl -u devstack@n-api -o short-iso | $0 ingest -', 'From stdin'),
   handler: async (args) => {
     const progress = process.stderr.isTTY && !args.quiet;
+    const batchBytes = batchBytesFromEnv();
     const summary = await ingest({
       db: args.db,
       inputs: args.files,
@@ -79,6 +87,8 @@ export const ingestCommand: CommandModule<object, IngestArgs> = {
       ...(args.year ? { year: args.year } : {}),
       partialLastLine: args['partial-last-line'],
       waitSeconds: args.wait,
+      // Undocumented, for tests that kill an ingest between batches: commit every N bytes.
+      ...(batchBytes !== undefined ? { batchBytes } : {}),
       ...(progress
         ? {
             onProgress: (p: { path: string; bytes: number; seconds: number }) =>
