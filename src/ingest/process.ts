@@ -95,6 +95,8 @@ export interface ChunkResult {
   firstTime: number | null;
   lastTime: number | null;
   labels: string[];
+  /** The layer of each label, for the per-request loop at apply time. */
+  labelLayers: string[];
   keys: Float64Array;
   hours: Float64Array;
   labelIndex: Uint32Array;
@@ -142,12 +144,14 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
 
   return (text, firstLine) => {
     const labels: string[] = [];
+    const labelLayers: string[] = [];
     const labelIds = new Map<string, number>();
     const label = (s: string): number => {
       let id = labelIds.get(s);
       if (id === undefined) {
         id = labels.length;
         labels.push(s);
+        labelLayers.push(s.slice(0, s.indexOf('\t')));
         labelIds.set(s, id);
       }
       return id;
@@ -185,6 +189,7 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
       firstTime: null,
       lastTime: null,
       labels,
+      labelLayers,
       keys,
       hours,
       labelIndex,

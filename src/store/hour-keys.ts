@@ -39,7 +39,16 @@ export class HourKeys {
     this.deleteSegs = db.prepare('DELETE FROM hour_keys WHERE layer = ? AND hour = ?');
   }
 
+  /** The entry used last: requests come in long runs of one layer and hour. */
+  private lastLayer = '';
+  private lastHour = NaN;
+  private last: HourEntry | null = null;
+
   private entry(layer: string, hour: number): HourEntry {
+    if (this.last !== null && hour === this.lastHour && layer === this.lastLayer) {
+      this.last.lastUse = this.tick;
+      return this.last;
+    }
     const id = `${layer}\t${hour}`;
     let e = this.entries.get(id);
     if (!e) {
@@ -49,6 +58,9 @@ export class HourKeys {
       this.entries.set(id, e);
     }
     e.lastUse = this.tick;
+    this.lastLayer = layer;
+    this.lastHour = hour;
+    this.last = e;
     return e;
   }
 
@@ -86,6 +98,7 @@ export class HourKeys {
   /** Forget what was not written (the transaction that would have written it rolled back). */
   discard(): void {
     this.entries.clear();
+    this.last = null;
   }
 
   /** After a commit: drop least recently used hours beyond the memory budget. */
@@ -100,6 +113,7 @@ export class HourKeys {
       if (e.pending.length > 0) continue;
       bytes -= e.set.bytes;
       this.entries.delete(id);
+      if (e === this.last) this.last = null;
     }
   }
 }

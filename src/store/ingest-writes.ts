@@ -9,7 +9,7 @@ import { UserError } from '../errors.js';
 import type { ChunkResult } from '../ingest/process.js';
 import type { Db } from './db.js';
 import { HourKeys } from './hour-keys.js';
-import { groupId, relinkGroups, type GroupKey, type LinkOptions } from './link.js';
+import { relinkAround, type LinkOptions, type LinkSeed } from './link.js';
 
 export interface SourceRow {
   id: number;
@@ -158,7 +158,7 @@ export class IngestWriter {
       const totals = new Map<string, number>();
       const opaque = new Map<string, number>();
       const frontends = new Map<string, number>();
-      const groups = new Map<string, GroupKey>();
+      const seeds: LinkSeed[] = [];
       let requests = 0;
       let opaqueLines = 0;
       let malformed = 0;
@@ -178,38 +178,46 @@ export class IngestWriter {
           this.stmts.malformed.run(sourceId, m.line, m.reason, m.text);
           kept++;
         }
-        const labels = c.labels.map((l) => l.split('\t') as [string, string, string, string?]);
+        // Count new keys per (label, hour) with numeric map keys; labels are expanded once
+        // per chunk below, not once per request (the loop runs for every request ingested).
+        const perLabelHour = new Map<number, number>();
         for (let i = 0; i < c.keys.length; i++) {
-          const [layer, service, third, fourth] = labels[c.labelIndex[i]!]!;
+          const labelId = c.labelIndex[i]!;
           const hour = c.hours[i]!;
-          if (!this.hourKeys.add(layer, hour, c.keys[i]!)) continue;
+          if (!this.hourKeys.add(c.labelLayers[labelId]!, hour, c.keys[i]!)) continue;
+          const k = labelId * 1e7 + hour + 1;
+          perLabelHour.set(k, (perLabelHour.get(k) ?? 0) + 1);
+        }
+        for (const [k, n] of perLabelHour) {
+          const labelId = Math.floor(k / 1e7);
+          const hour = k - labelId * 1e7 - 1;
+          const [layer, service, third, fourth] = c.labels[labelId]!.split('\t') as [string, string, string, string?];
           if (service === '' && third === 'opaque') {
-            outcome.newOpaque++;
-            const k = `${layer}\t${fourth ?? ''}\t${hour}`;
-            opaque.set(k, (opaque.get(k) ?? 0) + 1);
+            outcome.newOpaque += n;
+            const key = `${layer}\t${fourth ?? ''}\t${hour}`;
+            opaque.set(key, (opaque.get(key) ?? 0) + n);
             continue;
           }
-          outcome.newRequests++;
-          const k = `${layer}\t${service}\t${hour}`;
-          totals.set(k, (totals.get(k) ?? 0) + 1);
+          outcome.newRequests += n;
+          const key = `${layer}\t${service}\t${hour}`;
+          totals.set(key, (totals.get(key) ?? 0) + n);
           if (third) {
             const f = `${layer}\t${third}\t${service}`;
-            frontends.set(f, (frontends.get(f) ?? 0) + 1);
+            frontends.set(f, (frontends.get(f) ?? 0) + n);
           }
         }
         for (const o of c.observations) {
           const r = this.stmts.observation.run({ ...o, sourceId });
           if (r.changes > 0) {
             outcome.newObservations++;
-            const g: GroupKey = [o.api, o.method, o.normPath];
-            groups.set(groupId(g), g);
+            seeds.push({ group: [o.api, o.method, o.normPath], startTime: o.startTime, requestId: o.requestId });
           }
         }
         for (const e of c.effects) {
           if (this.stmts.effect.run({ ...e, sourceId }).changes === 0) continue;
+          // An effect changes the action of the calls holding its request id.
           for (const row of this.stmts.groupsOfRequest.all(e.requestId, e.api)) {
-            const g: GroupKey = [row.api, row.method, row.norm_path];
-            groups.set(groupId(g), g);
+            seeds.push({ group: [row.api, row.method, row.norm_path], startTime: null, requestId: e.requestId });
           }
         }
       }
@@ -226,7 +234,7 @@ export class IngestWriter {
         const [layer, name, service] = k.split('\t');
         this.stmts.frontend.run(layer, name, service, n);
       }
-      relinkGroups(this.db, groups.values(), this.link);
+      relinkAround(this.db, seeds, this.link);
       this.stmts.checkpoint.run({
         id: sourceId,
         offset: cp.offset,

@@ -6,9 +6,13 @@
  *   2. The rest join on (method, normalised path, status) within a time
  *      window, one observation per layer, nearest first.
  *
- * A group (api, method, normalised path) is always relinked whole, from the
- * observations alone, and ties break on content (keys, times), never on row
- * ids: the result does not depend on the order files were ingested in.
+ * New observations relink only the cluster around them: every observation of
+ * the group reachable through a possible join (another layer within the
+ * window, or the same request id), and the calls already holding any of them.
+ * No join can cross the edge of such a cluster, so relinking it alone gives
+ * what relinking the whole group would; and ties break on content (keys,
+ * times), never on row ids, so the result does not depend on the order files
+ * were ingested in.
  */
 import type { Layer } from '../../parsers/types.js';
 import type { Db } from './db.js';
@@ -60,18 +64,34 @@ export function groupId(g: GroupKey): string {
   return `${g[0]}\t${g[1]}\t${g[2]}`;
 }
 
-export function relinkGroups(db: Db, groups: Iterable<GroupKey>, opts: LinkOptions): void {
-  const selectObs = db.prepare<[string, string, string], ObsRow>(
-    `SELECT id, layer, dedup_key, source_id, line, api, action, target, method, raw_path, norm_path, time, start_time, status,
-            bytes, duration_ms, client, user_agent, request_id, global_request_id, user_id, project_id, user_name, project_name,
-            microversion, frontend, host
-       FROM observations WHERE api = ? AND method = ? AND norm_path = ?
-      ORDER BY start_time, layer, dedup_key`,
+/** Where new observations (or effects) landed: the cluster around each is relinked. */
+export interface LinkSeed {
+  group: GroupKey;
+  startTime: number | null;
+  requestId: string | null;
+}
+
+const OBS_COLUMNS = `id, layer, dedup_key, source_id, line, api, action, target, method, raw_path, norm_path, time, start_time, status,
+  bytes, duration_ms, client, user_agent, request_id, global_request_id, user_id, project_id, user_name, project_name,
+  microversion, frontend, host, call_id`;
+
+type StoredObs = ObsRow & { call_id: number | null };
+
+export function relinkAround(db: Db, seeds: Iterable<LinkSeed>, opts: LinkOptions): void {
+  const W = opts.windowMs;
+  const inRange = db.prepare<[string, string, string, number, number], StoredObs>(
+    `SELECT ${OBS_COLUMNS} FROM observations INDEXED BY observations_by_group_time
+      WHERE api = ? AND method = ? AND norm_path = ? AND start_time BETWEEN ? AND ?`,
   );
+  const byRequest = db.prepare<[string, string, string, string], StoredObs>(
+    // The request-id index: the group index would scan the whole group (thousands of rows) per lookup.
+    `SELECT ${OBS_COLUMNS} FROM observations INDEXED BY observations_by_request WHERE api = ? AND method = ? AND norm_path = ? AND request_id = ?`,
+  );
+  const byCall = db.prepare<[number], StoredObs>(`SELECT ${OBS_COLUMNS} FROM observations WHERE call_id = ?`);
   const selectEffects = db.prepare<[string, string], { action: string; refines: string }>(
     'SELECT action, refines FROM effects WHERE request_id = ? AND api = ?',
   );
-  const deleteCalls = db.prepare('DELETE FROM calls WHERE api = ? AND method = ? AND norm_path = ?');
+  const deleteCall = db.prepare('DELETE FROM calls WHERE id = ?');
   const insertCall = db.prepare(
     `INSERT INTO calls (api, action, route_action, target, method, norm_path, raw_path, time, status, bytes, duration_ms, client,
        user_agent, request_id, global_request_id, user_id, project_id, user_name, project_name, microversion, frontend, host,
@@ -82,10 +102,51 @@ export function relinkGroups(db: Db, groups: Iterable<GroupKey>, opts: LinkOptio
   );
   const setCall = db.prepare('UPDATE observations SET call_id = ? WHERE id = ?');
 
-  for (const [api, method, normPath] of groups) {
-    const obs = selectObs.all(api, method, normPath);
-    deleteCalls.run(api, method, normPath);
-    for (const members of joinObservations(obs, opts.windowMs)) {
+  const byGroup = new Map<string, { group: GroupKey; seeds: LinkSeed[] }>();
+  for (const s of seeds) {
+    const id = groupId(s.group);
+    const g = byGroup.get(id) ?? { group: s.group, seeds: [] };
+    g.seeds.push(s);
+    byGroup.set(id, g);
+  }
+
+  for (const { group, seeds: groupSeeds } of byGroup.values()) {
+    const [api, method, normPath] = group;
+    const cluster = new Map<number, StoredObs>();
+    const pending: StoredObs[] = [];
+    const add = (rows: readonly StoredObs[]): void => {
+      for (const r of rows) {
+        if (cluster.has(r.id)) continue;
+        cluster.set(r.id, r);
+        pending.push(r);
+      }
+    };
+    // Seeds: what lies within a window of each new observation, and its request id's lines.
+    for (const s of groupSeeds) {
+      if (s.startTime !== null) add(inRange.all(api, method, normPath, s.startTime - W, s.startTime + W));
+      if (s.requestId !== null) add(byRequest.all(api, method, normPath, s.requestId));
+    }
+    // Close the cluster: through the same request id, through calls already made, and through
+    // possible time joins (a line of another layer within the window).
+    const seenCalls = new Set<number>();
+    while (pending.length > 0) {
+      const o = pending.pop()!;
+      if (o.request_id !== null) add(byRequest.all(api, method, normPath, o.request_id));
+      if (o.call_id !== null && !seenCalls.has(o.call_id)) {
+        seenCalls.add(o.call_id);
+        add(byCall.all(o.call_id));
+      }
+      if (o.start_time !== null) {
+        const near = inRange.all(api, method, normPath, o.start_time - W, o.start_time + W);
+        if (near.some((n) => n.layer !== o.layer)) add(near);
+      }
+    }
+    if (cluster.size === 0) continue;
+    for (const id of seenCalls) deleteCall.run(id);
+    const obs = [...cluster.values()].sort(
+      (a, b) => (a.start_time ?? Infinity) - (b.start_time ?? Infinity) || a.layer.localeCompare(b.layer) || a.dedup_key - b.dedup_key,
+    );
+    for (const members of joinObservations(obs, W)) {
       const call = mergeCall(members, (rid) => selectEffects.all(rid, api), opts.actionOrder.get(api) ?? []);
       const id = Number(insertCall.run(call).lastInsertRowid);
       for (const o of members) setCall.run(id, o.id);

@@ -221,4 +221,13 @@ CREATE TABLE inventory_facts (
 CREATE INDEX inventory_by_host ON inventory_facts(host);
 `,
   },
+  {
+    version: 4,
+    name: '004-observations-by-time',
+    sql: `
+-- Relinking works on the cluster of observations around new ones: found by group and start time.
+CREATE INDEX observations_by_group_time ON observations(api, method, norm_path, start_time);
+CREATE INDEX observations_by_call ON observations(call_id);
+`,
+  },
 ];
