@@ -9,7 +9,7 @@ import { UserError } from '../errors.js';
 import type { ChunkResult } from '../ingest/process.js';
 import type { Db } from './db.js';
 import { HourKeys } from './hour-keys.js';
-import { relinkAround, type LinkOptions, type LinkSeed } from './link.js';
+import { CallLinker, type LinkOptions } from './link.js';
 
 export interface SourceRow {
   id: number;
@@ -50,6 +50,7 @@ const now = (): string => new Date().toISOString();
 
 export class IngestWriter {
   readonly hourKeys: HourKeys;
+  private readonly linker: CallLinker;
   private readonly stmts;
 
   constructor(
@@ -57,6 +58,7 @@ export class IngestWriter {
     private readonly link: LinkOptions,
   ) {
     this.hourKeys = new HourKeys(db);
+    this.linker = new CallLinker(db, link);
     this.stmts = {
       byHead: db.prepare<[string], SourceRow>('SELECT * FROM sources WHERE head_hash = ? ORDER BY id'),
       shortHeads: db.prepare<[number], SourceRow>('SELECT * FROM sources WHERE head_len < ? ORDER BY id'),
@@ -79,21 +81,6 @@ export class IngestWriter {
       ),
       malformedCount: db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM malformed_lines WHERE source_id = ?'),
       malformed: db.prepare('INSERT OR IGNORE INTO malformed_lines (source_id, line, reason, text) VALUES (?, ?, ?, ?)'),
-      observation: db.prepare(
-        `INSERT OR IGNORE INTO observations (layer, dedup_key, source_id, line, parser, service, api, action, target, method, raw_path,
-           norm_path, time, start_time, status, bytes, duration_ms, client, client_chain, user_agent, request_id, global_request_id,
-           user_id, project_id, user_name, project_name, microversion, frontend, backend, server, host)
-         VALUES (@layer, @dedupKey, @sourceId, @line, @parser, @service, @api, @action, @target, @method, @rawPath,
-           @normPath, @time, @startTime, @status, @bytes, @durationMs, @client, @clientChain, @userAgent, @requestId, @globalRequestId,
-           @userId, @projectId, @userName, @projectName, @microversion, @frontend, @backend, @server, @host)`,
-      ),
-      effect: db.prepare(
-        `INSERT OR IGNORE INTO effects (request_id, api, action, refines, target, time, source_id, line)
-         VALUES (@requestId, @api, @action, @refines, @target, @time, @sourceId, @line)`,
-      ),
-      groupsOfRequest: db.prepare<[string, string], { api: string; method: string; norm_path: string }>(
-        'SELECT DISTINCT api, method, norm_path FROM observations WHERE request_id = ? AND api = ?',
-      ),
       total: db.prepare(
         `INSERT INTO hourly_totals (layer, service, hour, requests) VALUES (?, ?, ?, ?)
          ON CONFLICT (layer, service, hour) DO UPDATE SET requests = requests + excluded.requests`,
@@ -158,7 +145,6 @@ export class IngestWriter {
       const totals = new Map<string, number>();
       const opaque = new Map<string, number>();
       const frontends = new Map<string, number>();
-      const seeds: LinkSeed[] = [];
       let requests = 0;
       let opaqueLines = 0;
       let malformed = 0;
@@ -206,20 +192,8 @@ export class IngestWriter {
             frontends.set(f, (frontends.get(f) ?? 0) + n);
           }
         }
-        for (const o of c.observations) {
-          const r = this.stmts.observation.run({ ...o, sourceId });
-          if (r.changes > 0) {
-            outcome.newObservations++;
-            seeds.push({ group: [o.api, o.method, o.normPath], startTime: o.startTime, requestId: o.requestId });
-          }
-        }
-        for (const e of c.effects) {
-          if (this.stmts.effect.run({ ...e, sourceId }).changes === 0) continue;
-          // An effect changes the action of the calls holding its request id.
-          for (const row of this.stmts.groupsOfRequest.all(e.requestId, e.api)) {
-            seeds.push({ group: [row.api, row.method, row.norm_path], startTime: null, requestId: e.requestId });
-          }
-        }
+        for (const o of c.observations) if (this.linker.addObservation({ ...o, sourceId })) outcome.newObservations++;
+        for (const e of c.effects) this.linker.addEffect({ ...e, sourceId });
       }
       this.hourKeys.flush();
       for (const [k, n] of totals) {
@@ -234,7 +208,7 @@ export class IngestWriter {
         const [layer, name, service] = k.split('\t');
         this.stmts.frontend.run(layer, name, service, n);
       }
-      relinkAround(this.db, seeds, this.link);
+      this.linker.finish();
       this.stmts.checkpoint.run({
         id: sourceId,
         offset: cp.offset,
@@ -261,8 +235,9 @@ export class IngestWriter {
       this.hourKeys.trim();
       return r;
     } catch (e) {
-      // The key sets hold keys of a batch that did not commit: drop them, reload on demand.
+      // The key sets and group notes hold what a batch that did not commit added: drop them, reload on demand.
       this.hourKeys.discard();
+      this.linker.forget();
       throw e;
     }
   }

@@ -15,6 +15,7 @@
  * were ingested in.
  */
 import type { Layer } from '../../parsers/types.js';
+import { hash52, KeySet } from '../keys.js';
 import type { Db } from './db.js';
 
 export interface LinkOptions {
@@ -69,6 +70,9 @@ export interface LinkSeed {
   group: GroupKey;
   startTime: number | null;
   requestId: string | null;
+  /** The new observation's row id and layer; null for an effect (which changes calls, adds no line). */
+  obsId: number | null;
+  layer: Layer | null;
 }
 
 const OBS_COLUMNS = `id, layer, dedup_key, source_id, line, api, action, target, method, raw_path, norm_path, time, start_time, status,
@@ -77,31 +81,232 @@ const OBS_COLUMNS = `id, layer, dedup_key, source_id, line, api, action, target,
 
 type StoredObs = ObsRow & { call_id: number | null };
 
+/** What ingest hands over for each line of a call of interest (src/ingest/process.ts ObservationRow + source). */
+export interface NewObservation {
+  layer: Layer;
+  dedupKey: number;
+  sourceId: number;
+  line: number;
+  parser: string;
+  service: string;
+  api: string;
+  action: string;
+  target: string | null;
+  method: string;
+  rawPath: string;
+  normPath: string;
+  time: number | null;
+  startTime: number | null;
+  status: number | null;
+  bytes: number | null;
+  durationMs: number | null;
+  client: string | null;
+  clientChain: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+  globalRequestId: string | null;
+  userId: string | null;
+  projectId: string | null;
+  userName: string | null;
+  projectName: string | null;
+  microversion: string | null;
+  frontend: string | null;
+  backend: string | null;
+  server: string | null;
+  host: string | null;
+}
+
+interface GroupInfo {
+  layers: Set<string>;
+  /** hash52 of every request id in the group: a repeat sends the line the slow way. */
+  requestIds: KeySet;
+}
+
+/**
+ * Stores observations and keeps `calls` in step, inside the caller's
+ * transaction. Most lines of interest land in a group that one layer alone
+ * has seen (nova's log only, say): no time join is possible there, so such a
+ * line is a call of its own — unless its request id is already on another line
+ * or an effect names it — and costs two INSERTs. Everything else is relinked
+ * by cluster in `finish()`.
+ */
+export class CallLinker {
+  private readonly groups = new Map<string, GroupInfo>();
+  private effectIds: Map<string, KeySet> | null = null;
+  private seeds: LinkSeed[] = [];
+  private readonly s;
+
+  constructor(
+    private readonly db: Db,
+    private readonly opts: LinkOptions,
+  ) {
+    this.s = {
+      insertObs: db.prepare(
+        `INSERT OR IGNORE INTO observations (layer, dedup_key, source_id, line, parser, service, api, action, target, method, raw_path,
+           norm_path, time, start_time, status, bytes, duration_ms, client, client_chain, user_agent, request_id, global_request_id,
+           user_id, project_id, user_name, project_name, microversion, frontend, backend, server, host, call_id)
+         VALUES (@layer, @dedupKey, @sourceId, @line, @parser, @service, @api, @action, @target, @method, @rawPath,
+           @normPath, @time, @startTime, @status, @bytes, @durationMs, @client, @clientChain, @userAgent, @requestId, @globalRequestId,
+           @userId, @projectId, @userName, @projectName, @microversion, @frontend, @backend, @server, @host, @callId)`,
+      ),
+      insertEffect: db.prepare(
+        `INSERT OR IGNORE INTO effects (request_id, api, action, refines, target, time, source_id, line)
+         VALUES (@requestId, @api, @action, @refines, @target, @time, @sourceId, @line)`,
+      ),
+      groupsOfRequest: db.prepare<[string, string], { api: string; method: string; norm_path: string }>(
+        'SELECT DISTINCT api, method, norm_path FROM observations INDEXED BY observations_by_request WHERE request_id = ? AND api = ?',
+      ),
+      layersOf: db.prepare<[string, string, string], { layer: string }>(
+        'SELECT DISTINCT layer FROM observations INDEXED BY observations_by_group_time WHERE api = ? AND method = ? AND norm_path = ?',
+      ),
+      requestIdsOf: db.prepare<[string, string, string], { request_id: string }>(
+        'SELECT request_id FROM observations INDEXED BY observations_by_group_time WHERE api = ? AND method = ? AND norm_path = ? AND request_id IS NOT NULL',
+      ),
+      effectIds: db.prepare<[], { api: string; request_id: string }>('SELECT api, request_id FROM effects'),
+      deleteCall: db.prepare('DELETE FROM calls WHERE id = ?'),
+    };
+  }
+
+  private group(gid: string, api: string, method: string, normPath: string): GroupInfo {
+    let g = this.groups.get(gid);
+    if (!g) {
+      g = { layers: new Set(this.s.layersOf.all(api, method, normPath).map((r) => r.layer)), requestIds: new KeySet() };
+      for (const r of this.s.requestIdsOf.all(api, method, normPath)) g.requestIds.add(hash52(r.request_id));
+      this.groups.set(gid, g);
+    }
+    return g;
+  }
+
+  private hasEffect(api: string, requestId: string): boolean {
+    if (this.effectIds === null) {
+      this.effectIds = new Map();
+      for (const r of this.s.effectIds.all()) this.noteEffect(r.api, r.request_id);
+    }
+    return this.effectIds.get(api)?.has(hash52(requestId)) ?? false;
+  }
+
+  private noteEffect(api: string, requestId: string): void {
+    let set = this.effectIds!.get(api);
+    if (!set) this.effectIds!.set(api, (set = new KeySet()));
+    set.add(hash52(requestId));
+  }
+
+  /** Store one line of a call of interest; false when the same line (layer and key) was stored before. */
+  addObservation(o: NewObservation): boolean {
+    const gid = `${o.api}\t${o.method}\t${o.normPath}`;
+    const g = this.group(gid, o.api, o.method, o.normPath);
+    const rid = o.requestId === null ? null : hash52(o.requestId);
+    const alone =
+      (g.layers.size === 0 || (g.layers.size === 1 && g.layers.has(o.layer))) &&
+      (rid === null || (!g.requestIds.has(rid) && !this.hasEffect(o.api, o.requestId!)));
+    if (alone) {
+      const call = mergeCall([toStored(o)], () => [], this.opts.actionOrder.get(o.api) ?? []);
+      const callId = Number(this.linkStatements().insertCall.run(call).lastInsertRowid);
+      if (this.s.insertObs.run({ ...o, callId }).changes === 0) {
+        this.s.deleteCall.run(callId);
+        return false;
+      }
+    } else {
+      const r = this.s.insertObs.run({ ...o, callId: null });
+      if (r.changes === 0) return false;
+      this.seeds.push({ group: [o.api, o.method, o.normPath], startTime: o.startTime, requestId: o.requestId, obsId: Number(r.lastInsertRowid), layer: o.layer });
+    }
+    g.layers.add(o.layer);
+    if (rid !== null) g.requestIds.add(rid);
+    return true;
+  }
+
+  /** Store a log message that makes an action precise; the calls holding its request id are relinked. */
+  addEffect(e: { requestId: string; api: string; action: string; refines: string; target: string | null; time: number | null; sourceId: number; line: number }): void {
+    if (this.s.insertEffect.run(e).changes === 0) return;
+    if (this.effectIds !== null) this.noteEffect(e.api, e.requestId);
+    for (const row of this.s.groupsOfRequest.all(e.requestId, e.api)) {
+      this.seeds.push({ group: [row.api, row.method, row.norm_path], startTime: null, requestId: e.requestId, obsId: null, layer: null });
+    }
+  }
+
+  /** Relink the clusters around what was added since the last call. */
+  finish(): void {
+    const seeds = this.seeds;
+    this.seeds = [];
+    if (seeds.length > 0) relinkAround(this.db, seeds, this.opts);
+  }
+
+  /** After a rollback: what was noted about groups may include rows that were not written. */
+  forget(): void {
+    this.groups.clear();
+    this.effectIds = null;
+    this.seeds = [];
+  }
+
+  private stmtsCache: ReturnType<typeof linkStatements> | null = null;
+  private linkStatements(): ReturnType<typeof linkStatements> {
+    return (this.stmtsCache ??= linkStatements(this.db));
+  }
+}
+
+function toStored(o: NewObservation): StoredObs {
+  return {
+    id: 0,
+    layer: o.layer,
+    dedup_key: o.dedupKey,
+    source_id: o.sourceId,
+    line: o.line,
+    api: o.api,
+    action: o.action,
+    target: o.target,
+    method: o.method,
+    raw_path: o.rawPath,
+    norm_path: o.normPath,
+    time: o.time,
+    start_time: o.startTime,
+    status: o.status,
+    bytes: o.bytes,
+    duration_ms: o.durationMs,
+    client: o.client,
+    user_agent: o.userAgent,
+    request_id: o.requestId,
+    global_request_id: o.globalRequestId,
+    user_id: o.userId,
+    project_id: o.projectId,
+    user_name: o.userName,
+    project_name: o.projectName,
+    microversion: o.microversion,
+    frontend: o.frontend,
+    host: o.host,
+    call_id: null,
+  };
+}
+
+function linkStatements(db: Db) {
+  return {
+    inRange: db.prepare<[string, string, string, number, number], StoredObs>(
+      `SELECT ${OBS_COLUMNS} FROM observations INDEXED BY observations_by_group_time
+        WHERE api = ? AND method = ? AND norm_path = ? AND start_time BETWEEN ? AND ?`,
+    ),
+    // The request-id index: the group index would scan the whole group (thousands of rows) per lookup.
+    byRequest: db.prepare<[string, string, string, string], StoredObs>(
+      `SELECT ${OBS_COLUMNS} FROM observations INDEXED BY observations_by_request WHERE api = ? AND method = ? AND norm_path = ? AND request_id = ?`,
+    ),
+    byCall: db.prepare<[number], StoredObs>(`SELECT ${OBS_COLUMNS} FROM observations WHERE call_id = ?`),
+    selectEffects: db.prepare<[string, string], { action: string; refines: string }>('SELECT action, refines FROM effects WHERE request_id = ? AND api = ?'),
+    deleteCall: db.prepare('DELETE FROM calls WHERE id = ?'),
+    insertCall: db.prepare(
+      `INSERT INTO calls (api, action, route_action, target, method, norm_path, raw_path, time, status, bytes, duration_ms, client,
+         user_agent, request_id, global_request_id, user_id, project_id, user_name, project_name, microversion, frontend, host,
+         layers, observations, source_id, line)
+       VALUES (@api, @action, @route_action, @target, @method, @norm_path, @raw_path, @time, @status, @bytes, @duration_ms, @client,
+         @user_agent, @request_id, @global_request_id, @user_id, @project_id, @user_name, @project_name, @microversion, @frontend, @host,
+         @layers, @observations, @source_id, @line)`,
+    ),
+    setCall: db.prepare('UPDATE observations SET call_id = ? WHERE id = ?'),
+  };
+}
+
+/** Relink the cluster around each seed (see the header); used by CallLinker.finish and tests. */
 export function relinkAround(db: Db, seeds: Iterable<LinkSeed>, opts: LinkOptions): void {
   const W = opts.windowMs;
-  const inRange = db.prepare<[string, string, string, number, number], StoredObs>(
-    `SELECT ${OBS_COLUMNS} FROM observations INDEXED BY observations_by_group_time
-      WHERE api = ? AND method = ? AND norm_path = ? AND start_time BETWEEN ? AND ?`,
-  );
-  const byRequest = db.prepare<[string, string, string, string], StoredObs>(
-    // The request-id index: the group index would scan the whole group (thousands of rows) per lookup.
-    `SELECT ${OBS_COLUMNS} FROM observations INDEXED BY observations_by_request WHERE api = ? AND method = ? AND norm_path = ? AND request_id = ?`,
-  );
-  const byCall = db.prepare<[number], StoredObs>(`SELECT ${OBS_COLUMNS} FROM observations WHERE call_id = ?`);
-  const selectEffects = db.prepare<[string, string], { action: string; refines: string }>(
-    'SELECT action, refines FROM effects WHERE request_id = ? AND api = ?',
-  );
-  const deleteCall = db.prepare('DELETE FROM calls WHERE id = ?');
-  const insertCall = db.prepare(
-    `INSERT INTO calls (api, action, route_action, target, method, norm_path, raw_path, time, status, bytes, duration_ms, client,
-       user_agent, request_id, global_request_id, user_id, project_id, user_name, project_name, microversion, frontend, host,
-       layers, observations, source_id, line)
-     VALUES (@api, @action, @route_action, @target, @method, @norm_path, @raw_path, @time, @status, @bytes, @duration_ms, @client,
-       @user_agent, @request_id, @global_request_id, @user_id, @project_id, @user_name, @project_name, @microversion, @frontend, @host,
-       @layers, @observations, @source_id, @line)`,
-  );
-  const setCall = db.prepare('UPDATE observations SET call_id = ? WHERE id = ?');
-
+  const { inRange, byRequest, byCall, selectEffects, deleteCall, insertCall, setCall } = linkStatements(db);
   const byGroup = new Map<string, { group: GroupKey; seeds: LinkSeed[] }>();
   for (const s of seeds) {
     const id = groupId(s.group);
