@@ -262,6 +262,7 @@ export const novaEventletParser: LineParser = {
   url: 'https://opendev.org/openstack/nova/src/tag/13.0.0/nova/conf/wsgi.py (wsgi_log_format); nova/wsgi.py Server.__init__',
   layer: 'nova',
   claims: (payload) => payload.indexOf(LOGGER_NEEDLE) !== -1,
+  needles: () => [LOGGER_NEEDLE],
   parse(payload) {
     // The needle may sit inside another logger's message (a config dump): only the header decides.
     if (!readOsloHeader(payload, header) || header.logger !== EVENTLET_LOGGER) return null;

@@ -96,6 +96,7 @@ export const novaMessageParser: LineParser = {
   layer: 'nova',
   // claims has no ctx: accept anything shaped like an oslo line; parse filters by logger.
   claims: looksLikeOsloLine,
+  needles: (ctx) => loggerNeedles(ctx.messageLoggers),
   parse(payload: string, ctx: ParseContext): MessageRecord | null {
     if (ctx.messageLoggers.size === 0) return null;
     if (!mentionsAny(payload, loggerNeedles(ctx.messageLoggers))) return null;

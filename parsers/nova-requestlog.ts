@@ -196,6 +196,7 @@ export const novaRequestlogParser: LineParser = {
   url: 'https://opendev.org/openstack/nova/src/tag/16.0.0/nova/api/openstack/requestlog.py',
   layer: 'nova',
   claims: (payload) => payload.indexOf(LOGGER_NEEDLE) !== -1,
+  needles: () => [LOGGER_NEEDLE],
   parse(payload) {
     if (!readOsloHeader(payload, header) || header.logger !== REQUESTLOG_LOGGER) return null;
     const text = header.text;

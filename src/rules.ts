@@ -247,6 +247,11 @@ export interface Classifier {
   /** Services that have at least one pack. */
   services: ReadonlySet<string>;
   /**
+   * A cheap test on a raw request target: false when no anchor of any pack can be
+   * one of its segments, so it need not be normalised and classified.
+   */
+  mayMatch(service: string, uri: string): boolean;
+  /**
    * `method` '*' (a CADF event, whose custom action does not say the HTTP
    * method) matches any route method; `auditAction` lets audit-only routes match.
    */
@@ -322,10 +327,22 @@ export function compileClassifier(packs: readonly RulePack[]): Classifier {
     return null;
   };
 
+  // Per service: a segment equal to one of its anchors, possibly with the .json/.xml suffix nova once routed.
+  const escape = (x: string): string => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const anchorTests = new Map<string, RegExp>();
+  for (const [service, byAnchor] of anchors) {
+    const names = [...new Set([...byAnchor.keys()].map((k) => k.slice(k.indexOf('\t') + 1)))];
+    if (names.length) anchorTests.set(service, new RegExp(`/(?:${names.map(escape).join('|')})(?:\\.(?:json|xml))?(?:[/?#]|$)`));
+  }
   return {
     packs,
     messageLoggers,
     services: new Set(anchors.keys()),
+    // Percent-encoded targets are decoded by normalisePath: let them through.
+    mayMatch: (service, uri) => {
+      const t = anchorTests.get(service);
+      return t !== undefined && (t.test(uri) || uri.includes('%'));
+    },
     classify(service, method, segments, auditAction = null) {
       if (auditAction !== null) {
         for (const cp of byAudit.get(`${service}\t${auditAction}`) ?? []) {

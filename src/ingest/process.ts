@@ -9,7 +9,7 @@ import { compileParsers } from '../../parsers/compile.js';
 import { formatByName } from '../../parsers/index.js';
 import type { FileFormat, Layer, ParseContext, RequestRecord } from '../../parsers/types.js';
 import { hash52 } from '../keys.js';
-import { normalisePath, resourcePath } from '../paths.js';
+import { normalisePath, resourcePath, type NormalisedPath } from '../paths.js';
 import { compileClassifier, type RulePack } from '../rules.js';
 import { COMPUTE, compileServiceOf } from '../service.js';
 import { wallToUtc } from '../timezone.js';
@@ -35,6 +35,8 @@ export interface ProcessorSpec {
 export interface ObservationRow {
   layer: Layer;
   dedupKey: number;
+  /** Index of the request's key in the chunk's keys (its dedupKey changes when numbered). */
+  keyIndex: number;
   line: number;
   parser: string;
   service: string;
@@ -100,6 +102,13 @@ export interface ChunkResult {
   keys: Float64Array;
   hours: Float64Array;
   labelIndex: Uint32Array;
+  /**
+   * Requests without a request id, keyed by their fields: identical ones in the
+   * same second are distinct requests, numbered in file order by
+   * OccurrenceNumbering before the keys are used (indexes into keys, and the second).
+   */
+  unnumbered: Uint32Array;
+  unnumberedSeconds: Float64Array;
   observations: ObservationRow[];
   effects: EffectRow[];
   /** A line of nova-api's own loggers was seen (whether or not it was an access line). */
@@ -134,14 +143,9 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
   const novaTime = wallToUtc(spec.novaTimezone);
   const serviceOf = compileServiceOf({ frontends: spec.frontends, filePath: spec.filePath });
   const readsNova = format.parsers.some((p) => p.layer === 'nova');
-  // Identical lines without a request id are distinct requests within one file
-  // (two health checks in the same second): number their occurrences. The count
-  // runs on across the blocks of one file, so where a block (a read chunk, a
-  // batch, a resumed run) starts cannot change a key; a resumed run replays the
-  // lines just before its offset first (see run.ts).
-  let sameSecond = -1;
-  const occurrences = new Map<string, number>();
-
+  // Needles, when every parser of the format declares them: lines holding none are skipped unread.
+  const needles = format.parsers.every((p) => p.needles) ? [...new Set(format.parsers.flatMap((p) => p.needles!(ctx)))] : null;
+  const mayMatch = classifier.mayMatch;
   return (text, firstLine) => {
     const labels: string[] = [];
     const labelLayers: string[] = [];
@@ -193,35 +197,32 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
       keys,
       hours,
       labelIndex,
+      unnumbered: new Uint32Array(0),
+      unnumberedSeconds: new Float64Array(0),
       observations: [],
       effects: [],
       novaApiSeen: false,
     };
     // Only nova formats can show nova-api's loggers; look until the first one.
     let lookForNovaApi = readsNova;
+    const unnumbered: number[] = [];
+    const unnumberedSeconds: number[] = [];
+    // nova's lines all carry the same label: decide it once.
+    let novaLabel = -1;
     const seen = (t: number): void => {
       if (result.firstTime === null || t < result.firstTime) result.firstTime = t;
       if (result.lastTime === null || t > result.lastTime) result.lastTime = t;
     };
 
-    let lineNo = firstLine - 1;
-    let pos = 0;
-    const len = text.length;
-    while (pos < len) {
-      let end = text.indexOf('\n', pos);
-      if (end < 0) end = len;
-      lineNo++;
-      let line = text.slice(pos, end);
-      pos = end + 1;
-      if (line.length === 0) continue;
-      if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
+    /** Everything a line does to the result (both loops below share it). */
+    const handleLine = (line: string, lineNo: number): void => {
       const r = lineFn(line);
       if (r === null) {
         if (lookForNovaApi && (line.includes(' nova.api.') || line.includes(' nova.osapi_compute.'))) {
           result.novaApiSeen = true;
           lookForNovaApi = false;
         }
-        continue;
+        return;
       }
       if (lookForNovaApi && r.kind !== 'malformed' && r.layer === 'nova') {
         result.novaApiSeen = true;
@@ -230,49 +231,48 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
       if (r.kind === 'malformed') {
         result.malformed++;
         if (result.malformedExamples.length < MALFORMED_EXAMPLES) result.malformedExamples.push({ line: lineNo, reason: r.reason, text: line.slice(0, 400) });
-        continue;
+        return;
       }
       const utc = r.wallMs === null ? null : r.layer === 'nova' ? novaTime(r.wallMs, r.offsetMin) : frontTime(r.wallMs, r.offsetMin);
       if (utc !== null) seen(utc);
       const hour = utc === null ? -1 : Math.floor(utc / HOUR_MS);
       if (r.kind === 'message') {
-        if (r.requestId === null) continue;
+        if (r.requestId === null) return;
         const e = classifier.effect(r.logger, r.message);
         if (e) result.effects.push({ requestId: r.requestId, api: e.api, action: e.action, refines: e.refines, target: e.target, time: utc, line: lineNo });
-        continue;
+        return;
       }
       if (r.kind === 'opaque') {
         result.opaque++;
         push(hash52(`${r.wallMs}|${r.frontend}|${r.backend}|${line}`), hour, label(`${r.layer}\t\topaque\t${r.frontend ?? ''}`));
-        continue;
+        return;
       }
       result.requests++;
-      const norm = normalisePath(r.uri);
+      let norm: NormalisedPath | null = null;
       // nova's lines are compute; CADF events name their service in target.typeURI; front ends are attributed.
-      const service = r.layer === 'nova' ? COMPUTE : (r.service ?? serviceOf(r.frontend, r.backend, norm) ?? 'unknown');
+      const service = r.layer === 'nova' ? COMPUTE : (r.service ?? serviceOf(r.frontend, r.backend, (norm ??= normalisePath(r.uri))) ?? 'unknown');
       let key: number;
       if (r.requestId !== null) {
         key = hash52(`${r.requestId} ${r.method} ${r.uri} ${r.status}`);
       } else {
-        let k = fieldKeyText(r);
-        const second = r.wallMs === null ? -1 : Math.floor(r.wallMs / 1000);
-        if (second !== sameSecond) {
-          sameSecond = second;
-          occurrences.clear();
-        }
-        const seenBefore = occurrences.get(k) ?? 0;
-        occurrences.set(k, seenBefore + 1);
-        if (seenBefore > 0) k += `#${seenBefore}`;
-        key = hash52(k);
+        key = hash52(fieldKeyText(r));
+        unnumbered.push(n);
+        unnumberedSeconds.push(r.wallMs === null ? -1 : Math.floor(r.wallMs / 1000));
       }
-      push(key, hour, label(`${r.layer}\t${service}\t${r.frontend ?? r.backend ?? ''}`));
-      if (!classifier.services.has(service)) continue;
-      const c = classifier.classify(service, r.method, norm.segments, r.auditAction);
-      if (c === null) continue;
+      const keyIndex = n;
+      if (r.layer === 'nova') {
+        if (novaLabel < 0) novaLabel = label(`nova\t${COMPUTE}\t`);
+        push(key, hour, novaLabel);
+      } else push(key, hour, label(`${r.layer}\t${service}\t${r.frontend ?? r.backend ?? ''}`));
+      // Most requests name no deprecated API: a cheap test on the raw target first (bench/: normalising every path cost ~5 % of ingest).
+      if (r.auditAction === null ? !mayMatch(service, r.uri) : !classifier.services.has(service)) return;
+      const c = classifier.classify(service, r.method, (norm ??= normalisePath(r.uri)).segments, r.auditAction);
+      if (c === null) return;
       const startTime = utc === null ? null : r.timeIsEnd && r.durationMs !== null ? Math.round(utc - r.durationMs) : utc;
       result.observations.push({
         layer: r.layer,
         dedupKey: key,
+        keyIndex,
         line: lineNo,
         parser: r.parser,
         service,
@@ -302,11 +302,88 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
         server: r.server,
         host: r.host,
       });
+        };
+
+    let lineNo = firstLine - 1;
+    const len = text.length;
+    if (needles === null) {
+      let pos = 0;
+      while (pos < len) {
+        let end = text.indexOf('\n', pos);
+        if (end < 0) end = len;
+        lineNo++;
+        let line = text.slice(pos, end);
+        pos = end + 1;
+        if (line.length === 0) continue;
+        if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
+        handleLine(line, lineNo);
+      }
+    } else {
+      // Only lines holding a needle can give anything: jump from one to the next and only
+      // count the lines in between (bench/: a third of the nova-api log's CPU went to lines
+      // no parser claims). Same results as the loop above, which the fast-path test checks.
+      if (lookForNovaApi && (text.includes(' nova.api.') || text.includes(' nova.osapi_compute.'))) result.novaApiSeen = true;
+      lookForNovaApi = false;
+      const next = needles.map((n) => text.indexOf(n));
+      let pos = 0;
+      for (;;) {
+        let cand = -1;
+        for (const p of next) if (p >= 0 && (cand < 0 || p < cand)) cand = p;
+        const start = cand < 0 ? len : text.lastIndexOf('\n', cand) + 1;
+        // Count the lines before the candidate's.
+        while (pos < start) {
+          const nl = text.indexOf('\n', pos);
+          lineNo++;
+          pos = nl < 0 || nl >= len ? len : nl + 1;
+        }
+        if (cand < 0) break;
+        let end = text.indexOf('\n', cand);
+        if (end < 0) end = len;
+        lineNo++;
+        let line = text.slice(start, end);
+        pos = end + 1;
+        if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
+        handleLine(line, lineNo);
+        for (let i = 0; i < next.length; i++) if (next[i]! >= 0 && next[i]! < pos) next[i] = text.indexOf(needles[i]!, pos);
+      }
     }
     result.lines = lineNo - firstLine + 1;
     result.keys = keys.subarray(0, n);
     result.hours = hours.subarray(0, n);
     result.labelIndex = labelIndex.subarray(0, n);
+    result.unnumbered = Uint32Array.from(unnumbered);
+    result.unnumberedSeconds = Float64Array.from(unnumberedSeconds);
     return result;
   };
+}
+
+/**
+ * Numbers identical requests without a request id within one second, in file
+ * order, across every chunk of a file (chunks may be parsed in parallel, so
+ * this runs where results are applied, in order): the n-th repeat's key is
+ * hash52(key#n). A resumed run primes it with the lines just before its offset.
+ */
+export class OccurrenceNumbering {
+  private second = -1;
+  private readonly seen = new Map<number, number>();
+
+  apply(r: ChunkResult): void {
+    let renumbered: Map<number, number> | null = null;
+    for (let j = 0; j < r.unnumbered.length; j++) {
+      const i = r.unnumbered[j]!;
+      const sec = r.unnumberedSeconds[j]!;
+      if (sec !== this.second) {
+        this.second = sec;
+        this.seen.clear();
+      }
+      const base = r.keys[i]!;
+      const before = this.seen.get(base) ?? 0;
+      this.seen.set(base, before + 1);
+      if (before > 0) {
+        r.keys[i] = hash52(`${base}#${before}`);
+        (renumbered ??= new Map()).set(i, r.keys[i]!);
+      }
+    }
+    if (renumbered) for (const o of r.observations) o.dedupKey = renumbered.get(o.keyIndex) ?? o.dedupKey;
+  }
 }

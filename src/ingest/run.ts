@@ -19,7 +19,8 @@ import { machineZone, validateZone } from '../timezone.js';
 import { openContent } from './content.js';
 import { detectFormat } from './detect.js';
 import { expandInputs } from './inputs.js';
-import { compileProcessor, resolveFormat, type ChunkResult, type MalformedExample } from './process.js';
+import { ParsePool, defaultJobs } from './pool.js';
+import { compileProcessor, OccurrenceNumbering, resolveFormat, type ChunkResult, type MalformedExample, type ProcessorSpec } from './process.js';
 
 export interface IngestOptions {
   db: string;
@@ -46,6 +47,8 @@ export interface IngestOptions {
   waitSeconds?: number;
   /** Commit a batch (rows + checkpoint) every this many bytes. */
   batchBytes?: number;
+  /** Parse in this many worker threads (default: the cores available; 1 parses on the main thread). */
+  jobs?: number;
   stdin?: Readable;
   onProgress?: (p: { path: string; bytes: number; seconds: number }) => void;
   onNotice?: (message: string) => void;
@@ -90,6 +93,10 @@ const HEAD_BYTES = 4096;
 const PREBUFFER_BYTES = 1 << 20;
 const DEFAULT_BATCH_BYTES = 16 << 20;
 const PARTIAL_LINE_QUIET_MS = 60_000;
+/** Lines go to a worker in blocks of this size: large enough that messaging costs nothing, small enough to bound memory (bench/). */
+const BLOCK_BYTES = 4 << 20;
+/** Blocks in flight per worker: keeps every worker busy while one result is applied. */
+const IN_FLIGHT_PER_WORKER = 2;
 /** How often a running ingest refreshes its lock's heartbeat (a holder silent for 10 minutes is taken over). */
 const HEARTBEAT_MS = 60_000;
 /** A "line" longer than this is not a log line; it is counted malformed and skipped. */
@@ -148,6 +155,8 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
     await acquireIngestLock(db, owner, (opts.waitSeconds ?? 600) * 1000, (l) =>
       opts.onNotice?.(`waiting for another ingest (pid ${l.pid} on ${l.host}, started ${l.started_at}) to finish…`),
     );
+    let pool: ParsePool | null | undefined;
+    const getPool = (): ParsePool | null => (pool === undefined ? (pool = ParsePool.create(opts.jobs ?? defaultJobs())) : pool);
     const writer = new IngestWriter(db, {
       windowMs,
       actionOrder: new Map(packs.map((p) => [p.api, p.actions.map((a) => a.name)])),
@@ -164,7 +173,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
     try {
       for (const f of files) {
         try {
-          results.push(await ingestFile(f.path, f.fromDirectory, { opts, writer, owner, packs, timezone, novaTimezone, ignoreKnown: false }));
+          results.push(await ingestFile(f.path, f.fromDirectory, { opts, writer, owner, packs, timezone, novaTimezone, ignoreKnown: false, pool: getPool }));
         } catch (e) {
           if (e instanceof UserError && /ingest lock/.test(e.message)) throw e;
           results.push(failed(f.path, `${f.path}: ${(e as Error).message}`));
@@ -173,9 +182,10 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
     } finally {
       clearInterval(beat);
       releaseIngestLock(db, owner);
+      if (pool) await pool.close();
     }
     const callsByApi = Object.fromEntries(
-      (db.prepare('SELECT api, count(*) AS n FROM calls GROUP BY api ORDER BY api').all() as { api: string; n: number }[]).map((r) => [r.api, r.n]),
+      (db.prepare('SELECT api, count(*) AS n FROM call_list GROUP BY api ORDER BY api').all() as { api: string; n: number }[]).map((r) => [r.api, r.n]),
     );
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const sum = (k: 'bytes' | 'lines' | 'requests' | 'newRequests' | 'observations' | 'malformed'): number => results.reduce((a, r) => a + r[k], 0);
@@ -236,6 +246,8 @@ interface FileContext {
   novaTimezone: string;
   /** Read as new content even if its first bytes match a known source (they matched a different file). */
   ignoreKnown: boolean;
+  /** Parse workers, created on the first file big enough to need them. */
+  pool: () => ParsePool | null;
 }
 
 async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext): Promise<FileResult> {
@@ -290,7 +302,7 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
   res.format = format;
   res.sourceId = known?.id ?? null;
   const year = opts.year ?? new Date(info.mtimeMs ?? Date.now()).getUTCFullYear();
-  const processor = compileProcessor({
+  const spec: ProcessorSpec = {
     format,
     defaultYear: year,
     timezone: fc.timezone,
@@ -298,7 +310,12 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
     frontends: opts.frontends ?? [],
     filePath: path === '-' ? null : path,
     packs: fc.packs,
-  });
+  };
+  const processor = compileProcessor(spec);
+  // Workers only pay off past the first read: a small file parses inline.
+  const pool = ended || jsonArray ? null : fc.pool();
+  const specId = pool ? pool.spec(spec) : -1;
+  const numbering = new OccurrenceNumbering();
 
   const newSource = { headHash: sha(head), headLen: head.length, format, path, compressed: info.compressed };
   let sourceId: number | null = known?.id ?? null;
@@ -333,18 +350,25 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
     batchLines = 0;
   };
 
-  const processBlock = (block: Buffer, text?: string): void => {
-    const r = processor(text ?? block.toString('utf8'), committedLines + batchLines + 1);
+  /** Apply one block's result in file order: absolute line numbers, occurrence numbers, batch. */
+  const apply = (r: ChunkResult, bytes: number, blockTail: Buffer): void => {
+    const base = committedLines + batchLines;
+    if (base > 0) {
+      for (const o of r.observations) o.line += base;
+      for (const e of r.effects) e.line += base;
+      for (const m of r.malformedExamples) m.line += base;
+    }
+    numbering.apply(r);
     batch.push(r);
-    batchBytes += block.length;
+    batchBytes += bytes;
     batchLines += r.lines;
-    res.bytes += block.length;
+    res.bytes += bytes;
     res.lines += r.lines;
     res.requests += r.requests;
     res.opaque += r.opaque;
     res.malformed += r.malformed;
     for (const m of r.malformedExamples) if (res.malformedExamples.length < 5) res.malformedExamples.push(m);
-    tail = keepTail(tail, block);
+    tail = keepTail(tail, blockTail);
     if (batchBytes >= limit) commit();
     const now = Date.now();
     if (opts.onProgress && now - lastProgress > 1000) {
@@ -353,16 +377,63 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
     }
   };
 
-  /** Whole lines, in batches of about `limit` bytes even when one read brings more. */
-  const processLines = (block: Buffer): void => {
-    let start = 0;
-    while (block.length - start > limit) {
-      const cut = block.lastIndexOf(10, start + limit - 1);
-      if (cut < start) break; // one line longer than a batch: it goes whole
-      processBlock(block.subarray(start, cut + 1));
-      start = cut + 1;
+  /** Blocks submitted and not applied yet, in file order. */
+  const queue: { result: ChunkResult | Promise<ChunkResult>; bytes: number; tail: Buffer; longLine: boolean }[] = [];
+  const drain = async (keep: number): Promise<void> => {
+    while (queue.length > keep) {
+      const q = queue.shift()!;
+      const r = await q.result;
+      if (q.longLine) res.notes.push(`a line longer than ${MAX_LINE_BYTES} bytes at line ${committedLines + batchLines + 1} was skipped`);
+      apply(r, q.bytes, q.tail);
     }
-    if (start < block.length) processBlock(start === 0 ? block : block.subarray(start));
+  };
+  const submit = async (block: Buffer): Promise<void> => {
+    const blockTail = Buffer.from(block.subarray(Math.max(0, block.length - HEAD_BYTES)));
+    if (pool) {
+      queue.push({ result: pool.parse(specId, block), bytes: block.length, tail: blockTail, longLine: false });
+      await drain(pool.size * IN_FLIGHT_PER_WORKER);
+    } else {
+      queue.push({ result: processor(block.toString('utf8'), 1), bytes: block.length, tail: blockTail, longLine: false });
+      await drain(0);
+    }
+  };
+  /** A line too long to be a log line: counted as read and malformed, its bytes skipped. */
+  const skipLongLine = (bytes: number): void => {
+    queue.push({ result: { ...processor('', 1), lines: 1, malformed: 1 }, bytes, tail: Buffer.alloc(0), longLine: true });
+  };
+
+  // Whole lines gather into blocks of BLOCK_BYTES (at most a batch) before they are parsed.
+  const blockLimit = Math.min(BLOCK_BYTES, limit);
+  let gathered: Buffer[] = [];
+  let gatheredBytes = 0;
+  const flushGathered = async (): Promise<void> => {
+    if (gatheredBytes === 0) return;
+    const block = gathered.length === 1 ? gathered[0]! : Buffer.concat(gathered, gatheredBytes);
+    gathered = [];
+    gatheredBytes = 0;
+    await submit(block);
+  };
+  /** Whole lines, in blocks of about `blockLimit` bytes even when one read brings more. */
+  const processLines = async (block: Buffer): Promise<void> => {
+    let start = 0;
+    while (gatheredBytes + block.length - start > blockLimit) {
+      const cut = block.lastIndexOf(10, start + blockLimit - gatheredBytes - 1);
+      if (cut < start) {
+        if (gatheredBytes > 0) {
+          await flushGathered();
+          continue;
+        }
+        break; // one line longer than a block: it goes whole
+      }
+      gathered.push(block.subarray(start, cut + 1));
+      gatheredBytes += cut + 1 - start;
+      start = cut + 1;
+      await flushGathered();
+    }
+    if (start < block.length) {
+      gathered.push(start === 0 ? block : block.subarray(start));
+      gatheredBytes += block.length - start;
+    }
   };
 
   async function* all(): AsyncGenerator<Buffer> {
@@ -391,14 +462,7 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
       if (lines.length === 0) return;
       const text = lines.join('\n');
       lines = [];
-      const r = processor(text, n - text.split('\n').length + 1);
-      batch.push(r);
-      batchLines += r.lines;
-      res.lines += r.lines;
-      res.requests += r.requests;
-      res.opaque += r.opaque;
-      res.malformed += r.malformed;
-      for (const m of r.malformedExamples) if (res.malformedExamples.length < 5) res.malformedExamples.push(m);
+      apply(processor(text, 1), 0, Buffer.alloc(0));
     };
     const pipeline = chain([Readable.from(countBytes()), jsonParser(), streamArray()]);
     try {
@@ -412,7 +476,7 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
     }
     flush();
     res.bytes = total;
-    batchBytes = total;
+    batchBytes = total; // the whole document: it is read again whole, never resumed
     commit();
     res.status = 'ingested';
     return res;
@@ -451,7 +515,7 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
       // Replay the whole lines just before the offset (results dropped) so identical
       // lines of the same second go on being numbered as in one uninterrupted read.
       const from = resumeAt <= skipTail.length ? 0 : skipTail.indexOf(10) + 1;
-      if (from > 0 || resumeAt <= skipTail.length) processor(skipTail.subarray(from).toString('utf8'), 1);
+      if (from > 0 || resumeAt <= skipTail.length) numbering.apply(processor(skipTail.subarray(from).toString('utf8'), 1));
     }
     pos += b.length;
     // Whole lines go to the processor; the rest waits for the next chunk.
@@ -460,19 +524,17 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
       if (skippingLongLine) continue;
       carry = carry.length === 0 ? Buffer.from(b) : Buffer.concat([carry, b]);
       if (carry.length > MAX_LINE_BYTES) {
-        res.malformed++;
-        res.notes.push(`a line longer than ${MAX_LINE_BYTES} bytes at line ${committedLines + batchLines + 1} was skipped`);
+        await flushGathered();
+        skipLongLine(carry.length);
         skippingLongLine = true;
-        batchBytes += carry.length;
         carry = Buffer.alloc(0);
       }
       continue;
     }
     if (skippingLongLine) {
-      // Drop the rest of the over-long line, count it as a line read.
-      batchBytes += nl + 1;
-      batchLines++;
-      res.lines++;
+      // Drop the rest of the over-long line (its bytes count toward the offset).
+      await flushGathered();
+      queue.push({ result: { ...processor('', 1), lines: 0 }, bytes: nl + 1, tail: Buffer.from(b.subarray(Math.max(0, nl + 1 - HEAD_BYTES), nl + 1)), longLine: false });
       skippingLongLine = false;
       b = b.subarray(nl + 1);
       const rest = b.lastIndexOf(10);
@@ -480,12 +542,12 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
         carry = Buffer.from(b);
         continue;
       }
-      processLines(b.subarray(0, rest + 1));
+      await processLines(b.subarray(0, rest + 1));
       carry = Buffer.from(b.subarray(rest + 1));
       continue;
     }
     const block = carry.length === 0 ? b.subarray(0, nl + 1) : Buffer.concat([carry, b.subarray(0, nl + 1)]);
-    processLines(block);
+    await processLines(block);
     carry = Buffer.from(b.subarray(nl + 1));
   }
 
@@ -503,9 +565,11 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
   } else if (carry.length > 0 && !skippingLongLine) {
     const mode = opts.partialLastLine ?? 'auto';
     const settled = info.compressed || path === '-' || (info.mtimeMs !== null && Date.now() - info.mtimeMs > PARTIAL_LINE_QUIET_MS);
-    if (mode === 'count' || (mode === 'auto' && settled)) processBlock(carry);
+    if (mode === 'count' || (mode === 'auto' && settled)) await processLines(carry);
     else res.notes.push(`the last line has no newline yet (${carry.length} bytes): left for the next run`);
   }
+  await flushGathered();
+  await drain(0);
   commit();
   if (res.status !== 'incomplete') res.status = res.bytes === 0 ? 'unchanged' : resumeAt > 0 ? 'resumed' : 'ingested';
   if (res.status === 'unchanged' && known) writer.touch(known.id, path, headUpdate);

@@ -230,4 +230,32 @@ CREATE INDEX observations_by_group_time ON observations(api, method, norm_path, 
 CREATE INDEX observations_by_call ON observations(call_id);
 `,
   },
+  {
+    version: 5,
+    name: '005-fewer-indexes',
+    sql: `
+-- observations_by_group_time covers everything observations_by_group did; calls are relinked
+-- by id, never by group. Each index costs every inserted line of interest (bench/).
+DROP INDEX observations_by_group;
+DROP INDEX calls_by_group;
+`,
+  },
+  {
+    version: 6,
+    name: '006-single-line-calls',
+    sql: `
+-- A call seen on one line only (most of them) is that observation, with call_id NULL: one
+-- row per line instead of two (bench/). calls holds the joined ones; call_list is every call.
+DROP INDEX observations_by_call;
+CREATE INDEX observations_by_call ON observations(call_id) WHERE call_id IS NOT NULL;
+CREATE VIEW call_list AS
+  SELECT id, api, action, route_action, target, method, raw_path, time, status, client, user_agent, request_id, user_id,
+         project_id, user_name, project_name, microversion, frontend, host, layers
+    FROM calls
+  UNION ALL
+  SELECT -id, api, action, action, target, method, raw_path, start_time, status, client, user_agent, request_id, user_id,
+         project_id, user_name, project_name, microversion, frontend, host, layer
+    FROM observations WHERE call_id IS NULL;
+`,
+  },
 ];

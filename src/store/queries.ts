@@ -54,7 +54,7 @@ export function callsOf(db: Db, api: string, w: Window): CallRow[] {
   const params: unknown[] = [api];
   const sql = `SELECT id, api, action, route_action, target, method, raw_path, time, status, client, user_agent, request_id, user_id,
                       project_id, user_name, project_name, microversion, frontend, host, layers
-                 FROM calls WHERE api = ?${windowClause('time', w, params)} ORDER BY time, id`;
+                 FROM call_list WHERE api = ?${windowClause('time', w, params)} ORDER BY time, id`;
   return db.prepare(sql).all(...params) as CallRow[];
 }
 

@@ -1,0 +1,100 @@
+/**
+ * Worker threads that parse blocks of lines in parallel, so ingest keeps
+ * every core busy: the main thread reads, decompresses (zlib runs on libuv's
+ * own threads) and writes SQLite, the workers parse. Results come back as
+ * promises; the caller applies them in file order.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { ChunkResult, ProcessorSpec } from './process.js';
+import type { FromWorker, ToWorker } from './worker.js';
+
+/** The built worker script: beside this module in dist/, or dist/'s copy when running from TypeScript sources (tests). */
+function workerScript(): string | null {
+  const here = new URL('./worker.js', import.meta.url);
+  if (existsSync(here)) return fileURLToPath(here);
+  const built = fileURLToPath(here).replace(/([/\\])src([/\\]ingest[/\\]worker\.js)$/, '$1dist$1src$2');
+  return existsSync(built) ? built : null;
+}
+
+export const defaultJobs = (): number => Math.max(1, Math.min(availableParallelism(), 8));
+
+interface Slot {
+  worker: Worker;
+  pending: number;
+}
+
+export class ParsePool {
+  private readonly slots: Slot[];
+  private readonly waiting = new Map<number, { resolve: (r: ChunkResult) => void; reject: (e: Error) => void; slot: Slot }>();
+  private nextId = 1;
+  private failure: Error | null = null;
+
+  private constructor(script: string, size: number) {
+    this.slots = [];
+    for (let i = 0; i < size; i++) {
+      // Bounded heaps: each worker holds a block's text and its results, never more (bench/: peak RSS).
+      const worker = new Worker(script, { resourceLimits: { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 32 } });
+      const slot: Slot = { worker, pending: 0 };
+      worker.on('message', (m: FromWorker) => this.settle(m));
+      worker.on('error', (e) => this.fail(e));
+      worker.on('exit', (code) => {
+        if (code !== 0) this.fail(new Error(`a parse worker exited with code ${code}`));
+      });
+      this.slots.push(slot);
+    }
+  }
+
+  /** A pool of `size` workers, or null when parallel parsing is not available (size ≤ 1, no built worker script). */
+  static create(size: number): ParsePool | null {
+    if (size <= 1) return null;
+    const script = workerScript();
+    return script ? new ParsePool(script, size) : null;
+  }
+
+  get size(): number {
+    return this.slots.length;
+  }
+
+  /** Compile a file's processor in every worker; returns the spec id blocks refer to. */
+  spec(spec: ProcessorSpec): number {
+    const id = this.nextId++;
+    for (const s of this.slots) s.worker.postMessage({ type: 'spec', id, spec } satisfies ToWorker);
+    return id;
+  }
+
+  /** Parse one block of whole lines (copied; the caller keeps its buffer). */
+  parse(specId: number, block: Buffer): Promise<ChunkResult> {
+    if (this.failure) return Promise.reject(this.failure);
+    const slot = this.slots.reduce((a, b) => (b.pending < a.pending ? b : a));
+    const data = new ArrayBuffer(block.length);
+    block.copy(Buffer.from(data));
+    const id = this.nextId++;
+    slot.pending++;
+    return new Promise<ChunkResult>((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject, slot });
+      slot.worker.postMessage({ type: 'block', id, spec: specId, data, length: block.length } satisfies ToWorker, [data]);
+    });
+  }
+
+  private settle(m: FromWorker): void {
+    const w = this.waiting.get(m.id);
+    if (!w) return;
+    this.waiting.delete(m.id);
+    w.slot.pending--;
+    if (m.type === 'result') w.resolve(m.result);
+    else w.reject(new Error(`parse worker failed: ${m.message}`));
+  }
+
+  private fail(e: Error): void {
+    this.failure ??= e;
+    for (const w of this.waiting.values()) w.reject(e);
+    this.waiting.clear();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * A parse worker: compiles the processor for each file's spec and turns
+ * blocks of whole lines into ChunkResults (src/ingest/process.ts). Lines are
+ * numbered from 1 within each block; the main thread makes them absolute.
+ */
+import { parentPort } from 'node:worker_threads';
+import { compileProcessor, type ChunkProcessor, type ChunkResult, type ProcessorSpec } from './process.js';
+
+export type ToWorker = { type: 'spec'; id: number; spec: ProcessorSpec } | { type: 'block'; id: number; spec: number; data: ArrayBuffer; length: number };
+export type FromWorker = { type: 'result'; id: number; result: ChunkResult } | { type: 'error'; id: number; message: string };
+
+const processors = new Map<number, ChunkProcessor>();
+
+function transferables(r: ChunkResult): ArrayBuffer[] {
+  return [r.keys.buffer, r.hours.buffer, r.labelIndex.buffer, r.unnumbered.buffer, r.unnumberedSeconds.buffer] as ArrayBuffer[];
+}
+
+parentPort!.on('message', (m: ToWorker) => {
+  if (m.type === 'spec') {
+    processors.set(m.id, compileProcessor(m.spec));
+    // Keep the last few files' processors only.
+    for (const id of processors.keys()) if (id < m.id - 4) processors.delete(id);
+    return;
+  }
+  try {
+    const p = processors.get(m.spec);
+    if (!p) throw new Error(`no processor for spec ${m.spec}`);
+    const result = p(Buffer.from(m.data, 0, m.length).toString('utf8'), 1);
+    parentPort!.postMessage({ type: 'result', id: m.id, result } satisfies FromWorker, transferables(result));
+  } catch (e) {
+    parentPort!.postMessage({ type: 'error', id: m.id, message: (e as Error).stack ?? String(e) } satisfies FromWorker);
+  }
+});
