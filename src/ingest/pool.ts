@@ -65,12 +65,21 @@ export class ParsePool {
     return id;
   }
 
-  /** Parse one block of whole lines (copied; the caller keeps its buffer). */
+  /**
+   * Parse one block of whole lines. A block that owns its whole ArrayBuffer
+   * (Buffer.allocUnsafeSlow) is moved to the worker, not copied, and is
+   * unusable afterwards; any other block is copied.
+   */
   parse(specId: number, block: Buffer): Promise<ChunkResult> {
     if (this.failure) return Promise.reject(this.failure);
     const slot = this.slots.reduce((a, b) => (b.pending < a.pending ? b : a));
-    const data = new ArrayBuffer(block.length);
-    block.copy(Buffer.from(data));
+    let data: ArrayBuffer;
+    if (block.byteOffset === 0 && block.buffer.byteLength === block.length && block.buffer instanceof ArrayBuffer) {
+      data = block.buffer;
+    } else {
+      data = new ArrayBuffer(block.length);
+      block.copy(Buffer.from(data));
+    }
     const id = this.nextId++;
     slot.pending++;
     return new Promise<ChunkResult>((resolve, reject) => {

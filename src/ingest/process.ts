@@ -30,6 +30,8 @@ export interface ProcessorSpec {
   frontends: string[];
   filePath: string | null;
   packs: RulePack[];
+  /** Read every line through every parser (no needle skipping): the reference path. */
+  plain?: boolean;
 }
 
 export interface ObservationRow {
@@ -144,7 +146,7 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
   const serviceOf = compileServiceOf({ frontends: spec.frontends, filePath: spec.filePath });
   const readsNova = format.parsers.some((p) => p.layer === 'nova');
   // Needles, when every parser of the format declares them: lines holding none are skipped unread.
-  const needles = format.parsers.every((p) => p.needles) ? [...new Set(format.parsers.flatMap((p) => p.needles!(ctx)))] : null;
+  const needles = !spec.plain && format.parsers.every((p) => p.needles) ? [...new Set(format.parsers.flatMap((p) => p.needles!(ctx)))] : null;
   const mayMatch = classifier.mayMatch;
   return (text, firstLine) => {
     const labels: string[] = [];

@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
+import split2 from 'split2';
 import streamChain from 'stream-chain';
 import { parser as jsonParser } from 'stream-json';
 import { streamArray } from 'stream-json/streamers/stream-array.js';
@@ -49,6 +50,12 @@ export interface IngestOptions {
   batchBytes?: number;
   /** Parse in this many worker threads (default: the cores available; 1 parses on the main thread). */
   jobs?: number;
+  /**
+   * The plain reference path the fast one is checked against (test/fast-path.test.ts):
+   * split2 cuts lines, each is parsed on its own on the main thread, every line goes
+   * through every parser. New sources only.
+   */
+  reference?: boolean;
   stdin?: Readable;
   onProgress?: (p: { path: string; bytes: number; seconds: number }) => void;
   onNotice?: (message: string) => void;
@@ -311,9 +318,9 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
     filePath: path === '-' ? null : path,
     packs: fc.packs,
   };
-  const processor = compileProcessor(spec);
+  const processor = compileProcessor(opts.reference ? { ...spec, plain: true } : spec);
   // Workers only pay off past the first read: a small file parses inline.
-  const pool = ended || jsonArray ? null : fc.pool();
+  const pool = ended || jsonArray || opts.reference ? null : fc.pool();
   const specId = pool ? pool.spec(spec) : -1;
   const numbering = new OccurrenceNumbering();
 
@@ -389,11 +396,12 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
   };
   const submit = async (block: Buffer): Promise<void> => {
     const blockTail = Buffer.from(block.subarray(Math.max(0, block.length - HEAD_BYTES)));
+    const bytes = block.length; // before the pool moves the block's memory to a worker
     if (pool) {
-      queue.push({ result: pool.parse(specId, block), bytes: block.length, tail: blockTail, longLine: false });
+      queue.push({ result: pool.parse(specId, block), bytes, tail: blockTail, longLine: false });
       await drain(pool.size * IN_FLIGHT_PER_WORKER);
     } else {
-      queue.push({ result: processor(block.toString('utf8'), 1), bytes: block.length, tail: blockTail, longLine: false });
+      queue.push({ result: processor(block.toString('utf8'), 1), bytes, tail: blockTail, longLine: false });
       await drain(0);
     }
   };
@@ -408,7 +416,10 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
   let gatheredBytes = 0;
   const flushGathered = async (): Promise<void> => {
     if (gatheredBytes === 0) return;
-    const block = gathered.length === 1 ? gathered[0]! : Buffer.concat(gathered, gatheredBytes);
+    // One copy into a block that owns its memory, so a worker can take it without another.
+    const block = Buffer.allocUnsafeSlow(gatheredBytes);
+    let at = 0;
+    for (const g of gathered) at += g.copy(block, at);
     gathered = [];
     gatheredBytes = 0;
     await submit(block);
@@ -477,6 +488,15 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
     flush();
     res.bytes = total;
     batchBytes = total; // the whole document: it is read again whole, never resumed
+    commit();
+    res.status = 'ingested';
+    return res;
+  }
+
+  if (opts.reference) {
+    if (committedOffset > 0) throw new Error('the reference path reads new sources only');
+    for await (const line of Readable.from(all()).pipe(split2())) await submit(Buffer.from(`${line as string}\n`));
+    await drain(0);
     commit();
     res.status = 'ingested';
     return res;

@@ -1,0 +1,44 @@
+/**
+ * Speed may not cost correctness: the fast path (worker threads, blocks of
+ * lines, needle skipping) gives exactly the report of the plain reference
+ * path (split2, one line at a time, every line through every parser) on the
+ * bench's generated logs, and both agree with what the generator wrote.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { generateHaproxyLog } from '../bench/generate-haproxy.js';
+import { generateNovaLog } from '../bench/generate-nova.js';
+import { ingestInto, reportOf, stable, tempDir } from './helpers.js';
+
+describe('fast path = reference path', () => {
+  it('a generated nova-api log (eventlet and request_log lines, rare os-hosts calls)', async () => {
+    const dir = tempDir();
+    const log = join(dir, 'nova-api.log');
+    const facts = generateNovaLog({ path: log, targetBytes: 12 << 20, seed: 'fast-path-test' });
+    const fast = join(dir, 'fast.db');
+    const ref = join(dir, 'ref.db');
+    const f = await ingestInto(fast, [log], { jobs: 2 });
+    const r = await ingestInto(ref, [log], { reference: true });
+    expect(f.requests).toBe(facts.computeRequests);
+    expect(r.requests).toBe(facts.computeRequests);
+    expect(f.lines).toBe(r.lines);
+    const fastReport = reportOf(fast);
+    expect(stable(fastReport)).toEqual(stable(reportOf(ref)));
+    expect(fastReport.inputs.requests).toBe(facts.computeRequests);
+    expect(fastReport.apis.find((a) => a.api === 'os-hosts')!.calls).toBe(facts.osHostsCalls);
+  });
+
+  it('a generated HAProxy log (several services, captures, cinder os-hosts that must not count)', async () => {
+    const dir = tempDir();
+    const log = join(dir, 'haproxy.log');
+    const facts = generateHaproxyLog({ path: log, targetBytes: 9 << 20, seed: 'fast-path-test' });
+    const fast = join(dir, 'fast.db');
+    const ref = join(dir, 'ref.db');
+    await ingestInto(fast, [log], { jobs: 2 });
+    await ingestInto(ref, [log], { reference: true });
+    const fastReport = reportOf(fast);
+    expect(stable(fastReport)).toEqual(stable(reportOf(ref)));
+    expect(fastReport.inputs.requests).toBe(facts.computeRequests);
+    expect(fastReport.apis.find((a) => a.api === 'os-hosts')!.calls).toBe(facts.osHostsCalls);
+  });
+});
