@@ -36,7 +36,7 @@ export class ParsePool {
     this.slots = [];
     for (let i = 0; i < size; i++) {
       // Bounded heaps: each worker holds a block's text and its results, never more (bench/: peak RSS).
-      const worker = new Worker(script, { resourceLimits: { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 32 } });
+      const worker = new Worker(script, { resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 8 } });
       const slot: Slot = { worker, pending: 0 };
       worker.on('message', (m: FromWorker) => this.settle(m));
       worker.on('error', (e) => this.fail(e));
@@ -47,9 +47,12 @@ export class ParsePool {
     }
   }
 
-  /** A pool of `size` workers, or null when parallel parsing is not available (size ≤ 1, no built worker script). */
+  /**
+   * A pool of `size` workers (even one: its heap is bounded, the main thread's is not),
+   * or null when workers are not available (size 0, no built worker script).
+   */
   static create(size: number): ParsePool | null {
-    if (size <= 1) return null;
+    if (size < 1) return null;
     const script = workerScript();
     return script ? new ParsePool(script, size) : null;
   }

@@ -48,7 +48,7 @@ export interface IngestOptions {
   waitSeconds?: number;
   /** Commit a batch (rows + checkpoint) every this many bytes. */
   batchBytes?: number;
-  /** Parse in this many worker threads (default: the cores available; 1 parses on the main thread). */
+  /** Parse in this many worker threads (default: the cores available; 0 parses on the main thread). */
   jobs?: number;
   /**
    * The plain reference path the fast one is checked against (test/fast-path.test.ts):
@@ -98,10 +98,10 @@ export interface IngestSummary {
 
 const HEAD_BYTES = 4096;
 const PREBUFFER_BYTES = 1 << 20;
-const DEFAULT_BATCH_BYTES = 16 << 20;
+const DEFAULT_BATCH_BYTES = 8 << 20;
 const PARTIAL_LINE_QUIET_MS = 60_000;
 /** Lines go to a worker in blocks of this size: large enough that messaging costs nothing, small enough to bound memory (bench/). */
-const BLOCK_BYTES = 4 << 20;
+const BLOCK_BYTES = 1 << 20;
 /** Blocks in flight per worker: keeps every worker busy while one result is applied. */
 const IN_FLIGHT_PER_WORKER = 2;
 /** How often a running ingest refreshes its lock's heartbeat (a holder silent for 10 minutes is taken over). */

@@ -35,8 +35,8 @@ export function openDb(file: string, opts: OpenOptions = {}): Db {
       // durable across a killed process, which is what a cron job needs.
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
-      // 16 MiB of page cache (default 2): index pages of observations and hour keys stay hot during ingest.
-      db.pragma('cache_size = -16000');
+      // 8 MiB of page cache (default 2): index pages of observations and hour keys stay hot during ingest.
+      db.pragma('cache_size = -8000');
     }
     db.pragma('foreign_keys = ON');
   } catch (e) {
