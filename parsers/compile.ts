@@ -9,11 +9,13 @@ import type { LineParser, ParseContext, ParseResult } from './types.js';
 export type LineFunction = (line: string) => ParseResult;
 
 /** Give a record what the envelope knew and the payload did not (time, host). */
-function fillFromEnvelope(r: ParseResult, env: Envelope): ParseResult {
+function fillFromEnvelope(r: ParseResult, env: Envelope, line: string, year: number): ParseResult {
   if (r === null || r.kind === 'malformed') return r;
-  if (r.wallMs === null && env.wallMs !== null) {
-    r.wallMs = env.wallMs;
-    r.offsetMin = env.offsetMin;
+  if (r.wallMs === null && env.hasTime) {
+    // The envelope's date was left unread: read it now, for the rare payload without its own.
+    const timed = stripEnvelope(line, year, true);
+    r.wallMs = timed.wallMs;
+    r.offsetMin = timed.offsetMin;
   }
   if ((r.kind === 'request' || r.kind === 'message') && r.host === null) r.host = env.host;
   return r;
@@ -22,10 +24,10 @@ function fillFromEnvelope(r: ParseResult, env: Envelope): ParseResult {
 /** One function for a list of line parsers: the first that claims a payload decides it. */
 export function compileParsers(parsers: readonly LineParser[], ctx: ParseContext): LineFunction {
   return (line) => {
-    const env = stripEnvelope(line, ctx.defaultYear);
+    const env = stripEnvelope(line, ctx.defaultYear, false);
     const payload = env.start === 0 ? line : line.slice(env.start);
     for (const p of parsers) {
-      if (p.claims(payload)) return fillFromEnvelope(p.parse(payload, ctx), env);
+      if (p.claims(payload)) return fillFromEnvelope(p.parse(payload, ctx), env, line, ctx.defaultYear);
     }
     return null;
   };

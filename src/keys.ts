@@ -20,6 +20,31 @@ export function hash52(s: string): number {
 }
 
 /**
+ * hash52 of the given values joined with '|' (null as 'null'), without
+ * building the joined string: what keys a request without a request id
+ * (bench/: the string and its hash were ~7 % of HAProxy ingest).
+ */
+export function hash52Joined(values: readonly (string | number | null)[]): number {
+  let a = 0x811c9dc5;
+  let b = 0x050c5d1f;
+  for (let v = 0; v < values.length; v++) {
+    if (v > 0) {
+      a = Math.imul(a ^ 124, 0x01000193);
+      b = Math.imul(b ^ 124, 0x01000193) ^ (b >>> 15);
+    }
+    const x = values[v];
+    const s = typeof x === 'string' ? x : String(x);
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b ^ c, 0x01000193) ^ (b >>> 15);
+    }
+  }
+  const key = (a >>> 0) * 0x100000 + ((b >>> 0) & 0xfffff);
+  return key === 0 ? 1 : key;
+}
+
+/**
  * A set of 52-bit keys: open addressing over a Float64Array (0 marks an empty
  * slot). About 16 bytes per key at the load factor kept here, against ~50 for
  * a JS Set of numbers.

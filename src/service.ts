@@ -60,34 +60,38 @@ export interface ServiceOptions {
   filePath: string | null;
 }
 
-export type ServiceOf = (frontend: string | null, backend: string | null, path: NormalisedPath) => string | null;
+/** `path` is read only when the names do not decide (most front-end lines carry names). */
+export type ServiceOf = (frontend: string | null, backend: string | null, path: () => NormalisedPath) => string | null;
 
 /** Decide once per file how front-end lines are attributed to a service. */
 export function compileServiceOf(opts: ServiceOptions): ServiceOf {
   const named = new Set(opts.frontends.map((f) => f.toLowerCase()));
   const fileService = opts.filePath ? serviceFromName(opts.filePath.replace(/^.*\//, '')) ?? serviceFromName(opts.filePath) : null;
-  const byNames = new Map<string, string | null>();
+  // frontend → backend → service ('' for a missing name): looked up on every front-end line.
+  const byNames = new Map<string, Map<string, string | null>>();
   const fromNames = (frontend: string | null, backend: string | null): string | null | undefined => {
     if (frontend === null && backend === null) return undefined;
-    const k = `${frontend ?? ''}\u0000${backend ?? ''}`;
-    let s = byNames.get(k);
-    if (s === undefined && !byNames.has(k)) {
-      const names = [frontend, backend].filter((x): x is string => x !== null);
-      if (named.size > 0) {
-        // Named frontends are compute; any other is some other service, never compute.
-        s = names.some((x) => named.has(x.toLowerCase()) || named.has(x.toLowerCase().replace(/~$/, '')))
-          ? COMPUTE
-          : (names.map(serviceFromName).find((x) => x !== null && x !== COMPUTE) ?? 'other');
-      } else {
-        s = names.map(serviceFromName).find((x) => x !== null) ?? null;
-      }
-      byNames.set(k, s);
+    let inner = byNames.get(frontend ?? '');
+    if (!inner) byNames.set(frontend ?? '', (inner = new Map()));
+    const cached = inner.get(backend ?? '');
+    if (cached !== undefined || inner.has(backend ?? '')) return cached;
+    const names = [frontend, backend].filter((x): x is string => x !== null);
+    let s: string | null;
+    if (named.size > 0) {
+      // Named frontends are compute; any other is some other service, never compute.
+      s = names.some((x) => named.has(x.toLowerCase()) || named.has(x.toLowerCase().replace(/~$/, '')))
+        ? COMPUTE
+        : (names.map(serviceFromName).find((x) => x !== null && x !== COMPUTE) ?? 'other');
+    } else {
+      s = names.map(serviceFromName).find((x) => x !== null) ?? null;
     }
+    inner.set(backend ?? '', s);
     return s;
   };
-  return (frontend, backend, path) => {
+  return (frontend, backend, pathOf) => {
     const s = fromNames(frontend, backend);
     if (s) return s;
+    const path = pathOf();
     const first = path.prefix.split('/')[1];
     if (first !== undefined && PREFIX_SERVICES[first]) return PREFIX_SERVICES[first]!;
     if (fileService) return fileService;

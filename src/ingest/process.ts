@@ -8,7 +8,7 @@
 import { compileParsers } from '../../parsers/compile.js';
 import { formatByName } from '../../parsers/index.js';
 import type { FileFormat, Layer, ParseContext, RequestRecord } from '../../parsers/types.js';
-import { hash52 } from '../keys.js';
+import { hash52, hash52Joined } from '../keys.js';
 import { normalisePath, resourcePath, type NormalisedPath } from '../paths.js';
 import { compileClassifier, type RulePack } from '../rules.js';
 import { COMPUTE, compileServiceOf } from '../service.js';
@@ -132,8 +132,8 @@ export function resolveFormat(name: string): FileFormat {
 }
 
 /** A key for a request without a request id: its fields, so envelope and whitespace differences do not matter. */
-function fieldKeyText(r: RequestRecord): string {
-  return `${r.wallMs}|${r.client}|${r.method}|${r.uri}|${r.status}|${r.bytes}|${r.durationMs}|${r.frontend}|${r.server}|${r.host}`;
+function fieldKey(r: RequestRecord): number {
+  return hash52Joined([r.wallMs, r.client, r.method, r.uri, r.status, r.bytes, r.durationMs, r.frontend, r.server, r.host]);
 }
 
 export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
@@ -211,6 +211,22 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
     const unnumberedSeconds: number[] = [];
     // nova's lines all carry the same label: decide it once.
     let novaLabel = -1;
+    // Front-end labels by layer, frontend and service without building the string each line.
+    const frontLabels = new Map<string, number>();
+    const frontLabel = (layer: string, service: string, frontend: string): number => {
+      const k = frontend + '\u0000' + service;
+      let id = layer === lastFrontLayer ? frontLabels.get(k) : undefined;
+      if (id === undefined) {
+        if (layer !== lastFrontLayer) {
+          frontLabels.clear();
+          lastFrontLayer = layer;
+        }
+        id = label(`${layer}\t${service}\t${frontend}`);
+        frontLabels.set(k, id);
+      }
+      return id;
+    };
+    let lastFrontLayer = '';
     const seen = (t: number): void => {
       if (result.firstTime === null || t < result.firstTime) result.firstTime = t;
       if (result.lastTime === null || t > result.lastTime) result.lastTime = t;
@@ -252,12 +268,13 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
       result.requests++;
       let norm: NormalisedPath | null = null;
       // nova's lines are compute; CADF events name their service in target.typeURI; front ends are attributed.
-      const service = r.layer === 'nova' ? COMPUTE : (r.service ?? serviceOf(r.frontend, r.backend, (norm ??= normalisePath(r.uri))) ?? 'unknown');
+      const uri = r.uri;
+      const service = r.layer === 'nova' ? COMPUTE : (r.service ?? serviceOf(r.frontend, r.backend, () => (norm ??= normalisePath(uri))) ?? 'unknown');
       let key: number;
       if (r.requestId !== null) {
         key = hash52(`${r.requestId} ${r.method} ${r.uri} ${r.status}`);
       } else {
-        key = hash52(fieldKeyText(r));
+        key = fieldKey(r);
         unnumbered.push(n);
         unnumberedSeconds.push(r.wallMs === null ? -1 : Math.floor(r.wallMs / 1000));
       }
@@ -265,7 +282,7 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
       if (r.layer === 'nova') {
         if (novaLabel < 0) novaLabel = label(`nova\t${COMPUTE}\t`);
         push(key, hour, novaLabel);
-      } else push(key, hour, label(`${r.layer}\t${service}\t${r.frontend ?? r.backend ?? ''}`));
+      } else push(key, hour, frontLabel(r.layer, service, r.frontend ?? r.backend ?? ''));
       // Most requests name no deprecated API: a cheap test on the raw target first (bench/: normalising every path cost ~5 % of ingest).
       if (r.auditAction === null ? !mayMatch(service, r.uri) : !classifier.services.has(service)) return;
       const c = classifier.classify(service, r.method, (norm ??= normalisePath(r.uri)).segments, r.auditAction);
