@@ -1,0 +1,470 @@
+/**
+ * A deterministic HAProxy log of a given size: `option httplog` (1.7+) lines
+ * behind an RFC 3164 syslog prefix, for the frontends of a kolla-style
+ * control plane (formats: /work/shared/reference/lb-logs.md §1):
+ *
+ *   Mar 22 15:16:23 lb1 haproxy[2291]: 10.0.0.15:51044 [22/Mar/2024:15:16:23.412] nova_api_front nova_api_back/ctl2 0/0/1/57/58 200 1207 - - ---- 12/3/0/0/0 0/0 "GET /v2.1/os-hosts HTTP/1.1"
+ *
+ * - six frontends (nova, cinder, glance, keystone, neutron, placement); only
+ *   nova_api_front is the compute API;
+ * - from the second day on, nova_api_front and cinder_api_front capture the
+ *   User-Agent and X-Openstack-Request-Id (`{python-novaclient} {req-…}`);
+ * - a reload each day (Stopping/stopped/started lines, new pid) and a few
+ *   server DOWN/UP events, which carry no request;
+ * - rare os-hosts calls on nova (about 1 in 200,000 compute requests) and
+ *   cinder's own `/v3/<project>/os-hosts`, which is not compute and must not
+ *   be counted.
+ * The syslog time is when the line was logged (the end of the request); the
+ * bracket is the request's start, so brackets are not strictly ordered.
+ */
+import { ChunkWriter } from './chunk-writer.js';
+import { Prng, WeightedPicker } from './prng.js';
+import { DAY_MS, dayOf, TimestampWriter } from './timestamps.js';
+
+/** Bump when the bytes written for a given seed and size change. */
+export const HAPROXY_GENERATOR_VERSION = 1;
+
+const NOVA_OS_HOSTS_EVERY = 200_000;
+const CINDER_OS_HOSTS_EVERY = 50_000;
+/** 2024-03-18T00:00:00Z (local time of the load balancer is UTC). */
+const START_MS = Date.UTC(2024, 2, 18);
+/** Mean time between lines: about 17 requests a second over all services, so a gigabyte covers a few days. */
+const MEAN_GAP_MS = 60;
+/** Reload at 03:00 each day. */
+const RELOAD_AT_MS = 3 * 3_600_000;
+
+export interface HaproxyLogFacts {
+  bytes: number;
+  sha256: string;
+  lines: number;
+  /** httplog request lines of every frontend. */
+  httpRequests: number;
+  /** httplog lines of nova_api_front: apicensus's `inputs.requests`. */
+  computeRequests: number;
+  /** nova os-hosts calls: apicensus's os-hosts `calls`. */
+  osHostsCalls: number;
+  osHostsByAction: Record<string, number>;
+  /** cinder's /v3/<project>/os-hosts lines: not compute, must not be counted. */
+  cinderOsHostsLines: number;
+  /** Lines containing the text "os-hosts": what `grep -c os-hosts` must print. */
+  osHostsLines: number;
+  /** nova os-services calls. */
+  osServicesCalls: number;
+  /** Lines with `{UA} {request id}` captures. */
+  capturedLines: number;
+  /** Reload and server state lines (no request). */
+  eventLines: number;
+  requestsByFrontend: Record<string, number>;
+  firstTime: string;
+  lastTime: string;
+  days: number;
+}
+
+type PathWriter = (w: ChunkWriter, rng: Prng) => void;
+
+interface Route {
+  method: string;
+  path: PathWriter;
+  status: WeightedPicker<number>;
+  /** Response bytes (headers included) for a 2xx. */
+  bytes: readonly [number, number];
+  /** Server response time Tr, ms. */
+  ms: readonly [number, number];
+  osServices?: boolean;
+}
+
+interface Frontend {
+  name: string;
+  backend: string;
+  routes: WeightedPicker<Route>;
+  compute: boolean;
+  /** Captures User-Agent and the response's X-Openstack-Request-Id from the second day on. */
+  captures: boolean;
+}
+
+const statuses = (pairs: readonly (readonly [number, number])[]): WeightedPicker<number> =>
+  new WeightedPicker(pairs.map(([value, weight]) => ({ value, weight })));
+const OK = statuses([[200, 994], [404, 3], [500, 1], [503, 2]]);
+const SHOW = statuses([[200, 960], [404, 36], [500, 2], [503, 2]]);
+const CREATED = statuses([[201, 985], [401, 12], [500, 1], [503, 2]]);
+const ACCEPTED = statuses([[202, 940], [409, 45], [400, 13], [500, 2]]);
+const NO_CONTENT = statuses([[204, 965], [404, 33], [500, 2]]);
+
+const SERVERS = ['ctl1', 'ctl2', 'ctl3'];
+const USER_AGENTS = new WeightedPicker(
+  (
+    [
+      ['python-novaclient', 35],
+      ['openstacksdk/1.0.1 keystoneauth1/5.1.2 python-requests/2.31.0 CPython/3.10.12', 40],
+      ['gophercloud/v1.7.0', 15],
+      ['nova-scheduler keystoneauth1/5.1.2 python-requests/2.31.0 CPython/3.10.12', 10],
+    ] as const
+  ).map(([value, weight]) => ({ value, weight })),
+);
+const OS_HOSTS_ACTIONS = new WeightedPicker(
+  ([['list', 30], ['show', 25], ['update', 25], ['reboot', 10], ['startup', 10]] as const).map(([value, weight]) => ({ value, weight })),
+);
+
+export interface GenerateOptions {
+  path: string;
+  targetBytes: number;
+  seed: string;
+  onProgress?: (bytes: number) => void;
+}
+
+export function generateHaproxyLog(opts: GenerateOptions): HaproxyLogFacts {
+  const rng = new Prng(`haproxy:${opts.seed}`);
+  const w = new ChunkWriter(opts.path);
+  const ts = new TimestampWriter();
+
+  const hex32 = (): string => Array.from({ length: 4 }, () => rng.u32().toString(16).padStart(8, '0')).join('');
+  const uuid = (): string => {
+    const h = hex32();
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${'89ab'[rng.int(4)]}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  };
+  const projects = Array.from({ length: 30 }, hex32);
+  const users = Array.from({ length: 80 }, hex32);
+  const instances = Array.from({ length: 3000 }, uuid);
+  const volumes = Array.from({ length: 2000 }, uuid);
+  const images = Array.from({ length: 40 }, uuid);
+  const providers = Array.from({ length: 48 }, uuid);
+  const networks = Array.from({ length: 60 }, uuid);
+  const hosts = Array.from({ length: 48 }, (_, i) => `cmp-${String(i + 1).padStart(2, '0')}`);
+  const internalClients = Array.from({ length: 40 }, (_, i) => `10.0.0.${10 + i}`);
+  const externalClients = Array.from({ length: 60 }, (_, i) => `${i % 2 ? '203.0.113' : '198.51.100'}.${7 + i * 3}`);
+
+  const fixed = (p: string): PathWriter => (w) => w.str(p);
+  const withId = (prefix: string, ids: readonly string[], suffix = ''): PathWriter => (w, rng) => {
+    w.str(prefix);
+    w.str(rng.pick(ids));
+    w.str(suffix);
+  };
+  /** cinder's project-scoped URLs: /v3/<project>/… */
+  const cinder = (rest: string, ids?: readonly string[], suffix = ''): PathWriter => (w, rng) => {
+    w.str('/v3/');
+    w.str(rng.pick(projects));
+    w.str(rest);
+    if (ids) {
+      w.str(rng.pick(ids));
+      w.str(suffix);
+    }
+  };
+  const routes = (list: [number, Route][]): WeightedPicker<Route> => new WeightedPicker(list.map(([weight, value]) => ({ weight, value })));
+
+  const frontends: { weight: number; value: Frontend }[] = [
+    {
+      weight: 30,
+      value: {
+        name: 'keystone_internal_front',
+        backend: 'keystone_internal_back',
+        compute: false,
+        captures: false,
+        routes: routes([
+          [45, { method: 'POST', path: fixed('/v3/auth/tokens'), status: CREATED, bytes: [6000, 14_000], ms: [40, 400] }],
+          [35, { method: 'GET', path: fixed('/v3/auth/tokens'), status: OK, bytes: [5000, 12_000], ms: [5, 60] }],
+          [8, { method: 'GET', path: fixed('/v3/auth/tokens?nocatalog'), status: OK, bytes: [900, 1600], ms: [5, 40] }],
+          [5, { method: 'GET', path: fixed('/v3'), status: OK, bytes: [500, 520], ms: [1, 5] }],
+          [4, { method: 'GET', path: withId('/v3/users/', users, '/projects'), status: OK, bytes: [600, 3000], ms: [10, 80] }],
+          [3, { method: 'GET', path: fixed('/v3/projects?domain_id=default'), status: OK, bytes: [2000, 9000], ms: [10, 90] }],
+        ]),
+      },
+    },
+    {
+      weight: 22,
+      value: {
+        name: 'nova_api_front',
+        backend: 'nova_api_back',
+        compute: true,
+        captures: true,
+        routes: routes([
+          [220, { method: 'GET', path: fixed('/v2.1/servers/detail'), status: OK, bytes: [1800, 60_000], ms: [60, 900] }],
+          [40, { method: 'GET', path: fixed('/v2.1/servers/detail?all_tenants=True&limit=1000'), status: OK, bytes: [20_000, 400_000], ms: [300, 4000] }],
+          [140, { method: 'GET', path: withId('/v2.1/servers/', instances), status: SHOW, bytes: [1700, 4500], ms: [30, 260] }],
+          [25, { method: 'POST', path: fixed('/v2.1/servers'), status: statuses([[202, 980], [400, 15], [503, 5]]), bytes: [600, 1000], ms: [400, 2500] }],
+          [20, { method: 'DELETE', path: withId('/v2.1/servers/', instances), status: NO_CONTENT, bytes: [250, 320], ms: [80, 600] }],
+          [45, { method: 'POST', path: withId('/v2.1/servers/', instances, '/action'), status: ACCEPTED, bytes: [250, 320], ms: [60, 900] }],
+          [25, { method: 'GET', path: withId('/v2.1/servers/', instances, '/os-interface'), status: SHOW, bytes: [600, 1500], ms: [80, 500] }],
+          [70, { method: 'GET', path: fixed('/v2.1/flavors/detail'), status: OK, bytes: [2300, 9300], ms: [20, 120] }],
+          [50, { method: 'GET', path: fixed('/v2.1/limits'), status: OK, bytes: [700, 820], ms: [20, 160] }],
+          [30, { method: 'GET', path: fixed('/v2.1/os-hypervisors/detail'), status: OK, bytes: [1800, 40_000], ms: [40, 400] }],
+          [25, { method: 'GET', path: fixed('/v2.1/os-services?binary=nova-compute'), status: OK, bytes: [1100, 12_000], ms: [20, 150], osServices: true }],
+          [25, { method: 'GET', path: fixed('/v2.1/os-availability-zone/detail'), status: OK, bytes: [600, 2700], ms: [20, 200] }],
+          [30, { method: 'GET', path: fixed('/v2.1/os-keypairs'), status: OK, bytes: [340, 4300], ms: [10, 80] }],
+          [15, { method: 'GET', path: fixed('/v2.1/images/detail'), status: OK, bytes: [2300, 30_000], ms: [60, 500] }],
+          [25, { method: 'GET', path: fixed('/v2.1/'), status: OK, bytes: [680, 700], ms: [1, 8] }],
+        ]),
+      },
+    },
+    {
+      weight: 20,
+      value: {
+        name: 'neutron_server_front',
+        backend: 'neutron_server_back',
+        compute: false,
+        captures: false,
+        routes: routes([
+          [40, { method: 'GET', path: withId('/v2.0/ports?device_id=', instances), status: OK, bytes: [400, 3000], ms: [20, 200] }],
+          [15, { method: 'GET', path: fixed('/v2.0/networks?fields=id&shared=True'), status: OK, bytes: [300, 2000], ms: [10, 80] }],
+          [15, { method: 'GET', path: withId('/v2.0/security-groups?tenant_id=', projects), status: OK, bytes: [1500, 9000], ms: [20, 200] }],
+          [10, { method: 'GET', path: withId('/v2.0/networks/', networks), status: SHOW, bytes: [900, 1400], ms: [10, 60] }],
+          [10, { method: 'GET', path: fixed('/v2.0/floatingips'), status: OK, bytes: [300, 6000], ms: [10, 120] }],
+          [5, { method: 'PUT', path: withId('/v2.0/ports/', networks), status: OK, bytes: [1200, 1800], ms: [100, 900] }],
+          [5, { method: 'GET', path: fixed('/v2.0/extensions'), status: OK, bytes: [9000, 11_000], ms: [5, 30] }],
+        ]),
+      },
+    },
+    {
+      weight: 12,
+      value: {
+        name: 'placement_api_front',
+        backend: 'placement_api_back',
+        compute: false,
+        captures: false,
+        routes: routes([
+          [20, { method: 'GET', path: fixed('/allocation_candidates?limit=1000&resources=DISK_GB%3A20%2CMEMORY_MB%3A2048%2CVCPU%3A1'), status: OK, bytes: [3000, 30_000], ms: [30, 300] }],
+          [30, { method: 'GET', path: withId('/resource_providers?in_tree=', providers), status: OK, bytes: [600, 900], ms: [5, 40] }],
+          [25, { method: 'GET', path: withId('/resource_providers/', providers, '/inventories'), status: OK, bytes: [700, 1000], ms: [5, 40] }],
+          [15, { method: 'GET', path: withId('/resource_providers/', providers, '/aggregates'), status: OK, bytes: [300, 400], ms: [5, 30] }],
+          [10, { method: 'PUT', path: withId('/allocations/', instances), status: NO_CONTENT, bytes: [200, 260], ms: [20, 200] }],
+        ]),
+      },
+    },
+    {
+      weight: 8,
+      value: {
+        name: 'glance_api_front',
+        backend: 'glance_api_back',
+        compute: false,
+        captures: false,
+        routes: routes([
+          [40, { method: 'GET', path: fixed('/v2/images?limit=20'), status: OK, bytes: [3000, 20_000], ms: [20, 200] }],
+          [40, { method: 'GET', path: withId('/v2/images/', images), status: SHOW, bytes: [1000, 1600], ms: [10, 80] }],
+          [10, { method: 'GET', path: withId('/v2/images/', images, '/file'), status: OK, bytes: [20_000_000, 900_000_000], ms: [2000, 60_000] }],
+          [10, { method: 'GET', path: fixed('/v2/schemas/image'), status: OK, bytes: [4000, 4200], ms: [2, 10] }],
+        ]),
+      },
+    },
+    {
+      weight: 8,
+      value: {
+        name: 'cinder_api_front',
+        backend: 'cinder_api_back',
+        compute: false,
+        captures: true,
+        routes: routes([
+          [40, { method: 'GET', path: cinder('/volumes/detail'), status: OK, bytes: [800, 30_000], ms: [30, 400] }],
+          [30, { method: 'GET', path: cinder('/volumes/', volumes), status: SHOW, bytes: [1200, 1800], ms: [20, 120] }],
+          [10, { method: 'POST', path: cinder('/volumes/', volumes, '/action'), status: ACCEPTED, bytes: [250, 900], ms: [60, 700] }],
+          [10, { method: 'GET', path: cinder('/types'), status: OK, bytes: [500, 1500], ms: [10, 60] }],
+          [10, { method: 'GET', path: cinder('/limits'), status: OK, bytes: [600, 700], ms: [10, 60] }],
+        ]),
+      },
+    },
+  ];
+  const frontendPicker = new WeightedPicker(frontends);
+
+  const facts: HaproxyLogFacts = {
+    bytes: 0,
+    sha256: '',
+    lines: 0,
+    httpRequests: 0,
+    computeRequests: 0,
+    osHostsCalls: 0,
+    osHostsByAction: {},
+    cinderOsHostsLines: 0,
+    osHostsLines: 0,
+    osServicesCalls: 0,
+    capturedLines: 0,
+    eventLines: 0,
+    requestsByFrontend: {},
+    firstTime: new Date(START_MS).toISOString(),
+    lastTime: '',
+    days: 0,
+  };
+
+  let now = START_MS;
+  let pid = 2291;
+  let active = 12;
+  const firstDay = dayOf(START_MS);
+
+  /** `Mar 22 15:16:23 lb1 haproxy[2291]: ` */
+  const syslog = (): void => {
+    w.reserve();
+    ts.syslog(w, now);
+    w.str(' lb1 haproxy[');
+    w.int(pid);
+    w.str(']: ');
+  };
+  const end = (): void => {
+    w.byte(10);
+    facts.lines++;
+  };
+  const event = (text: string): void => {
+    syslog();
+    w.str(text);
+    end();
+    facts.eventLines++;
+  };
+
+  const reload = (): void => {
+    for (const { value: f } of frontends) {
+      event(`Stopping frontend ${f.name} in 0 ms.`);
+      event(`Proxy ${f.name} stopped (FE: ${rng.range(100_000, 900_000)} conns, BE: 0 conns).`);
+      event(`Stopping backend ${f.backend} in 0 ms.`);
+      event(`Proxy ${f.backend} stopped (FE: 0 conns, BE: ${rng.range(100_000, 900_000)} conns).`);
+    }
+    pid += rng.range(3, 40);
+    for (const { value: f } of frontends) {
+      event(`Proxy ${f.name} started.`);
+      event(`Proxy ${f.backend} started.`);
+    }
+  };
+
+  const serverFlap = (): void => {
+    const f = rng.pick(frontends).value;
+    const server = rng.pick(SERVERS);
+    event(
+      `Server ${f.backend}/${server} is DOWN, reason: Layer4 timeout, check duration: 2001ms. 2 active and 0 backup servers left. ${rng.int(5)} sessions active, 0 requeued, 0 remaining in queue.`,
+    );
+    now += rng.range(1000, 20_000);
+    event(`Server ${f.backend}/${server} is UP, reason: Layer7 check passed, code: 200, check duration: 3ms. 3 active and 0 backup servers online. 0 sessions requeued, 0 total in queue.`);
+  };
+
+  /**
+   * One httplog line; `now` is its end (the syslog time), Ta before it the start.
+   * Returns nothing: the facts are counted by the caller, which knows what the request was.
+   */
+  const httpLine = (f: Frontend, method: string, path: PathWriter, status: number, bytes: number, trMs: number, captured: boolean, userAgent: string | null): void => {
+    const noServer = status === 503 && rng.chance(0.5);
+    const tR = rng.int(3);
+    const tc = noServer ? -1 : rng.int(2);
+    const ta = noServer ? rng.range(0, 3000) : tR + tc + trMs + rng.int(3);
+    syslog();
+    w.str(f.compute || !f.captures ? rng.pick(internalClients) : rng.pick(externalClients));
+    w.byte(58);
+    w.int(rng.range(32768, 60999));
+    w.str(' [');
+    ts.haproxy(w, now - ta);
+    w.str('] ');
+    w.str(f.name);
+    w.byte(32);
+    w.str(f.backend);
+    w.byte(47);
+    w.str(noServer ? '<NOSRV>' : rng.pick(SERVERS));
+    w.byte(32);
+    w.int(tR);
+    w.str(noServer ? '/-1/-1/-1/' : '/0/');
+    if (!noServer) {
+      w.int(tc);
+      w.byte(47);
+      w.int(trMs);
+      w.byte(47);
+    }
+    w.int(ta);
+    w.byte(32);
+    w.int(status);
+    w.byte(32);
+    w.int(noServer ? 216 : bytes);
+    w.str(noServer ? ' - - SC-- ' : ' - - ---- ');
+    w.int(active);
+    w.byte(47);
+    w.int(rng.range(1, Math.max(1, active >> 1)));
+    w.str('/0/0/0 0/0 ');
+    if (captured) {
+      w.byte(123);
+      w.str(userAgent ?? USER_AGENTS.pick(rng));
+      w.str('} {');
+      if (!noServer) {
+        w.str('req-');
+        w.uuid4(rng);
+      }
+      w.str('} ');
+      facts.capturedLines++;
+    }
+    w.byte(34);
+    w.str(method);
+    w.byte(32);
+    path(w, rng);
+    w.str(' HTTP/1.1"');
+    end();
+    facts.httpRequests++;
+    facts.requestsByFrontend[f.name] = (facts.requestsByFrontend[f.name] ?? 0) + 1;
+    if (f.compute) facts.computeRequests++;
+  };
+
+  const osHostsNova = (f: Frontend, captured: boolean): void => {
+    const action = OS_HOSTS_ACTIONS.pick(rng);
+    const host = rng.pick(hosts);
+    let method = 'GET';
+    let path = '/v2.1/os-hosts';
+    let status = 200;
+    switch (action) {
+      case 'list':
+        if (rng.chance(0.2)) path += '?zone=nova';
+        status = rng.chance(0.3) ? 404 : 200;
+        break;
+      case 'show':
+        path += `/${host}`;
+        status = rng.chance(0.25) ? 404 : 200;
+        break;
+      case 'update':
+        method = 'PUT';
+        path += `/${host}`;
+        status = rng.chance(0.6) ? 200 : 501;
+        break;
+      default:
+        path += `/${host}/${action}`;
+        status = 501;
+    }
+    const ua = rng.chance(0.5) ? 'python-novaclient' : 'openstacksdk/1.0.1 keystoneauth1/5.1.2 python-requests/2.31.0 CPython/3.10.12';
+    httpLine(f, method, (w) => w.str(path), status, status === 200 ? rng.range(500, 1800) : rng.range(380, 420), rng.range(20, 400), captured, ua);
+    facts.osHostsCalls++;
+    facts.osHostsLines++;
+    facts.osHostsByAction[action] = (facts.osHostsByAction[action] ?? 0) + 1;
+  };
+
+  const osHostsCinder = (f: Frontend, captured: boolean): void => {
+    const project = rng.pick(projects);
+    const path = rng.chance(0.5) ? `/v3/${project}/os-hosts` : `/v3/${project}/os-hosts/ctl${rng.range(1, 3)}@lvm`;
+    httpLine(f, 'GET', (w) => w.str(path), 200, rng.range(400, 1200), rng.range(10, 90), captured, 'python-cinderclient');
+    facts.cinderOsHostsLines++;
+    facts.osHostsLines++;
+  };
+
+  let lastProgress = Date.now();
+  let count = 0;
+  let lastReloadDay = firstDay;
+  while (w.size < opts.targetBytes) {
+    const today = dayOf(now);
+    if (today !== lastReloadDay && now - today * DAY_MS >= RELOAD_AT_MS) {
+      lastReloadDay = today;
+      reload();
+    }
+    const f = frontendPicker.pick(rng);
+    const captured = f.captures && today - firstDay >= 1;
+    // Connection counts drift slowly, like a real busy balancer.
+    active = Math.max(2, Math.min(120, active + rng.range(-1, 1)));
+    if (f.compute && rng.int(NOVA_OS_HOSTS_EVERY) === 0) osHostsNova(f, captured);
+    else if (f.name === 'cinder_api_front' && rng.int(CINDER_OS_HOSTS_EVERY) === 0) osHostsCinder(f, captured);
+    else {
+      const r = f.routes.pick(rng);
+      const status = r.status.pick(rng);
+      const ok = status < 300;
+      const bytes = ok ? rng.range(r.bytes[0], r.bytes[1]) : rng.range(200, 420);
+      const trMs = ok ? rng.range(r.ms[0], r.ms[1]) : rng.range(2, 60);
+      httpLine(f, r.method, r.path, status, bytes, trMs, captured, null);
+      if (f.compute && r.osServices) facts.osServicesCalls++;
+    }
+    if (rng.int(1_500_000) === 0) serverFlap();
+    now += rng.int(2 * MEAN_GAP_MS);
+    if (opts.onProgress && (++count & 0xffff) === 0 && Date.now() - lastProgress > 1000) {
+      lastProgress = Date.now();
+      opts.onProgress(w.size);
+    }
+  }
+  facts.bytes = w.size;
+  facts.sha256 = w.close();
+  facts.lastTime = new Date(now).toISOString();
+  facts.days = dayOf(now) - firstDay + 1;
+  return facts;
+}
