@@ -20,25 +20,34 @@ export function hash52(s: string): number {
 }
 
 /**
- * hash52 of the given values joined with '|' (null as 'null'), without
- * building the joined string: what keys a request without a request id
- * (bench/: the string and its hash were ~7 % of HAProxy ingest).
+ * A 52-bit fingerprint of a list of values (strings, numbers, null), without
+ * building a string: numbers are mixed as numbers, strings char by char, and
+ * a separator between values keeps ("ab", "c") apart from ("a", "bc"). This
+ * keys a request without a request id (bench/: building and hashing the joined
+ * text was ~15 % of HAProxy parse time).
  */
-export function hash52Joined(values: readonly (string | number | null)[]): number {
+export function hash52Values(values: readonly (string | number | null)[]): number {
   let a = 0x811c9dc5;
   let b = 0x050c5d1f;
   for (let v = 0; v < values.length; v++) {
-    if (v > 0) {
-      a = Math.imul(a ^ 124, 0x01000193);
-      b = Math.imul(b ^ 124, 0x01000193) ^ (b >>> 15);
+    const x = values[v]!;
+    if (typeof x === 'string') {
+      for (let i = 0; i < x.length; i++) {
+        const c = x.charCodeAt(i);
+        a = Math.imul(a ^ c, 0x01000193);
+        b = Math.imul(b ^ c, 0x01000193) ^ (b >>> 15);
+      }
+    } else if (x !== null) {
+      // Two 32-bit halves of the number (integers and fractions alike).
+      const lo = x | 0;
+      const hi = Math.floor(x / 4294967296) | 0;
+      const frac = Math.round((x - Math.floor(x)) * 1e6);
+      a = Math.imul(a ^ lo ^ (frac << 7), 0x01000193);
+      b = Math.imul(b ^ hi ^ frac, 0x01000193) ^ (b >>> 15);
     }
-    const x = values[v];
-    const s = typeof x === 'string' ? x : String(x);
-    for (let i = 0; i < s.length; i++) {
-      const c = s.charCodeAt(i);
-      a = Math.imul(a ^ c, 0x01000193);
-      b = Math.imul(b ^ c, 0x01000193) ^ (b >>> 15);
-    }
+    // Separator (and the mark of a null): 0x1f never appears in a log field.
+    a = Math.imul(a ^ (x === null ? 0x1e : 0x1f), 0x01000193);
+    b = Math.imul(b ^ (x === null ? 0x1e : 0x1f), 0x01000193) ^ (b >>> 15);
   }
   const key = (a >>> 0) * 0x100000 + ((b >>> 0) & 0xfffff);
   return key === 0 ? 1 : key;

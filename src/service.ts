@@ -88,8 +88,19 @@ export function compileServiceOf(opts: ServiceOptions): ServiceOf {
     inner.set(backend ?? '', s);
     return s;
   };
+  // Lines of one frontend often come in runs: compare with the last pair before any lookup.
+  let lastFrontend: string | null = null;
+  let lastBackend: string | null = null;
+  let lastService: string | null | undefined;
   return (frontend, backend, pathOf) => {
-    const s = fromNames(frontend, backend);
+    let s: string | null | undefined;
+    if (lastService !== undefined && frontend === lastFrontend && backend === lastBackend) s = lastService;
+    else {
+      s = fromNames(frontend, backend);
+      lastFrontend = frontend;
+      lastBackend = backend;
+      lastService = s;
+    }
     if (s) return s;
     const path = pathOf();
     const first = path.prefix.split('/')[1];

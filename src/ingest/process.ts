@@ -8,7 +8,7 @@
 import { compileParsers } from '../../parsers/compile.js';
 import { formatByName } from '../../parsers/index.js';
 import type { FileFormat, Layer, ParseContext, RequestRecord } from '../../parsers/types.js';
-import { hash52, hash52Joined } from '../keys.js';
+import { hash52, hash52Values } from '../keys.js';
 import { normalisePath, resourcePath, type NormalisedPath } from '../paths.js';
 import { compileClassifier, type RulePack } from '../rules.js';
 import { COMPUTE, compileServiceOf } from '../service.js';
@@ -133,7 +133,7 @@ export function resolveFormat(name: string): FileFormat {
 
 /** A key for a request without a request id: its fields, so envelope and whitespace differences do not matter. */
 function fieldKey(r: RequestRecord): number {
-  return hash52Joined([r.wallMs, r.client, r.method, r.uri, r.status, r.bytes, r.durationMs, r.frontend, r.server, r.host]);
+  return hash52Values([r.wallMs, r.client, r.method, r.uri, r.status, r.bytes, r.durationMs, r.frontend, r.server, r.host]);
 }
 
 export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
@@ -211,19 +211,17 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
     const unnumberedSeconds: number[] = [];
     // nova's lines all carry the same label: decide it once.
     let novaLabel = -1;
-    // Front-end labels by layer, frontend and service without building the string each line.
-    const frontLabels = new Map<string, number>();
+    // Front-end labels by layer, frontend and service without building a string each line.
+    const frontLabels = new Map<string, Map<string, number>>();
     const frontLabel = (layer: string, service: string, frontend: string): number => {
-      const k = frontend + '\u0000' + service;
-      let id = layer === lastFrontLayer ? frontLabels.get(k) : undefined;
-      if (id === undefined) {
-        if (layer !== lastFrontLayer) {
-          frontLabels.clear();
-          lastFrontLayer = layer;
-        }
-        id = label(`${layer}\t${service}\t${frontend}`);
-        frontLabels.set(k, id);
+      if (layer !== lastFrontLayer) {
+        frontLabels.clear();
+        lastFrontLayer = layer;
       }
+      let byService = frontLabels.get(frontend);
+      if (!byService) frontLabels.set(frontend, (byService = new Map()));
+      let id = byService.get(service);
+      if (id === undefined) byService.set(service, (id = label(`${layer}\t${service}\t${frontend}`)));
       return id;
     };
     let lastFrontLayer = '';
