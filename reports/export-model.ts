@@ -25,8 +25,15 @@ export interface ExportRow {
   clientMajor: string | null;
   /** HMAC-SHA256 (keyed, truncated) of the project id or name; null when no line named one. */
   project: string | null;
+  calls: number;
+}
+
+/** Who called, over the whole window: hashed project and user, and their calls by action. */
+export interface ExportCaller {
+  project: string | null;
   user: string | null;
   calls: number;
+  actions: Record<string, number>;
 }
 
 export interface ExportDay {
@@ -42,6 +49,8 @@ export interface ExportApi {
   deprecated: { microversion?: string | null; release?: string | null } | null;
   removed: { release: string } | null;
   days: ExportDay[];
+  /** Users appear here only, not per day: one row per (project, user) keeps the file small. */
+  callers: ExportCaller[];
 }
 
 export interface Export {

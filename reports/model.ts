@@ -3,7 +3,7 @@
  * pure function of a Report; the JSON form is the versioned contract
  * documented in docs/report-schema.md.
  */
-import { groups, rollup } from 'd3-array';
+import { groups } from 'd3-array';
 import { replacementOf, type RulePack } from '../src/rules.js';
 import type { Db } from '../src/store/db.js';
 import { getMeta } from '../src/store/db.js';
@@ -18,7 +18,6 @@ import {
   opaqueHours,
   serviceTotals,
   sourcesSummary,
-  type CallRow,
   type Window,
 } from '../src/store/queries.js';
 import { clientFamily } from '../src/user-agent.js';
@@ -167,114 +166,8 @@ export const DEDUPLICATION =
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 const isSuccess = (s: number | null): boolean => s !== null && s >= 200 && s < 300;
 
-function dimension<K extends string>(
-  calls: readonly CallRow[],
-  key: (c: CallRow) => K | null,
-): { key: K; rows: CallRow[]; summary: DimensionRow }[] {
-  return groups(calls, (c) => key(c) ?? ('(unknown)' as K))
-    .map(([k, rows]) => {
-      const times = rows.map((r) => r.time).filter((t): t is number => t !== null);
-      return {
-        key: k,
-        rows,
-        summary: {
-          calls: rows.length,
-          actions: Object.fromEntries(rollup(rows, (v) => v.length, (r) => r.action)),
-          firstSeen: iso(times.length ? Math.min(...times) : null),
-          lastSeen: iso(times.length ? Math.max(...times) : null),
-        },
-      };
-    })
-    .sort((a, b) => b.summary.calls - a.summary.calls || String(a.key).localeCompare(String(b.key)));
-}
-
-/** The most frequent distinct non-null values, at most `n`. */
-function topValues(values: readonly (string | null)[], n = 5): string[] {
-  return groups(
-    values.filter((v): v is string => v !== null),
-    (v) => v,
-  )
-    .sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]))
-    .slice(0, n)
-    .map(([v]) => v);
-}
-
 /** Calls that name a host: the pack's routes call their target "host". */
 const targetsHosts = (pack: RulePack | undefined): boolean => pack?.routes.some((r) => r.target === 'host') ?? false;
-
-function statusCounts(rows: readonly CallRow[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const r of rows) out[String(r.status ?? 'unknown')] = (out[String(r.status ?? 'unknown')] ?? 0) + 1;
-  return out;
-}
-
-function driverSections(
-  api: string,
-  pack: RulePack | undefined,
-  calls: readonly CallRow[],
-  hostDrivers: HostDrivers,
-): Pick<ApiReport, 'byDriver' | 'support' | 'unknownHosts' | 'ambiguousHosts'> {
-  if (!targetsHosts(pack)) return { byDriver: [], support: [], unknownHosts: [], ambiguousHosts: [] };
-  const named = calls.filter((c) => c.target !== null);
-  const resolved = named.map((c) => ({ call: c, ...hostDrivers.resolve(c.target!, c.time) }));
-  const driverOf = (r: (typeof resolved)[number]): string => r.driver ?? 'unknown';
-  const byDriver = groups(resolved, driverOf)
-    .map(([driver, rows]) => ({
-      driver,
-      calls: rows.length,
-      actions: Object.fromEntries(rollup(rows, (v) => v.length, (r) => r.call.action)),
-      hosts: [...new Set(rows.map((r) => r.host ?? r.call.target!))].sort(),
-    }))
-    .sort((a, b) => b.calls - a.calls || a.driver.localeCompare(b.driver));
-  const support: SupportRow[] = HAS_CAPABILITIES(api)
-    ? groups(resolved, (r) => `${r.call.action}\t${driverOf(r)}`)
-        .map(([k, rows]) => {
-          const [action, driver] = k.split('\t') as [string, string];
-          const s = supportOf(action, driver === 'unknown' ? null : driver);
-          return {
-            action,
-            driver,
-            supported: s.supported,
-            calls: rows.length,
-            hosts: [...new Set(rows.map((r) => r.call.target!))].sort(),
-            succeeded: rows.filter((r) => isSuccess(r.call.status)).length,
-            statuses: statusCounts(rows.map((r) => r.call)),
-            answer: s.row?.answer ?? null,
-            releases: s.row?.releases ?? null,
-            source: s.row?.source ?? null,
-          };
-        })
-        .sort((a, b) => a.action.localeCompare(b.action) || b.calls - a.calls || a.driver.localeCompare(b.driver))
-    : [];
-  const unknownHosts = groups(
-    resolved.filter((r) => r.match.host === null && r.match.ambiguous === null),
-    (r) => r.call.target!,
-  )
-    .map(([host, rows]) => ({ host, calls: rows.length, lastSeen: iso(Math.max(...rows.map((r) => r.call.time ?? 0)) || null) }))
-    .sort((a, b) => b.calls - a.calls || a.host.localeCompare(b.host));
-  const ambiguousHosts = groups(
-    resolved.filter((r) => r.match.host === null && r.match.ambiguous !== null),
-    (r) => r.call.target!,
-  ).map(([host, rows]) => ({ host, candidates: (rows[0]!.match as { ambiguous: string[] }).ambiguous, calls: rows.length }));
-  return { byDriver, support, unknownHosts, ambiguousHosts };
-}
-
-function seenWhere(calls: readonly CallRow[]): ApiReport['seenWhere'] {
-  const out = { novaOnly: 0, frontEndOnly: 0, both: 0, auditOnly: 0 };
-  for (const c of calls) {
-    const layers = c.layers.split('+');
-    const nova = layers.includes('nova');
-    const front = layers.includes('lb') || layers.includes('web');
-    if (nova && front) out.both++;
-    else if (nova) out.novaOnly++;
-    else if (front) out.frontEndOnly++;
-    else out.auditOnly++;
-  }
-  return out;
-}
-
-const projectKey = (c: CallRow): string | null => c.project_id ?? c.project_name;
-const userKey = (c: CallRow): string | null => c.user_id ?? c.user_name;
 
 function compareMicroversion(a: string | null, b: string | null): number {
   if (a === b) return 0;
@@ -285,114 +178,294 @@ function compareMicroversion(a: string | null, b: string | null): number {
   return (am ?? 0) - (bm ?? 0) || (an ?? 0) - (bn ?? 0);
 }
 
-/** Whether a call was refused for asking at or after the deprecation microversion (or for a removed API). */
-function isRefused(c: CallRow, pack: RulePack | undefined): boolean {
-  const r = pack?.refusal;
-  if (!r || c.status !== r.status) return false;
-  if (pack.removed) return true;
-  return r.fromMicroversion != null && c.microversion !== null && compareMicroversion(c.microversion, r.fromMicroversion) >= 0;
+const inc = <K>(m: Map<K, number>, k: K, n = 1): void => {
+  m.set(k, (m.get(k) ?? 0) + n);
+};
+/** A count map as an object with sorted keys: the same report whatever order rows came in. */
+const obj = (m: Map<string, number>): Record<string, number> => Object.fromEntries([...m].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
+
+/** Calls, actions, first and last time of one value of a dimension (a project, a host…). */
+class Tally {
+  calls = 0;
+  readonly actions = new Map<string, number>();
+  first = Infinity;
+  last = -Infinity;
+  add(action: string, time: number | null): void {
+    this.calls++;
+    inc(this.actions, action);
+    if (time !== null) {
+      if (time < this.first) this.first = time;
+      if (time > this.last) this.last = time;
+    }
+  }
+  summary(): DimensionRow {
+    return {
+      calls: this.calls,
+      actions: obj(this.actions),
+      firstSeen: this.first === Infinity ? null : iso(this.first),
+      lastSeen: this.last === -Infinity ? null : iso(this.last),
+    };
+  }
 }
 
+/** Most calls first, then by name (what every dimension table shows). */
+function ranked<T>(m: Map<string, T>, calls: (t: T) => number): [string, T][] {
+  return [...m].sort((a, b) => calls(b[1]) - calls(a[1]) || a[0].localeCompare(b[0]));
+}
+
+/** The most frequent values, at most `n`. */
+function top(m: Map<string, number>, n = 5): string[] {
+  return [...m]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, n)
+    .map(([v]) => v);
+}
+
+const UNKNOWN = '(unknown)';
+const DAY_MS = 86_400_000;
+
+/**
+ * One pass over the API's calls in the window, streamed from SQLite as raw
+ * rows and aggregated into every dimension at once: memory grows with the
+ * number of distinct values, not of calls (a million calls in under two
+ * seconds, bench/ and test/report-scale.test.ts).
+ */
 function apiReport(db: Db, api: string, pack: RulePack | undefined, w: Window, hostDrivers: HostDrivers): ApiReport {
-  const calls = callsOf(db, api, w);
-  const drivers = driverSections(api, pack, calls, hostDrivers);
   const actionOrder = pack?.actions.map((a) => a.name) ?? [];
   const orderOf = (a: string): number => {
     const i = actionOrder.indexOf(a.split('+')[0]!);
     return i < 0 ? 999 : i;
   };
-  const actions: ActionSummary[] = groups(calls, (c) => c.action)
-    .map(([action, rows]) => {
-      const statuses: Record<string, number> = {};
-      for (const r of rows) statuses[String(r.status ?? 'unknown')] = (statuses[String(r.status ?? 'unknown')] ?? 0) + 1;
-      const succeeded = rows.filter((r) => isSuccess(r.status)).length;
-      return {
-        action,
-        calls: rows.length,
-        succeeded,
-        failed: rows.length - succeeded,
-        statuses,
-        projects: new Set(rows.map(projectKey).filter((p) => p !== null)).size,
-        users: new Set(rows.map(userKey).filter((p) => p !== null)).size,
-        replacement: replacementOf(pack, action),
-        moveTo: action.split('+').every((x) => pack?.actions.find((y) => y.name === x)?.moveTo)
-          ? [...new Set(action.split('+').map((x) => pack!.actions.find((y) => y.name === x)!.moveTo!))].join(' + ')
-          : null,
-        note: pack?.actions.find((a) => a.name === action)?.note ?? null,
-      };
-    })
-    .sort((a, b) => orderOf(a.action) - orderOf(b.action) || a.action.localeCompare(b.action));
-  const times = calls.map((c) => c.time).filter((t): t is number => t !== null);
+  const hostTargets = targetsHosts(pack);
+  const withSupport = hostTargets && HAS_CAPABILITIES(api);
+  const refusal = pack?.refusal ?? null;
+
+  let calls = 0;
+  let refused = 0;
+  let first = Infinity;
+  let last = -Infinity;
+  const projects = new Set<string>();
+  const users = new Set<string>();
+  const actions = new Map<string, { calls: number; succeeded: number; statuses: Map<string, number>; projects: Set<string>; users: Set<string> }>();
+  const byProject = new Map<string, Tally & { name?: string | null }>();
+  const byUser = new Map<string, Tally & { name?: string | null }>();
+  const byTarget = new Map<string, Tally>();
+  const byMicroversion = new Map<string | null, { calls: number; actions: Map<string, number> }>();
+  const byStatus = new Map<number | null, number>();
+  const byClient = new Map<string, { calls: number; actions: Map<string, number>; addresses: Map<string, number>; agents: Map<string, number> }>();
+  const byAddress = new Map<string, Tally>();
+  const seenIn = new Map<string, number>();
+  const seen = { novaOnly: 0, frontEndOnly: 0, both: 0, auditOnly: 0 };
+  const daily = new Map<string, { calls: number; actions: Map<string, number> }>();
+  const dayNames = new Map<number, string>();
+  const families = new Map<string | null, string>();
+  const layerKinds = new Map<string, 'nova' | 'front' | 'both' | 'audit'>();
+  // Driver sections (host-targeted APIs).
+  const byDriver = new Map<string, { calls: number; actions: Map<string, number>; hosts: Set<string> }>();
+  const support = new Map<string, { calls: number; succeeded: number; statuses: Map<string, number>; hosts: Set<string> }>();
+  const unknownHosts = new Map<string, { calls: number; last: number }>();
+  const ambiguousHosts = new Map<string, { candidates: string[]; calls: number }>();
+  const resolvedOnce = new Map<string, ReturnType<HostDrivers['resolve']>>();
+
+  const tally = <M extends Map<string, Tally>>(m: M, key: string): Tally => {
+    let t = m.get(key);
+    if (!t) m.set(key, (t = new Tally()));
+    return t;
+  };
+
+  for (const row of callsOf(db, api, w)) {
+    const [action, target, time, status, client, agent, userId, projectId, userName, projectName, microversion, layers] = row;
+    calls++;
+    const ok = status !== null && status >= 200 && status < 300;
+    if (time !== null) {
+      if (time < first) first = time;
+      if (time > last) last = time;
+    }
+    const project = projectId ?? projectName;
+    const user = userId ?? userName;
+    if (project !== null) projects.add(project);
+    if (user !== null) users.add(user);
+    const statusKey = String(status ?? 'unknown');
+
+    let a = actions.get(action);
+    if (!a) actions.set(action, (a = { calls: 0, succeeded: 0, statuses: new Map(), projects: new Set(), users: new Set() }));
+    a.calls++;
+    if (ok) a.succeeded++;
+    inc(a.statuses, statusKey);
+    if (project !== null) a.projects.add(project);
+    if (user !== null) a.users.add(user);
+
+    if (refusal !== null && status === refusal.status) {
+      if (pack!.removed) refused++;
+      else if (refusal.fromMicroversion != null && microversion !== null && compareMicroversion(microversion, refusal.fromMicroversion) >= 0) refused++;
+    }
+
+    const p = tally(byProject, project ?? UNKNOWN) as Tally & { name?: string | null };
+    p.add(action, time);
+    // The name shown beside an id: the smallest seen, so row order cannot change it.
+    if (projectName !== null && projectId !== null && (p.name == null || projectName < p.name)) p.name = projectName;
+    const u = tally(byUser, user ?? UNKNOWN) as Tally & { name?: string | null };
+    u.add(action, time);
+    if (userName !== null && userId !== null && (u.name == null || userName < u.name)) u.name = userName;
+    if (target !== null) tally(byTarget, target).add(action, time);
+
+    let mv = byMicroversion.get(microversion);
+    if (!mv) byMicroversion.set(microversion, (mv = { calls: 0, actions: new Map() }));
+    mv.calls++;
+    inc(mv.actions, action);
+    inc(byStatus, status);
+
+    let fam = families.get(agent);
+    if (fam === undefined) {
+      const f = clientFamily(agent);
+      families.set(agent, (fam = `${f.family}\t${f.version ?? ''}`));
+    }
+    let c = byClient.get(fam);
+    if (!c) byClient.set(fam, (c = { calls: 0, actions: new Map(), addresses: new Map(), agents: new Map() }));
+    c.calls++;
+    inc(c.actions, action);
+    if (client !== null) inc(c.addresses, client);
+    if (agent !== null) inc(c.agents, agent);
+    if (client !== null) tally(byAddress, client).add(action, time);
+
+    inc(seenIn, layers);
+    let kind = layerKinds.get(layers);
+    if (kind === undefined) {
+      const l = layers.split('+');
+      const nova = l.includes('nova');
+      const front = l.includes('lb') || l.includes('web');
+      layerKinds.set(layers, (kind = nova && front ? 'both' : nova ? 'nova' : front ? 'front' : 'audit'));
+    }
+    if (kind === 'both') seen.both++;
+    else if (kind === 'nova') seen.novaOnly++;
+    else if (kind === 'front') seen.frontEndOnly++;
+    else seen.auditOnly++;
+
+    let dayName = 'undated';
+    if (time !== null) {
+      const dayIndex = Math.floor(time / DAY_MS);
+      dayName = dayNames.get(dayIndex) ?? '';
+      if (dayName === '') dayNames.set(dayIndex, (dayName = new Date(dayIndex * DAY_MS).toISOString().slice(0, 10)));
+    }
+    let d = daily.get(dayName);
+    if (!d) daily.set(dayName, (d = { calls: 0, actions: new Map() }));
+    d.calls++;
+    inc(d.actions, action);
+
+    if (hostTargets && target !== null) {
+      // Resolution depends on the time only for hosts that changed driver: cache the rest.
+      let r = resolvedOnce.get(target);
+      if (!r || hostDrivers.changedDriver(r.host)) {
+        r = hostDrivers.resolve(target, time);
+        resolvedOnce.set(target, r);
+      }
+      const driver = r.driver ?? 'unknown';
+      let bd = byDriver.get(driver);
+      if (!bd) byDriver.set(driver, (bd = { calls: 0, actions: new Map(), hosts: new Set() }));
+      bd.calls++;
+      inc(bd.actions, action);
+      bd.hosts.add(r.host ?? target);
+      if (withSupport) {
+        const k = `${action}\t${driver}`;
+        let sp = support.get(k);
+        if (!sp) support.set(k, (sp = { calls: 0, succeeded: 0, statuses: new Map(), hosts: new Set() }));
+        sp.calls++;
+        if (ok) sp.succeeded++;
+        inc(sp.statuses, statusKey);
+        sp.hosts.add(target);
+      }
+      if (r.match.host === null) {
+        if (r.match.ambiguous === null) {
+          const uh = unknownHosts.get(target) ?? { calls: 0, last: 0 };
+          uh.calls++;
+          uh.last = Math.max(uh.last, time ?? 0);
+          unknownHosts.set(target, uh);
+        } else {
+          const ah = ambiguousHosts.get(target) ?? { candidates: r.match.ambiguous, calls: 0 };
+          ah.calls++;
+          ambiguousHosts.set(target, ah);
+        }
+      }
+    }
+  }
+
   const totals = pack ? serviceTotals(db, pack.service, w) : null;
-  const daily = groups(calls, (c) => (c.time === null ? 'undated' : new Date(c.time).toISOString().slice(0, 10)))
-    .map(([day, rows]) => ({ day, calls: rows.length, actions: Object.fromEntries(rollup(rows, (v) => v.length, (r) => r.action)) }))
-    .sort((a, b) => a.day.localeCompare(b.day));
+  const targetRows = ranked(byTarget, (t) => t.calls);
   return {
     api,
     title: pack?.title ?? api,
     service: pack?.service ?? 'compute',
     deprecated: pack?.deprecated ?? null,
     removed: pack?.removed ?? null,
-    calls: calls.length,
-    projects: new Set(calls.map(projectKey).filter((p) => p !== null)).size,
-    users: new Set(calls.map(userKey).filter((p) => p !== null)).size,
-    firstSeen: iso(times.length ? Math.min(...times) : null),
-    lastSeen: iso(times.length ? Math.max(...times) : null),
-    perHundredThousand: totals && totals.requests > 0 ? Math.round((calls.length / totals.requests) * 100_000 * 100) / 100 : null,
-    refused: calls.filter((c) => isRefused(c, pack)).length,
-    actions,
-    byProject: dimension(calls, projectKey).map(({ key, rows, summary }) => ({
-      project: key,
-      projectName: rows.find((r) => r.project_name !== null && r.project_id !== null)?.project_name ?? null,
-      ...summary,
-    })),
-    byUser: dimension(calls, userKey).map(({ key, rows, summary }) => ({
-      user: key,
-      userName: rows.find((r) => r.user_name !== null && r.user_id !== null)?.user_name ?? null,
-      ...summary,
-    })),
-    byHost: targetsHosts(pack)
-      ? dimension(
-          calls.filter((c) => c.target !== null),
-          (c) => c.target,
-        ).map(({ key, summary }) => ({ host: key, ...summary }))
-      : [],
-    byTarget: targetsHosts(pack)
-      ? []
-      : dimension(
-          calls.filter((c) => c.target !== null),
-          (c) => c.target,
-        ).map(({ key, summary }) => ({ target: key, ...summary })),
-    byMicroversion: groups(calls, (c) => c.microversion)
-      .map(([microversion, rows]) => ({ microversion, calls: rows.length, actions: Object.fromEntries(rollup(rows, (v) => v.length, (r) => r.action)) }))
-      .sort((a, b) => compareMicroversion(a.microversion, b.microversion)),
-    byStatus: groups(calls, (c) => c.status)
-      .map(([status, rows]) => ({ status, calls: rows.length }))
-      .sort((a, b) => (a.status ?? 0) - (b.status ?? 0)),
-    byClient: groups(calls, (c) => {
-      const f = clientFamily(c.user_agent);
-      return `${f.family}\t${f.version ?? ''}`;
-    })
-      .map(([k, rows]) => {
+    calls,
+    projects: projects.size,
+    users: users.size,
+    firstSeen: first === Infinity ? null : iso(first),
+    lastSeen: last === -Infinity ? null : iso(last),
+    perHundredThousand: totals && totals.requests > 0 ? Math.round((calls / totals.requests) * 100_000 * 100) / 100 : null,
+    refused,
+    actions: [...actions]
+      .map(([action, x]) => ({
+        action,
+        calls: x.calls,
+        succeeded: x.succeeded,
+        failed: x.calls - x.succeeded,
+        statuses: obj(x.statuses),
+        projects: x.projects.size,
+        users: x.users.size,
+        replacement: replacementOf(pack, action),
+        moveTo: action.split('+').every((y) => pack?.actions.find((z) => z.name === y)?.moveTo)
+          ? [...new Set(action.split('+').map((y) => pack!.actions.find((z) => z.name === y)!.moveTo!))].join(' + ')
+          : null,
+        note: pack?.actions.find((z) => z.name === action)?.note ?? null,
+      }))
+      .sort((x, y) => orderOf(x.action) - orderOf(y.action) || x.action.localeCompare(y.action)),
+    byProject: ranked(byProject, (t) => t.calls).map(([project, t]) => ({ project, projectName: (t as { name?: string | null }).name ?? null, ...t.summary() })),
+    byUser: ranked(byUser, (t) => t.calls).map(([user, t]) => ({ user, userName: (t as { name?: string | null }).name ?? null, ...t.summary() })),
+    byHost: hostTargets ? targetRows.map(([host, t]) => ({ host, ...t.summary() })) : [],
+    byTarget: hostTargets ? [] : targetRows.map(([target, t]) => ({ target, ...t.summary() })),
+    byMicroversion: [...byMicroversion]
+      .map(([microversion, x]) => ({ microversion, calls: x.calls, actions: obj(x.actions) }))
+      .sort((x, y) => compareMicroversion(x.microversion, y.microversion)),
+    byStatus: [...byStatus].map(([status, n]) => ({ status, calls: n })).sort((x, y) => (x.status ?? -1) - (y.status ?? -1)),
+    byClient: [...byClient]
+      .map(([k, x]) => {
         const [client, version] = k.split('\t') as [string, string];
+        return { client, version: version === '' ? null : version, calls: x.calls, actions: obj(x.actions), addresses: top(x.addresses), userAgents: top(x.agents) };
+      })
+      .sort((x, y) => y.calls - x.calls || x.client.localeCompare(y.client)),
+    byAddress: ranked(byAddress, (t) => t.calls).map(([address, t]) => {
+      const sm = t.summary();
+      return { address, calls: sm.calls, actions: sm.actions, firstSeen: sm.firstSeen, lastSeen: sm.lastSeen };
+    }),
+    seenIn: obj(seenIn),
+    seenWhere: seen,
+    byDriver: [...byDriver]
+      .map(([driver, x]) => ({ driver, calls: x.calls, actions: obj(x.actions), hosts: [...x.hosts].sort() }))
+      .sort((x, y) => y.calls - x.calls || x.driver.localeCompare(y.driver)),
+    support: [...support]
+      .map(([k, x]): SupportRow => {
+        const [action, driver] = k.split('\t') as [string, string];
+        const sp = supportOf(action, driver === 'unknown' ? null : driver);
         return {
-          client,
-          version: version === '' ? null : version,
-          calls: rows.length,
-          actions: Object.fromEntries(rollup(rows, (v) => v.length, (r) => r.action)),
-          addresses: topValues(rows.map((r) => r.client)),
-          userAgents: topValues(rows.map((r) => r.user_agent)),
+          action,
+          driver,
+          supported: sp.supported,
+          calls: x.calls,
+          hosts: [...x.hosts].sort(),
+          succeeded: x.succeeded,
+          statuses: obj(x.statuses),
+          answer: sp.row?.answer ?? null,
+          releases: sp.row?.releases ?? null,
+          source: sp.row?.source ?? null,
         };
       })
-      .sort((a, b) => b.calls - a.calls || a.client.localeCompare(b.client)),
-    byAddress: dimension(
-      calls.filter((c) => c.client !== null),
-      (c) => c.client,
-    ).map(({ key, summary }) => ({ address: key, calls: summary.calls, actions: summary.actions, firstSeen: summary.firstSeen, lastSeen: summary.lastSeen })),
-    seenIn: Object.fromEntries(rollup(calls, (v) => v.length, (c) => c.layers)),
-    seenWhere: seenWhere(calls),
-    ...drivers,
-    daily,
+      .sort((x, y) => x.action.localeCompare(y.action) || y.calls - x.calls || x.driver.localeCompare(y.driver)),
+    unknownHosts: [...unknownHosts]
+      .map(([host, x]) => ({ host, calls: x.calls, lastSeen: iso(x.last || null) }))
+      .sort((x, y) => y.calls - x.calls || x.host.localeCompare(y.host)),
+    ambiguousHosts: [...ambiguousHosts].map(([host, x]) => ({ host, candidates: x.candidates, calls: x.calls })).sort((x, y) => x.host.localeCompare(y.host)),
+    daily: [...daily].map(([day, x]) => ({ day, calls: x.calls, actions: obj(x.actions) })).sort((x, y) => x.day.localeCompare(y.day)),
   };
 }
 

@@ -8,15 +8,14 @@
  */
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { groups } from 'd3-array';
-import { EXPORT_SCHEMA, type Export, type ExportApi, type ExportRow } from '../reports/export-model.js';
+import { EXPORT_SCHEMA, type Export, type ExportApi, type ExportCaller, type ExportRow } from '../reports/export-model.js';
 import { supportOf } from './capabilities.js';
 import { UserError } from './errors.js';
 import { buildHostDrivers } from './host-drivers.js';
 import type { RulePack } from './rules.js';
 import type { Db } from './store/db.js';
 import { inventoryFacts } from './store/inventory.js';
-import { callsOf, coveredDays, serviceTotals, type CallRow, type Window } from './store/queries.js';
+import { callsOf, coveredDays, serviceTotals, type Window } from './store/queries.js';
 import { clientFamily, majorVersion } from './user-agent.js';
 
 export interface ExportIdentity {
@@ -53,11 +52,11 @@ function compareMv(a: string, b: string): number {
   return (am ?? 0) - (bm ?? 0) || (an ?? 0) - (bn ?? 0);
 }
 
-function refused(c: CallRow, pack: RulePack): boolean {
+function refused(status: number | null, microversion: string | null, pack: RulePack): boolean {
   const r = pack.refusal;
-  if (!r || c.status !== r.status) return false;
+  if (!r || status !== r.status) return false;
   if (pack.removed) return true;
-  return r.fromMicroversion != null && c.microversion !== null && compareMv(c.microversion, r.fromMicroversion) >= 0;
+  return r.fromMicroversion != null && microversion !== null && compareMv(microversion, r.fromMicroversion) >= 0;
 }
 
 export interface ExportOptions {
@@ -81,29 +80,49 @@ export function buildExport(db: Db, o: ExportOptions): Export {
       const day = new Date(h.hour).toISOString().slice(0, 10);
       perDay.set(day, (perDay.get(day) ?? 0) + h.requests);
     }
-    const rows = callsOf(db, api, o.window).map((c) => {
-      const driver = hostTargets && c.target !== null ? (hostDrivers.resolve(c.target, c.time).driver ?? 'unknown') : null;
-      const fam = clientFamily(c.user_agent);
-      const project = c.project_id ?? c.project_name;
-      const user = c.user_id ?? c.user_name;
-      return {
-        day: c.time === null ? 'undated' : new Date(c.time).toISOString().slice(0, 10),
-        row: {
-          action: c.action,
-          driver,
-          supported: driver === null ? null : supportOf(c.action, driver === 'unknown' ? null : driver).supported,
-          microversion: c.microversion,
-          statusClass: statusClass(c.status),
-          refused: refused(c, pack),
-          client: fam.family,
-          clientMajor: majorVersion(fam.version),
-          project: project === null ? null : keyedHash(o.identity.secret, 'project', project),
-          user: user === null ? null : keyedHash(o.identity.secret, 'user', user),
-          calls: 1,
-        } satisfies ExportRow,
+    // Stream the calls and count each distinct row per day (memory grows with distinct rows, not calls).
+    const byDay = new Map<string, Map<string, ExportRow>>();
+    const callers = new Map<string, ExportCaller>();
+    const families = new Map<string | null, ReturnType<typeof clientFamily>>();
+    const hashes = new Map<string, string>();
+    const hashOf = (kind: 'project' | 'user', v: string): string => {
+      const k = `${kind}\u0000${v}`;
+      let h = hashes.get(k);
+      if (h === undefined) hashes.set(k, (h = keyedHash(o.identity.secret, kind, v)));
+      return h;
+    };
+    for (const [action, target, time, status, , agent, userId, projectId, userName, projectName, microversion] of callsOf(db, api, o.window)) {
+      const driver = hostTargets && target !== null ? (hostDrivers.resolve(target, time).driver ?? 'unknown') : null;
+      let fam = families.get(agent);
+      if (!fam) families.set(agent, (fam = clientFamily(agent)));
+      const project = projectId ?? projectName;
+      const user = userId ?? userName;
+      const row: ExportRow = {
+        action,
+        driver,
+        supported: driver === null ? null : supportOf(action, driver === 'unknown' ? null : driver).supported,
+        microversion,
+        statusClass: statusClass(status),
+        refused: refused(status, microversion, pack),
+        client: fam.family,
+        clientMajor: majorVersion(fam.version),
+        project: project === null ? null : hashOf('project', project),
+        calls: 0,
       };
-    });
-    const days = new Set([...perDay.keys(), ...rows.map((r) => r.day)]);
+      const ck = `${row.project ?? ''}\u0000${user ?? ''}`;
+      let caller = callers.get(ck);
+      if (!caller) callers.set(ck, (caller = { project: row.project, user: user === null ? null : hashOf('user', user), calls: 0, actions: {} }));
+      caller.calls++;
+      caller.actions[action] = (caller.actions[action] ?? 0) + 1;
+      const day = time === null ? 'undated' : new Date(time).toISOString().slice(0, 10);
+      let rows = byDay.get(day);
+      if (!rows) byDay.set(day, (rows = new Map()));
+      const k = `${action}\u0000${driver}\u0000${row.supported}\u0000${microversion}\u0000${row.statusClass}\u0000${row.refused}\u0000${row.client}\u0000${row.clientMajor}\u0000${row.project}`;
+      const existing = rows.get(k);
+      if (existing) existing.calls++;
+      else rows.set(k, { ...row, calls: 1 });
+    }
+    const days = new Set([...perDay.keys(), ...byDay.keys()]);
     return {
       api,
       service: pack.service,
@@ -112,13 +131,13 @@ export function buildExport(db: Db, o: ExportOptions): Export {
       days: [...days].sort().map((day) => ({
         day,
         serviceRequests: perDay.get(day) ?? 0,
-        rows: groups(
-          rows.filter((r) => r.day === day).map((r) => r.row),
-          (r) => JSON.stringify({ ...r, calls: 0 }),
-        )
-          .map(([, list]) => ({ ...list[0]!, calls: list.length }))
-          .sort((a, b) => a.action.localeCompare(b.action) || b.calls - a.calls || JSON.stringify(a).localeCompare(JSON.stringify(b))),
+        rows: [...(byDay.get(day)?.values() ?? [])].sort(
+          (a, b) => a.action.localeCompare(b.action) || b.calls - a.calls || JSON.stringify(a).localeCompare(JSON.stringify(b)),
+        ),
       })),
+      callers: [...callers.values()].sort(
+        (a, b) => b.calls - a.calls || String(a.project).localeCompare(String(b.project)) || String(a.user).localeCompare(String(b.user)),
+      ),
     };
   });
   return {
@@ -154,10 +173,13 @@ rows[].microversion             The API microversion the call asked for.
 rows[].statusClass, refused     2xx/4xx/5xx, and whether the API refused a too-new microversion.
 rows[].client, clientMajor      The User-Agent reduced to its family (python-novaclient, openstacksdk, curl…)
                                 and major version; the rest of the header does not leave.
-rows[].project, rows[].user     HMAC-SHA256 of the project and user id (or name) with a secret that never leaves
-                                this machine (<db>.export-key): your exports stay linkable to each other, but
+rows[].project                  HMAC-SHA256 of the project id (or name) with a secret that never leaves this
+                                machine (<db>.export-key): your exports stay linkable to each other, but
                                 nobody can reverse them or test a guessed id without the secret.
 rows[].calls                    How many calls share all of the above.
+callers[].project, user, calls, actions
+                                The same keyed hashes for each (project, user) pair over the whole window,
+                                with their calls by action.
 
 Never written: host names, hypervisor names, IP addresses, request ids, URLs and paths, User-Agent strings,
 project or user names and ids, file names, raw log lines.

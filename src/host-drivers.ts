@@ -23,6 +23,8 @@ export interface HostSummary {
 
 export interface HostDrivers {
   resolve(name: string, time: number | null): ResolvedHost;
+  /** Whether an inventory host was seen with more than one driver (so a call's time matters). */
+  changedDriver(host: string | null): boolean;
   hosts(): HostSummary[];
 }
 
@@ -48,7 +50,11 @@ export function buildHostDrivers(rows: readonly InventoryRow[]): HostDrivers {
     return before.length > 0 ? before[before.length - 1] : withDriver[0];
   };
 
+  const changed = new Set(
+    [...byHost].filter(([, list]) => new Set(list.filter((r) => r.driver !== '').map((r) => r.driver)).size > 1).map(([h]) => h),
+  );
   return {
+    changedDriver: (host) => host !== null && changed.has(host),
     resolve(name, time) {
       const match = index.match(name);
       if (match.host === null) return { host: null, driver: null, match };

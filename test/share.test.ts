@@ -102,10 +102,10 @@ function synthetic(id: string, generatedAt: string, days: Record<string, [action
             client: 'python-novaclient',
             clientMajor: null,
             project,
-            user: null,
             calls,
           })),
         })),
+        callers: [],
       },
     ],
   };
