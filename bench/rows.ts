@@ -127,10 +127,11 @@ function compareReport(found: ReportCounts, expected: Expected): Check {
  */
 export function apicensusIngestRow(
   ctx: Context,
-  o: { group: string; label: string; input: string; contentBytes: number; calls: string[][]; expected: Expected; warm: string[]; unsupportedOk: boolean },
+  o: { group: string; label: string; input: string; contentBytes: number; calls: string[][]; expected: Expected; warm: string[]; unsupportedOk: boolean; extra?: string[] },
 ): Row {
   const cli = join(ctx.root, 'dist/src/cli/main.js');
-  const commands = o.calls.map((files) => `node dist/src/cli/main.js ingest ${files.map((f) => quote(shown(ctx, f))).join(' ')} --db $TMP/fresh.db --quiet`);
+  const extra = o.extra ?? [];
+  const commands = o.calls.map((files) => `node dist/src/cli/main.js ingest ${files.map((f) => quote(shown(ctx, f))).join(' ')} --db $TMP/fresh.db --quiet${extra.length ? ' ' + extra.join(' ') : ''}`);
   commands.push('node dist/src/cli/main.js report --db $TMP/fresh.db --format json');
   return {
     group: o.group,
@@ -149,7 +150,7 @@ export function apicensusIngestRow(
         let peak: number | null = null;
         const perCall: { seconds: number; peakRssKb: number | null; cpuSeconds: number | null }[] = [];
         for (const files of o.calls) {
-          const m = await measure({ argv: [process.execPath, cli, 'ingest', ...files, '--db', db, '--quiet'], cwd: ctx.root }, ctx.gnuTime);
+          const m = await measure({ argv: [process.execPath, cli, 'ingest', ...files, '--db', db, '--quiet', ...extra], cwd: ctx.root }, ctx.gnuTime);
           seconds += m.seconds;
           cpu = cpu === null || m.cpuSeconds === null ? null : cpu + m.cpuSeconds;
           if (m.peakRssKb !== null) peak = Math.max(peak ?? 0, m.peakRssKb);

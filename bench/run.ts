@@ -288,6 +288,8 @@ async function main(): Promise<number> {
     if (use('apicensus')) {
       rows.push(apicensusIngestRow(ctx, { ...common, label: `apicensus ingest, ${n} files in 1 call`, calls: [rot.paths] }));
       rows.push(apicensusIngestRow(ctx, { ...common, label: `apicensus ingest, ${n} calls, same db`, calls: rot.paths.map((p) => [p]) }));
+      // The issue's baseline for "both cores busy": the same files one after another on one core.
+      rows.push(apicensusIngestRow(ctx, { ...common, label: `apicensus ingest, ${n} calls, one core (--jobs 0)`, calls: rot.paths.map((p) => [p]), extra: ['--jobs', '0'] }));
     }
   } else skipped.push('rotated-file rows: not asked for (--rotated N)');
 
