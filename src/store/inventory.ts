@@ -3,16 +3,10 @@
  * and last seen, so a host that changed driver keeps its history) and read
  * them back for matching.
  */
+import type { InventoryFact } from '../inventory/types.js';
 import type { Db } from './db.js';
 
-export interface FactInput {
-  host: string;
-  hypervisorHostname: string | null;
-  driver: string | null;
-  hypervisorType: string | null;
-  observedAt: number | null;
-  line: number | null;
-}
+export type FactInput = InventoryFact;
 
 export interface InventoryRow {
   host: string;

@@ -15,6 +15,7 @@
  * were ingested in.
  */
 import type { Layer } from '../../parsers/types.js';
+import type { ObservationRow } from '../ingest/process.js';
 import { hash52, KeySet } from '../keys.js';
 import type { Db } from './db.js';
 
@@ -81,40 +82,8 @@ const OBS_COLUMNS = `id, layer, dedup_key, source_id, line, api, action, target,
 
 type StoredObs = ObsRow & { call_id: number | null };
 
-/** What ingest hands over for each line of a call of interest (src/ingest/process.ts ObservationRow + source). */
-export interface NewObservation {
-  layer: Layer;
-  dedupKey: number;
-  sourceId: number;
-  line: number;
-  parser: string;
-  service: string;
-  api: string;
-  action: string;
-  target: string | null;
-  method: string;
-  rawPath: string;
-  normPath: string;
-  time: number | null;
-  startTime: number | null;
-  status: number | null;
-  bytes: number | null;
-  durationMs: number | null;
-  client: string | null;
-  clientChain: string | null;
-  userAgent: string | null;
-  requestId: string | null;
-  globalRequestId: string | null;
-  userId: string | null;
-  projectId: string | null;
-  userName: string | null;
-  projectName: string | null;
-  microversion: string | null;
-  frontend: string | null;
-  backend: string | null;
-  server: string | null;
-  host: string | null;
-}
+/** What ingest hands over for each line of a call of interest: the processor's row and its source. */
+export type NewObservation = Omit<ObservationRow, 'keyIndex'> & { sourceId: number };
 
 interface GroupInfo {
   layers: Set<string>;
