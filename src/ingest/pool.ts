@@ -36,7 +36,7 @@ export class ParsePool {
     this.slots = [];
     for (let i = 0; i < size; i++) {
       // Bounded heaps: each worker holds a block's text and its results, never more (bench/: peak RSS).
-      const worker = new Worker(script, { resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 8 } });
+      const worker = new Worker(script, { resourceLimits: { maxOldGenerationSizeMb: 24, maxYoungGenerationSizeMb: 4 } });
       const slot: Slot = { worker, pending: 0 };
       worker.on('message', (m: FromWorker) => this.settle(m));
       worker.on('error', (e) => this.fail(e));

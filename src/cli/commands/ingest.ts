@@ -1,7 +1,8 @@
 /** `apicensus ingest FILE…`: read logs into the store. */
 import type { CommandModule } from 'yargs';
 import { ExitCode, UserError } from '../../errors.js';
-import { ingest, type IngestSummary } from '../../ingest/run.js';
+import type { IngestSummary } from '../../ingest/run.js';
+import { ingestInWorker } from '../../ingest/run-in-worker.js';
 import { num } from '../../../reports/format.js';
 import { setExitCode, withDb, withRules } from '../common.js';
 
@@ -77,7 +78,7 @@ export const ingestCommand: CommandModule<object, IngestArgs> = {
   handler: async (args) => {
     const progress = process.stderr.isTTY && !args.quiet;
     const batchBytes = batchBytesFromEnv();
-    const summary = await ingest({
+    const summary = await ingestInWorker({
       db: args.db,
       inputs: args.files,
       ...(args.format ? { format: args.format } : {}),
