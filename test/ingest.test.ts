@@ -3,7 +3,7 @@
  * compressed and decompressed copies, the same line in another file),
  * re-chunked streams, malformed lines, partial last lines.
  */
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -73,6 +73,46 @@ describe('exactly once', () => {
     expect(a.files[0]!.notes.join(' ')).toMatch(/no newline yet/);
     writeFileSync(live, text);
     await ingestInto(db, [live], { partialLastLine: 'auto' });
+    const whole = join(tempDir(), 'w.db');
+    await ingestInto(whole, [NOVA_LOG]);
+    expect(stable(reportOf(db))).toEqual(stable(reportOf(whole)));
+  });
+});
+
+describe('files untouched since their last complete read', () => {
+  it('are skipped without reading; a new file under the same name, or the same file grown, is read', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'a.db');
+    const lines = readFileSync(NOVA_LOG, 'utf8').split('\n');
+    const live = join(dir, 'nova-api.log');
+    writeFileSync(live, lines.slice(0, 20).join('\n') + '\n');
+    const a = await ingestInto(db, [live]);
+    expect(a.files[0]).toMatchObject({ status: 'ingested', lines: 20 });
+    const b = await ingestInto(db, [live]);
+    expect(b.files[0]).toMatchObject({ status: 'unchanged', lines: 0, bytes: 0, format: 'nova' });
+    expect(b.files[0]!.notes).toEqual(['unchanged since it was last read to its end (same inode, size and time)']);
+    // Rotated by rename (create): another inode under the same name is read from its content.
+    renameSync(live, `${live}.1`);
+    writeFileSync(live, lines.slice(20).join('\n'));
+    const c = await ingestInto(db, [`${live}.1`, live]);
+    expect(c.files.map((f) => [f.status, f.lines])).toEqual([['unchanged', 0], ['ingested', lines.length - 21]]);
+    const whole = join(tempDir(), 'w.db');
+    await ingestInto(whole, [NOVA_LOG]);
+    const [got, want] = [reportOf(db), reportOf(whole)];
+    expect(got.apis).toEqual(want.apis);
+    expect(got.inputs.requests).toBe(want.inputs.requests);
+  });
+
+  it('a file whose last line was left for later is read again even if nothing changed', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'a.db');
+    const text = readFileSync(NOVA_LOG, 'utf8');
+    const live = join(dir, 'nova-api.log');
+    writeFileSync(live, text.slice(0, -1)); // the last line has no newline
+    const a = await ingestInto(db, [live], { partialLastLine: 'auto' });
+    expect(a.files[0]!.notes.join(' ')).toMatch(/no newline yet/);
+    const b = await ingestInto(db, [live], { partialLastLine: 'count' });
+    expect(b.files[0]).toMatchObject({ status: 'resumed', lines: 1 });
     const whole = join(tempDir(), 'w.db');
     await ingestInto(whole, [NOVA_LOG]);
     expect(stable(reportOf(db))).toEqual(stable(reportOf(whole)));

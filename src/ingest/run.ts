@@ -7,6 +7,7 @@
  * stopped, so it adds nothing; a file that grew adds only its new lines.
  */
 import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import split2 from 'split2';
 import streamChain from 'stream-chain';
@@ -260,6 +261,18 @@ interface FileContext {
 async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext): Promise<FileResult> {
   const { opts, writer } = fc;
   const res = emptyResult(path);
+  // A file exactly as it was when last read to its end (same device, inode, size and time)
+  // holds nothing new: skip it without reading. Any difference and the content decides.
+  const st = path === '-' ? null : statSync(path);
+  const known0 = st && !fc.ignoreKnown && !opts.reference ? writer.fileState(path) : undefined;
+  if (st && known0 && known0.dev === st.dev && known0.ino === st.ino && known0.size === st.size && known0.mtime_ms === st.mtimeMs) {
+    writer.touch(known0.source_id, path);
+    return { ...res, status: 'unchanged', format: known0.format, sourceId: known0.source_id, notes: ['unchanged since it was last read to its end (same inode, size and time)'] };
+  }
+  const remember = (sourceId: number | null, format: string | null, complete: boolean): void => {
+    if (st === null) return;
+    writer.saveFileState(path, complete && sourceId !== null && format !== null ? { path, dev: st.dev, ino: st.ino, size: st.size, mtime_ms: st.mtimeMs, source_id: sourceId, format } : null);
+  };
   const { info, chunks } = await openContent(path, opts.stdin);
   res.compressed = info.compressed;
 
@@ -456,6 +469,7 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
     if (known && committedOffset > 0) {
       res.status = 'unchanged';
       writer.touch(known.id, path, headUpdate);
+      remember(known.id, format, true);
       return res;
     }
     // A JSON array document is read whole: each element becomes one JSON line.
@@ -490,6 +504,7 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
     batchBytes = total; // the whole document: it is read again whole, never resumed
     commit();
     res.status = 'ingested';
+    remember(res.sourceId, format, true);
     return res;
   }
 
@@ -509,6 +524,7 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
   let verified = resumeAt === 0;
   let carry: Buffer = Buffer.alloc(0);
   let skippingLongLine = false;
+  let partialLeft = false;
   for await (let b of all()) {
     if (!verified) {
       if (pos + b.length < resumeAt) {
@@ -577,6 +593,7 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
     res.status = info.truncated ? 'incomplete' : 'unchanged';
     if (info.truncated) res.notes.push('the gzip stream ends early (still being compressed?) before the part not read yet: will retry next run');
     if (known) writer.touch(known.id, path, headUpdate);
+    remember(known?.id ?? null, format, !info.truncated);
     return res;
   }
   if (info.truncated) {
@@ -586,13 +603,17 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
     const mode = opts.partialLastLine ?? 'auto';
     const settled = info.compressed || path === '-' || (info.mtimeMs !== null && Date.now() - info.mtimeMs > PARTIAL_LINE_QUIET_MS);
     if (mode === 'count' || (mode === 'auto' && settled)) await processLines(carry);
-    else res.notes.push(`the last line has no newline yet (${carry.length} bytes): left for the next run`);
+    else {
+      res.notes.push(`the last line has no newline yet (${carry.length} bytes): left for the next run`);
+      partialLeft = true;
+    }
   }
   await flushGathered();
   await drain(0);
   commit();
   if (res.status !== 'incomplete') res.status = res.bytes === 0 ? 'unchanged' : resumeAt > 0 ? 'resumed' : 'ingested';
   if (res.status === 'unchanged' && known) writer.touch(known.id, path, headUpdate);
+  remember(res.sourceId, format, res.status !== 'incomplete' && !partialLeft);
   return res;
 }
 

@@ -23,6 +23,16 @@ export interface SourceRow {
   compressed: number;
 }
 
+export interface FileState {
+  path: string;
+  dev: number;
+  ino: number;
+  size: number;
+  mtime_ms: number;
+  source_id: number;
+  format: string;
+}
+
 export interface Checkpoint {
   offset: number;
   lines: number;
@@ -94,6 +104,13 @@ export class IngestWriter {
          ON CONFLICT (layer, name, service) DO UPDATE SET requests = requests + excluded.requests`,
       ),
       heartbeat: db.prepare('UPDATE ingest_lock SET heartbeat = ? WHERE id = 1 AND owner = ?'),
+      fileState: db.prepare<[string], FileState>('SELECT path, dev, ino, size, mtime_ms, source_id, format FROM file_states WHERE path = ?'),
+      saveFileState: db.prepare(
+        `INSERT INTO file_states (path, dev, ino, size, mtime_ms, source_id, format) VALUES (@path, @dev, @ino, @size, @mtime_ms, @source_id, @format)
+         ON CONFLICT (path) DO UPDATE SET dev = excluded.dev, ino = excluded.ino, size = excluded.size, mtime_ms = excluded.mtime_ms,
+           source_id = excluded.source_id, format = excluded.format`,
+      ),
+      forgetFileState: db.prepare('DELETE FROM file_states WHERE path = ?'),
     };
   }
 
@@ -117,6 +134,17 @@ export class IngestWriter {
   /** Keep the ingest lock's heartbeat fresh between batches; false when the lock is no longer ours. */
   heartbeat(lockOwner: string): boolean {
     return this.stmts.heartbeat.run(Date.now(), lockOwner).changes === 1;
+  }
+
+  /** How a file looked when it was last read to its end, if it was. */
+  fileState(path: string): FileState | undefined {
+    return this.stmts.fileState.get(path);
+  }
+
+  /** Remember how a file looked before it was read to its end; forget it when it was not. */
+  saveFileState(path: string, st: FileState | null): void {
+    if (st === null) this.stmts.forgetFileState.run(path);
+    else this.stmts.saveFileState.run(st);
   }
 
   /** Record that a source was seen under a name, with no new content. */

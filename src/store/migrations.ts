@@ -258,4 +258,22 @@ CREATE VIEW call_list AS
     FROM observations WHERE call_id IS NULL;
 `,
   },
+  {
+    version: 7,
+    name: '007-file-states',
+    sql: `
+-- What a file looked like (device, inode, size, mtime) when it was last read to its end. An
+-- hourly hook over nova-api.log* would otherwise decompress every rotated .gz again just to
+-- prove it holds nothing new; identity stays the content's: any difference means reading it.
+CREATE TABLE file_states (
+  path TEXT PRIMARY KEY,
+  dev INTEGER NOT NULL,
+  ino INTEGER NOT NULL,
+  size INTEGER NOT NULL,
+  mtime_ms REAL NOT NULL,
+  source_id INTEGER NOT NULL REFERENCES sources(id),
+  format TEXT NOT NULL
+) WITHOUT ROWID;
+`,
+  },
 ];
