@@ -8,8 +8,18 @@
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { Prng } from './prng.js';
+import { dayOf } from './timestamps.js';
 
 const HEX = Buffer.from('0123456789abcdef', 'latin1');
+/** What a generator is asked for: the file to write, about how big, from which seed. */
+export interface GenerateOptions {
+  path: string;
+  targetBytes: number;
+  seed: string;
+  /** Called about once a second with the bytes written so far. */
+  onProgress?: (bytes: number) => void;
+}
+
 /** Longest line any generator writes, with margin: reserve() guarantees this much room. */
 export const MAX_LINE_BYTES = 4096;
 
@@ -142,4 +152,25 @@ export class ChunkWriter {
   textFrom(start: number): string {
     return this.buf.toString('latin1', start, this.pos);
   }
+}
+
+/**
+ * Calls `onProgress` with the bytes written about once a second. Called once per generated
+ * request; the clock is read only every 65,536 calls.
+ */
+export function progressTicker(w: ChunkWriter, onProgress: ((bytes: number) => void) | undefined): () => void {
+  if (!onProgress) return () => {};
+  let calls = 0;
+  let last = Date.now();
+  return () => {
+    if ((++calls & 0xffff) !== 0 || Date.now() - last <= 1000) return;
+    last = Date.now();
+    onProgress(w.size);
+  };
+}
+
+/** Closes a generated file and gives the facts every generator reports of it: size, hash, last time, days covered. */
+export function closeGenerated(w: ChunkWriter, lastMs: number, firstDay: number): { bytes: number; sha256: string; lastTime: string; days: number } {
+  const bytes = w.size;
+  return { bytes, sha256: w.close(), lastTime: new Date(lastMs).toISOString(), days: dayOf(lastMs) - firstDay + 1 };
 }

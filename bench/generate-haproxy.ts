@@ -17,7 +17,7 @@
  * The syslog time is when the line was logged (the end of the request); the
  * bracket is the request's start, so brackets are not strictly ordered.
  */
-import { ChunkWriter } from './chunk-writer.js';
+import { ChunkWriter, closeGenerated, progressTicker, type GenerateOptions } from './chunk-writer.js';
 import { Prng, WeightedPicker } from './prng.js';
 import { DAY_MS, dayOf, TimestampWriter } from './timestamps.js';
 
@@ -105,23 +105,13 @@ const OS_HOSTS_ACTIONS = new WeightedPicker(
   ([['list', 30], ['show', 25], ['update', 25], ['reboot', 10], ['startup', 10]] as const).map(([value, weight]) => ({ value, weight })),
 );
 
-export interface GenerateOptions {
-  path: string;
-  targetBytes: number;
-  seed: string;
-  onProgress?: (bytes: number) => void;
-}
-
 export function generateHaproxyLog(opts: GenerateOptions): HaproxyLogFacts {
   const rng = new Prng(`haproxy:${opts.seed}`);
   const w = new ChunkWriter(opts.path);
   const ts = new TimestampWriter();
 
-  const hex32 = (): string => Array.from({ length: 4 }, () => rng.u32().toString(16).padStart(8, '0')).join('');
-  const uuid = (): string => {
-    const h = hex32();
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${'89ab'[rng.int(4)]}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-  };
+  const hex32 = (): string => rng.hex32();
+  const uuid = (): string => rng.uuid4();
   const projects = Array.from({ length: 30 }, hex32);
   const users = Array.from({ length: 80 }, hex32);
   const instances = Array.from({ length: 3000 }, uuid);
@@ -431,8 +421,7 @@ export function generateHaproxyLog(opts: GenerateOptions): HaproxyLogFacts {
     facts.osHostsLines++;
   };
 
-  let lastProgress = Date.now();
-  let count = 0;
+  const showProgress = progressTicker(w, opts.onProgress);
   let lastReloadDay = firstDay;
   while (w.size < opts.targetBytes) {
     const today = dayOf(now);
@@ -457,14 +446,7 @@ export function generateHaproxyLog(opts: GenerateOptions): HaproxyLogFacts {
     }
     if (rng.int(1_500_000) === 0) serverFlap();
     now += rng.int(2 * MEAN_GAP_MS);
-    if (opts.onProgress && (++count & 0xffff) === 0 && Date.now() - lastProgress > 1000) {
-      lastProgress = Date.now();
-      opts.onProgress(w.size);
-    }
+    showProgress();
   }
-  facts.bytes = w.size;
-  facts.sha256 = w.close();
-  facts.lastTime = new Date(now).toISOString();
-  facts.days = dayOf(now) - firstDay + 1;
-  return facts;
+  return { ...facts, ...closeGenerated(w, now, firstDay) };
 }

@@ -16,7 +16,7 @@
  * It counts what it writes, so the bench can check apicensus's answer
  * against the truth.
  */
-import { ChunkWriter } from './chunk-writer.js';
+import { ChunkWriter, closeGenerated, progressTicker, type GenerateOptions } from './chunk-writer.js';
 import { Prng, WeightedPicker } from './prng.js';
 import { dayOf, TimestampWriter } from './timestamps.js';
 
@@ -225,25 +225,14 @@ const METADATA_PATHS = ['/openstack/2013-10-17', '/openstack/2013-10-17/meta_dat
 /** Admin users who still run `openstack host …` or old scripts; indexes into the user pool. */
 const OS_HOSTS_USERS = [0, 1, 2, 7];
 
-export interface GenerateOptions {
-  path: string;
-  targetBytes: number;
-  seed: string;
-  /** Called about once a second with the bytes written so far. */
-  onProgress?: (bytes: number) => void;
-}
-
 export function generateNovaLog(opts: GenerateOptions): NovaLogFacts {
   const rng = new Prng(`nova:${opts.seed}`);
   const w = new ChunkWriter(opts.path);
   const ts = new TimestampWriter();
 
   // Pools: ids of the cloud's users, projects, instances and so on, fixed by the seed.
-  const hex32 = (): string => Array.from({ length: 4 }, () => rng.u32().toString(16).padStart(8, '0')).join('');
-  const uuid = (): string => {
-    const h = hex32();
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${'89ab'[rng.int(4)]}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-  };
+  const hex32 = (): string => rng.hex32();
+  const uuid = (): string => rng.uuid4();
   const projects = Array.from({ length: 30 }, hex32);
   const users = Array.from({ length: 80 }, hex32);
   const projectOf = (user: number): string => projects[user % projects.length]!;
@@ -576,8 +565,7 @@ export function generateNovaLog(opts: GenerateOptions): NovaLogFacts {
     }
   };
 
-  let lastProgress = Date.now();
-  let requests = 0;
+  const showProgress = progressTicker(w, opts.onProgress);
   const firstDay = dayOf(START_MS);
   while (w.size < opts.targetBytes) {
     const day = dayOf(now) - firstDay;
@@ -592,14 +580,7 @@ export function generateNovaLog(opts: GenerateOptions): NovaLogFacts {
     if (rng.chance(0.17)) background();
     if (era === 'eventlet' && rng.chance(0.08)) metadataRequest();
     now += rng.int(2 * MEAN_GAP_MS);
-    if (opts.onProgress && (++requests & 0xffff) === 0 && Date.now() - lastProgress > 1000) {
-      lastProgress = Date.now();
-      opts.onProgress(w.size);
-    }
+    showProgress();
   }
-  facts.bytes = w.size;
-  facts.sha256 = w.close();
-  facts.lastTime = new Date(now).toISOString();
-  facts.days = dayOf(now) - firstDay + 1;
-  return facts;
+  return { ...facts, ...closeGenerated(w, now, firstDay) };
 }

@@ -74,6 +74,17 @@ export class Prng {
   pick<T>(items: readonly T[]): T {
     return items[this.int(items.length)]!;
   }
+
+  /** 32 random hex digits (a keystone user or project id), for the generators' id pools. */
+  hex32(): string {
+    return Array.from({ length: 4 }, () => this.u32().toString(16).padStart(8, '0')).join('');
+  }
+
+  /** A random version-4 UUID string, for the generators' id pools. */
+  uuid4(): string {
+    const h = this.hex32();
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${'89ab'[this.int(4)]}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  }
 }
 
 /**
