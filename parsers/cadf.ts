@@ -83,7 +83,7 @@ import {
   SDK_AGENT,
   STORY,
 } from './cadf-samples.js';
-import { newOsloHeader, readContext, readOsloHeader, type ContextFields } from './nova-oslo.js';
+import { emptyContext, newOsloHeader, readContext, readOsloHeader, type ContextFields } from './nova-oslo.js';
 import { parseIso } from './time.js';
 import { emptyRequest, type LineParser, type Malformed, type ParseResult, type RequestRecord, type Sample } from './types.js';
 
@@ -297,7 +297,7 @@ function notificationToResult(n: JsonObject, src: EventSource): ParseResult {
   return cadfEventToResult(payload, { ...src, eventType, logger: src.logger ?? eventType });
 }
 
-const NO_CONTEXT: ContextFields = Object.freeze({ requestId: null, globalRequestId: null, userId: null, projectId: null, userName: null, projectName: null });
+const NO_CONTEXT: ContextFields = Object.freeze(emptyContext());
 
 /** request_id / global_request_id of an oslo.log JSONFormatter `context` object. */
 function jsonContext(c: unknown): ContextFields | null {
@@ -389,7 +389,7 @@ function ksmMessageToResult(text: string, at: number, src: EventSource): ParseRe
 // Line parsers
 
 const header = newOsloHeader();
-const context: ContextFields = { ...NO_CONTEXT };
+const context: ContextFields = emptyContext();
 
 /**
  * An oslo.log line whose header cannot be read from the start (a container

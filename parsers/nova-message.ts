@@ -8,11 +8,11 @@
  *   nova.api.openstack.compute.contrib.hosts            Juno: the same at AUDIT level
  * Any other line gives null.
  */
-import { looksLikeOsloLine, newOsloHeader, readContext, readOsloHeader, type ContextFields } from './nova-oslo.js';
+import { emptyContext, looksLikeOsloLine, newOsloHeader, readContext, readOsloHeader, type ContextFields } from './nova-oslo.js';
 import type { LineParser, MessageRecord, ParseContext, Sample } from './types.js';
 
 const header = newOsloHeader();
-const context: ContextFields = { requestId: null, globalRequestId: null, userId: null, projectId: null, userName: null, projectName: null };
+const context: ContextFields = emptyContext();
 
 /**
  * ` <logger> ` needles for the current set, rebuilt only when the set object

@@ -13,6 +13,7 @@
  * run one anchored regex, read the timestamp digits in place, and fill a
  * caller-owned scratch object instead of returning a new one.
  */
+import type { RequestRecord } from './types.js';
 
 /** Level words: AUDIT is old nova's LOG.audit (Icehouse log, Juno hosts controller); TRACE prefixes exception lines. */
 export const OSLO_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'AUDIT', 'WARNING', 'ERROR', 'CRITICAL'] as const;
@@ -120,13 +121,11 @@ export function looksLikeOsloLine(line: string): boolean {
 }
 
 /** The identity fields a context bracket (or a JSON `context`) can give. */
-export interface ContextFields {
-  requestId: string | null;
-  globalRequestId: string | null;
-  userId: string | null;
-  projectId: string | null;
-  userName: string | null;
-  projectName: string | null;
+export type ContextFields = Pick<RequestRecord, 'requestId' | 'globalRequestId' | 'userId' | 'projectId' | 'userName' | 'projectName'>;
+
+/** A context with nothing known yet: the scratch object a parser fills per line. */
+export function emptyContext(): ContextFields {
+  return { requestId: null, globalRequestId: null, userId: null, projectId: null, userName: null, projectName: null };
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 import { compileParsers } from '../../parsers/compile.js';
 import { formatByName } from '../../parsers/index.js';
-import type { FileFormat, Layer, ParseContext, RequestRecord } from '../../parsers/types.js';
+import type { FileFormat, ParseContext, RequestRecord } from '../../parsers/types.js';
 import { hash52, hash52Values } from '../keys.js';
 import { normalisePath, resourcePath, type NormalisedPath } from '../paths.js';
 import { compileClassifier, type RulePack } from '../rules.js';
@@ -34,39 +34,43 @@ export interface ProcessorSpec {
   plain?: boolean;
 }
 
-export interface ObservationRow {
-  layer: Layer;
+/** A classified request line as stored: the record's logged fields, plus its key, route and times. */
+export interface ObservationRow
+  extends Pick<
+    RequestRecord,
+    | 'layer'
+    | 'parser'
+    | 'method'
+    | 'status'
+    | 'bytes'
+    | 'durationMs'
+    | 'client'
+    | 'clientChain'
+    | 'userAgent'
+    | 'requestId'
+    | 'globalRequestId'
+    | 'userId'
+    | 'projectId'
+    | 'userName'
+    | 'projectName'
+    | 'microversion'
+    | 'frontend'
+    | 'backend'
+    | 'server'
+    | 'host'
+  > {
   dedupKey: number;
   /** Index of the request's key in the chunk's keys (its dedupKey changes when numbered). */
   keyIndex: number;
   line: number;
-  parser: string;
   service: string;
   api: string;
   action: string;
   target: string | null;
-  method: string;
   rawPath: string;
   normPath: string;
   time: number | null;
   startTime: number | null;
-  status: number | null;
-  bytes: number | null;
-  durationMs: number | null;
-  client: string | null;
-  clientChain: string | null;
-  userAgent: string | null;
-  requestId: string | null;
-  globalRequestId: string | null;
-  userId: string | null;
-  projectId: string | null;
-  userName: string | null;
-  projectName: string | null;
-  microversion: string | null;
-  frontend: string | null;
-  backend: string | null;
-  server: string | null;
-  host: string | null;
 }
 
 export interface EffectRow {
