@@ -13,7 +13,7 @@
  */
 import { actionCounts, num, shortTime, statuses } from './format.js';
 import type { MergeReport, MergedApi, Tally } from './export-model.js';
-import type { ApiReport, Report, SupportRow } from './model.js';
+import type { ApiReport, DimensionRow, Report, SupportRow } from './model.js';
 import { html, type Html, type Part } from './html/escape.js';
 import { downloadButton, page } from './html/page.js';
 import { actionColours } from './html/palette.js';
@@ -27,6 +27,15 @@ const plural = (n: number, one: string, many = `${one}s`): string => `${num(n)} 
 
 /** A date-time cell: short to read, the full ISO value to sort by. */
 const when = <T>(title: string, get: (r: T) => string | null): Col<T> => ({ title, cls: 'nowrap', value: (r) => shortTime(get(r)), sort: (r) => get(r) ?? '' });
+
+/** The Calls and Actions columns of every table of rows that count calls by action. */
+const callCols = <T extends { calls: number; actions: Record<string, number> }>(): Col<T>[] => [
+  { title: 'Calls', numeric: true, value: (r) => r.calls },
+  { title: 'Actions', value: (r) => actionCounts(r.actions) },
+];
+
+/** The columns of a dimension table (projects, users, hosts, targets, addresses) after its key. */
+const dimensionCols = <T extends DimensionRow>(): Col<T>[] => [...callCols<T>(), when('First seen', (r) => r.firstSeen), when('Last seen', (r) => r.lastSeen)];
 
 const figures = (items: readonly [string, Part][]): Html =>
   html`<dl class="figures">${items.map(([k, v]) => html`<div><dt>${k}</dt><dd>${v}</dd></div>`)}</dl>`;
@@ -135,37 +144,24 @@ function apiSection(a: ApiReport, i: number, studied: boolean): Html {
     sortableTable(`${id}-t-projects`, 'Projects', a.byProject, [
       { title: 'Project', cls: 'mono', value: (p) => p.project },
       { title: 'Name', value: (p) => p.projectName ?? '' },
-      { title: 'Calls', numeric: true, value: (p) => p.calls },
-      { title: 'Actions', value: (p) => actionCounts(p.actions) },
-      when('First seen', (p) => p.firstSeen),
-      when('Last seen', (p) => p.lastSeen),
+      ...dimensionCols(),
     ]),
     sortableTable(`${id}-t-users`, 'Users', a.byUser, [
       { title: 'User', cls: 'mono', value: (u) => u.user },
       { title: 'Name', value: (u) => u.userName ?? '' },
-      { title: 'Calls', numeric: true, value: (u) => u.calls },
-      { title: 'Actions', value: (u) => actionCounts(u.actions) },
-      when('First seen', (u) => u.firstSeen),
-      when('Last seen', (u) => u.lastSeen),
+      ...dimensionCols(),
     ]),
     sortableTable(`${id}-t-hosts`, 'Target hosts', a.byHost, [
       { title: 'Host', cls: 'mono', value: (h) => h.host },
-      { title: 'Calls', numeric: true, value: (h) => h.calls },
-      { title: 'Actions', value: (h) => actionCounts(h.actions) },
-      when('First seen', (h) => h.firstSeen),
-      when('Last seen', (h) => h.lastSeen),
+      ...dimensionCols(),
     ]),
     sortableTable(`${id}-t-targets`, 'Targets', a.byTarget, [
       { title: 'Target', cls: 'mono', value: (t) => t.target },
-      { title: 'Calls', numeric: true, value: (t) => t.calls },
-      { title: 'Actions', value: (t) => actionCounts(t.actions) },
-      when('First seen', (t) => t.firstSeen),
-      when('Last seen', (t) => t.lastSeen),
+      ...dimensionCols(),
     ]),
     sortableTable(`${id}-t-drivers`, 'Virt drivers of the hosts named', a.byDriver, [
       { title: 'Driver', value: (d) => d.driver },
-      { title: 'Calls', numeric: true, value: (d) => d.calls },
-      { title: 'Actions', value: (d) => actionCounts(d.actions) },
+      ...callCols(),
       { title: 'Hosts', cls: 'mono', value: (d) => d.hosts.join(', ') },
     ]),
     sortableTable(
@@ -187,22 +183,17 @@ function apiSection(a: ApiReport, i: number, studied: boolean): Html {
     sortableTable(`${id}-t-clients`, 'Clients (User-Agent family)', a.byClient, [
       { title: 'Client', value: (c) => c.client },
       { title: 'Version', value: (c) => c.version ?? '' },
-      { title: 'Calls', numeric: true, value: (c) => c.calls },
-      { title: 'Actions', value: (c) => actionCounts(c.actions) },
+      ...callCols(),
       { title: 'Addresses', cls: 'mono', value: (c) => c.addresses.join(', ') },
       { title: 'User-Agents', cls: 'mono', value: (c) => c.userAgents.join(' | ') },
     ]),
     sortableTable(`${id}-t-addresses`, 'Client addresses (first X-Forwarded-For hop where there is one)', a.byAddress, [
       { title: 'Address', cls: 'mono', value: (x) => x.address },
-      { title: 'Calls', numeric: true, value: (x) => x.calls },
-      { title: 'Actions', value: (x) => actionCounts(x.actions) },
-      when('First seen', (x) => x.firstSeen),
-      when('Last seen', (x) => x.lastSeen),
+      ...dimensionCols(),
     ]),
     sortableTable(`${id}-t-microversions`, 'Microversions asked for', a.byMicroversion, [
       { title: 'Microversion', value: (m) => m.microversion ?? 'not logged' },
-      { title: 'Calls', numeric: true, value: (m) => m.calls },
-      { title: 'Actions', value: (m) => actionCounts(m.actions) },
+      ...callCols(),
     ]),
     sortableTable(`${id}-t-statuses`, 'Statuses answered', a.byStatus, [
       { title: 'Status', numeric: true, value: (s) => (s.status === null ? 'not logged' : String(s.status)), sort: (s) => s.status ?? -1 },
@@ -228,8 +219,7 @@ function apiSection(a: ApiReport, i: number, studied: boolean): Html {
 
   const dailyTable = html`<details><summary>Calls per day as a table</summary>${sortableTable(`${id}-t-daily`, 'Calls per UTC day', a.daily, [
     { title: 'Day', value: (d) => d.day },
-    { title: 'Calls', numeric: true, value: (d) => d.calls },
-    { title: 'Actions', value: (d) => actionCounts(d.actions) },
+    ...callCols(),
   ])}</details>`;
 
   return html`<section class="api" data-api="${a.api}"${studied ? html` data-studied="true"` : null} aria-labelledby="${id}">
@@ -416,8 +406,7 @@ function mergedApiSection(a: MergedApi, i: number, total: number): Html {
   ];
   const dailyTable = html`<details><summary>Calls per day as a table</summary>${sortableTable(`${id}-t-daily`, 'Calls per UTC day', a.daily, [
     { title: 'Day', value: (d) => d.day },
-    { title: 'Calls', numeric: true, value: (d) => d.calls },
-    { title: 'Actions', value: (d) => actionCounts(d.actions) },
+    ...callCols(),
   ])}</details>`;
   return html`<section class="api" data-api="${a.api}" aria-labelledby="${id}">
 ${head}
