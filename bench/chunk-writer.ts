@@ -174,3 +174,15 @@ export function closeGenerated(w: ChunkWriter, lastMs: number, firstDay: number)
   const bytes = w.size;
   return { bytes, sha256: w.close(), lastTime: new Date(lastMs).toISOString(), days: dayOf(lastMs) - firstDay + 1 };
 }
+
+/** Writes a request path: generators pick endpoints whose path is fixed or ends in a random id. */
+export type PathWriter = (w: ChunkWriter, rng: Prng) => void;
+
+export const fixedPath = (p: string): PathWriter => (w) => w.str(p);
+
+/** `prefix` + one of `ids` + `suffix`, e.g. `/servers/<uuid>/action`. */
+export const pathWithId = (prefix: string, ids: readonly string[], suffix = ''): PathWriter => (w, rng) => {
+  w.str(prefix);
+  w.str(rng.pick(ids));
+  w.str(suffix);
+};

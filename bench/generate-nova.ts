@@ -16,7 +16,7 @@
  * It counts what it writes, so the bench can check apicensus's answer
  * against the truth.
  */
-import { ChunkWriter, closeGenerated, progressTicker, type GenerateOptions } from './chunk-writer.js';
+import { ChunkWriter, closeGenerated, fixedPath, pathWithId, progressTicker, type GenerateOptions, type PathWriter } from './chunk-writer.js';
 import { Prng, WeightedPicker } from './prng.js';
 import { dayOf, TimestampWriter } from './timestamps.js';
 
@@ -74,7 +74,7 @@ interface Request {
 interface Endpoint {
   method: string;
   /** Written after `/v2.1` (and the project id on project-scoped eventlet URLs). */
-  path: (w: ChunkWriter, rng: Prng) => void;
+  path: PathWriter;
   status: WeightedPicker<number>;
   len: readonly [number, number];
   ms: readonly [number, number];
@@ -101,32 +101,24 @@ const DELETE_204 = statuses([[204, 960], [404, 35], [500, 5]]);
  * Weights are per 1000 requests.
  */
 function endpoints(instances: readonly string[], flavors: readonly string[], images: readonly string[], services: readonly string[]): WeightedPicker<Endpoint> {
-  const inst = (suffix: string) => (w: ChunkWriter, rng: Prng) => {
-    w.str('/servers/');
-    w.str(rng.pick(instances));
-    w.str(suffix);
-  };
-  const fixed = (p: string) => (w: ChunkWriter) => w.str(p);
+  const inst = (suffix: string): PathWriter => pathWithId('/servers/', instances, suffix);
   const eps: { weight: number; value: Endpoint }[] = [
-    { weight: 220, value: { method: 'GET', path: fixed('/servers/detail'), status: OK_200, len: [1500, 60_000], ms: [60, 900], controller: 'ServersController.detail', list: true } },
-    { weight: 40, value: { method: 'GET', path: fixed('/servers/detail?all_tenants=True&limit=1000'), status: OK_200, len: [20_000, 400_000], ms: [300, 4000], controller: 'ServersController.detail', list: true } },
-    { weight: 60, value: { method: 'GET', path: fixed('/servers'), status: OK_200, len: [200, 9000], ms: [40, 300], controller: 'ServersController.index', list: true } },
+    { weight: 220, value: { method: 'GET', path: fixedPath('/servers/detail'), status: OK_200, len: [1500, 60_000], ms: [60, 900], controller: 'ServersController.detail', list: true } },
+    { weight: 40, value: { method: 'GET', path: fixedPath('/servers/detail?all_tenants=True&limit=1000'), status: OK_200, len: [20_000, 400_000], ms: [300, 4000], controller: 'ServersController.detail', list: true } },
+    { weight: 60, value: { method: 'GET', path: fixedPath('/servers'), status: OK_200, len: [200, 9000], ms: [40, 300], controller: 'ServersController.index', list: true } },
     { weight: 140, value: { method: 'GET', path: inst(''), status: SHOW_200, len: [1400, 4200], ms: [30, 260], controller: 'ServersController.show', notFound: 'Instance could not be found.' } },
-    { weight: 25, value: { method: 'POST', path: fixed('/servers'), status: CREATE_202, len: [300, 700], ms: [400, 2500], controller: 'ServersController.create' } },
+    { weight: 25, value: { method: 'POST', path: fixedPath('/servers'), status: CREATE_202, len: [300, 700], ms: [400, 2500], controller: 'ServersController.create' } },
     { weight: 20, value: { method: 'DELETE', path: inst(''), status: DELETE_204, len: [0, 0], ms: [80, 600], controller: 'ServersController.delete', notFound: 'Instance could not be found.' } },
     { weight: 45, value: { method: 'POST', path: inst('/action'), status: ACTION_202, len: [0, 0], ms: [60, 900], controller: 'ServersController._action_reboot', notFound: 'Instance could not be found.' } },
     { weight: 25, value: { method: 'GET', path: inst('/os-interface'), status: SHOW_200, len: [300, 1200], ms: [80, 500], controller: 'InterfaceAttachmentController.index', list: true } },
     { weight: 20, value: { method: 'GET', path: inst('/os-volume_attachments'), status: SHOW_200, len: [60, 900], ms: [30, 200], controller: 'VolumeAttachmentController.index', list: true } },
     { weight: 15, value: { method: 'GET', path: inst('/os-instance-actions'), status: SHOW_200, len: [200, 3000], ms: [30, 200], controller: 'InstanceActionsController.index', list: true } },
-    { weight: 70, value: { method: 'GET', path: fixed('/flavors/detail'), status: OK_200, len: [2000, 9000], ms: [20, 120], controller: 'FlavorsController.detail', list: true } },
+    { weight: 70, value: { method: 'GET', path: fixedPath('/flavors/detail'), status: OK_200, len: [2000, 9000], ms: [20, 120], controller: 'FlavorsController.detail', list: true } },
     {
       weight: 30,
       value: {
         method: 'GET',
-        path: (w, rng) => {
-          w.str('/flavors/');
-          w.str(rng.pick(flavors));
-        },
+        path: pathWithId('/flavors/', flavors),
         status: SHOW_200,
         len: [400, 700],
         ms: [10, 60],
@@ -134,23 +126,20 @@ function endpoints(instances: readonly string[], flavors: readonly string[], ima
         notFound: 'Flavor could not be found.',
       },
     },
-    { weight: 10, value: { method: 'GET', path: fixed('/flavors/detail?is_public=None'), status: OK_200, len: [2000, 9000], ms: [20, 140], controller: 'FlavorsController.detail', list: true } },
-    { weight: 50, value: { method: 'GET', path: fixed('/limits'), status: OK_200, len: [400, 520], ms: [20, 160], controller: 'LimitsController.index' } },
-    { weight: 30, value: { method: 'GET', path: fixed('/os-hypervisors/detail'), status: OK_200, len: [1500, 40_000], ms: [40, 400], controller: 'HypervisorsController.detail', list: true } },
-    { weight: 8, value: { method: 'GET', path: fixed('/os-hypervisors/statistics'), status: OK_200, len: [300, 340], ms: [20, 90], controller: 'HypervisorsController.statistics' } },
+    { weight: 10, value: { method: 'GET', path: fixedPath('/flavors/detail?is_public=None'), status: OK_200, len: [2000, 9000], ms: [20, 140], controller: 'FlavorsController.detail', list: true } },
+    { weight: 50, value: { method: 'GET', path: fixedPath('/limits'), status: OK_200, len: [400, 520], ms: [20, 160], controller: 'LimitsController.index' } },
+    { weight: 30, value: { method: 'GET', path: fixedPath('/os-hypervisors/detail'), status: OK_200, len: [1500, 40_000], ms: [40, 400], controller: 'HypervisorsController.detail', list: true } },
+    { weight: 8, value: { method: 'GET', path: fixedPath('/os-hypervisors/statistics'), status: OK_200, len: [300, 340], ms: [20, 90], controller: 'HypervisorsController.statistics' } },
     {
       weight: 25,
-      value: { method: 'GET', path: fixed('/os-services?binary=nova-compute'), status: OK_200, len: [800, 12_000], ms: [20, 150], controller: 'ServiceController.index', list: true, osServices: true },
+      value: { method: 'GET', path: fixedPath('/os-services?binary=nova-compute'), status: OK_200, len: [800, 12_000], ms: [20, 150], controller: 'ServiceController.index', list: true, osServices: true },
     },
-    { weight: 10, value: { method: 'GET', path: fixed('/os-services'), status: OK_200, len: [1200, 16_000], ms: [20, 150], controller: 'ServiceController.index', list: true, osServices: true } },
+    { weight: 10, value: { method: 'GET', path: fixedPath('/os-services'), status: OK_200, len: [1200, 16_000], ms: [20, 150], controller: 'ServiceController.index', list: true, osServices: true } },
     {
       weight: 1,
       value: {
         method: 'PUT',
-        path: (w, rng) => {
-          w.str('/os-services/');
-          w.str(rng.pick(services));
-        },
+        path: pathWithId('/os-services/', services),
         status: statuses([[200, 95], [404, 5]]),
         len: [300, 420],
         ms: [60, 300],
@@ -159,17 +148,14 @@ function endpoints(instances: readonly string[], flavors: readonly string[], ima
         notFound: 'Service not found.',
       },
     },
-    { weight: 25, value: { method: 'GET', path: fixed('/os-availability-zone/detail'), status: OK_200, len: [300, 2400], ms: [20, 200], controller: 'AvailabilityZoneController.detail' } },
-    { weight: 10, value: { method: 'GET', path: fixed('/os-availability-zone'), status: OK_200, len: [100, 400], ms: [10, 80], controller: 'AvailabilityZoneController.index' } },
-    { weight: 15, value: { method: 'GET', path: fixed('/images/detail'), status: OK_200, len: [2000, 30_000], ms: [60, 500], controller: 'ImagesController.detail', list: true } },
+    { weight: 25, value: { method: 'GET', path: fixedPath('/os-availability-zone/detail'), status: OK_200, len: [300, 2400], ms: [20, 200], controller: 'AvailabilityZoneController.detail' } },
+    { weight: 10, value: { method: 'GET', path: fixedPath('/os-availability-zone'), status: OK_200, len: [100, 400], ms: [10, 80], controller: 'AvailabilityZoneController.index' } },
+    { weight: 15, value: { method: 'GET', path: fixedPath('/images/detail'), status: OK_200, len: [2000, 30_000], ms: [60, 500], controller: 'ImagesController.detail', list: true } },
     {
       weight: 10,
       value: {
         method: 'GET',
-        path: (w, rng) => {
-          w.str('/images/');
-          w.str(rng.pick(images));
-        },
+        path: pathWithId('/images/', images),
         status: SHOW_200,
         len: [700, 1300],
         ms: [30, 200],
@@ -177,13 +163,13 @@ function endpoints(instances: readonly string[], flavors: readonly string[], ima
         notFound: 'Image not found.',
       },
     },
-    { weight: 30, value: { method: 'GET', path: fixed('/os-keypairs'), status: OK_200, len: [40, 4000], ms: [10, 80], controller: 'KeypairController.index', list: true } },
-    { weight: 3, value: { method: 'POST', path: fixed('/os-keypairs'), status: statuses([[200, 90], [409, 10]]), len: [600, 2400], ms: [40, 300], controller: 'KeypairController.create' } },
-    { weight: 12, value: { method: 'GET', path: fixed('/os-server-groups'), status: OK_200, len: [40, 2000], ms: [10, 90], controller: 'ServerGroupController.index', list: true } },
-    { weight: 8, value: { method: 'GET', path: fixed('/os-aggregates'), status: OK_200, len: [200, 6000], ms: [10, 90], controller: 'AggregateController.index', list: true } },
-    { weight: 10, value: { method: 'GET', path: fixed('/os-quota-sets/detail'), status: OK_200, len: [900, 1100], ms: [30, 200], controller: 'QuotaSetsController.detail' } },
-    { weight: 25, value: { method: 'GET', path: fixed('/'), status: OK_200, len: [380, 400], ms: [1, 8], controller: 'VersionsController.show' } },
-    { weight: 15, value: { method: 'GET', path: fixed('/extensions'), status: OK_200, len: [20_000, 24_000], ms: [40, 200], controller: 'ExtensionInfoController.index' } },
+    { weight: 30, value: { method: 'GET', path: fixedPath('/os-keypairs'), status: OK_200, len: [40, 4000], ms: [10, 80], controller: 'KeypairController.index', list: true } },
+    { weight: 3, value: { method: 'POST', path: fixedPath('/os-keypairs'), status: statuses([[200, 90], [409, 10]]), len: [600, 2400], ms: [40, 300], controller: 'KeypairController.create' } },
+    { weight: 12, value: { method: 'GET', path: fixedPath('/os-server-groups'), status: OK_200, len: [40, 2000], ms: [10, 90], controller: 'ServerGroupController.index', list: true } },
+    { weight: 8, value: { method: 'GET', path: fixedPath('/os-aggregates'), status: OK_200, len: [200, 6000], ms: [10, 90], controller: 'AggregateController.index', list: true } },
+    { weight: 10, value: { method: 'GET', path: fixedPath('/os-quota-sets/detail'), status: OK_200, len: [900, 1100], ms: [30, 200], controller: 'QuotaSetsController.detail' } },
+    { weight: 25, value: { method: 'GET', path: fixedPath('/'), status: OK_200, len: [380, 400], ms: [1, 8], controller: 'VersionsController.show' } },
+    { weight: 15, value: { method: 'GET', path: fixedPath('/extensions'), status: OK_200, len: [20_000, 24_000], ms: [40, 200], controller: 'ExtensionInfoController.index' } },
   ];
   return new WeightedPicker(eps);
 }
@@ -370,7 +356,7 @@ export function generateNovaLog(opts: GenerateOptions): NovaLogFacts {
    * The access line. uwsgi: request_log form; eventlet: wsgi.server form
    * with the protocol and 7 decimals. `pathWriter` writes what follows /v2.1.
    */
-  const accessLine = (method: string, pathWriter: (w: ChunkWriter, rng: Prng) => void, status: number, len: number | null, ms: number, microversion: string | null, projectScoped: boolean): void => {
+  const accessLine = (method: string, pathWriter: PathWriter, status: number, len: number | null, ms: number, microversion: string | null, projectScoped: boolean): void => {
     const eventlet = req.era === 'eventlet';
     head(req.pid, 'INFO', eventlet ? 'nova.osapi_compute.wsgi.server' : 'nova.api.openstack.requestlog');
     context();
