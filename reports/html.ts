@@ -37,6 +37,10 @@ const callCols = <T extends { calls: number; actions: Record<string, number> }>(
 /** The columns of a dimension table (projects, users, hosts, targets, addresses) after its key. */
 const dimensionCols = <T extends DimensionRow>(): Col<T>[] => [...callCols<T>(), when('First seen', (r) => r.firstSeen), when('Last seen', (r) => r.lastSeen)];
 
+/** The daily chart's numbers, folded away under it. */
+const dailyTable = (id: string, days: readonly { day: string; calls: number; actions: Record<string, number> }[]): Html =>
+  html`<details><summary>Calls per day as a table</summary>${sortableTable(`${id}-t-daily`, 'Calls per UTC day', days, [{ title: 'Day', value: (d) => d.day }, ...callCols()])}</details>`;
+
 const figures = (items: readonly [string, Part][]): Html =>
   html`<dl class="figures">${items.map(([k, v]) => html`<div><dt>${k}</dt><dd>${v}</dd></div>`)}</dl>`;
 
@@ -217,17 +221,13 @@ function apiSection(a: ApiReport, i: number, studied: boolean): Html {
     } (${Object.entries(a.seenIn).map(([k, v]) => `${k} ${num(v)}`).join(', ')}).</p>`,
   );
 
-  const dailyTable = html`<details><summary>Calls per day as a table</summary>${sortableTable(`${id}-t-daily`, 'Calls per UTC day', a.daily, [
-    { title: 'Day', value: (d) => d.day },
-    ...callCols(),
-  ])}</details>`;
 
   return html`<section class="api" data-api="${a.api}"${studied ? html` data-studied="true"` : null} aria-labelledby="${id}">
 ${head}
 ${facts}
 ${legend(order, colours)}
 ${charts}
-${dailyTable}
+${dailyTable(id, a.daily)}
 ${tables}
 ${notes}
 </section>`;
@@ -404,16 +404,12 @@ function mergedApiSection(a: MergedApi, i: number, total: number): Html {
     tallyTable(`${id}-t-clients`, 'Clients (User-Agent family)', 'Client', 'not logged', a.clients),
     tallyTable(`${id}-t-microversions`, 'Microversions asked for', 'Microversion', 'not logged', a.microversions),
   ];
-  const dailyTable = html`<details><summary>Calls per day as a table</summary>${sortableTable(`${id}-t-daily`, 'Calls per UTC day', a.daily, [
-    { title: 'Day', value: (d) => d.day },
-    ...callCols(),
-  ])}</details>`;
   return html`<section class="api" data-api="${a.api}" aria-labelledby="${id}">
 ${head}
 ${facts}
 ${legend(order, colours)}
 ${charts}
-${dailyTable}
+${dailyTable(id, a.daily)}
 ${tables}
 </section>`;
 }
