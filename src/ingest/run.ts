@@ -263,6 +263,8 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
   const res = emptyResult(path);
   // A file exactly as it was when last read to its end (same device, inode, size and time)
   // holds nothing new: skip it without reading. Any difference and the content decides.
+  // The state saved is this stat, taken before reading (not openContent's, taken after the
+  // first read): a file that grows while it is read differs from it, so is read again.
   const st = path === '-' ? null : statSync(path);
   const known0 = st && !fc.ignoreKnown && !opts.reference ? writer.fileState(path) : undefined;
   if (st && known0 && known0.dev === st.dev && known0.ino === st.ino && known0.size === st.size && known0.mtime_ms === st.mtimeMs) {
