@@ -211,7 +211,7 @@ const METADATA_PATHS = ['/openstack/2013-10-17', '/openstack/2013-10-17/meta_dat
 /** Admin users who still run `openstack host …` or old scripts; indexes into the user pool. */
 const OS_HOSTS_USERS = [0, 1, 2, 7];
 
-export function generateNovaLog(opts: GenerateOptions): NovaLogFacts {
+export function generateNovaLog(opts: GenerateOptions & { /** Start on an eventlet day (tests: that era in a few MB). */ eventletFirst?: boolean }): NovaLogFacts {
   const rng = new Prng(`nova:${opts.seed}`);
   const w = new ChunkWriter(opts.path);
   const ts = new TimestampWriter();
@@ -556,7 +556,7 @@ export function generateNovaLog(opts: GenerateOptions): NovaLogFacts {
   while (w.size < opts.targetBytes) {
     const day = dayOf(now) - firstDay;
     // One day in three on the eventlet era (day 2, 5, …): both access parsers run in every file of a few days.
-    const dayEra: Era = day % 3 === 2 ? 'eventlet' : 'uwsgi';
+    const dayEra: Era = (day + (opts.eventletFirst ? 2 : 0)) % 3 === 2 ? 'eventlet' : 'uwsgi';
     if (dayEra !== era) {
       startEra(dayEra);
       if (dayEra === 'eventlet') facts.eventletDays.push(new Date(now).toISOString().slice(0, 10));

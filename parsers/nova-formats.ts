@@ -1,3 +1,4 @@
+import { compileNovaScanner } from './nova-access-scan.js';
 import { novaEventletParser } from './nova-eventlet.js';
 import { novaJsonParser } from './nova-json.js';
 import { novaMessageParser } from './nova-message.js';
@@ -18,6 +19,7 @@ export const NOVA_FORMATS: FileFormat[] = [
     name: 'nova',
     title: 'nova-api log (oslo.log text)',
     parsers: [novaEventletParser, novaRequestlogParser, novaMessageParser],
+    scanner: (ctx) => compileNovaScanner(ctx.messageLoggers),
     signature:
       /^(?:\x1b\[[0-9;]*m)?(?:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:[.,]\d+)? (?:\d+ )?)?(?:TRACE|DEBUG|INFO|AUDIT|WARNING|ERROR|CRITICAL) nova\.[\w.]+ /,
   },

@@ -180,6 +180,32 @@ export interface FileFormat {
   signature: RegExp;
   /** Whether lines are JSON documents (one per line, or a JSON array). */
   json?: boolean;
+  /**
+   * A reader of the format's commonest lines in place (parsers/nova-access-scan.ts):
+   * it answers "not a request", "a request at these positions" or "not sure", and
+   * the lines it is not sure of go to `parsers`, which stay the definition.
+   */
+  scanner?: (ctx: ParseContext) => LineScanner;
+}
+
+/**
+ * What a LineScanner found in the line `bytes[start, end)` (UTF-8, no newline):
+ * NOT_REQUEST, REQUEST (fields in `out`, every byte of them ASCII) or UNSURE.
+ */
+export type LineScanner = (bytes: Uint8Array, start: number, end: number, out: ScannedAccess) => 0 | 1 | 2;
+
+/** Where the fields of a scanned access line are in the bytes (end exclusive), and its time. */
+export interface ScannedAccess {
+  /** The timestamp read as if UTC, ms (as the parsers' wallMs). */
+  wallMs: number;
+  reqStart: number;
+  reqEnd: number;
+  methodStart: number;
+  methodEnd: number;
+  uriStart: number;
+  uriEnd: number;
+  /** Start of the three status digits. */
+  statusStart: number;
 }
 
 export const emptyRequest = (parser: string, layer: Layer): RequestRecord => ({

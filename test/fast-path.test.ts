@@ -11,10 +11,11 @@ import { generateNovaLog } from '../bench/generate-nova.js';
 import { ingestInto, reportOf, stable, tempDir } from './helpers.js';
 
 describe('fast path = reference path', () => {
-  it('a generated nova-api log (eventlet and request_log lines, rare os-hosts calls)', async () => {
+  it.each([false, true])('a generated nova-api log (rare os-hosts calls; eventlet era first: %s)', async (eventletFirst) => {
     const dir = tempDir();
     const log = join(dir, 'nova-api.log');
-    const facts = generateNovaLog({ path: log, targetBytes: 12 << 20, seed: 'fast-path-test' });
+    const facts = generateNovaLog({ path: log, targetBytes: 12 << 20, seed: 'fast-path-test', eventletFirst });
+    expect(facts.eventletDays.length > 0).toBe(eventletFirst);
     const fast = join(dir, 'fast.db');
     const ref = join(dir, 'ref.db');
     const f = await ingestInto(fast, [log], { jobs: 2 });

@@ -416,7 +416,7 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
       queue.push({ result: pool.parse(specId, block), bytes, tail: blockTail, longLine: false });
       await drain(pool.size * IN_FLIGHT_PER_WORKER);
     } else {
-      queue.push({ result: processor(block.toString('utf8'), 1), bytes, tail: blockTail, longLine: false });
+      queue.push({ result: processor(block, 1), bytes, tail: blockTail, longLine: false });
       await drain(0);
     }
   };
@@ -553,7 +553,7 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
       // Replay the whole lines just before the offset (results dropped) so identical
       // lines of the same second go on being numbered as in one uninterrupted read.
       const from = resumeAt <= skipTail.length ? 0 : skipTail.indexOf(10) + 1;
-      if (from > 0 || resumeAt <= skipTail.length) numbering.apply(processor(skipTail.subarray(from).toString('utf8'), 1));
+      if (from > 0 || resumeAt <= skipTail.length) numbering.apply(processor(skipTail.subarray(from), 1));
     }
     pos += b.length;
     // Whole lines go to the processor; the rest waits for the next chunk.

@@ -25,7 +25,7 @@ parentPort!.on('message', (m: ToWorker) => {
   try {
     const p = processors.get(m.spec);
     if (!p) throw new Error(`no processor for spec ${m.spec}`);
-    const result = p(Buffer.from(m.data, 0, m.length).toString('utf8'), 1);
+    const result = p(Buffer.from(m.data, 0, m.length), 1);
     parentPort!.postMessage({ type: 'result', id: m.id, result } satisfies FromWorker, transferables(result));
   } catch (e) {
     parentPort!.postMessage({ type: 'error', id: m.id, message: (e as Error).stack ?? String(e) } satisfies FromWorker);

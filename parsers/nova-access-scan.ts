@@ -1,0 +1,336 @@
+/**
+ * The hot path of a nova-api text log, read in place. Most lines of a busy
+ * nova-api log are either another logger's line or an access line in one
+ * common form:
+ *
+ *   2024-05-02 09:15:01.337 2211 INFO nova.api.openstack.requestlog [None req-… u p - - default default] 10.0.0.5 "GET /v2.1/servers/detail" status: 200 len: 532 microversion: 2.90 time: 0.045678
+ *   2017-05-16 00:00:00.008 25746 INFO nova.osapi_compute.wsgi.server [req-… u p - - -] 10.11.10.1 "GET /v2/…/servers/detail HTTP/1.1" status: 200 len: 1893 time: 0.2477829
+ *
+ * For those, the scanner gives what every request needs (time, request id,
+ * method, target, status) as positions in the block's bytes: no string, regex
+ * or record per line, and nothing decoded. Whatever it is not sure of (an envelope, a line without
+ * a request id, a client that is not an address, a target with spaces or
+ * quotes, a message logger a rule pack asked for...) it answers UNSURE, and
+ * the line parsers (nova-eventlet.ts, nova-requestlog.ts, nova-message.ts)
+ * decide as before: they stay the definition of the format.
+ * test/nova-access-scan.test.ts checks that both agree on every sample, every
+ * real log line and a generated log.
+ *
+ * bench/: the regex parse of every access line, its record and its key string
+ * were most of the ~9 CPU-s a 1.1 GB nova-api log cost before.
+ */
+import { EVENTLET_LOGGER } from './nova-eventlet.js';
+import { REQUESTLOG_LOGGER } from './nova-requestlog.js';
+import type { LineScanner, ScannedAccess } from './types.js';
+
+/** Another logger's line (or a header no parser reads): the parsers would give null. */
+export const SCAN_NOT_REQUEST = 0;
+/** An access line read in full: `out` holds its fields. */
+export const SCAN_REQUEST = 1;
+/** Not sure: let the line parsers decide. */
+export const SCAN_UNSURE = 2;
+
+export const newScannedAccess = (): ScannedAccess => ({
+  wallMs: 0,
+  reqStart: 0,
+  reqEnd: 0,
+  methodStart: 0,
+  methodEnd: 0,
+  uriStart: 0,
+  uriEnd: 0,
+  statusStart: 0,
+});
+
+const SP = 32;
+const QUOTE = 34;
+const DOT = 46;
+const RBRACKET = 93;
+
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+
+/** Two digits at `i` as a number. */
+const two = (b: Uint8Array, i: number): number => (b[i]! - 48) * 10 + b[i + 1]! - 48;
+
+const isLeap = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+const bytesOf = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'latin1'));
+
+/** `lit` at `i` (a literal holds no newline, so a match never runs past the line's end). */
+function at(b: Uint8Array, i: number, lit: Uint8Array): boolean {
+  for (let k = 0; k < lit.length; k++) if (b[i + k] !== lit[k]) return false;
+  return true;
+}
+
+/** Index after ASCII digits from `i` (at most `end`). */
+function digitsEnd(b: Uint8Array, i: number, end: number): number {
+  while (i < end && isDigit(b[i]!)) i++;
+  return i;
+}
+
+/** `YYYY-MM-DD HH:MM:SS` shape at `i` (the header regex's; values are checked only when used). */
+function timestampShape(b: Uint8Array, i: number): boolean {
+  return (
+    isDigit(b[i]!) &&
+    isDigit(b[i + 1]!) &&
+    isDigit(b[i + 2]!) &&
+    isDigit(b[i + 3]!) &&
+    b[i + 4] === 45 &&
+    isDigit(b[i + 5]!) &&
+    isDigit(b[i + 6]!) &&
+    b[i + 7] === 45 &&
+    isDigit(b[i + 8]!) &&
+    isDigit(b[i + 9]!) &&
+    b[i + 10] === SP &&
+    isDigit(b[i + 11]!) &&
+    isDigit(b[i + 12]!) &&
+    b[i + 13] === 58 &&
+    isDigit(b[i + 14]!) &&
+    isDigit(b[i + 15]!) &&
+    b[i + 16] === 58 &&
+    isDigit(b[i + 17]!) &&
+    isDigit(b[i + 18]!)
+  );
+}
+
+const INFO = bytesOf('INFO');
+const LEVELS5 = ['DEBUG', 'ERROR', 'TRACE', 'AUDIT'].map(bytesOf);
+const WARNING = bytesOf('WARNING');
+const CRITICAL = bytesOf('CRITICAL');
+
+/** The level words of the header regex (nova-oslo.ts OSLO_LEVELS), by length. */
+function isLevel(b: Uint8Array, i: number, len: number): boolean {
+  switch (len) {
+    case 4:
+      return at(b, i, INFO);
+    case 5:
+      for (const l of LEVELS5) if (at(b, i, l)) return true;
+      return false;
+    case 7:
+      return at(b, i, WARNING);
+    case 8:
+      return at(b, i, CRITICAL);
+    default:
+      return false;
+  }
+}
+
+/**
+ * End of the context token at `i`: the first space or `]`; -1 when the line
+ * ends first, the token is empty or holds a non-ASCII byte (keys hash characters).
+ */
+function tokenEnd(b: Uint8Array, i: number, end: number): number {
+  const from = i;
+  for (; i < end; i++) {
+    const c = b[i]!;
+    if (c === SP || c === RBRACKET) return i === from ? -1 : i;
+    if (c > 126) return -1;
+  }
+  return -1;
+}
+
+const EVENTLET = bytesOf(EVENTLET_LOGGER);
+const REQUESTLOG = bytesOf(REQUESTLOG_LOGGER);
+/** The other access logger's needle: a request_log line holding it is the eventlet parser's to decide (it is tried first). */
+const EVENTLET_NEEDLE = Buffer.from(` ${EVENTLET_LOGGER} `, 'latin1');
+const REQ = bytesOf('req-');
+const NONE = bytesOf('None');
+const HTTP = bytesOf('HTTP/');
+const STATUS = bytesOf('" status: ');
+const LEN = bytesOf(' len: ');
+const MICROVERSION = bytesOf(' microversion: ');
+const TIME = bytesOf(' time: ');
+
+/**
+ * A scanner for one file: `messageLoggers` are the loggers rule packs read
+ * messages of (hosts controller INFO lines), whose lines always go to the parsers.
+ */
+export function compileNovaScanner(messageLoggers: ReadonlySet<string>): LineScanner {
+  const messageNames = [...messageLoggers].map(bytesOf);
+  // The last date read (lines come in long runs of one day): `YYYYMMDD` → its UTC midnight.
+  let lastDate = -1;
+  let lastDayMs = 0;
+  // Where the eventlet needle is next in the current block (searched once, moved forward as lines pass).
+  let needleBlock: Uint8Array | null = null;
+  let needleFrom = 0;
+  let needleAt = -1;
+
+  /** The validated wall time of the `YYYY-MM-DD HH:MM:SS` at `i`, ms; -1 when impossible (osloWallMs gives null). */
+  function wallSeconds(b: Uint8Array, i: number): number {
+    const date = (two(b, i) * 100 + two(b, i + 2)) * 10000 + two(b, i + 5) * 100 + two(b, i + 8);
+    if (date !== lastDate) {
+      const y = Math.floor(date / 10000);
+      const mo = Math.floor(date / 100) % 100;
+      const d = date % 100;
+      if (mo < 1 || mo > 12 || d < 1) return -1;
+      if (d > (mo === 2 && isLeap(y) ? 29 : MONTH_DAYS[mo - 1]!)) return -1;
+      lastDate = date;
+      lastDayMs = Date.UTC(y, mo - 1, d);
+    }
+    const h = two(b, i + 11);
+    const mi = two(b, i + 14);
+    const sec = two(b, i + 17);
+    if (h > 23 || mi > 59 || sec > 60) return -1;
+    return lastDayMs + h * 3_600_000 + mi * 60_000 + sec * 1000;
+  }
+
+  function eventletNeedleWithin(b: Uint8Array, start: number, end: number): boolean {
+    // Valid while lines move forward in one block: no needle in [needleFrom, needleAt).
+    if (b !== needleBlock || start < needleFrom || (needleAt >= 0 && needleAt < start)) {
+      needleBlock = b;
+      needleFrom = start;
+      needleAt = Buffer.prototype.indexOf.call(b, EVENTLET_NEEDLE, start);
+    }
+    return needleAt >= 0 && needleAt < end;
+  }
+
+  return (b, start, end, out) => {
+    // Header: `YYYY-MM-DD HH:MM:SS[.,]F{1,9} [PID ]LEVEL LOGGER [CONTEXT] ` (nova-oslo.ts OSLO_HEADER).
+    // A line that starts so has no envelope (each envelope regex needs another character there).
+    if (end - start < 40 || !timestampShape(b, start)) return SCAN_UNSURE;
+    let i = start + 19;
+    const sep = b[i];
+    if (sep !== DOT && sep !== 44) return SCAN_UNSURE;
+    const fracEnd = digitsEnd(b, i + 1, end);
+    const fracLen = fracEnd - i - 1;
+    if (fracLen < 1 || fracLen > 9 || b[fracEnd] !== SP) return SCAN_UNSURE;
+    const frac = i + 1;
+    i = fracEnd + 1;
+    const pidEnd = digitsEnd(b, i, end);
+    if (pidEnd > i) {
+      if (b[pidEnd] !== SP) return SCAN_UNSURE;
+      i = pidEnd + 1;
+    }
+    const levelStart = i;
+    while (i < end && b[i] !== SP) i++;
+    const levelEnd = i;
+    const loggerStart = levelEnd + 1;
+    // The logger runs to the first space; a tab, control or non-ASCII byte (\S stops at
+    // Unicode spaces too) makes the regex read it otherwise: the parsers decide.
+    for (i = loggerStart; i < end; i++) {
+      const c = b[i]!;
+      if (c <= SP || c > 126) break;
+    }
+    const loggerEnd = i;
+    if (loggerEnd >= end || b[loggerEnd] !== SP || loggerEnd === loggerStart) return SCAN_UNSURE;
+    const loggerLen = loggerEnd - loggerStart;
+    let eventlet = false;
+    if (loggerLen === EVENTLET.length && at(b, loggerStart, EVENTLET)) eventlet = true;
+    else if (!(loggerLen === REQUESTLOG.length && at(b, loggerStart, REQUESTLOG))) {
+      for (const m of messageNames) if (m.length === loggerLen && at(b, loggerStart, m)) return SCAN_UNSURE;
+      // Another logger: every parser reads the header first and gives null for it (or for a
+      // header the regex does not read at all, such as an unknown level word).
+      return SCAN_NOT_REQUEST;
+    }
+    if (!isLevel(b, levelStart, levelEnd - levelStart)) return SCAN_UNSURE;
+    if (!eventlet && eventletNeedleWithin(b, start, end)) return SCAN_UNSURE;
+    const wall = wallSeconds(b, start);
+    if (wall < 0) return SCAN_UNSURE;
+
+    // Context bracket: the request id where readContext finds it (nova-oslo.ts): the first
+    // token, or the second after a global request id or `None`. The rest of the bracket
+    // (identity, which only calls of interest need) is left to the parsers.
+    if (b[loggerEnd + 1] !== 91) return SCAN_UNSURE;
+    const t0 = loggerEnd + 2;
+    const t0End = tokenEnd(b, t0, end);
+    if (t0End < 0) return SCAN_UNSURE;
+    const req0 = t0End - t0 >= 4 && at(b, t0, REQ);
+    if (b[t0End] === SP) {
+      const t1 = t0End + 1;
+      if (b[t1] === SP) return SCAN_UNSURE; // readContext skips empty tokens: the second may be further on
+      if ((t0End - t0 === 4 && at(b, t0, NONE)) || (req0 && at(b, t1, REQ))) {
+        const t1End = tokenEnd(b, t1, end);
+        if (t1End < 0 || !at(b, t1, REQ)) return SCAN_UNSURE;
+        out.reqStart = t1;
+        out.reqEnd = t1End;
+      } else if (req0) {
+        out.reqStart = t0;
+        out.reqEnd = t0End;
+      } else return SCAN_UNSURE;
+    } else if (req0 && t0End - t0 >= 5) {
+      out.reqStart = t0;
+      out.reqEnd = t0End;
+    } else return SCAN_UNSURE; // `[-]` and other brackets without a request id: keyed by fields (parsers)
+    i = out.reqEnd;
+    while (i < end && b[i] !== RBRACKET) i++;
+    if (i >= end) return SCAN_UNSURE;
+
+    // Message: `CLIENT "METHOD TARGET[ HTTP/x.y]" status: NNN len: N[ microversion: V] time: S`.
+    // The client is whatever precedes the first quote (the regexes' lazy `(.+?) "`).
+    i++;
+    if (b[i] !== SP) return SCAN_UNSURE;
+    const clientStart = i + 1;
+    for (i = clientStart; i < end; i++) if (b[i] === QUOTE) break;
+    if (i >= end || i - 1 <= clientStart || b[i - 1] !== SP) return SCAN_UNSURE;
+    i++;
+    out.methodStart = i;
+    for (; i < end; i++) {
+      const c = b[i]!;
+      if (c < 65 || c > 90) break;
+    }
+    if (i === out.methodStart || b[i] !== SP) return SCAN_UNSURE;
+    out.methodEnd = i;
+    i++;
+    out.uriStart = i;
+    // The target runs to the first space or quote: with neither inside, the request_log
+    // regex's greedy and the eventlet regex's lazy target end at the same quote.
+    for (; i < end; i++) {
+      const c = b[i]!;
+      if (c === QUOTE || c === SP) break;
+      if (c > 126) return SCAN_UNSURE; // keys hash characters: a decoded string's
+    }
+    if (i === out.uriStart || i >= end) return SCAN_UNSURE;
+    out.uriEnd = i;
+    if (eventlet && b[i] === SP) {
+      // ` HTTP/d[.d]` before the closing quote.
+      if (!at(b, i + 1, HTTP)) return SCAN_UNSURE;
+      i = digitsEnd(b, i + 6, end);
+      if (i === out.uriEnd + 6) return SCAN_UNSURE;
+      if (b[i] === DOT) {
+        const j = digitsEnd(b, i + 1, end);
+        if (j === i + 1) return SCAN_UNSURE;
+        i = j;
+      }
+    }
+    if (!at(b, i, STATUS)) return SCAN_UNSURE;
+    i += STATUS.length;
+    // Three digits, no leading zero: the key's `${status}` is then the text itself.
+    const st0 = b[i]!;
+    if (st0 < 49 || st0 > 57 || !isDigit(b[i + 1]!) || !isDigit(b[i + 2]!)) return SCAN_UNSURE;
+    out.statusStart = i;
+    i += 3;
+    if (!at(b, i, LEN)) return SCAN_UNSURE;
+    i += LEN.length;
+    const lenEnd = digitsEnd(b, i, end);
+    if (lenEnd > i) i = lenEnd;
+    else if (at(b, i, NONE)) i += 4;
+    else if (eventlet && b[i] === 45) i += 1;
+    else return SCAN_UNSURE;
+    if (!eventlet) {
+      if (!at(b, i, MICROVERSION)) return SCAN_UNSURE;
+      i += MICROVERSION.length;
+      const mv = i;
+      for (; i < end; i++) {
+        const c = b[i]!;
+        if (c <= SP || c > 126 || c === QUOTE) break;
+      }
+      if (i === mv) return SCAN_UNSURE;
+    }
+    if (!at(b, i, TIME)) return SCAN_UNSURE;
+    i += TIME.length;
+    const secEnd = digitsEnd(b, i, end);
+    if (secEnd === i) return SCAN_UNSURE;
+    i = secEnd;
+    if (i < end && b[i] === DOT) {
+      i = digitsEnd(b, i + 1, end);
+      if (i === secEnd + 1) return SCAN_UNSURE;
+    }
+    if (i !== end) return SCAN_UNSURE; // trailing text or spaces: the parsers
+    // The first three fraction digits are milliseconds, as osloWallMs reads them.
+    let ms = (b[frac]! - 48) * 100;
+    if (fracLen > 1) ms += (b[frac + 1]! - 48) * 10;
+    if (fracLen > 2) ms += b[frac + 2]! - 48;
+    out.wallMs = wall + ms;
+    return SCAN_REQUEST;
+  };
+}
