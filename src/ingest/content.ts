@@ -5,8 +5,10 @@
  * reported through `truncated`, with everything before the cut delivered.
  */
 import { createReadStream, statSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import type { BlockBuffers } from './blocks.js';
 
 export interface ContentInfo {
   compressed: boolean;
@@ -28,8 +30,73 @@ async function* prepend(first: Buffer, rest: AsyncIterator<Buffer>): AsyncGenera
   }
 }
 
-/** Opens an input; the iterator yields content Buffers and fills `info`. */
-export async function openContent(path: string, stdin: Readable = process.stdin): Promise<{ info: ContentInfo; chunks: AsyncGenerator<Buffer> }> {
+/**
+ * An uncompressed file read straight into block buffers, in pieces that end
+ * at a line's end: the bytes after the last newline of a read go to the front
+ * of the next buffer before the piece is handed over, so a piece can be moved
+ * to a worker as it is. The last piece (no newline at the end of the file) and
+ * a buffer holding no newline at all are handed over as read.
+ */
+async function* lineAlignedReads(fh: FileHandle, first: Buffer, firstLength: number, blocks: BlockBuffers): AsyncGenerator<Buffer> {
+  // The buffer being filled is ours until it is handed over (the reader then calls blocks.done).
+  let buf: Buffer | null = first;
+  try {
+    let len = firstLength;
+    let pos = firstLength;
+    for (;;) {
+      while (len < buf.length) {
+        const { bytesRead } = await fh.read(buf, len, buf.length - len, pos);
+        if (bytesRead === 0) break;
+        len += bytesRead;
+        pos += bytesRead;
+      }
+      if (len === 0) return;
+      if (len < buf.length) {
+        const last = buf.subarray(0, len); // the end of the file
+        buf = null;
+        yield last;
+        return;
+      }
+      const nl = buf.lastIndexOf(10);
+      const next = blocks.take();
+      const piece = nl < 0 ? buf : buf.subarray(0, nl + 1);
+      len = nl < 0 ? 0 : buf.copy(next, 0, nl + 1);
+      buf = next;
+      yield piece;
+    }
+  } finally {
+    if (buf !== null) blocks.done(buf);
+    await fh.close();
+  }
+}
+
+/**
+ * Opens an input; the iterator yields content Buffers and fills `info`. With
+ * `blocks`, an uncompressed file is read into them, in pieces of whole lines.
+ */
+export async function openContent(
+  path: string,
+  stdin: Readable = process.stdin,
+  blocks?: BlockBuffers,
+): Promise<{ info: ContentInfo; chunks: AsyncGenerator<Buffer> }> {
+  if (blocks && path !== '-') {
+    const fh = await open(path, 'r');
+    const first = blocks.take();
+    let plain = false;
+    try {
+      const { bytesRead } = await fh.read(first, 0, first.length, 0);
+      plain = !(bytesRead >= 2 && first[0] === 0x1f && first[1] === 0x8b);
+      if (plain) {
+        const info: ContentInfo = { compressed: false, mtimeMs: (await fh.stat()).mtimeMs, truncated: false };
+        return { info, chunks: lineAlignedReads(fh, first, bytesRead, blocks) };
+      }
+    } finally {
+      if (!plain) {
+        blocks.done(first);
+        await fh.close();
+      }
+    }
+  }
   const raw: Readable = path === '-' ? stdin : createReadStream(path, { highWaterMark: READ_CHUNK });
   const it = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   // Peek at the first bytes to see whether this is gzip.

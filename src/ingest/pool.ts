@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { BlockBuffers } from './blocks.js';
 import type { ChunkResult, ProcessorSpec } from './process.js';
 import type { FromWorker, ToWorker } from './worker.js';
 
@@ -24,20 +25,27 @@ export const defaultJobs = (): number => Math.max(1, Math.min(availableParalleli
 interface Slot {
   worker: Worker;
   pending: number;
+  /** How many of the block buffers this worker has been sent. */
+  buffers: number;
 }
 
 export class ParsePool {
   private readonly slots: Slot[];
-  private readonly waiting = new Map<number, { resolve: (r: ChunkResult) => void; reject: (e: Error) => void; slot: Slot }>();
+  private readonly waiting = new Map<number, { resolve: (r: ChunkResult) => void; reject: (e: Error) => void; slot: Slot; buffer: number }>();
   private nextId = 1;
   private failure: Error | null = null;
 
-  private constructor(script: string, size: number) {
+  private constructor(
+    script: string,
+    size: number,
+    /** The block buffers files are read into, which workers read in place. */
+    private readonly blocks: BlockBuffers | null,
+  ) {
     this.slots = [];
     for (let i = 0; i < size; i++) {
       // Bounded heaps: each worker holds a block's text and its results, never more (bench/: peak RSS).
       const worker = new Worker(script, { resourceLimits: { maxOldGenerationSizeMb: 24, maxYoungGenerationSizeMb: 4 } });
-      const slot: Slot = { worker, pending: 0 };
+      const slot: Slot = { worker, pending: 0, buffers: 0 };
       worker.on('message', (m: FromWorker) => this.settle(m));
       worker.on('error', (e) => this.fail(e));
       worker.on('exit', (code) => {
@@ -51,10 +59,10 @@ export class ParsePool {
    * A pool of `size` workers (even one: its heap is bounded, the main thread's is not),
    * or null when workers are not available (size 0, no built worker script).
    */
-  static create(size: number): ParsePool | null {
+  static create(size: number, blocks: BlockBuffers | null = null): ParsePool | null {
     if (size < 1) return null;
     const script = workerScript();
-    return script ? new ParsePool(script, size) : null;
+    return script ? new ParsePool(script, size, blocks) : null;
   }
 
   get size(): number {
@@ -69,25 +77,35 @@ export class ParsePool {
   }
 
   /**
-   * Parse one block of whole lines. A block that owns its whole ArrayBuffer
-   * (Buffer.allocUnsafeSlow) is moved to the worker, not copied, and is
-   * unusable afterwards; any other block is copied.
+   * Parse one block of whole lines. A block at the start of one of the block
+   * buffers is read by the worker in place (the buffer is held until the
+   * result is back); any other block is copied into memory moved to the worker.
    */
   parse(specId: number, block: Buffer): Promise<ChunkResult> {
     if (this.failure) return Promise.reject(this.failure);
     const slot = this.slots.reduce((a, b) => (b.pending < a.pending ? b : a));
-    let data: ArrayBuffer;
-    if (block.byteOffset === 0 && block.buffer.byteLength === block.length && block.buffer instanceof ArrayBuffer) {
-      data = block.buffer;
-    } else {
-      data = new ArrayBuffer(block.length);
-      block.copy(Buffer.from(data));
-    }
     const id = this.nextId++;
+    const buffer = this.blocks ? this.blocks.indexOf(block) : -1;
+    let message: ToWorker;
+    const transfer: ArrayBuffer[] = [];
+    if (buffer >= 0) {
+      const memories = this.blocks!.memories;
+      if (slot.buffers < memories.length) {
+        slot.worker.postMessage({ type: 'buffers', memories: [...memories] } satisfies ToWorker);
+        slot.buffers = memories.length;
+      }
+      this.blocks!.hold(buffer);
+      message = { type: 'block', id, spec: specId, buffer, data: null, length: block.length };
+    } else {
+      const data = new ArrayBuffer(block.length);
+      block.copy(Buffer.from(data));
+      transfer.push(data);
+      message = { type: 'block', id, spec: specId, buffer: -1, data, length: block.length };
+    }
     slot.pending++;
     return new Promise<ChunkResult>((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject, slot });
-      slot.worker.postMessage({ type: 'block', id, spec: specId, data, length: block.length } satisfies ToWorker, [data]);
+      this.waiting.set(id, { resolve, reject, slot, buffer });
+      slot.worker.postMessage(message, transfer);
     });
   }
 
@@ -96,6 +114,7 @@ export class ParsePool {
     if (!w) return;
     this.waiting.delete(m.id);
     w.slot.pending--;
+    if (w.buffer >= 0) this.blocks!.release(w.buffer);
     if (m.type === 'result') w.resolve(m.result);
     else w.reject(new Error(`parse worker failed: ${m.message}`));
   }

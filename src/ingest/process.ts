@@ -10,6 +10,7 @@ import { formatByName } from '../../parsers/index.js';
 import { newScannedAccess, SCAN_NOT_REQUEST, SCAN_REQUEST } from '../../parsers/nova-access-scan.js';
 import type { FileFormat, LineScanner, ParseContext, RequestRecord } from '../../parsers/types.js';
 import { hash52, hash52AsciiRanges, hash52Values } from '../keys.js';
+import { shapeKeyOf, type ObservationShape } from '../observation-shape.js';
 import { normalisePath, resourcePath, type NormalisedPath } from '../paths.js';
 import { compileClassifier, type RulePack } from '../rules.js';
 import { COMPUTE, compileServiceOf } from '../service.js';
@@ -35,14 +36,10 @@ export interface ProcessorSpec {
   plain?: boolean;
 }
 
-/** A classified request line as stored: the record's logged fields, plus its key, route and times. */
+/** A classified request line: what is its own (the rest is its shape, `ChunkResult.shapes[shape]`), its key and times. */
 export interface ObservationRow
   extends Pick<
     RequestRecord,
-    | 'layer'
-    | 'parser'
-    | 'method'
-    | 'status'
     | 'bytes'
     | 'durationMs'
     | 'client'
@@ -55,21 +52,13 @@ export interface ObservationRow
     | 'userName'
     | 'projectName'
     | 'microversion'
-    | 'frontend'
-    | 'backend'
-    | 'server'
-    | 'host'
   > {
+  /** Index of its shape in the chunk's shapes. */
+  shape: number;
   dedupKey: number;
   /** Index of the request's key in the chunk's keys (its dedupKey changes when numbered). */
   keyIndex: number;
   line: number;
-  service: string;
-  api: string;
-  action: string;
-  target: string | null;
-  rawPath: string;
-  normPath: string;
   time: number | null;
   startTime: number | null;
 }
@@ -117,6 +106,8 @@ export interface ChunkResult {
   unnumbered: Uint32Array;
   unnumberedSeconds: Float64Array;
   observations: ObservationRow[];
+  /** The shapes of the chunk's observations, each once. */
+  shapes: ObservationShape[];
   effects: EffectRow[];
   /** A line of nova-api's own loggers was seen (whether or not it was an access line). */
   novaApiSeen: boolean;
@@ -216,9 +207,11 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
       unnumbered: new Uint32Array(0),
       unnumberedSeconds: new Float64Array(0),
       observations: [],
+      shapes: [],
       effects: [],
       novaApiSeen: false,
     };
+    const shapeIndex = new Map<number, number>();
     // Only nova formats can show nova-api's loggers; look until the first one.
     let lookForNovaApi = readsNova;
     const unnumbered: number[] = [];
@@ -300,22 +293,36 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
       const c = classifier.classify(service, r.method, (norm ??= normalisePath(r.uri)).segments, r.auditAction);
       if (c === null) return;
       const startTime = utc === null ? null : r.timeIsEnd && r.durationMs !== null ? Math.round(utc - r.durationMs) : utc;
-      result.observations.push({
+      const shape: Omit<ObservationShape, 'key'> = {
         layer: r.layer,
-        dedupKey: key,
-        keyIndex,
-        line: lineNo,
         parser: r.parser,
         service,
         api: c.api,
+        method: r.method,
+        normPath: resourcePath(norm),
         action: c.action,
         target: c.target,
-        method: r.method,
         rawPath: r.uri,
-        normPath: resourcePath(norm),
+        status: r.status,
+        frontend: r.frontend,
+        backend: r.backend,
+        server: r.server,
+        host: r.host,
+      };
+      const sk = shapeKeyOf(shape);
+      let si = shapeIndex.get(sk);
+      if (si === undefined) {
+        si = result.shapes.length;
+        result.shapes.push({ key: sk, ...shape });
+        shapeIndex.set(sk, si);
+      }
+      result.observations.push({
+        shape: si,
+        dedupKey: key,
+        keyIndex,
+        line: lineNo,
         time: utc,
         startTime,
-        status: r.status,
         bytes: r.bytes,
         durationMs: r.durationMs,
         client: r.client,
@@ -328,10 +335,6 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
         userName: r.userName,
         projectName: r.projectName,
         microversion: r.microversion,
-        frontend: r.frontend,
-        backend: r.backend,
-        server: r.server,
-        host: r.host,
       });
         };
 

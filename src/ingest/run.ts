@@ -16,8 +16,9 @@ import { streamArray } from 'stream-json/streamers/stream-array.js';
 import { ExitCode, UserError } from '../errors.js';
 import { loadPacks, type RulePack } from '../rules.js';
 import { getMeta, openDb, setMeta, type Db } from '../store/db.js';
-import { acquireIngestLock, IngestWriter, releaseIngestLock, type SourceRow } from '../store/ingest-writes.js';
+import { acquireIngestLock, IngestWriter, releaseIngestLock, type NewSource, type SourceRow } from '../store/ingest-writes.js';
 import { machineZone, validateZone } from '../timezone.js';
+import { BlockBuffers } from './blocks.js';
 import { openContent } from './content.js';
 import { detectFormat } from './detect.js';
 import { expandInputs } from './inputs.js';
@@ -107,6 +108,8 @@ const BLOCK_BYTES = 1 << 20;
 const IN_FLIGHT_PER_WORKER = 2;
 /** How often a running ingest refreshes its lock's heartbeat (a holder silent for 10 minutes is taken over). */
 const HEARTBEAT_MS = 60_000;
+/** An open batch waits this long for more input before it is committed (ms). */
+const BATCH_WAIT_MS = 1000;
 /** A "line" longer than this is not a log line; it is counted malformed and skipped. */
 const MAX_LINE_BYTES = 1 << 20;
 
@@ -114,6 +117,16 @@ const MAX_LINE_BYTES = 1 << 20;
 const chain = streamChain as unknown as (stages: unknown[]) => AsyncIterable<{ key: number; value: unknown }>;
 
 export const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex').slice(0, 32);
+
+/** What `p` gives, or undefined when it has not settled within `ms`. */
+async function settledWithin<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([p, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** The last `HEAD_BYTES` of `tail` followed by `next`, copied so big chunks are not retained. */
 function keepTail(tail: Buffer, next: Buffer): Buffer {
@@ -147,10 +160,18 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
   const novaTimezone = validateZone(opts.novaTimezone ?? 'UTC');
   if (opts.format) resolveFormatOrThrow(opts.format);
   const { files, missing } = expandInputs(opts.inputs);
+  const jobs = opts.jobs ?? defaultJobs();
+  // Enough buffers for the blocks in flight, the one being read and the one after it.
+  const blocks = new BlockBuffers(BLOCK_BYTES, jobs * IN_FLIGHT_PER_WORKER + 2);
+  let pool: ParsePool | null | undefined;
+  const getPool = (): ParsePool | null => (pool === undefined ? (pool = ParsePool.create(jobs, blocks)) : pool);
   const db = openDb(opts.db);
   const owner = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
   const results: FileResult[] = missing.map((m) => failed(m.path, `cannot read ${m.path}: ${m.reason}`));
   try {
+    // Workers start now, while packs load and the lock is taken, when there is enough to read for
+    // them (bench/: their start-up, ~0.1 s, otherwise comes after the first read); small inputs parse inline.
+    if (!opts.reference && files.reduce((n, f) => n + sizeOf(f.path), 0) > 2 * PREBUFFER_BYTES) getPool();
     const packs = packsFor(db, opts.rules ?? []);
     const windowMs = Math.round((opts.joinWindowSeconds ?? 5) * 1000);
     const storedWindow = getMeta(db, 'join_window_ms');
@@ -163,8 +184,6 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
     await acquireIngestLock(db, owner, (opts.waitSeconds ?? 600) * 1000, (l) =>
       opts.onNotice?.(`waiting for another ingest (pid ${l.pid} on ${l.host}, started ${l.started_at}) to finish…`),
     );
-    let pool: ParsePool | null | undefined;
-    const getPool = (): ParsePool | null => (pool === undefined ? (pool = ParsePool.create(opts.jobs ?? defaultJobs())) : pool);
     const writer = new IngestWriter(db, {
       windowMs,
       actionOrder: new Map(packs.map((p) => [p.api, p.actions.map((a) => a.name)])),
@@ -181,8 +200,10 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
     try {
       for (const f of files) {
         try {
-          results.push(await ingestFile(f.path, f.fromDirectory, { opts, writer, owner, packs, timezone, novaTimezone, ignoreKnown: false, pool: getPool }));
+          results.push(await ingestFile(f.path, f.fromDirectory, { opts, writer, owner, packs, timezone, novaTimezone, ignoreKnown: false, pool: getPool, blocks }));
         } catch (e) {
+          // A batch left open by the failure holds nothing committed: roll it back.
+          if (writer.inBatch) writer.abort();
           if (e instanceof UserError && /ingest lock/.test(e.message)) throw e;
           results.push(failed(f.path, `${f.path}: ${(e as Error).message}`));
         }
@@ -190,7 +211,6 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
     } finally {
       clearInterval(beat);
       releaseIngestLock(db, owner);
-      if (pool) await pool.close();
     }
     const callsByApi = Object.fromEntries(
       (db.prepare('SELECT api, count(*) AS n FROM call_list GROUP BY api ORDER BY api').all() as { api: string; n: number }[]).map((r) => [r.api, r.n]),
@@ -210,7 +230,18 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
       exitCode: results.some((r) => r.status === 'failed') ? ExitCode.failed : ExitCode.ok,
     };
   } finally {
+    if (pool) await pool.close();
     db.close();
+  }
+}
+
+/** Bytes of a file (0 for stdin or what cannot be read: it fails later, with its message). */
+function sizeOf(path: string): number {
+  if (path === '-') return 0;
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
   }
 }
 
@@ -256,6 +287,8 @@ interface FileContext {
   ignoreKnown: boolean;
   /** Parse workers, created on the first file big enough to need them. */
   pool: () => ParsePool | null;
+  /** Buffers files are read into (the reference path reads as a stream). */
+  blocks: BlockBuffers;
 }
 
 async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext): Promise<FileResult> {
@@ -275,7 +308,7 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
     if (st === null) return;
     writer.saveFileState(path, complete && sourceId !== null && format !== null ? { path, dev: st.dev, ino: st.ino, size: st.size, mtime_ms: st.mtimeMs, source_id: sourceId, format } : null);
   };
-  const { info, chunks } = await openContent(path, opts.stdin);
+  const { info, chunks } = await openContent(path, opts.stdin, opts.reference ? undefined : fc.blocks);
   res.compressed = info.compressed;
 
   // Read the first bytes: identity (head hash) and detection sample.
@@ -292,6 +325,7 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
     preLen += r.value.length;
   }
   const preBuf = Buffer.concat(pre);
+  for (const p of pre) fc.blocks.done(p);
   if (preBuf.length === 0) {
     res.status = info.truncated ? 'incomplete' : 'empty';
     if (info.truncated) res.notes.push('the gzip file ends before its first bytes (still being compressed?): will retry next run');
@@ -343,7 +377,6 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
   let sourceId: number | null = known?.id ?? null;
   let committedOffset = known?.offset ?? 0;
   let committedLines = known?.lines ?? 0;
-  const batch: ChunkResult[] = [];
   let batchBytes = 0;
   let batchLines = 0;
   let tail: Buffer = Buffer.alloc(0);
@@ -351,23 +384,24 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
   const t0 = Date.now();
   let lastProgress = t0;
 
+  const source = (): { id: number | null; create: NewSource; path: string; head?: { hash: string; len: number } } => ({
+    id: sourceId,
+    create: newSource,
+    path,
+    ...(headUpdate && sourceId === known?.id ? { head: headUpdate } : {}),
+  });
   const commit = (): void => {
-    if (batch.length === 0 && batchBytes === 0) return;
+    if (!writer.inBatch && batchBytes === 0) return;
+    if (!writer.inBatch) sourceId = writer.begin(source());
     const offset = committedOffset + batchBytes;
     const lines = committedLines + batchLines;
-    const { sourceId: id, outcome } = writer.applyBatch(
-      { id: sourceId, create: newSource, path, ...(headUpdate && sourceId === known?.id ? { head: headUpdate } : {}) },
-      batch,
-      { offset, lines, tailHash: sha(tail) },
-      fc.owner,
-    );
+    const { sourceId: id, outcome } = writer.commit({ offset, lines, tailHash: sha(tail) }, fc.owner);
     sourceId = id;
     res.sourceId = id;
     res.newRequests += outcome.newRequests;
     res.observations += outcome.newObservations;
     committedOffset = offset;
     committedLines = lines;
-    batch.length = 0;
     batchBytes = 0;
     batchLines = 0;
   };
@@ -381,7 +415,11 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
       for (const m of r.malformedExamples) m.line += base;
     }
     numbering.apply(r);
-    batch.push(r);
+    if (!writer.inBatch) {
+      sourceId = writer.begin(source());
+      res.sourceId = sourceId;
+    }
+    writer.addChunk(r);
     batchBytes += bytes;
     batchLines += r.lines;
     res.bytes += bytes;
@@ -431,16 +469,28 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
   let gatheredBytes = 0;
   const flushGathered = async (): Promise<void> => {
     if (gatheredBytes === 0) return;
-    // One copy into a block that owns its memory, so a worker can take it without another.
-    const block = Buffer.allocUnsafeSlow(gatheredBytes);
+    // One copy into a block buffer (a worker reads it in place), or into memory a worker is moved.
+    const buffer = gatheredBytes <= fc.blocks.size ? fc.blocks.take() : Buffer.allocUnsafeSlow(gatheredBytes);
+    const block = buffer.subarray(0, gatheredBytes);
     let at = 0;
     for (const g of gathered) at += g.copy(block, at);
     gathered = [];
     gatheredBytes = 0;
-    await submit(block);
+    try {
+      await submit(block);
+    } finally {
+      fc.blocks.done(buffer);
+    }
   };
   /** Whole lines, in blocks of about `blockLimit` bytes even when one read brings more. */
   const processLines = async (block: Buffer): Promise<void> => {
+    // A block buffer holding whole lines goes to a worker as it is (content.ts reads so),
+    // after what was gathered before it.
+    if (block.length <= blockLimit && fc.blocks.indexOf(block) >= 0) {
+      await flushGathered();
+      await submit(block);
+      return;
+    }
     let start = 0;
     while (gatheredBytes + block.length - start > blockLimit) {
       const cut = block.lastIndexOf(10, start + blockLimit - gatheredBytes - 1);
@@ -457,14 +507,27 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
       await flushGathered();
     }
     if (start < block.length) {
-      gathered.push(start === 0 ? block : block.subarray(start));
+      // Kept past this chunk: a block buffer's bytes are read over once the chunk is done.
+      const piece = start === 0 ? block : block.subarray(start);
+      gathered.push(piece.buffer instanceof SharedArrayBuffer ? Buffer.from(piece) : piece);
       gatheredBytes += block.length - start;
     }
   };
 
   async function* all(): AsyncGenerator<Buffer> {
     if (preBuf.length > 0) yield preBuf;
-    if (!ended) yield* chunks;
+    if (ended) return;
+    for (;;) {
+      const next = chunks.next();
+      // Input that stops coming (stdin, a pipe) must not keep the batch's write transaction open.
+      let r = writer.inBatch ? await settledWithin(next, BATCH_WAIT_MS) : await next;
+      if (r === undefined) {
+        commit();
+        r = await next;
+      }
+      if (r.done) return;
+      yield r.value;
+    }
   }
 
   if (jsonArray) {
@@ -527,66 +590,72 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
   let carry: Buffer = Buffer.alloc(0);
   let skippingLongLine = false;
   let partialLeft = false;
-  for await (let b of all()) {
-    if (!verified) {
-      if (pos + b.length < resumeAt) {
-        skipTail = keepTail(skipTail, b);
-        pos += b.length;
-        continue;
-      }
-      const cut = resumeAt - pos;
-      skipTail = keepTail(skipTail, b.subarray(0, cut));
-      pos = resumeAt;
-      b = b.subarray(cut);
-      verified = true;
-      if (known && sha(skipTail) !== known.tail_hash) {
-        // Same first bytes, different content further on: a different file.
-        if (path === '-') {
-          res.notes.push('stdin shares its first bytes with an earlier source but differs later; reading on from the same offset');
-        } else {
-          const again = await ingestFile(path, fromDirectory, { ...fc, ignoreKnown: true, opts: { ...opts, format } });
-          again.notes.unshift(`shares its first 4 KiB with source #${known.id} but differs later: read as a new source`);
-          return again;
+  for await (const chunk of all()) {
+    // A block buffer goes back to the reader when its lines are handed on (a worker holds it on its own).
+    try {
+      let b = chunk;
+      if (!verified) {
+        if (pos + b.length < resumeAt) {
+          skipTail = keepTail(skipTail, b);
+          pos += b.length;
+          continue;
         }
+        const cut = resumeAt - pos;
+        skipTail = keepTail(skipTail, b.subarray(0, cut));
+        pos = resumeAt;
+        b = b.subarray(cut);
+        verified = true;
+        if (known && sha(skipTail) !== known.tail_hash) {
+          // Same first bytes, different content further on: a different file.
+          if (path === '-') {
+            res.notes.push('stdin shares its first bytes with an earlier source but differs later; reading on from the same offset');
+          } else {
+            const again = await ingestFile(path, fromDirectory, { ...fc, ignoreKnown: true, opts: { ...opts, format } });
+            again.notes.unshift(`shares its first 4 KiB with source #${known.id} but differs later: read as a new source`);
+            return again;
+          }
+        }
+        tail = skipTail;
+        // Replay the whole lines just before the offset (results dropped) so identical
+        // lines of the same second go on being numbered as in one uninterrupted read.
+        const from = resumeAt <= skipTail.length ? 0 : skipTail.indexOf(10) + 1;
+        if (from > 0 || resumeAt <= skipTail.length) numbering.apply(processor(skipTail.subarray(from), 1));
       }
-      tail = skipTail;
-      // Replay the whole lines just before the offset (results dropped) so identical
-      // lines of the same second go on being numbered as in one uninterrupted read.
-      const from = resumeAt <= skipTail.length ? 0 : skipTail.indexOf(10) + 1;
-      if (from > 0 || resumeAt <= skipTail.length) numbering.apply(processor(skipTail.subarray(from), 1));
-    }
-    pos += b.length;
-    // Whole lines go to the processor; the rest waits for the next chunk.
-    const nl = b.lastIndexOf(10);
-    if (nl < 0) {
-      if (skippingLongLine) continue;
-      carry = carry.length === 0 ? Buffer.from(b) : Buffer.concat([carry, b]);
-      if (carry.length > MAX_LINE_BYTES) {
-        await flushGathered();
-        skipLongLine(carry.length);
-        skippingLongLine = true;
-        carry = Buffer.alloc(0);
-      }
-      continue;
-    }
-    if (skippingLongLine) {
-      // Drop the rest of the over-long line (its bytes count toward the offset).
-      await flushGathered();
-      queue.push({ result: { ...processor('', 1), lines: 0 }, bytes: nl + 1, tail: Buffer.from(b.subarray(Math.max(0, nl + 1 - HEAD_BYTES), nl + 1)), longLine: false });
-      skippingLongLine = false;
-      b = b.subarray(nl + 1);
-      const rest = b.lastIndexOf(10);
-      if (rest < 0) {
-        carry = Buffer.from(b);
+      pos += b.length;
+      // Whole lines go to the processor; the rest waits for the next chunk.
+      const nl = b.lastIndexOf(10);
+      if (nl < 0) {
+        if (skippingLongLine) continue;
+        carry = carry.length === 0 ? Buffer.from(b) : Buffer.concat([carry, b]);
+        if (carry.length > MAX_LINE_BYTES) {
+          await flushGathered();
+          skipLongLine(carry.length);
+          skippingLongLine = true;
+          carry = Buffer.alloc(0);
+        }
         continue;
       }
-      await processLines(b.subarray(0, rest + 1));
-      carry = Buffer.from(b.subarray(rest + 1));
-      continue;
+      if (skippingLongLine) {
+        // Drop the rest of the over-long line (its bytes count toward the offset).
+        await flushGathered();
+        queue.push({ result: { ...processor('', 1), lines: 0 }, bytes: nl + 1, tail: Buffer.from(b.subarray(Math.max(0, nl + 1 - HEAD_BYTES), nl + 1)), longLine: false });
+        skippingLongLine = false;
+        b = b.subarray(nl + 1);
+        const rest = b.lastIndexOf(10);
+        if (rest < 0) {
+          carry = Buffer.from(b);
+          continue;
+        }
+        await processLines(b.subarray(0, rest + 1));
+        carry = Buffer.from(b.subarray(rest + 1));
+        continue;
+      }
+      const block = carry.length === 0 ? b.subarray(0, nl + 1) : Buffer.concat([carry, b.subarray(0, nl + 1)]);
+      await processLines(block);
+      carry = Buffer.from(b.subarray(nl + 1));
+    } finally {
+      fc.blocks.done(chunk);
     }
-    const block = carry.length === 0 ? b.subarray(0, nl + 1) : Buffer.concat([carry, b.subarray(0, nl + 1)]);
-    await processLines(block);
-    carry = Buffer.from(b.subarray(nl + 1));
   }
 
   if (!verified) {

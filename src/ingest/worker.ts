@@ -6,10 +6,18 @@
 import { parentPort } from 'node:worker_threads';
 import { compileProcessor, type ChunkProcessor, type ChunkResult, type ProcessorSpec } from './process.js';
 
-export type ToWorker = { type: 'spec'; id: number; spec: ProcessorSpec } | { type: 'block'; id: number; spec: number; data: ArrayBuffer; length: number };
+/**
+ * A block is `length` bytes at the start of shared block buffer `buffer` (sent once, in
+ * a `buffers` message), or, with buffer -1, the memory moved with the message (`data`).
+ */
+export type ToWorker =
+  | { type: 'spec'; id: number; spec: ProcessorSpec }
+  | { type: 'buffers'; memories: SharedArrayBuffer[] }
+  | { type: 'block'; id: number; spec: number; buffer: number; data: ArrayBuffer | null; length: number };
 export type FromWorker = { type: 'result'; id: number; result: ChunkResult } | { type: 'error'; id: number; message: string };
 
 const processors = new Map<number, ChunkProcessor>();
+let memories: SharedArrayBuffer[] = [];
 
 function transferables(r: ChunkResult): ArrayBuffer[] {
   return [r.keys.buffer, r.hours.buffer, r.labelIndex.buffer, r.unnumbered.buffer, r.unnumberedSeconds.buffer] as ArrayBuffer[];
@@ -22,10 +30,15 @@ parentPort!.on('message', (m: ToWorker) => {
     for (const id of processors.keys()) if (id < m.id - 4) processors.delete(id);
     return;
   }
+  if (m.type === 'buffers') {
+    memories = m.memories;
+    return;
+  }
   try {
     const p = processors.get(m.spec);
     if (!p) throw new Error(`no processor for spec ${m.spec}`);
-    const result = p(Buffer.from(m.data, 0, m.length), 1);
+    const block = m.buffer >= 0 ? Buffer.from(memories[m.buffer]!, 0, m.length) : Buffer.from(m.data!, 0, m.length);
+    const result = p(block, 1);
     parentPort!.postMessage({ type: 'result', id: m.id, result } satisfies FromWorker, transferables(result));
   } catch (e) {
     parentPort!.postMessage({ type: 'error', id: m.id, message: (e as Error).stack ?? String(e) } satisfies FromWorker);

@@ -5,6 +5,8 @@
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { UserError } from '../errors.js';
+import { hash52 } from '../keys.js';
+import { shapeKey } from '../observation-shape.js';
 import { MIGRATIONS } from './migrations.js';
 
 export type Db = Database.Database;
@@ -39,6 +41,9 @@ export function openDb(file: string, opts: OpenOptions = {}): Db {
       db.pragma('cache_size = -8000');
     }
     db.pragma('foreign_keys = ON');
+    // The keys ingest computes, for migrations that derive them from stored rows (008).
+    db.function('hash52', { deterministic: true }, (s: unknown) => hash52(String(s)));
+    db.function('shape_key', { deterministic: true, varargs: true }, (...values: unknown[]) => shapeKey(values as (string | number | null)[]));
   } catch (e) {
     throw new UserError(`Cannot open database ${file}: ${(e as Error).message}. Is it an apicensus database? Use another --db path.`, 1, { cause: e });
   }

@@ -155,120 +155,198 @@ export class IngestWriter {
     })();
   }
 
+  /** The batch being written: its transaction is open from begin() to commit(). */
+  private batch: Batch | null = null;
+
+  get inBatch(): boolean {
+    return this.batch !== null;
+  }
+
   /**
-   * Apply parsed chunks and move the source's checkpoint, in one transaction.
-   * `create` makes the source row inside the same transaction on its first batch.
+   * Open a batch: one write transaction that the chunks applied next and the
+   * checkpoint that covers them commit in. `create` makes the source row on its
+   * first batch. Chunks are applied as they come (bench/: holding a batch's
+   * results until the commit promoted them all to the old generation, and V8
+   * marked and compacted the ingest thread's heap every few blocks).
    */
-  applyBatch(
-    source: { id: number | null; create: NewSource; path: string; head?: { hash: string; len: number } },
-    chunks: readonly ChunkResult[],
-    cp: Checkpoint,
-    lockOwner: string,
-  ): { sourceId: number; outcome: BatchOutcome } {
-    const run = this.db.transaction(() => {
+  begin(source: { id: number | null; create: NewSource; path: string; head?: { hash: string; len: number } }): number {
+    if (this.batch) throw new Error('a batch is already open');
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
       const sourceId = source.id ?? this.createSource(source.create);
       if (source.head) this.stmts.updateHead.run(source.head.hash, source.head.len, sourceId);
       this.stmts.name.run(sourceId, source.path, now());
-      const outcome: BatchOutcome = { newRequests: 0, newObservations: 0, newOpaque: 0 };
-      const totals = new Map<string, number>();
-      const opaque = new Map<string, number>();
-      const frontends = new Map<string, number>();
-      let requests = 0;
-      let opaqueLines = 0;
-      let malformed = 0;
-      let firstTime: number | null = null;
-      let lastTime: number | null = null;
-      let novaApiSeen = 0;
-      let kept = this.stmts.malformedCount.get(sourceId)!.n;
-      for (const c of chunks) {
-        requests += c.requests;
-        opaqueLines += c.opaque;
-        malformed += c.malformed;
-        if (c.novaApiSeen) novaApiSeen = 1;
-        if (c.firstTime !== null && (firstTime === null || c.firstTime < firstTime)) firstTime = c.firstTime;
-        if (c.lastTime !== null && (lastTime === null || c.lastTime > lastTime)) lastTime = c.lastTime;
-        for (const m of c.malformedExamples) {
-          if (kept >= MALFORMED_KEPT) break;
-          this.stmts.malformed.run(sourceId, m.line, m.reason, m.text);
-          kept++;
-        }
-        // Count new keys per (label, hour) with numeric map keys; labels are expanded once
-        // per chunk below, not once per request (the loop runs for every request ingested).
-        const perLabelHour = new Map<number, number>();
-        for (let i = 0; i < c.keys.length; i++) {
-          const labelId = c.labelIndex[i]!;
-          const hour = c.hours[i]!;
-          if (!this.hourKeys.add(c.labelLayers[labelId]!, hour, c.keys[i]!)) continue;
-          const k = labelId * 1e7 + hour + 1;
-          perLabelHour.set(k, (perLabelHour.get(k) ?? 0) + 1);
-        }
-        for (const [k, n] of perLabelHour) {
-          const labelId = Math.floor(k / 1e7);
-          const hour = k - labelId * 1e7 - 1;
-          const [layer, service, third, fourth] = c.labels[labelId]!.split('\t') as [string, string, string, string?];
-          if (service === '' && third === 'opaque') {
-            outcome.newOpaque += n;
-            const key = `${layer}\t${fourth ?? ''}\t${hour}`;
-            opaque.set(key, (opaque.get(key) ?? 0) + n);
-            continue;
-          }
-          outcome.newRequests += n;
-          const key = `${layer}\t${service}\t${hour}`;
-          totals.set(key, (totals.get(key) ?? 0) + n);
-          if (third) {
-            const f = `${layer}\t${third}\t${service}`;
-            frontends.set(f, (frontends.get(f) ?? 0) + n);
-          }
-        }
-        for (const o of c.observations) if (this.linker.addObservation({ ...o, sourceId })) outcome.newObservations++;
-        for (const e of c.effects) this.linker.addEffect({ ...e, sourceId });
+      this.batch = {
+        sourceId,
+        path: source.path,
+        startedAt: Date.now(),
+        outcome: { newRequests: 0, newObservations: 0, newOpaque: 0 },
+        totals: new Map(),
+        opaque: new Map(),
+        frontends: new Map(),
+        requests: 0,
+        opaqueLines: 0,
+        malformed: 0,
+        firstTime: null,
+        lastTime: null,
+        novaApiSeen: 0,
+        malformedKept: this.stmts.malformedCount.get(sourceId)!.n,
+      };
+      return sourceId;
+    } catch (e) {
+      this.abort();
+      throw e;
+    }
+  }
+
+  /** When the open batch began (ms), or null: a caller commits a batch that has waited long for input. */
+  get batchStartedAt(): number | null {
+    return this.batch?.startedAt ?? null;
+  }
+
+  /** Apply one parsed chunk inside the open batch. */
+  addChunk(c: ChunkResult): void {
+    const b = this.batch;
+    if (!b) throw new Error('no open batch');
+    try {
+      b.requests += c.requests;
+      b.opaqueLines += c.opaque;
+      b.malformed += c.malformed;
+      if (c.novaApiSeen) b.novaApiSeen = 1;
+      if (c.firstTime !== null && (b.firstTime === null || c.firstTime < b.firstTime)) b.firstTime = c.firstTime;
+      if (c.lastTime !== null && (b.lastTime === null || c.lastTime > b.lastTime)) b.lastTime = c.lastTime;
+      for (const m of c.malformedExamples) {
+        if (b.malformedKept >= MALFORMED_KEPT) break;
+        this.stmts.malformed.run(b.sourceId, m.line, m.reason, m.text);
+        b.malformedKept++;
       }
+      // Count new keys per (label, hour) with numeric map keys; labels are expanded once
+      // per chunk below, not once per request (the loop runs for every request ingested).
+      // Requests come in long runs of one label and hour: count a run, then add it.
+      const perLabelHour = new Map<number, number>();
+      // Which requests were new: a line of a call of interest is stored exactly when its request is.
+      const fresh = c.observations.length > 0 ? new Uint8Array(c.keys.length) : null;
+      let runKey = -1;
+      let run = 0;
+      for (let i = 0; i < c.keys.length; i++) {
+        const labelId = c.labelIndex[i]!;
+        const hour = c.hours[i]!;
+        if (!this.hourKeys.add(c.labelLayers[labelId]!, hour, c.keys[i]!)) continue;
+        if (fresh) fresh[i] = 1;
+        const k = labelId * 1e7 + hour + 1;
+        if (k !== runKey) {
+          if (run > 0) perLabelHour.set(runKey, (perLabelHour.get(runKey) ?? 0) + run);
+          runKey = k;
+          run = 0;
+        }
+        run++;
+      }
+      if (run > 0) perLabelHour.set(runKey, (perLabelHour.get(runKey) ?? 0) + run);
+      for (const [k, n] of perLabelHour) {
+        const labelId = Math.floor(k / 1e7);
+        const hour = k - labelId * 1e7 - 1;
+        const [layer, service, third, fourth] = c.labels[labelId]!.split('\t') as [string, string, string, string?];
+        if (service === '' && third === 'opaque') {
+          b.outcome.newOpaque += n;
+          const key = `${layer}\t${fourth ?? ''}\t${hour}`;
+          b.opaque.set(key, (b.opaque.get(key) ?? 0) + n);
+          continue;
+        }
+        b.outcome.newRequests += n;
+        const key = `${layer}\t${service}\t${hour}`;
+        b.totals.set(key, (b.totals.get(key) ?? 0) + n);
+        if (third) {
+          const f = `${layer}\t${third}\t${service}`;
+          b.frontends.set(f, (b.frontends.get(f) ?? 0) + n);
+        }
+      }
+      for (const o of c.observations) {
+        if (fresh![o.keyIndex] !== 1) continue;
+        this.linker.addObservation(o, c.shapes[o.shape]!, b.sourceId);
+        b.outcome.newObservations++;
+      }
+      for (const e of c.effects) this.linker.addEffect({ ...e, sourceId: b.sourceId });
+    } catch (e) {
+      this.abort();
+      throw e;
+    }
+  }
+
+  /** Move the source's checkpoint and commit the open batch. */
+  commit(cp: Checkpoint, lockOwner: string): { sourceId: number; outcome: BatchOutcome } {
+    const b = this.batch;
+    if (!b) throw new Error('no open batch');
+    try {
       this.hourKeys.flush();
-      for (const [k, n] of totals) {
+      for (const [k, n] of b.totals) {
         const [layer, service, hour] = k.split('\t');
         this.stmts.total.run(layer, service, Number(hour), n);
       }
-      for (const [k, n] of opaque) {
+      for (const [k, n] of b.opaque) {
         const [layer, frontend, hour] = k.split('\t');
         this.stmts.opaque.run(layer, frontend, Number(hour), n);
       }
-      for (const [k, n] of frontends) {
+      for (const [k, n] of b.frontends) {
         const [layer, name, service] = k.split('\t');
         this.stmts.frontend.run(layer, name, service, n);
       }
       this.linker.finish();
       this.stmts.checkpoint.run({
-        id: sourceId,
+        id: b.sourceId,
         offset: cp.offset,
         lines: cp.lines,
         tailHash: cp.tailHash,
-        path: source.path,
+        path: b.path,
         at: now(),
-        requests,
-        newRequests: outcome.newRequests,
-        opaque: opaqueLines,
-        malformed,
-        observations: outcome.newObservations,
-        firstTime,
-        lastTime,
-        novaApiSeen,
+        requests: b.requests,
+        newRequests: b.outcome.newRequests,
+        opaque: b.opaqueLines,
+        malformed: b.malformed,
+        observations: b.outcome.newObservations,
+        firstTime: b.firstTime,
+        lastTime: b.lastTime,
+        novaApiSeen: b.novaApiSeen,
       });
       if (this.stmts.heartbeat.run(Date.now(), lockOwner).changes !== 1) {
         throw new UserError('Lost the ingest lock on the database (another process took it over). Nothing of this batch was written; run ingest again.');
       }
-      return { sourceId, outcome };
-    });
-    try {
-      const r = run.immediate();
-      this.hourKeys.trim();
-      return r;
+      this.db.exec('COMMIT');
     } catch (e) {
-      // The key sets and group notes hold what a batch that did not commit added: drop them, reload on demand.
-      this.hourKeys.discard();
-      this.linker.forget();
+      this.abort();
       throw e;
     }
+    this.batch = null;
+    this.hourKeys.trim();
+    return { sourceId: b.sourceId, outcome: b.outcome };
   }
+
+  /**
+   * Roll the open batch back (a failure, or a read that stopped): the key sets and group
+   * notes hold what it added, so they are dropped and reloaded on demand.
+   */
+  abort(): void {
+    if (this.db.inTransaction) this.db.exec('ROLLBACK');
+    this.batch = null;
+    this.hourKeys.discard();
+    this.linker.forget();
+  }
+}
+
+interface Batch {
+  sourceId: number;
+  path: string;
+  startedAt: number;
+  outcome: BatchOutcome;
+  totals: Map<string, number>;
+  opaque: Map<string, number>;
+  frontends: Map<string, number>;
+  requests: number;
+  opaqueLines: number;
+  malformed: number;
+  firstTime: number | null;
+  lastTime: number | null;
+  novaApiSeen: number;
+  malformedKept: number;
 }
 
 // ---------------------------------------------------------------- the ingest lock

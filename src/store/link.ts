@@ -17,6 +17,7 @@
 import type { Layer } from '../../parsers/types.js';
 import type { ObservationRow } from '../ingest/process.js';
 import { hash52, KeySet } from '../keys.js';
+import { SHAPE_COLUMNS, SHAPE_FIELDS, SHAPE_STORED, SHAPE_STORED_FIELDS, type ObservationShape } from '../observation-shape.js';
 import type { Db } from './db.js';
 
 export interface LinkOptions {
@@ -60,48 +61,46 @@ const LAYER_BIT: Record<Layer, number> = { lb: 1, web: 2, nova: 4, audit: 8 };
 const INNER_FIRST: readonly Layer[] = ['nova', 'audit', 'web', 'lb'];
 const OUTER_FIRST: readonly Layer[] = ['lb', 'web', 'audit', 'nova'];
 
-export type GroupKey = readonly [api: string, method: string, normPath: string];
-
-export function groupId(g: GroupKey): string {
-  return `${g[0]}\t${g[1]}\t${g[2]}`;
-}
-
 /** Where new observations (or effects) landed: the cluster around each is relinked. */
 export interface LinkSeed {
-  group: GroupKey;
+  /** observation_groups.id: the route (api, method, normalised path) the lines share. */
+  groupId: number;
   startTime: number | null;
+  /** hash52 of the request id (observation_lines.request_key) and the id itself. */
+  requestKey: number | null;
   requestId: string | null;
-  /** The new observation's row id and layer; null for an effect (which changes calls, adds no line). */
-  obsId: number | null;
-  layer: Layer | null;
 }
 
-const OBS_COLUMNS = `id, layer, dedup_key, source_id, line, api, action, target, method, raw_path, norm_path, time, start_time, status,
-  bytes, duration_ms, client, user_agent, request_id, global_request_id, user_id, project_id, user_name, project_name,
-  microversion, frontend, host, call_id`;
+/** Every column of an observation as relinking reads it, from the three tables (see the observations view). */
+const OBS_SELECT = (index: string): string => `SELECT l.id, s.layer, l.dedup_key, l.source_id, l.line, g.api, s.action, s.target, g.method,
+    s.raw_path, g.norm_path, l.time, l.start_time, s.status, l.bytes, l.duration_ms, l.client, l.user_agent, l.request_id,
+    l.global_request_id, l.user_id, l.project_id, l.user_name, l.project_name, l.microversion, s.frontend, s.host, l.call_id
+  FROM observation_lines l INDEXED BY ${index} JOIN observation_shapes s ON s.id = l.shape_id JOIN observation_groups g ON g.id = l.group_id`;
 
 type StoredObs = ObsRow & { call_id: number | null };
 
-/** What ingest hands over for each line of a call of interest: the processor's row and its source. */
-export type NewObservation = Omit<ObservationRow, 'keyIndex'> & { sourceId: number };
-
 interface GroupInfo {
+  id: number;
   layers: Set<string>;
-  /** hash52 of every request id in the group: a repeat sends the line the slow way. */
-  requestIds: KeySet;
+  /** request_key (hash52 of the request id) of every line in the group: a repeat sends the line the slow way. */
+  requestKeys: KeySet;
 }
+
+/** Stored shapes kept in memory at most (each is a few hundred bytes): beyond, they are looked up again. */
+const SHAPE_CACHE = 20_000;
 
 /**
  * Stores observations and keeps `calls` in step, inside the caller's
  * transaction. Most lines of interest land in a group that one layer alone
  * has seen (nova's log only, say): no time join is possible there, so such a
  * line is a call of its own — unless its request id is already on another line
- * or an effect names it — and costs two INSERTs. Everything else is relinked
- * by cluster in `finish()`.
+ * or an effect names it — and costs one narrow INSERT (its shape is stored
+ * once). Everything else is relinked by cluster in `finish()`.
  */
 export class CallLinker {
   private readonly groups = new Map<string, GroupInfo>();
-  private effectIds: Map<string, KeySet> | null = null;
+  private readonly shapes = new Map<number, number>();
+  private effectKeys: Map<string, KeySet> | null = null;
   private seeds: LinkSeed[] = [];
   private readonly s;
 
@@ -110,88 +109,108 @@ export class CallLinker {
     private readonly opts: LinkOptions,
   ) {
     this.s = {
-      // Positional parameters: named binding costs more per row (bench/: lines of interest are ~8 % of the generated log).
-      insertObs: db.prepare(
-        `INSERT OR IGNORE INTO observations (layer, dedup_key, source_id, line, parser, service, api, action, target, method, raw_path,
-           norm_path, time, start_time, status, bytes, duration_ms, client, client_chain, user_agent, request_id, global_request_id,
-           user_id, project_id, user_name, project_name, microversion, frontend, backend, server, host, call_id)
-         VALUES (${Array(32).fill('?').join(', ')})`,
+      // Positional parameters: named binding costs more per row (bench/).
+      insertLine: db.prepare(
+        `INSERT INTO observation_lines (shape_id, group_id, dedup_key, source_id, line, time, start_time, bytes, duration_ms, client,
+           client_chain, user_agent, request_id, global_request_id, request_key, user_id, project_id, user_name, project_name, microversion)
+         VALUES (${Array(20).fill('?').join(', ')})`,
+      ),
+      findGroup: db.prepare<[string, string, string], { id: number }>('SELECT id FROM observation_groups WHERE api = ? AND method = ? AND norm_path = ?'),
+      insertGroup: db.prepare('INSERT INTO observation_groups (api, method, norm_path) VALUES (?, ?, ?)'),
+      findShapes: db.prepare<[number, number], Record<string, unknown> & { id: number }>(
+        `SELECT s.id, ${SHAPE_COLUMNS.map((c) => (c === 'api' || c === 'method' || c === 'norm_path' ? `g.${c}` : `s.${c}`)).join(', ')}
+           FROM observation_shapes s JOIN observation_groups g ON g.id = s.group_id WHERE s.shape_key = ? AND s.group_id = ?`,
+      ),
+      insertShape: db.prepare(
+        `INSERT INTO observation_shapes (shape_key, group_id, ${SHAPE_STORED.join(', ')}) VALUES (?, ?, ${SHAPE_STORED.map(() => '?').join(', ')})`,
       ),
       insertEffect: db.prepare(
         `INSERT OR IGNORE INTO effects (request_id, api, action, refines, target, time, source_id, line)
          VALUES (@requestId, @api, @action, @refines, @target, @time, @sourceId, @line)`,
       ),
-      groupsOfRequest: db.prepare<[string, string], { api: string; method: string; norm_path: string }>(
-        'SELECT DISTINCT api, method, norm_path FROM observations INDEXED BY observations_by_request WHERE request_id = ? AND api = ?',
+      groupsOfRequest: db.prepare<[number, string, string], { group_id: number }>(
+        `SELECT DISTINCT l.group_id FROM observation_lines l INDEXED BY observation_lines_by_request JOIN observation_groups g ON g.id = l.group_id
+          WHERE l.request_key = ? AND l.request_id = ? AND g.api = ?`,
       ),
-      layersOf: db.prepare<[string, string, string], { layer: string }>(
-        'SELECT DISTINCT layer FROM observations INDEXED BY observations_by_group_time WHERE api = ? AND method = ? AND norm_path = ?',
-      ),
-      requestIdsOf: db.prepare<[string, string, string], { request_id: string }>(
-        'SELECT request_id FROM observations INDEXED BY observations_by_group_time WHERE api = ? AND method = ? AND norm_path = ? AND request_id IS NOT NULL',
+      layersOf: db.prepare<[number], { layer: string }>('SELECT DISTINCT layer FROM observation_shapes INDEXED BY observation_shapes_by_group WHERE group_id = ?'),
+      requestKeysOf: db.prepare<[number], { request_key: number }>(
+        'SELECT request_key FROM observation_lines INDEXED BY observation_lines_by_group_time WHERE group_id = ? AND request_key IS NOT NULL',
       ),
       effectIds: db.prepare<[], { api: string; request_id: string }>('SELECT api, request_id FROM effects'),
-      deleteCall: db.prepare('DELETE FROM calls WHERE id = ?'),
     };
   }
 
-  private group(gid: string, api: string, method: string, normPath: string): GroupInfo {
+  private group(api: string, method: string, normPath: string): GroupInfo {
+    const gid = `${api}\t${method}\t${normPath}`;
     let g = this.groups.get(gid);
     if (!g) {
-      g = { layers: new Set(this.s.layersOf.all(api, method, normPath).map((r) => r.layer)), requestIds: new KeySet() };
-      for (const r of this.s.requestIdsOf.all(api, method, normPath)) g.requestIds.add(hash52(r.request_id));
+      const found = this.s.findGroup.get(api, method, normPath);
+      const id = found ? found.id : Number(this.s.insertGroup.run(api, method, normPath).lastInsertRowid);
+      g = { id, layers: new Set(this.s.layersOf.all(id).map((r) => r.layer)), requestKeys: new KeySet() };
+      for (const r of this.s.requestKeysOf.all(id)) g.requestKeys.add(r.request_key);
       this.groups.set(gid, g);
     }
     return g;
   }
 
-  private hasEffect(api: string, requestId: string): boolean {
-    if (this.effectIds === null) {
-      this.effectIds = new Map();
+  /** The stored shape with these fields (found by key, fields compared), stored now when there is none. */
+  private shapeId(shape: ObservationShape, groupId: number): number {
+    const cached = this.shapes.get(shape.key);
+    if (cached !== undefined) return cached;
+    let id = 0;
+    for (const row of this.s.findShapes.all(shape.key, groupId)) {
+      if (SHAPE_FIELDS.every((f, i) => row[SHAPE_COLUMNS[i]!] === shape[f])) {
+        id = row.id;
+        break;
+      }
+    }
+    if (id === 0) id = Number(this.s.insertShape.run(shape.key, groupId, ...SHAPE_STORED_FIELDS.map((f) => shape[f])).lastInsertRowid);
+    if (this.shapes.size >= SHAPE_CACHE) this.shapes.clear();
+    this.shapes.set(shape.key, id);
+    return id;
+  }
+
+  private hasEffect(api: string, requestKey: number): boolean {
+    if (this.effectKeys === null) {
+      this.effectKeys = new Map();
       for (const r of this.s.effectIds.all()) this.noteEffect(r.api, r.request_id);
     }
-    return this.effectIds.get(api)?.has(hash52(requestId)) ?? false;
+    return this.effectKeys.get(api)?.has(requestKey) ?? false;
   }
 
   private noteEffect(api: string, requestId: string): void {
-    let set = this.effectIds!.get(api);
-    if (!set) this.effectIds!.set(api, (set = new KeySet()));
+    let set = this.effectKeys!.get(api);
+    if (!set) this.effectKeys!.set(api, (set = new KeySet()));
     set.add(hash52(requestId));
   }
 
-  /** Store one line of a call of interest; false when the same line (layer and key) was stored before. */
-  addObservation(o: NewObservation): boolean {
-    const gid = `${o.api}\t${o.method}\t${o.normPath}`;
-    const g = this.group(gid, o.api, o.method, o.normPath);
-    const rid = o.requestId === null ? null : hash52(o.requestId);
+  /**
+   * Store one line of a call of interest. The caller stores each line once: it is new
+   * exactly when its request's key was new in hour_keys (same key, layer and hour).
+   */
+  addObservation(o: ObservationRow, shape: ObservationShape, sourceId: number): void {
+    const g = this.group(shape.api, shape.method, shape.normPath);
+    const rkey = o.requestId === null ? null : hash52(o.requestId);
     const alone =
-      (g.layers.size === 0 || (g.layers.size === 1 && g.layers.has(o.layer))) &&
-      (rid === null || (!g.requestIds.has(rid) && !this.hasEffect(o.api, o.requestId!)));
+      (g.layers.size === 0 || (g.layers.size === 1 && g.layers.has(shape.layer))) &&
+      (rkey === null || (!g.requestKeys.has(rkey) && !this.hasEffect(shape.api, rkey)));
     // A line alone is a call by itself: its row, with call_id NULL (see call_list).
-    const id = this.insertObservation(o, null);
-    if (id === 0) return false;
-    if (!alone) this.seeds.push({ group: [o.api, o.method, o.normPath], startTime: o.startTime, requestId: o.requestId, obsId: id, layer: o.layer });
-    g.layers.add(o.layer);
-    if (rid !== null) g.requestIds.add(rid);
-    return true;
-  }
-
-  /** Insert an observation row; its row id, or 0 when the same line was stored before. */
-  private insertObservation(o: NewObservation, callId: number | null): number {
-    const r = this.s.insertObs.run(
-      o.layer, o.dedupKey, o.sourceId, o.line, o.parser, o.service, o.api, o.action, o.target, o.method, o.rawPath, o.normPath, o.time,
-      o.startTime, o.status, o.bytes, o.durationMs, o.client, o.clientChain, o.userAgent, o.requestId, o.globalRequestId, o.userId,
-      o.projectId, o.userName, o.projectName, o.microversion, o.frontend, o.backend, o.server, o.host, callId,
+    this.s.insertLine.run(
+      this.shapeId(shape, g.id), g.id, o.dedupKey, sourceId, o.line, o.time, o.startTime, o.bytes, o.durationMs, o.client, o.clientChain,
+      o.userAgent, o.requestId, o.globalRequestId, rkey, o.userId, o.projectId, o.userName, o.projectName, o.microversion,
     );
-    return r.changes === 0 ? 0 : Number(r.lastInsertRowid);
+    if (!alone) this.seeds.push({ groupId: g.id, startTime: o.startTime, requestKey: rkey, requestId: o.requestId });
+    g.layers.add(shape.layer);
+    if (rkey !== null) g.requestKeys.add(rkey);
   }
 
   /** Store a log message that makes an action precise; the calls holding its request id are relinked. */
   addEffect(e: { requestId: string; api: string; action: string; refines: string; target: string | null; time: number | null; sourceId: number; line: number }): void {
     if (this.s.insertEffect.run(e).changes === 0) return;
-    if (this.effectIds !== null) this.noteEffect(e.api, e.requestId);
-    for (const row of this.s.groupsOfRequest.all(e.requestId, e.api)) {
-      this.seeds.push({ group: [row.api, row.method, row.norm_path], startTime: null, requestId: e.requestId, obsId: null, layer: null });
+    if (this.effectKeys !== null) this.noteEffect(e.api, e.requestId);
+    const rkey = hash52(e.requestId);
+    for (const row of this.s.groupsOfRequest.all(rkey, e.requestId, e.api)) {
+      this.seeds.push({ groupId: row.group_id, startTime: null, requestKey: rkey, requestId: e.requestId });
     }
   }
 
@@ -202,26 +221,25 @@ export class CallLinker {
     if (seeds.length > 0) relinkAround(this.db, seeds, this.opts);
   }
 
-  /** After a rollback: what was noted about groups may include rows that were not written. */
+  /** After a rollback: what was noted about groups and shapes may include rows that were not written. */
   forget(): void {
     this.groups.clear();
-    this.effectIds = null;
+    this.shapes.clear();
+    this.effectKeys = null;
     this.seeds = [];
   }
-
 }
 
 function linkStatements(db: Db) {
   return {
-    inRange: db.prepare<[string, string, string, number, number], StoredObs>(
-      `SELECT ${OBS_COLUMNS} FROM observations INDEXED BY observations_by_group_time
-        WHERE api = ? AND method = ? AND norm_path = ? AND start_time BETWEEN ? AND ?`,
+    inRange: db.prepare<[number, number, number], StoredObs>(
+      `${OBS_SELECT('observation_lines_by_group_time')} WHERE l.group_id = ? AND l.start_time BETWEEN ? AND ?`,
     ),
-    // The request-id index: the group index would scan the whole group (thousands of rows) per lookup.
-    byRequest: db.prepare<[string, string, string, string], StoredObs>(
-      `SELECT ${OBS_COLUMNS} FROM observations INDEXED BY observations_by_request WHERE api = ? AND method = ? AND norm_path = ? AND request_id = ?`,
+    // The request-key index: the group index would scan the whole group (thousands of rows) per lookup.
+    byRequest: db.prepare<[number, string, number], StoredObs>(
+      `${OBS_SELECT('observation_lines_by_request')} WHERE l.request_key = ? AND l.request_id = ? AND l.group_id = ?`,
     ),
-    byCall: db.prepare<[number], StoredObs>(`SELECT ${OBS_COLUMNS} FROM observations WHERE call_id = ?`),
+    byCall: db.prepare<[number], StoredObs>(`${OBS_SELECT('observation_lines_by_call')} WHERE l.call_id = ?`),
     selectEffects: db.prepare<[string, string], { action: string; refines: string }>('SELECT action, refines FROM effects WHERE request_id = ? AND api = ?'),
     deleteCall: db.prepare('DELETE FROM calls WHERE id = ?'),
     insertCall: db.prepare(
@@ -232,7 +250,7 @@ function linkStatements(db: Db) {
          @user_agent, @request_id, @global_request_id, @user_id, @project_id, @user_name, @project_name, @microversion, @frontend, @host,
          @layers, @observations, @source_id, @line)`,
     ),
-    setCall: db.prepare('UPDATE observations SET call_id = ? WHERE id = ?'),
+    setCall: db.prepare('UPDATE observation_lines SET call_id = ? WHERE id = ?'),
   };
 }
 
@@ -240,16 +258,14 @@ function linkStatements(db: Db) {
 export function relinkAround(db: Db, seeds: Iterable<LinkSeed>, opts: LinkOptions): void {
   const W = opts.windowMs;
   const { inRange, byRequest, byCall, selectEffects, deleteCall, insertCall, setCall } = linkStatements(db);
-  const byGroup = new Map<string, { group: GroupKey; seeds: LinkSeed[] }>();
+  const byGroup = new Map<number, LinkSeed[]>();
   for (const s of seeds) {
-    const id = groupId(s.group);
-    const g = byGroup.get(id) ?? { group: s.group, seeds: [] };
-    g.seeds.push(s);
-    byGroup.set(id, g);
+    const list = byGroup.get(s.groupId);
+    if (list) list.push(s);
+    else byGroup.set(s.groupId, [s]);
   }
 
-  for (const { group, seeds: groupSeeds } of byGroup.values()) {
-    const [api, method, normPath] = group;
+  for (const [group, groupSeeds] of byGroup) {
     const cluster = new Map<number, StoredObs>();
     const pending: StoredObs[] = [];
     const add = (rows: readonly StoredObs[]): void => {
@@ -259,27 +275,29 @@ export function relinkAround(db: Db, seeds: Iterable<LinkSeed>, opts: LinkOption
         pending.push(r);
       }
     };
+    const sameRequest = (requestId: string): StoredObs[] => byRequest.all(hash52(requestId), requestId, group);
     // Seeds: what lies within a window of each new observation, and its request id's lines.
     for (const s of groupSeeds) {
-      if (s.startTime !== null) add(inRange.all(api, method, normPath, s.startTime - W, s.startTime + W));
-      if (s.requestId !== null) add(byRequest.all(api, method, normPath, s.requestId));
+      if (s.startTime !== null) add(inRange.all(group, s.startTime - W, s.startTime + W));
+      if (s.requestId !== null) add(byRequest.all(s.requestKey ?? hash52(s.requestId), s.requestId, group));
     }
     // Close the cluster: through the same request id, through calls already made, and through
     // possible time joins (a line of another layer within the window).
     const seenCalls = new Set<number>();
     while (pending.length > 0) {
       const o = pending.pop()!;
-      if (o.request_id !== null) add(byRequest.all(api, method, normPath, o.request_id));
+      if (o.request_id !== null) add(sameRequest(o.request_id));
       if (o.call_id !== null && !seenCalls.has(o.call_id)) {
         seenCalls.add(o.call_id);
         add(byCall.all(o.call_id));
       }
       if (o.start_time !== null) {
-        const near = inRange.all(api, method, normPath, o.start_time - W, o.start_time + W);
+        const near = inRange.all(group, o.start_time - W, o.start_time + W);
         if (near.some((n) => n.layer !== o.layer)) add(near);
       }
     }
     if (cluster.size === 0) continue;
+    const api = cluster.values().next().value!.api;
     for (const id of seenCalls) deleteCall.run(id);
     const obs = [...cluster.values()].sort(
       (a, b) => (a.start_time ?? Infinity) - (b.start_time ?? Infinity) || a.layer.localeCompare(b.layer) || a.dedup_key - b.dedup_key,
