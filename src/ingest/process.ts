@@ -10,7 +10,7 @@ import { formatByName } from '../../parsers/index.js';
 import { newScannedAccess, SCAN_NOT_REQUEST, SCAN_REQUEST } from '../../parsers/nova-access-scan.js';
 import type { FileFormat, LineScanner, ParseContext, RequestRecord } from '../../parsers/types.js';
 import { hash52, hash52AsciiRanges, hash52Values } from '../keys.js';
-import { shapeKeyOf, type ObservationShape } from '../observation-shape.js';
+import { OBS, OBS_WIDTH, shapeKeyOf, type ObservationShape, type ObservationValues } from '../observation-shape.js';
 import { normalisePath, resourcePath, type NormalisedPath } from '../paths.js';
 import { compileClassifier, type RulePack } from '../rules.js';
 import { COMPUTE, compileServiceOf } from '../service.js';
@@ -34,33 +34,6 @@ export interface ProcessorSpec {
   packs: RulePack[];
   /** Read every line through every parser (no needle skipping): the reference path. */
   plain?: boolean;
-}
-
-/** A classified request line: what is its own (the rest is its shape, `ChunkResult.shapes[shape]`), its key and times. */
-export interface ObservationRow
-  extends Pick<
-    RequestRecord,
-    | 'bytes'
-    | 'durationMs'
-    | 'client'
-    | 'clientChain'
-    | 'userAgent'
-    | 'requestId'
-    | 'globalRequestId'
-    | 'userId'
-    | 'projectId'
-    | 'userName'
-    | 'projectName'
-    | 'microversion'
-  > {
-  /** Index of its shape in the chunk's shapes. */
-  shape: number;
-  dedupKey: number;
-  /** Index of the request's key in the chunk's keys (its dedupKey changes when numbered). */
-  keyIndex: number;
-  line: number;
-  time: number | null;
-  startTime: number | null;
 }
 
 export interface EffectRow {
@@ -105,7 +78,8 @@ export interface ChunkResult {
    */
   unnumbered: Uint32Array;
   unnumberedSeconds: Float64Array;
-  observations: ObservationRow[];
+  /** The chunk's lines of calls of interest, OBS_WIDTH values each (see OBS). */
+  observations: ObservationValues;
   /** The shapes of the chunk's observations, each once. */
   shapes: ObservationShape[];
   effects: EffectRow[];
@@ -316,26 +290,28 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
         result.shapes.push({ key: sk, ...shape });
         shapeIndex.set(sk, si);
       }
-      result.observations.push({
-        shape: si,
-        dedupKey: key,
+      // In OBS order.
+      result.observations.push(
+        si,
         keyIndex,
-        line: lineNo,
-        time: utc,
+        key,
+        lineNo,
+        utc,
         startTime,
-        bytes: r.bytes,
-        durationMs: r.durationMs,
-        client: r.client,
-        clientChain: r.clientChain,
-        userAgent: r.userAgent,
-        requestId: r.requestId,
-        globalRequestId: r.globalRequestId,
-        userId: r.userId,
-        projectId: r.projectId ?? norm.projectId,
-        userName: r.userName,
-        projectName: r.projectName,
-        microversion: r.microversion,
-      });
+        r.bytes,
+        r.durationMs,
+        r.client,
+        r.clientChain,
+        r.userAgent,
+        r.requestId,
+        r.globalRequestId,
+        r.requestId === null ? null : hash52(r.requestId),
+        r.userId,
+        r.projectId ?? norm.projectId,
+        r.userName,
+        r.projectName,
+        r.microversion,
+      );
         };
 
     /** Every line through handleLine: the reference path, and formats without needles. */
@@ -477,6 +453,9 @@ export class OccurrenceNumbering {
         (renumbered ??= new Map()).set(i, r.keys[i]!);
       }
     }
-    if (renumbered) for (const o of r.observations) o.dedupKey = renumbered.get(o.keyIndex) ?? o.dedupKey;
+    if (renumbered) {
+      const obs = r.observations;
+      for (let at = 0; at < obs.length; at += OBS_WIDTH) obs[at + OBS.dedupKey] = renumbered.get(obs[at + OBS.keyIndex] as number) ?? obs[at + OBS.dedupKey]!;
+    }
   }
 }

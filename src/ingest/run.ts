@@ -23,6 +23,7 @@ import { openContent } from './content.js';
 import { detectFormat } from './detect.js';
 import { expandInputs } from './inputs.js';
 import { ParsePool, defaultJobs } from './pool.js';
+import { OBS, OBS_WIDTH } from '../observation-shape.js';
 import { compileProcessor, OccurrenceNumbering, resolveFormat, type ChunkResult, type MalformedExample, type ProcessorSpec } from './process.js';
 
 export interface IngestOptions {
@@ -100,7 +101,12 @@ export interface IngestSummary {
 
 const HEAD_BYTES = 4096;
 const PREBUFFER_BYTES = 1 << 20;
-const DEFAULT_BATCH_BYTES = 8 << 20;
+/**
+ * A batch commits every this many bytes of log. Each commit writes every page the batch
+ * touched (the request-key index is touched all over): bench/, 1.1 GB nova log, commits
+ * 0.9 s at 8 MiB, 0.5 s at 32 MiB. Chunks are applied as they come, so this costs no memory.
+ */
+const DEFAULT_BATCH_BYTES = 32 << 20;
 const PARTIAL_LINE_QUIET_MS = 60_000;
 /** Lines go to a worker in blocks of this size: large enough that messaging costs nothing, small enough to bound memory (bench/). */
 const BLOCK_BYTES = 1 << 20;
@@ -410,7 +416,8 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
   const apply = (r: ChunkResult, bytes: number, blockTail: Buffer): void => {
     const base = committedLines + batchLines;
     if (base > 0) {
-      for (const o of r.observations) o.line += base;
+      const obs = r.observations;
+      for (let at = OBS.line; at < obs.length; at += OBS_WIDTH) (obs[at] as number) += base;
       for (const e of r.effects) e.line += base;
       for (const m of r.malformedExamples) m.line += base;
     }

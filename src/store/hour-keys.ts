@@ -52,8 +52,12 @@ export class HourKeys {
     const id = `${layer}\t${hour}`;
     let e = this.entries.get(id);
     if (!e) {
-      const set = new KeySet();
-      for (const row of this.load.all(layer, hour)) set.addAll(blobToKeys(row.keys));
+      // Sized like the hour before it (hours of one log are alike): no growing while it fills
+      // (bench/: growing from 1,024 cost ~0.1 s of the 1.1 GB nova log).
+      const rows = this.load.all(layer, hour);
+      const stored = rows.reduce((n, r) => n + r.keys.length / 8, 0);
+      const set = new KeySet(Math.max(stored, this.last?.set.size ?? 0));
+      for (const row of rows) set.addAll(blobToKeys(row.keys));
       e = { set, pending: [], lastUse: this.tick };
       this.entries.set(id, e);
     }

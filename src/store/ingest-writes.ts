@@ -7,6 +7,7 @@
 import { hostname } from 'node:os';
 import { UserError } from '../errors.js';
 import type { ChunkResult } from '../ingest/process.js';
+import { OBS, OBS_WIDTH } from '../observation-shape.js';
 import type { Db } from './db.js';
 import { HourKeys } from './hour-keys.js';
 import { CallLinker, type LinkOptions } from './link.js';
@@ -67,6 +68,10 @@ export class IngestWriter {
     private readonly db: Db,
     private readonly link: LinkOptions,
   ) {
+    // Checkpoint the WAL into the database every 64 MB instead of every 4 MB: each checkpoint
+    // copies pages and syncs twice (bench/: 1.1 GB nova log, commits 0.87 → 0.59 s). The WAL is
+    // checkpointed when the database closes.
+    db.pragma('wal_autocheckpoint = 16384');
     this.hourKeys = new HourKeys(db);
     this.linker = new CallLinker(db, link);
     this.stmts = {
@@ -260,10 +265,14 @@ export class IngestWriter {
           b.frontends.set(f, (b.frontends.get(f) ?? 0) + n);
         }
       }
-      for (const o of c.observations) {
-        if (fresh![o.keyIndex] !== 1) continue;
-        this.linker.addObservation(o, c.shapes[o.shape]!, b.sourceId);
-        b.outcome.newObservations++;
+      const obs = c.observations;
+      if (obs.length > 0) {
+        const shapes = this.linker.resolveShapes(c.shapes);
+        for (let at = 0; at < obs.length; at += OBS_WIDTH) {
+          if (fresh![obs[at + OBS.keyIndex] as number] !== 1) continue;
+          this.linker.addObservation(obs, at, shapes[obs[at + OBS.shape] as number]!, b.sourceId);
+          b.outcome.newObservations++;
+        }
       }
       for (const e of c.effects) this.linker.addEffect({ ...e, sourceId: b.sourceId });
     } catch (e) {

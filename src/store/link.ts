@@ -15,9 +15,8 @@
  * were ingested in.
  */
 import type { Layer } from '../../parsers/types.js';
-import type { ObservationRow } from '../ingest/process.js';
 import { hash52, KeySet } from '../keys.js';
-import { SHAPE_COLUMNS, SHAPE_FIELDS, SHAPE_STORED, SHAPE_STORED_FIELDS, type ObservationShape } from '../observation-shape.js';
+import { OBS, SHAPE_COLUMNS, SHAPE_FIELDS, SHAPE_STORED, SHAPE_STORED_FIELDS, type ObservationShape, type ObservationValues } from '../observation-shape.js';
 import type { Db } from './db.js';
 
 export interface LinkOptions {
@@ -84,6 +83,14 @@ interface GroupInfo {
   layers: Set<string>;
   /** request_key (hash52 of the request id) of every line in the group: a repeat sends the line the slow way. */
   requestKeys: KeySet;
+}
+
+/** A chunk's shape as stored: its row and its group's. */
+export interface StoredShape {
+  id: number;
+  layer: string;
+  api: string;
+  group: GroupInfo;
 }
 
 /** Stored shapes kept in memory at most (each is a few hundred bytes): beyond, they are looked up again. */
@@ -184,22 +191,35 @@ export class CallLinker {
     set.add(hash52(requestId));
   }
 
+  /** The stored rows of a chunk's shapes (found or made), each resolved once per chunk, not once per line. */
+  resolveShapes(shapes: readonly ObservationShape[]): StoredShape[] {
+    return shapes.map((shape) => {
+      const group = this.group(shape.api, shape.method, shape.normPath);
+      return { id: this.shapeId(shape, group.id), layer: shape.layer, api: shape.api, group };
+    });
+  }
+
   /**
-   * Store one line of a call of interest. The caller stores each line once: it is new
-   * exactly when its request's key was new in hour_keys (same key, layer and hour).
+   * Store one line of a call of interest (OBS values at `at`). The caller stores each line
+   * once: it is new exactly when its request's key was new in hour_keys (same key, layer and hour).
    */
-  addObservation(o: ObservationRow, shape: ObservationShape, sourceId: number): void {
-    const g = this.group(shape.api, shape.method, shape.normPath);
-    const rkey = o.requestId === null ? null : hash52(o.requestId);
+  addObservation(v: ObservationValues, at: number, shape: StoredShape, sourceId: number): void {
+    const g = shape.group;
+    const rkey = v[at + OBS.requestKey] as number | null;
     const alone =
       (g.layers.size === 0 || (g.layers.size === 1 && g.layers.has(shape.layer))) &&
       (rkey === null || (!g.requestKeys.has(rkey) && !this.hasEffect(shape.api, rkey)));
     // A line alone is a call by itself: its row, with call_id NULL (see call_list).
     this.s.insertLine.run(
-      this.shapeId(shape, g.id), g.id, o.dedupKey, sourceId, o.line, o.time, o.startTime, o.bytes, o.durationMs, o.client, o.clientChain,
-      o.userAgent, o.requestId, o.globalRequestId, rkey, o.userId, o.projectId, o.userName, o.projectName, o.microversion,
+      shape.id, g.id, v[at + OBS.dedupKey], sourceId, v[at + OBS.line], v[at + OBS.time], v[at + OBS.startTime], v[at + OBS.bytes],
+      v[at + OBS.durationMs], v[at + OBS.client], v[at + OBS.clientChain], v[at + OBS.userAgent], v[at + OBS.requestId],
+      v[at + OBS.globalRequestId], rkey, v[at + OBS.userId], v[at + OBS.projectId], v[at + OBS.userName], v[at + OBS.projectName],
+      v[at + OBS.microversion],
     );
-    if (!alone) this.seeds.push({ groupId: g.id, startTime: o.startTime, requestKey: rkey, requestId: o.requestId });
+    if (!alone) {
+      const startTime = v[at + OBS.startTime] as number | null;
+      this.seeds.push({ groupId: g.id, startTime, requestKey: rkey, requestId: v[at + OBS.requestId] as string | null });
+    }
     g.layers.add(shape.layer);
     if (rkey !== null) g.requestKeys.add(rkey);
   }
