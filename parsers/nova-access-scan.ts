@@ -20,8 +20,9 @@
  * were most of the ~9 CPU-s a 1.1 GB nova-api log cost before.
  */
 import { EVENTLET_LOGGER } from './nova-eventlet.js';
+import { assignClient, readContext, secondsTextToMs } from './nova-oslo.js';
 import { REQUESTLOG_LOGGER } from './nova-requestlog.js';
-import type { LineScanner, ScannedAccess } from './types.js';
+import { emptyRequest, type LineScanner, type RequestRecord, type ScannedAccess } from './types.js';
 
 /** Another logger's line (or a header no parser reads): the parsers would give null. */
 export const SCAN_NOT_REQUEST = 0;
@@ -32,14 +33,56 @@ export const SCAN_UNSURE = 2;
 
 export const newScannedAccess = (): ScannedAccess => ({
   wallMs: 0,
+  eventlet: false,
   reqStart: 0,
   reqEnd: 0,
+  contextStart: 0,
+  contextEnd: 0,
+  clientStart: 0,
+  clientEnd: 0,
   methodStart: 0,
   methodEnd: 0,
   uriStart: 0,
   uriEnd: 0,
+  protocolStart: -1,
+  protocolEnd: -1,
   statusStart: 0,
+  lenStart: 0,
+  lenEnd: 0,
+  microversionStart: -1,
+  microversionEnd: -1,
+  secondsStart: 0,
+  secondsEnd: 0,
 });
+
+/**
+ * The record the line parsers give for a line the scanner read (SCAN_REQUEST): the same
+ * fields by the same rules (readContext, assignClient, secondsTextToMs), from the positions
+ * in `out`, without the regexes. For calls of interest, whose every field is stored.
+ */
+export function scannedRecord(b: Buffer, out: ScannedAccess): RequestRecord {
+  // UTF-8 like the line the parsers read: the client and context may hold any bytes, and a
+  // range that starts and ends at ASCII delimiters decodes as its part of the whole line.
+  const text = (from: number, to: number): string => b.toString('utf8', from, to);
+  const r = emptyRequest(out.eventlet ? 'nova-eventlet' : 'nova-requestlog', 'nova');
+  r.timeIsEnd = true; // nova logs the line when the response is written
+  r.wallMs = out.wallMs;
+  assignClient(r, text(out.clientStart, out.clientEnd));
+  r.method = text(out.methodStart, out.methodEnd);
+  r.uri = text(out.uriStart, out.uriEnd);
+  r.protocol = out.protocolStart < 0 ? null : text(out.protocolStart, out.protocolEnd);
+  r.status = Number(text(out.statusStart, out.statusStart + 3));
+  const len = text(out.lenStart, out.lenEnd);
+  r.bytes = len === 'None' || len === '-' ? null : Number(len);
+  if (out.microversionStart >= 0) {
+    const mv = text(out.microversionStart, out.microversionEnd);
+    r.microversion = mv === '-' ? null : mv;
+  }
+  r.durationMs = secondsTextToMs(text(out.secondsStart, out.secondsEnd));
+  r.logger = out.eventlet ? EVENTLET_LOGGER : REQUESTLOG_LOGGER;
+  readContext(text(out.contextStart, out.contextEnd), r);
+  return r;
+}
 
 const SP = 32;
 const QUOTE = 34;
@@ -280,6 +323,8 @@ export function compileNovaScanner(messageLoggers: ReadonlySet<string>): LineSca
     } else return SCAN_UNSURE; // `[-]` and other brackets without a request id: keyed by fields (parsers)
     i = b.indexOf(RBRACKET, out.reqEnd);
     if (i < 0 || i >= end) return SCAN_UNSURE;
+    out.contextStart = t0;
+    out.contextEnd = i;
 
     // Message: `CLIENT "METHOD TARGET[ HTTP/x.y]" status: NNN len: N[ microversion: V] time: S`.
     // The client is whatever precedes the first quote (the regexes' lazy `(.+?) "`).
@@ -288,6 +333,8 @@ export function compileNovaScanner(messageLoggers: ReadonlySet<string>): LineSca
     const clientStart = i + 1;
     for (i = clientStart; i < end; i++) if (b[i] === QUOTE) break;
     if (i >= end || i - 1 <= clientStart || b[i - 1] !== SP) return SCAN_UNSURE;
+    out.clientStart = clientStart;
+    out.clientEnd = i - 1;
     i++;
     out.methodStart = i;
     for (; i < end; i++) {
@@ -307,7 +354,11 @@ export function compileNovaScanner(messageLoggers: ReadonlySet<string>): LineSca
     }
     if (i === out.uriStart || i >= end) return SCAN_UNSURE;
     out.uriEnd = i;
+    out.eventlet = eventlet;
+    out.protocolStart = -1;
+    out.protocolEnd = -1;
     if (eventlet && b[i] === SP) {
+      out.protocolStart = i + 1;
       // ` HTTP/d[.d]` before the closing quote.
       if (!at(dv, b, i + 1, end, HTTP)) return SCAN_UNSURE;
       i = digitsEnd(b, i + 6, end);
@@ -317,6 +368,7 @@ export function compileNovaScanner(messageLoggers: ReadonlySet<string>): LineSca
         if (j === i + 1) return SCAN_UNSURE;
         i = j;
       }
+      out.protocolEnd = i;
     }
     if (!at(dv, b, i, end, STATUS)) return SCAN_UNSURE;
     i += STATUS.length;
@@ -327,11 +379,15 @@ export function compileNovaScanner(messageLoggers: ReadonlySet<string>): LineSca
     i += 3;
     if (!at(dv, b, i, end, LEN)) return SCAN_UNSURE;
     i += LEN.length;
+    out.lenStart = i;
     const lenEnd = digitsEnd(b, i, end);
     if (lenEnd > i) i = lenEnd;
     else if (at(dv, b, i, end, NONE)) i += 4;
     else if (eventlet && b[i] === 45) i += 1;
     else return SCAN_UNSURE;
+    out.lenEnd = i;
+    out.microversionStart = -1;
+    out.microversionEnd = -1;
     if (!eventlet) {
       if (!at(dv, b, i, end, MICROVERSION)) return SCAN_UNSURE;
       i += MICROVERSION.length;
@@ -341,9 +397,12 @@ export function compileNovaScanner(messageLoggers: ReadonlySet<string>): LineSca
         if (c <= SP || c > 126 || c === QUOTE) break;
       }
       if (i === mv) return SCAN_UNSURE;
+      out.microversionStart = mv;
+      out.microversionEnd = i;
     }
     if (!at(dv, b, i, end, TIME)) return SCAN_UNSURE;
     i += TIME.length;
+    out.secondsStart = i;
     const secEnd = digitsEnd(b, i, end);
     if (secEnd === i) return SCAN_UNSURE;
     i = secEnd;
@@ -352,6 +411,7 @@ export function compileNovaScanner(messageLoggers: ReadonlySet<string>): LineSca
       if (i === secEnd + 1) return SCAN_UNSURE;
     }
     if (i !== end) return SCAN_UNSURE; // trailing text or spaces: the parsers
+    out.secondsEnd = end;
     // The first three fraction digits are milliseconds, as osloWallMs reads them.
     let ms = (b[frac]! - 48) * 100;
     if (fracLen > 1) ms += (b[frac + 1]! - 48) * 10;

@@ -194,18 +194,38 @@ export interface FileFormat {
  */
 export type LineScanner = (bytes: Uint8Array, start: number, end: number, out: ScannedAccess) => 0 | 1 | 2;
 
-/** Where the fields of a scanned access line are in the bytes (end exclusive), and its time. */
+/**
+ * Where the fields of a scanned access line are in the bytes (end exclusive), and its
+ * time: what keys every request, and what makes the whole record of a call of interest.
+ */
 export interface ScannedAccess {
   /** The timestamp read as if UTC, ms (as the parsers' wallMs). */
   wallMs: number;
+  /** Which access line: the eventlet one (else request_log's). */
+  eventlet: boolean;
   reqStart: number;
   reqEnd: number;
+  /** The context bracket's content (between `[` and `]`). */
+  contextStart: number;
+  contextEnd: number;
+  clientStart: number;
+  clientEnd: number;
   methodStart: number;
   methodEnd: number;
   uriStart: number;
   uriEnd: number;
+  /** `HTTP/x.y` of an eventlet line; -1 when it has none. */
+  protocolStart: number;
+  protocolEnd: number;
   /** Start of the three status digits. */
   statusStart: number;
+  lenStart: number;
+  lenEnd: number;
+  /** request_log's microversion field; -1 on eventlet lines. */
+  microversionStart: number;
+  microversionEnd: number;
+  secondsStart: number;
+  secondsEnd: number;
 }
 
 export const emptyRequest = (parser: string, layer: Layer): RequestRecord => ({

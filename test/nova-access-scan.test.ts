@@ -1,8 +1,8 @@
 /**
  * The in-place scanner of nova access lines (parsers/nova-access-scan.ts) is a
  * shortcut, not a definition: whatever it reads in full must be exactly what
- * the line parsers read (same request id, method, target, status and time, so
- * the same key and hour), a line it calls "not a request" must be one the
+ * the line parsers read (the same record, so the same key, hour and stored
+ * call), a line it calls "not a request" must be one the
  * parsers give null for, and anything else it must leave to them (UNSURE).
  * Checked on every nova sample, every real nova log line, a generated log and
  * lines built to sit on the edges of the regexes.
@@ -13,7 +13,7 @@ import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { generateNovaLog } from '../bench/generate-nova.js';
 import { compileParsers } from '../parsers/compile.js';
-import { newScannedAccess, SCAN_NOT_REQUEST, SCAN_REQUEST } from '../parsers/nova-access-scan.js';
+import { newScannedAccess, SCAN_NOT_REQUEST, SCAN_REQUEST, scannedRecord } from '../parsers/nova-access-scan.js';
 import { NOVA_FORMATS } from '../parsers/nova-formats.js';
 import type { ParseContext } from '../parsers/types.js';
 import { loadPacks, compileClassifier } from '../src/rules.js';
@@ -60,6 +60,8 @@ function check(lines: readonly string[]): Tally {
         wallMs: out.wallMs,
       }, line).toEqual({ requestId: r.requestId, method: r.method, uri: r.uri, status: r.status, wallMs: r.wallMs });
       expect(classifier.mayMatchAscii(COMPUTE, block, out.uriStart, out.uriEnd), line).toBe(classifier.mayMatch(COMPUTE, r.uri));
+      // The whole record, as calls of interest store it.
+      expect(scannedRecord(block, out), line).toEqual(r);
     } else tally.unsure++;
   }
   return tally;
@@ -144,6 +146,14 @@ describe('nova access-line scanner = the nova line parsers', () => {
     ['a hosts controller message', '2024-05-02 09:15:09.001 2211 INFO nova.api.openstack.compute.hosts [None req-77aa1b2c-3d4e-4f5a-8b6c-7d8e9f0a1b2c 5d7c0e1f2a3b4c5d6e7f8a9b0c1d2e3f 9a1e2b3c4d5e4f60718293a4b5c6d7e8 - - default default] Putting host cmp-02 in maintenance mode True.'],
     ['another logger quoting an access line', `2024-05-02 09:15:01.337 2211 DEBUG nova.api.openstack.wsgi [-] ${ACCESS.slice(ACCESS.indexOf('nova.api.openstack.requestlog'))}`],
     ['a cut line', ACCESS.slice(0, ACCESS.indexOf(' len:'))],
+    ['an X-Forwarded-For chain as the client', ACCESS.replace('] 10.0.0.5 "', '] 203.0.113.7, 10.0.0.2 "')],
+    ['a client that is a name with non-ASCII', ACCESS.replace('] 10.0.0.5 "', '] hôte-ü "')],
+    ['devstack names in the bracket', ACCESS.replace(/\[None (req-[^ ]+) [^\]]*\]/, '[None $1 démo alice]')],
+    ['a 3-token Icehouse bracket', EVENTLET.replace(/\[(req-[^ ]+) [^\]]*\]/, '[$1 0a1b2c3d4e5f40718293a4b5c6d7e8f9 f9e8d7c6b5a4493827161f0e0d0c0b0a]')],
+    ['a system-scoped context', ACCESS.replace(/\[None (req-[^ ]+) [^\]]*\]/, '[None $1 5d7c0e1f2a3b4c5d6e7f8a9b0c1d2e3f - - all default -]')],
+    ['microversion -', ACCESS.replace('microversion: 2.90', 'microversion: -')],
+    ['an os-hosts call', ACCESS.replace('/v2.1/servers/detail', '/v2.1/os-hosts/cmp-01')],
+    ['an eventlet os-hosts call', EVENTLET.replace('/servers/detail', '/os-hosts/cmp-01/reboot')],
   ];
   it.each(edges)('edge: %s', (_name, line) => {
     check([line]);

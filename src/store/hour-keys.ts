@@ -29,7 +29,7 @@ export class HourKeys {
   constructor(
     private readonly db: Db,
     /** Memory budget for key sets, bytes. */
-    private readonly budget = 16 * 1024 * 1024,
+    private readonly budget = 4 * 1024 * 1024,
   ) {
     this.load = db.prepare<[string, number], { keys: Buffer }>('SELECT keys FROM hour_keys WHERE layer = ? AND hour = ? ORDER BY seg');
     this.segCount = db.prepare<[string, number], { n: number; next: number }>(
