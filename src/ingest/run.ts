@@ -524,16 +524,21 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
   async function* all(): AsyncGenerator<Buffer> {
     if (preBuf.length > 0) yield preBuf;
     if (ended) return;
-    for (;;) {
-      const next = chunks.next();
-      // Input that stops coming (stdin, a pipe) must not keep the batch's write transaction open.
-      let r = writer.inBatch ? await settledWithin(next, BATCH_WAIT_MS) : await next;
-      if (r === undefined) {
-        commit();
-        r = await next;
+    try {
+      for (;;) {
+        const next = chunks.next();
+        // Input that stops coming (stdin, a pipe) must not keep the batch's write transaction open.
+        let r = writer.inBatch ? await settledWithin(next, BATCH_WAIT_MS) : await next;
+        if (r === undefined) {
+          commit();
+          r = await next;
+        }
+        if (r.done) return;
+        yield r.value;
       }
-      if (r.done) return;
-      yield r.value;
+    } finally {
+      // A reader stopped early closes its file (what `yield*` did).
+      await chunks.return(undefined);
     }
   }
 
