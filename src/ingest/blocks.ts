@@ -5,7 +5,7 @@
  * fresh 1 MiB Buffer per read, copied once more into a block of whole lines and
  * moved to a worker, cost ~0.5 CPU-s of copying, and the 1 MiB of external
  * memory each moved buffer adds to an isolate made V8 mark and compact the
- * ingest thread's heap every few blocks (~0.3 s per 330 MB).
+ * heap of the thread applying results every few blocks (~0.3 s per 330 MB).
  *
  * A buffer is busy while someone holds it: the reader from take() until it
  * calls done(), and a worker from hold() until its result is back (release()).

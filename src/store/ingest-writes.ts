@@ -172,7 +172,7 @@ export class IngestWriter {
    * checkpoint that covers them commit in. `create` makes the source row on its
    * first batch. Chunks are applied as they come (bench/: holding a batch's
    * results until the commit promoted them all to the old generation, and V8
-   * marked and compacted the ingest thread's heap every few blocks).
+   * marked and compacted the applying thread's heap every few blocks).
    */
   begin(source: { id: number | null; create: NewSource; path: string; head?: { hash: string; len: number } }): number {
     if (this.batch) throw new Error('a batch is already open');
