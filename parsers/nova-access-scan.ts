@@ -20,7 +20,7 @@
  * were most of the ~9 CPU-s a 1.1 GB nova-api log cost before.
  */
 import { EVENTLET_LOGGER } from './nova-eventlet.js';
-import { assignClient, readContext, secondsTextToMs } from './nova-oslo.js';
+import { assignClient, isCalendarDay, readContext, secondsTextToMs } from './nova-oslo.js';
 import { REQUESTLOG_LOGGER } from './nova-requestlog.js';
 import { emptyRequest, type LineScanner, type RequestRecord, type ScannedAccess } from './types.js';
 
@@ -94,8 +94,6 @@ const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 /** Two digits at `i` as a number. */
 const two = (b: Uint8Array, i: number): number => (b[i]! - 48) * 10 + b[i + 1]! - 48;
 
-const isLeap = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /**
  * A literal to compare in place, four bytes at a time (bench/: a byte loop over the
@@ -231,8 +229,7 @@ export function compileNovaScanner(messageLoggers: ReadonlySet<string>): LineSca
       const y = Math.floor(date / 10000);
       const mo = Math.floor(date / 100) % 100;
       const d = date % 100;
-      if (mo < 1 || mo > 12 || d < 1) return -1;
-      if (d > (mo === 2 && isLeap(y) ? 29 : MONTH_DAYS[mo - 1]!)) return -1;
+      if (!isCalendarDay(y, mo, d)) return -1;
       lastDate = date;
       lastDayMs = Date.UTC(y, mo - 1, d);
     }

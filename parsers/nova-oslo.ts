@@ -53,6 +53,10 @@ const two = (s: string, i: number): number => digit(s, i) * 10 + digit(s, i + 1)
 const isLeap = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
+/** Whether day `d` of month `mo` (1–12) of year `y` exists: what osloWallMs accepts. */
+export const isCalendarDay = (y: number, mo: number, d: number): boolean =>
+  mo >= 1 && mo <= 12 && d >= 1 && d <= (mo === 2 && isLeap(y) ? 29 : MONTH_DAYS[mo - 1]!);
+
 /**
  * `YYYY-MM-DD HH:MM:SS` at the start of `s` (already shape-checked by the
  * regex) plus its fraction, as wall-clock ms; null for an impossible date.
@@ -64,9 +68,7 @@ function osloWallMs(s: string, fraction: string | undefined): number | null {
   const h = two(s, 11);
   const mi = two(s, 14);
   const sec = two(s, 17);
-  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 60) return null;
-  const dim = mo === 2 && isLeap(y) ? 29 : MONTH_DAYS[mo - 1]!;
-  if (d > dim) return null;
+  if (!isCalendarDay(y, mo, d) || h > 23 || mi > 59 || sec > 60) return null;
   let ms = 0;
   if (fraction !== undefined) {
     // First three digits are milliseconds ('3' → 300, '337123' → 337).

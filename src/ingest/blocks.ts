@@ -26,6 +26,11 @@ export class BlockBuffers {
     private readonly count: number,
   ) {}
 
+  /** How many buffers have been made. */
+  get made(): number {
+    return this.slots.length;
+  }
+
   /** Every buffer made so far (a worker is sent the ones it has not seen). */
   get memories(): readonly SharedArrayBuffer[] {
     return this.slots.map((s) => s.memory);

@@ -33,8 +33,8 @@ async function* prepend(first: Buffer, rest: AsyncIterator<Buffer>): AsyncGenera
 /**
  * An uncompressed file read straight into block buffers, in pieces that end
  * at a line's end: the bytes after the last newline of a read go to the front
- * of the next buffer before the piece is handed over, so a piece can be moved
- * to a worker as it is. The last piece (no newline at the end of the file) and
+ * of the next buffer before the piece is handed over, so a worker can read a
+ * piece in place, as it is. The last piece (no newline at the end of the file) and
  * a buffer holding no newline at all are handed over as read.
  */
 async function* lineAlignedReads(fh: FileHandle, first: Buffer, firstLength: number, blocks: BlockBuffers): AsyncGenerator<Buffer> {

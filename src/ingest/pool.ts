@@ -89,9 +89,9 @@ export class ParsePool {
     let message: ToWorker;
     const transfer: ArrayBuffer[] = [];
     if (buffer >= 0) {
-      const memories = this.blocks!.memories;
-      if (slot.buffers < memories.length) {
-        slot.worker.postMessage({ type: 'buffers', memories: [...memories] } satisfies ToWorker);
+      if (slot.buffers < this.blocks!.made) {
+        const memories = this.blocks!.memories;
+        slot.worker.postMessage({ type: 'buffers', memories } satisfies ToWorker);
         slot.buffers = memories.length;
       }
       this.blocks!.hold(buffer);
@@ -121,7 +121,10 @@ export class ParsePool {
 
   private fail(e: Error): void {
     this.failure ??= e;
-    for (const w of this.waiting.values()) w.reject(e);
+    for (const w of this.waiting.values()) {
+      if (w.buffer >= 0) this.blocks!.release(w.buffer);
+      w.reject(e);
+    }
     this.waiting.clear();
   }
 

@@ -12,12 +12,12 @@ import { compileProcessor, type ChunkProcessor, type ChunkResult, type Processor
  */
 export type ToWorker =
   | { type: 'spec'; id: number; spec: ProcessorSpec }
-  | { type: 'buffers'; memories: SharedArrayBuffer[] }
+  | { type: 'buffers'; memories: readonly SharedArrayBuffer[] }
   | { type: 'block'; id: number; spec: number; buffer: number; data: ArrayBuffer | null; length: number };
 export type FromWorker = { type: 'result'; id: number; result: ChunkResult } | { type: 'error'; id: number; message: string };
 
 const processors = new Map<number, ChunkProcessor>();
-let memories: SharedArrayBuffer[] = [];
+let memories: readonly SharedArrayBuffer[] = [];
 
 function transferables(r: ChunkResult): ArrayBuffer[] {
   return [r.keys.buffer, r.hours.buffer, r.labelIndex.buffer, r.unnumbered.buffer, r.unnumberedSeconds.buffer] as ArrayBuffer[];

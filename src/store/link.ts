@@ -65,8 +65,6 @@ export interface LinkSeed {
   /** observation_groups.id: the route (api, method, normalised path) the lines share. */
   groupId: number;
   startTime: number | null;
-  /** hash52 of the request id (observation_lines.request_key) and the id itself. */
-  requestKey: number | null;
   requestId: string | null;
 }
 
@@ -125,7 +123,7 @@ export class CallLinker {
       findGroup: db.prepare<[string, string, string], { id: number }>('SELECT id FROM observation_groups WHERE api = ? AND method = ? AND norm_path = ?'),
       insertGroup: db.prepare('INSERT INTO observation_groups (api, method, norm_path) VALUES (?, ?, ?)'),
       findShapes: db.prepare<[number, number], Record<string, unknown> & { id: number }>(
-        `SELECT s.id, ${SHAPE_COLUMNS.map((c) => (c === 'api' || c === 'method' || c === 'norm_path' ? `g.${c}` : `s.${c}`)).join(', ')}
+        `SELECT s.id, ${SHAPE_COLUMNS.map((c) => `${SHAPE_STORED.includes(c) ? 's' : 'g'}.${c}`).join(', ')}
            FROM observation_shapes s JOIN observation_groups g ON g.id = s.group_id WHERE s.shape_key = ? AND s.group_id = ?`,
       ),
       insertShape: db.prepare(
@@ -218,7 +216,7 @@ export class CallLinker {
     );
     if (!alone) {
       const startTime = v[at + OBS.startTime] as number | null;
-      this.seeds.push({ groupId: g.id, startTime, requestKey: rkey, requestId: v[at + OBS.requestId] as string | null });
+      this.seeds.push({ groupId: g.id, startTime, requestId: v[at + OBS.requestId] as string | null });
     }
     g.layers.add(shape.layer);
     if (rkey !== null) g.requestKeys.add(rkey);
@@ -230,7 +228,7 @@ export class CallLinker {
     if (this.effectKeys !== null) this.noteEffect(e.api, e.requestId);
     const rkey = hash52(e.requestId);
     for (const row of this.s.groupsOfRequest.all(rkey, e.requestId, e.api)) {
-      this.seeds.push({ groupId: row.group_id, startTime: null, requestKey: rkey, requestId: e.requestId });
+      this.seeds.push({ groupId: row.group_id, startTime: null, requestId: e.requestId });
     }
   }
 
@@ -299,7 +297,7 @@ export function relinkAround(db: Db, seeds: Iterable<LinkSeed>, opts: LinkOption
     // Seeds: what lies within a window of each new observation, and its request id's lines.
     for (const s of groupSeeds) {
       if (s.startTime !== null) add(inRange.all(group, s.startTime - W, s.startTime + W));
-      if (s.requestId !== null) add(byRequest.all(s.requestKey ?? hash52(s.requestId), s.requestId, group));
+      if (s.requestId !== null) add(sameRequest(s.requestId));
     }
     // Close the cluster: through the same request id, through calls already made, and through
     // possible time joins (a line of another layer within the window).
