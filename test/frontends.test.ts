@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../reports/model.js';
+import { openDb } from '../src/store/db.js';
 import { ingestInto, reportOf, SAMPLES, stable, tempDir } from './helpers.js';
 
 const FRONT = join(SAMPLES, 'frontends');
@@ -93,6 +94,51 @@ describe('one request, one count', () => {
       if (first === undefined) first = r;
       else expect(r, order.map((f) => f.slice(FRONT.length)).join(' ')).toEqual(first);
     }
+  });
+});
+
+describe('request keys where a join by request id can happen (migration 009)', () => {
+  const nova = (sec: string, req: string, path: string) =>
+    `2024-05-06 10:00:${sec}.158 25 INFO nova.api.openstack.requestlog [None ${req} 3c5e7a9b1d2f4a6c8e0b2d4f6a8c0e1a 6f1c2a9e4b7d4e0f8a3b5c7d9e1f2a3b - - default default] 10.0.0.11 "GET ${path}" status: 200 len: 1024 microversion: 2.1 time: 0.052011`;
+  const lb = (sec: string, req: string, path: string) =>
+    `May  6 10:00:${sec} lb1 haproxy[2291]: 203.0.113.7:40112 [06/May/2024:10:00:${sec}.100] nova_api_front nova_api_back/ctl1 0/0/1/56/58 200 1207 - - ---- 9/2/0/0/0 0/0 {curl/7.88.1} {${req}} "GET ${path} HTTP/1.1"`;
+  const A = 'req-0b2f6a6e-5a0e-4c35-9d25-2e4b5f1c8a71';
+  const B = 'req-1c3a7b7f-6b1f-4d46-8e36-3f5c6a2d9b82';
+  const keys = (db: string) => {
+    const h = openDb(db, { readonly: true });
+    try {
+      return h
+        .prepare(
+          `SELECT g.api, g.request_keyed AS keyed, l.request_id AS req, l.request_key IS NOT NULL AS key
+             FROM observation_lines l JOIN observation_groups g ON g.id = l.group_id JOIN observation_shapes s ON s.id = l.shape_id
+            WHERE s.layer = 'nova' ORDER BY g.api, l.request_id`,
+        )
+        .all();
+    } finally {
+      h.close();
+    }
+  };
+
+  it('lines one layer alone has seen store no key until another layer joins them; effect APIs are keyed from the start', async () => {
+    const dir = tempDir();
+    const novaLog = join(dir, 'nova-api.log');
+    writeFileSync(novaLog, [nova('01', A, '/v2.1/os-services'), nova('02', B, '/v2.1/os-hosts')].join('\n') + '\n');
+    const db = join(dir, 'k.db');
+    await ingestInto(db, [novaLog]);
+    expect(keys(db)).toEqual([
+      { api: 'os-hosts', keyed: 1, req: B, key: 1 }, // its pack has effects: an INFO line may name it later
+      { api: 'os-services', keyed: 0, req: A, key: 0 },
+    ]);
+    const lbLog = join(dir, 'haproxy.log');
+    writeFileSync(lbLog, lb('01', A, '/v2.1/os-services') + '\n');
+    await ingestInto(db, [lbLog]);
+    expect(keys(db)).toEqual([
+      { api: 'os-hosts', keyed: 1, req: B, key: 1 },
+      { api: 'os-services', keyed: 1, req: A, key: 1 },
+    ]);
+    const services = reportOf(db).apis.find((a) => a.api === 'os-services')!;
+    expect(services.calls).toBe(1);
+    expect(services.seenIn).toEqual({ 'lb+nova': 1 });
   });
 });
 

@@ -193,6 +193,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
     const writer = new IngestWriter(db, {
       windowMs,
       actionOrder: new Map(packs.map((p) => [p.api, p.actions.map((a) => a.name)])),
+      effectApis: new Set(packs.filter((p) => p.effects.length > 0).map((p) => p.api)),
     });
     // Batches write the heartbeat too; this covers slow reads between them (a lost lock shows at the next batch).
     const beat = setInterval(() => {

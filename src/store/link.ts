@@ -23,6 +23,8 @@ export interface LinkOptions {
   windowMs: number;
   /** Action order per api, to name combined effects ("disable+maintenance-on") stably. */
   actionOrder: ReadonlyMap<string, readonly string[]>;
+  /** APIs whose packs declare effects: an effect may name any of their lines by request id later, so their groups are always keyed. */
+  effectApis: ReadonlySet<string>;
 }
 
 interface ObsRow {
@@ -78,9 +80,15 @@ type StoredObs = ObsRow & { call_id: number | null };
 
 interface GroupInfo {
   id: number;
+  api: string;
   layers: Set<string>;
-  /** request_key (hash52 of the request id) of every line in the group: a repeat sends the line the slow way. */
+  /** hash52 of the request id of every line in the group: a repeat sends the line the slow way. */
   requestKeys: KeySet;
+  /**
+   * Whether the group's lines store their request_key, which puts them in the request-id index
+   * (migration 009): only once a join by request id can happen in the group.
+   */
+  keyed: boolean;
 }
 
 /** A chunk's shape as stored: its row and its group's. */
@@ -120,8 +128,15 @@ export class CallLinker {
            client_chain, user_agent, request_id, global_request_id, request_key, user_id, project_id, user_name, project_name, microversion)
          VALUES (${Array(20).fill('?').join(', ')})`,
       ),
-      findGroup: db.prepare<[string, string, string], { id: number }>('SELECT id FROM observation_groups WHERE api = ? AND method = ? AND norm_path = ?'),
-      insertGroup: db.prepare('INSERT INTO observation_groups (api, method, norm_path) VALUES (?, ?, ?)'),
+      findGroup: db.prepare<[string, string, string], { id: number; request_keyed: number }>(
+        'SELECT id, request_keyed FROM observation_groups WHERE api = ? AND method = ? AND norm_path = ?',
+      ),
+      insertGroup: db.prepare('INSERT INTO observation_groups (api, method, norm_path, request_keyed) VALUES (?, ?, ?, ?)'),
+      keyLines: db.prepare(
+        'UPDATE observation_lines SET request_key = hash52(request_id) WHERE group_id = ? AND request_key IS NULL AND request_id IS NOT NULL',
+      ),
+      keyGroup: db.prepare('UPDATE observation_groups SET request_keyed = 1 WHERE id = ?'),
+      unkeyedGroupsOf: db.prepare<[string], { id: number }>('SELECT id FROM observation_groups WHERE api = ? AND request_keyed = 0'),
       findShapes: db.prepare<[number, number], Record<string, unknown> & { id: number }>(
         `SELECT s.id, ${SHAPE_COLUMNS.map((c) => `${SHAPE_STORED.includes(c) ? 's' : 'g'}.${c}`).join(', ')}
            FROM observation_shapes s JOIN observation_groups g ON g.id = s.group_id WHERE s.shape_key = ? AND s.group_id = ?`,
@@ -138,8 +153,8 @@ export class CallLinker {
           WHERE l.request_key = ? AND l.request_id = ? AND g.api = ?`,
       ),
       layersOf: db.prepare<[number], { layer: string }>('SELECT DISTINCT layer FROM observation_shapes INDEXED BY observation_shapes_by_group WHERE group_id = ?'),
-      requestKeysOf: db.prepare<[number], { request_key: number }>(
-        'SELECT request_key FROM observation_lines INDEXED BY observation_lines_by_group_time WHERE group_id = ? AND request_key IS NOT NULL',
+      requestIdsOf: db.prepare<[number], { request_id: string }>(
+        'SELECT request_id FROM observation_lines INDEXED BY observation_lines_by_group_time WHERE group_id = ? AND request_id IS NOT NULL',
       ),
       effectIds: db.prepare<[], { api: string; request_id: string }>('SELECT api, request_id FROM effects'),
     };
@@ -150,12 +165,21 @@ export class CallLinker {
     let g = this.groups.get(gid);
     if (!g) {
       const found = this.s.findGroup.get(api, method, normPath);
-      const id = found ? found.id : Number(this.s.insertGroup.run(api, method, normPath).lastInsertRowid);
-      g = { id, layers: new Set(this.s.layersOf.all(id).map((r) => r.layer)), requestKeys: new KeySet() };
-      for (const r of this.s.requestKeysOf.all(id)) g.requestKeys.add(r.request_key);
+      const keyed = found ? found.request_keyed === 1 : this.opts.effectApis.has(api);
+      const id = found ? found.id : Number(this.s.insertGroup.run(api, method, normPath, keyed ? 1 : 0).lastInsertRowid);
+      g = { id, api, layers: new Set(this.s.layersOf.all(id).map((r) => r.layer)), requestKeys: new KeySet(), keyed };
+      for (const r of this.s.requestIdsOf.all(id)) g.requestKeys.add(hash52(r.request_id));
       this.groups.set(gid, g);
+      if (!keyed && this.opts.effectApis.has(api)) this.keyGroup(g);
     }
     return g;
+  }
+
+  /** Store the request_key of every line of the group from now on (and of those stored before): a join by request id may need them. */
+  private keyGroup(g: GroupInfo): void {
+    this.s.keyLines.run(g.id);
+    this.s.keyGroup.run(g.id);
+    g.keyed = true;
   }
 
   /** The stored shape with these fields (found by key, fields compared), stored now when there is none. */
@@ -173,6 +197,23 @@ export class CallLinker {
     if (this.shapes.size >= SHAPE_CACHE) this.shapes.clear();
     this.shapes.set(shape.key, id);
     return id;
+  }
+
+  /** APIs whose groups are all keyed in this transaction (see keyApi). */
+  private keyedApis = new Set<string>();
+
+  /**
+   * Key every group of an API an effect names: its lines are found by request id. Groups of
+   * effect APIs are keyed when made; this covers groups stored before the API's pack had effects.
+   */
+  private keyApi(api: string): void {
+    if (this.keyedApis.has(api)) return;
+    for (const { id } of this.s.unkeyedGroupsOf.all(api)) {
+      this.s.keyLines.run(id);
+      this.s.keyGroup.run(id);
+    }
+    for (const g of this.groups.values()) if (g.api === api) g.keyed = true;
+    this.keyedApis.add(api);
   }
 
   private hasEffect(api: string, requestKey: number): boolean {
@@ -207,11 +248,13 @@ export class CallLinker {
     const alone =
       (g.layers.size === 0 || (g.layers.size === 1 && g.layers.has(shape.layer))) &&
       (rkey === null || (!g.requestKeys.has(rkey) && !this.hasEffect(shape.api, rkey)));
+    // Relinking finds lines by request id: the group's lines need their keys first.
+    if (!alone && !g.keyed) this.keyGroup(g);
     // A line alone is a call by itself: its row, with call_id NULL (see call_list).
     this.s.insertLine.run(
       shape.id, g.id, v[at + OBS.dedupKey], sourceId, v[at + OBS.line], v[at + OBS.time], v[at + OBS.startTime], v[at + OBS.bytes],
       v[at + OBS.durationMs], v[at + OBS.client], v[at + OBS.clientChain], v[at + OBS.userAgent], v[at + OBS.requestId],
-      v[at + OBS.globalRequestId], rkey, v[at + OBS.userId], v[at + OBS.projectId], v[at + OBS.userName], v[at + OBS.projectName],
+      v[at + OBS.globalRequestId], g.keyed ? rkey : null, v[at + OBS.userId], v[at + OBS.projectId], v[at + OBS.userName], v[at + OBS.projectName],
       v[at + OBS.microversion],
     );
     if (!alone) {
@@ -225,6 +268,7 @@ export class CallLinker {
   /** Store a log message that makes an action precise; the calls holding its request id are relinked. */
   addEffect(e: { requestId: string; api: string; action: string; refines: string; target: string | null; time: number | null; sourceId: number; line: number }): void {
     if (this.s.insertEffect.run(e).changes === 0) return;
+    this.keyApi(e.api);
     if (this.effectKeys !== null) this.noteEffect(e.api, e.requestId);
     const rkey = hash52(e.requestId);
     for (const row of this.s.groupsOfRequest.all(rkey, e.requestId, e.api)) {
@@ -242,6 +286,7 @@ export class CallLinker {
   /** After a rollback: what was noted about groups and shapes may include rows that were not written. */
   forget(): void {
     this.groups.clear();
+    this.keyedApis.clear();
     this.shapes.clear();
     this.effectKeys = null;
     this.seeds = [];

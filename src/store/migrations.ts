@@ -367,4 +367,18 @@ CREATE VIEW call_list AS
    WHERE l.call_id IS NULL;
 `,
   },
+  {
+    version: 9,
+    name: '009-request-keys-when-joinable',
+    sql: `
+-- A line's request_key (and so its entry in observation_lines_by_request, a random-order index)
+-- is only needed where a join by request id can happen: a group another layer has seen, a
+-- repeated request id, or an API whose log messages refine actions (effects). A group starts
+-- unkeyed (its lines store request_key NULL) and is keyed, lines and all, the first time one
+-- of those happens (src/store/link.ts). bench/: the index cost ~1 µs per line and rewrote most
+-- of its pages at every commit (1.1 GB nova log, ~150,000 lines of calls of interest).
+-- Groups stored before this version have every line keyed.
+ALTER TABLE observation_groups ADD COLUMN request_keyed INTEGER NOT NULL DEFAULT 1;
+`,
+  },
 ];
