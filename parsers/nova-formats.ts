@@ -19,7 +19,7 @@ export const NOVA_FORMATS: FileFormat[] = [
     name: 'nova',
     title: 'nova-api log (oslo.log text)',
     parsers: [novaEventletParser, novaRequestlogParser, novaMessageParser],
-    scanner: (ctx) => compileNovaScanner(ctx.messageLoggers),
+    scanner: (ctx) => compileNovaScanner(ctx.messageLoggers, ctx.anchorRun),
     signature:
       /^(?:\x1b\[[0-9;]*m)?(?:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:[.,]\d+)? (?:\d+ )?)?(?:TRACE|DEBUG|INFO|AUDIT|WARNING|ERROR|CRITICAL) nova\.[\w.]+ /,
   },

@@ -185,7 +185,12 @@ export interface FileFormat {
    * it answers "not a request", "a request at these positions" or "not sure", and
    * the lines it is not sure of go to `parsers`, which stay the definition.
    */
-  scanner?: (ctx: ParseContext) => LineScanner;
+  scanner?: (ctx: ScannerContext) => LineScanner;
+}
+
+/** What a scanner is compiled with: the parse context and the compute packs' anchor test (Classifier.anchorRun). */
+export interface ScannerContext extends ParseContext {
+  anchorRun: ((bytes: Uint8Array, from: number, to: number) => boolean) | null;
 }
 
 /**
@@ -226,6 +231,10 @@ export interface ScannedAccess {
   microversionEnd: number;
   secondsStart: number;
   secondsEnd: number;
+  /** The request's key: hash52 of `${requestId} ${method} ${target} ${status}` (src/keys.ts). */
+  key: number;
+  /** The target may name a call of interest: Classifier.mayMatch(compute, target), read in place. */
+  mayMatch: boolean;
 }
 
 export const emptyRequest = (parser: string, layer: Layer): RequestRecord => ({

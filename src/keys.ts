@@ -20,26 +20,16 @@ export function hash52(s: string): number {
 }
 
 /**
- * hash52 of ASCII ranges of `bytes` joined by single spaces — `hash52(\`${a} ${b} ${c}\`)`
- * of the decoded text, without decoding or building it: `ranges` holds start, end
- * pairs (end exclusive). The nova access-line scanner keys requests with it
- * (parsers/nova-access-scan.ts); its ranges are ASCII, so a byte is a character.
+ * hash52's steps, for code that hashes bytes as it reads them (the nova scanner,
+ * parsers/nova-access-scan.ts, keys a request while it scans the line): start from
+ * HASH52_A and HASH52_B, mix each character c as hash52's loop does, fold with hash52Fold.
  */
-export function hash52AsciiRanges(bytes: Uint8Array, ranges: Int32Array, count: number): number {
-  let a = 0x811c9dc5;
-  let b = 0x050c5d1f;
-  for (let r = 0; r < count; r++) {
-    if (r > 0) {
-      a = Math.imul(a ^ 32, 0x01000193);
-      b = Math.imul(b ^ 32, 0x01000193) ^ (b >>> 15);
-    }
-    const end = ranges[2 * r + 1]!;
-    for (let i = ranges[2 * r]!; i < end; i++) {
-      const c = bytes[i]!;
-      a = Math.imul(a ^ c, 0x01000193);
-      b = Math.imul(b ^ c, 0x01000193) ^ (b >>> 15);
-    }
-  }
+export const HASH52_A = 0x811c9dc5;
+export const HASH52_B = 0x050c5d1f;
+export const FNV_PRIME = 0x01000193;
+
+/** The key of the two 32-bit states, as hash52 folds them. */
+export function hash52Fold(a: number, b: number): number {
   const key = (a >>> 0) * 0x100000 + ((b >>> 0) & 0xfffff);
   return key === 0 ? 1 : key;
 }

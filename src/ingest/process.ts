@@ -9,7 +9,7 @@ import { compileParsers } from '../../parsers/compile.js';
 import { formatByName } from '../../parsers/index.js';
 import { newScannedAccess, SCAN_NOT_REQUEST, SCAN_REQUEST, scannedRecord } from '../../parsers/nova-access-scan.js';
 import type { FileFormat, LineScanner, ParseContext, ParseResult, RequestRecord } from '../../parsers/types.js';
-import { hash52, hash52AsciiRanges, hash52Values } from '../keys.js';
+import { hash52, hash52Values } from '../keys.js';
 import { OBS, OBS_WIDTH, shapeKeyOf, type ObservationShape, type ObservationValues } from '../observation-shape.js';
 import { normalisePath, resourcePath, type NormalisedPath } from '../paths.js';
 import { compileClassifier, type RulePack } from '../rules.js';
@@ -121,12 +121,9 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
   // Needles, when every parser of the format declares them: lines holding none are skipped unread.
   const needles = !spec.plain && format.parsers.every((p) => p.needles) ? [...new Set(format.parsers.flatMap((p) => p.needles!(ctx)))] : null;
   // A scanner reads the commonest lines in place; what it is not sure of goes to the parsers.
-  const scanner = !spec.plain && format.scanner ? format.scanner(ctx) : null;
+  const scanner = !spec.plain && format.scanner ? format.scanner({ ...ctx, anchorRun: classifier.anchorRun(COMPUTE) }) : null;
   const scanned = newScannedAccess();
-  // The ranges hashed into a scanned request's key: request id, method, target, status.
-  const keyRanges = new Int32Array(8);
   const mayMatch = classifier.mayMatch;
-  const mayMatchAscii = classifier.mayMatchAscii;
   return (block, firstLine) => {
     const labels: string[] = [];
     const labelLayers: string[] = [];
@@ -393,7 +390,7 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
         if (bytes[end - 1] === 13) end--;
         const code = scan(bytes, start, end, scanned);
         if (code === SCAN_REQUEST) {
-          if (mayMatchAscii(COMPUTE, bytes, scanned.uriStart, scanned.uriEnd)) {
+          if (scanned.mayMatch) {
             // A call of interest, maybe: its whole record, from the positions (bench/: through
             // the parsers, such a line cost ~5 µs, ~0.8 CPU-s of the 1.1 GB nova log).
             handleRecord(scannedRecord(bytes, scanned), '', lineNo);
@@ -403,16 +400,8 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
           const utc = novaTime(scanned.wallMs, null);
           seen(utc);
           result.requests++;
-          keyRanges[0] = scanned.reqStart;
-          keyRanges[1] = scanned.reqEnd;
-          keyRanges[2] = scanned.methodStart;
-          keyRanges[3] = scanned.methodEnd;
-          keyRanges[4] = scanned.uriStart;
-          keyRanges[5] = scanned.uriEnd;
-          keyRanges[6] = scanned.statusStart;
-          keyRanges[7] = scanned.statusStart + 3;
           if (novaLabel < 0) novaLabel = label(`nova\t${COMPUTE}\t`);
-          push(hash52AsciiRanges(bytes, keyRanges, 4), Math.floor(utc / HOUR_MS), novaLabel);
+          push(scanned.key, Math.floor(utc / HOUR_MS), novaLabel);
           continue;
         }
         if (code === SCAN_NOT_REQUEST) continue;
