@@ -85,12 +85,14 @@ export function shapeKeyOf(s: Omit<ObservationShape, 'key'>): number {
 }
 
 /**
- * The lines of calls of interest of a chunk, packed: OBS_WIDTH values per line at
- * the offsets of OBS, what is each line's own (its shape, the rest, is
- * `ChunkResult.shapes[shape]` in src/ingest/process.ts). Values in one array move from a worker without an
- * object per line (bench/: ~2 → ~1.3 µs per line) and bind in the order SQLite takes them.
+ * The lines of calls of interest of a chunk, by column: OBS_NUMS numbers per line in one
+ * Float64Array (NaN for null) at the offsets of OBS_NUM, OBS_STRS strings per line in one array
+ * at the offsets of OBS_STR; a line's shape, the rest, is `ChunkResult.shapes[shape]`
+ * (src/ingest/process.ts). The numbers move from a worker with the array's memory, without a
+ * heap number each (bench/: one array of 19 mixed values per line cost ~1 µs a line in the
+ * worker, most of it garbage collection, and the same again to clone).
  */
-export const OBS = {
+export const OBS_NUM = {
   /** Index of its shape in the chunk's shapes. */
   shape: 0,
   /** Index of the request's key in the chunk's keys (its dedupKey changes when numbered). */
@@ -101,18 +103,31 @@ export const OBS = {
   startTime: 5,
   bytes: 6,
   durationMs: 7,
-  client: 8,
-  clientChain: 9,
-  userAgent: 10,
-  requestId: 11,
-  globalRequestId: 12,
-  /** hash52 of the request id, or null. */
-  requestKey: 13,
-  userId: 14,
-  projectId: 15,
-  userName: 16,
-  projectName: 17,
-  microversion: 18,
+  /** hash52 of the request id. */
+  requestKey: 8,
 } as const;
-export const OBS_WIDTH = 19;
-export type ObservationValues = (string | number | null)[];
+export const OBS_NUMS = 9;
+export const OBS_STR = {
+  client: 0,
+  clientChain: 1,
+  userAgent: 2,
+  requestId: 3,
+  globalRequestId: 4,
+  userId: 5,
+  projectId: 6,
+  userName: 7,
+  projectName: 8,
+  microversion: 9,
+} as const;
+export const OBS_STRS = 10;
+
+export interface ObservationLines {
+  count: number;
+  nums: Float64Array;
+  strs: (string | null)[];
+}
+
+export const emptyObservationLines = (): ObservationLines => ({ count: 0, nums: new Float64Array(0), strs: [] });
+
+/** An OBS_NUM value as stored: NaN is null. */
+export const numOrNull = (x: number): number | null => (Number.isNaN(x) ? null : x);

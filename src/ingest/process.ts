@@ -10,7 +10,7 @@ import { formatByName } from '../../parsers/index.js';
 import { newScannedAccess, SCAN_NOT_REQUEST, SCAN_REQUEST, scannedRecord } from '../../parsers/nova-access-scan.js';
 import type { FileFormat, LineScanner, ParseContext, ParseResult, RequestRecord } from '../../parsers/types.js';
 import { hash52, hash52Values } from '../keys.js';
-import { OBS, OBS_WIDTH, shapeKeyOf, type ObservationShape, type ObservationValues } from '../observation-shape.js';
+import { emptyObservationLines, OBS_NUM, OBS_NUMS, OBS_STRS, shapeKeyOf, type ObservationLines, type ObservationShape } from '../observation-shape.js';
 import { normalisePath, resourcePath, type NormalisedPath } from '../paths.js';
 import { compileClassifier, type RulePack } from '../rules.js';
 import { COMPUTE, compileServiceOf } from '../service.js';
@@ -78,8 +78,8 @@ export interface ChunkResult {
    */
   unnumbered: Uint32Array;
   unnumberedSeconds: Float64Array;
-  /** The chunk's lines of calls of interest, OBS_WIDTH values each (see OBS). */
-  observations: ObservationValues;
+  /** The chunk's lines of calls of interest (see OBS_NUM and OBS_STR). */
+  observations: ObservationLines;
   /** The shapes of the chunk's observations, each once. */
   shapes: ObservationShape[];
   effects: EffectRow[];
@@ -109,6 +109,15 @@ function fieldKey(r: RequestRecord): number {
   return hash52Values([r.wallMs, r.client, r.method, r.uri, r.status, r.bytes, r.durationMs, r.frontend, r.server, r.host]);
 }
 
+/** What the lines of one route share, for the packs: the shape their observations are stored under, and a project id the path holds. */
+interface Route {
+  shape: ObservationShape;
+  projectId: string | null;
+}
+
+/** Scanned routes kept per file (a few hundred bytes each): beyond, the cache starts again. */
+const ROUTE_CACHE = 4096;
+
 export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
   const format = resolveFormat(spec.format);
   const classifier = compileClassifier(spec.packs);
@@ -124,6 +133,46 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
   const scanner = !spec.plain && format.scanner ? format.scanner({ ...ctx, anchorRun: classifier.anchorRun(COMPUTE) }) : null;
   const scanned = newScannedAccess();
   const mayMatch = classifier.mayMatch;
+
+  /** The route of a request the packs may want: classified and shaped, or null when it names no call of interest. */
+  const routeOf = (r: RequestRecord, service: string, norm: NormalisedPath): Route | null => {
+    const c = classifier.classify(service, r.method, norm.segments, r.auditAction);
+    if (c === null) return null;
+    const fields: Omit<ObservationShape, 'key'> = {
+      layer: r.layer,
+      parser: r.parser,
+      service,
+      api: c.api,
+      method: r.method,
+      normPath: resourcePath(norm),
+      action: c.action,
+      target: c.target,
+      rawPath: r.uri,
+      status: r.status,
+      frontend: r.frontend,
+      backend: r.backend,
+      server: r.server,
+      host: r.host,
+    };
+    return { shape: { key: shapeKeyOf(fields), ...fields }, projectId: norm.projectId };
+  };
+  /**
+   * Routes of scanned nova lines, by parser, status, method and target: everything a route
+   * depends on there (bench/: classifying and shaping each such line cost ~3 µs, and the
+   * generated nova log holds ~150,000 per GB, mostly a few routes).
+   */
+  const scannedRoutes = new Map<string, Route | null>();
+  const scannedRoute = (r: RequestRecord): Route | null => {
+    const k = `${r.parser === 'nova-eventlet' ? 'e' : 'r'}${r.status} ${r.method} ${r.uri}`;
+    let route = scannedRoutes.get(k);
+    if (route === undefined) {
+      route = routeOf(r, COMPUTE, normalisePath(r.uri));
+      if (scannedRoutes.size >= ROUTE_CACHE) scannedRoutes.clear();
+      scannedRoutes.set(k, route);
+    }
+    return route;
+  };
+
   return (block, firstLine) => {
     const labels: string[] = [];
     const labelLayers: string[] = [];
@@ -177,7 +226,7 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
       labelIndex,
       unnumbered: new Uint32Array(0),
       unnumberedSeconds: new Float64Array(0),
-      observations: [],
+      observations: emptyObservationLines(),
       shapes: [],
       effects: [],
       novaApiSeen: false,
@@ -266,55 +315,41 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
       } else push(key, hour, frontLabel(r.layer, service, r.frontend ?? r.backend ?? ''));
       // Most requests name no deprecated API: a cheap test on the raw target first (bench/: normalising every path cost ~5 % of ingest).
       if (r.auditAction === null ? !mayMatch(service, r.uri) : !classifier.services.has(service)) return;
-      const c = classifier.classify(service, r.method, (norm ??= normalisePath(r.uri)).segments, r.auditAction);
-      if (c === null) return;
-      const startTime = utc === null ? null : r.timeIsEnd && r.durationMs !== null ? Math.round(utc - r.durationMs) : utc;
-      const shape: Omit<ObservationShape, 'key'> = {
-        layer: r.layer,
-        parser: r.parser,
-        service,
-        api: c.api,
-        method: r.method,
-        normPath: resourcePath(norm),
-        action: c.action,
-        target: c.target,
-        rawPath: r.uri,
-        status: r.status,
-        frontend: r.frontend,
-        backend: r.backend,
-        server: r.server,
-        host: r.host,
-      };
-      const sk = shapeKeyOf(shape);
-      let si = shapeIndex.get(sk);
+      const route = routeOf(r, service, norm ?? normalisePath(r.uri));
+      if (route !== null) observe(r, route, utc, key, keyIndex, lineNo);
+    };
+
+    /** A line of a call of interest (OBS_NUM and OBS_STR order), its shape stored once per chunk. */
+    let obsNums = new Float64Array(OBS_NUMS * 64);
+    let obsCount = 0;
+    const obsStrs: (string | null)[] = [];
+    const observe = (r: RequestRecord, route: Route, utc: number | null, key: number, keyIndex: number, lineNo: number): void => {
+      const shape = route.shape;
+      let si = shapeIndex.get(shape.key);
       if (si === undefined) {
         si = result.shapes.length;
-        result.shapes.push({ key: sk, ...shape });
-        shapeIndex.set(sk, si);
+        result.shapes.push(shape);
+        shapeIndex.set(shape.key, si);
       }
-      // In OBS order.
-      result.observations.push(
-        si,
-        keyIndex,
-        key,
-        lineNo,
-        utc,
-        startTime,
-        r.bytes,
-        r.durationMs,
-        r.client,
-        r.clientChain,
-        r.userAgent,
-        r.requestId,
-        r.globalRequestId,
-        r.requestId === null ? null : hash52(r.requestId),
-        r.userId,
-        r.projectId ?? norm.projectId,
-        r.userName,
-        r.projectName,
-        r.microversion,
-      );
-        };
+      if ((obsCount + 1) * OBS_NUMS > obsNums.length) {
+        const grown = new Float64Array(obsNums.length * 2);
+        grown.set(obsNums);
+        obsNums = grown;
+      }
+      const at = obsCount * OBS_NUMS;
+      obsNums[at + OBS_NUM.shape] = si;
+      obsNums[at + OBS_NUM.keyIndex] = keyIndex;
+      obsNums[at + OBS_NUM.dedupKey] = key;
+      obsNums[at + OBS_NUM.line] = lineNo;
+      obsNums[at + OBS_NUM.time] = utc ?? NaN;
+      obsNums[at + OBS_NUM.startTime] = utc === null ? NaN : r.timeIsEnd && r.durationMs !== null ? Math.round(utc - r.durationMs) : utc;
+      obsNums[at + OBS_NUM.bytes] = r.bytes ?? NaN;
+      obsNums[at + OBS_NUM.durationMs] = r.durationMs ?? NaN;
+      obsNums[at + OBS_NUM.requestKey] = r.requestId === null ? NaN : hash52(r.requestId);
+      obsCount++;
+      // In OBS_STR order.
+      obsStrs.push(r.client, r.clientChain, r.userAgent, r.requestId, r.globalRequestId, r.userId, r.projectId ?? route.projectId, r.userName, r.projectName, r.microversion);
+    };
 
     /** Every line through handleLine: the reference path, and formats without needles. */
     const plainLines = (text: string): number => {
@@ -392,8 +427,17 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
         if (code === SCAN_REQUEST) {
           if (scanned.mayMatch) {
             // A call of interest, maybe: its whole record, from the positions (bench/: through
-            // the parsers, such a line cost ~5 µs, ~0.8 CPU-s of the 1.1 GB nova log).
-            handleRecord(scannedRecord(bytes, scanned), '', lineNo);
+            // the parsers, such a line cost ~5 µs, ~0.8 CPU-s of the 1.1 GB nova log), keyed and
+            // counted as handleRecord does, its route from the cache.
+            const r = scannedRecord(bytes, scanned);
+            const utc = novaTime(scanned.wallMs, null);
+            seen(utc);
+            result.requests++;
+            if (novaLabel < 0) novaLabel = label(`nova\t${COMPUTE}\t`);
+            const keyIndex = n;
+            push(scanned.key, Math.floor(utc / HOUR_MS), novaLabel);
+            const route = scannedRoute(r);
+            if (route !== null) observe(r, route, utc, scanned.key, keyIndex, lineNo);
             continue;
           }
           // What handleLine does for a nova request with a request id and no call of interest.
@@ -420,6 +464,7 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
     result.keys = keys.subarray(0, n);
     result.hours = hours.subarray(0, n);
     result.labelIndex = labelIndex.subarray(0, n);
+    if (obsCount > 0) result.observations = { count: obsCount, nums: obsNums.subarray(0, obsCount * OBS_NUMS), strs: obsStrs };
     result.unnumbered = Uint32Array.from(unnumbered);
     result.unnumberedSeconds = Float64Array.from(unnumberedSeconds);
     return result;
@@ -454,8 +499,8 @@ export class OccurrenceNumbering {
       }
     }
     if (renumbered) {
-      const obs = r.observations;
-      for (let at = 0; at < obs.length; at += OBS_WIDTH) obs[at + OBS.dedupKey] = renumbered.get(obs[at + OBS.keyIndex] as number) ?? obs[at + OBS.dedupKey]!;
+      const nums = r.observations.nums;
+      for (let at = 0; at < nums.length; at += OBS_NUMS) nums[at + OBS_NUM.dedupKey] = renumbered.get(nums[at + OBS_NUM.keyIndex]!) ?? nums[at + OBS_NUM.dedupKey]!;
     }
   }
 }

@@ -23,7 +23,7 @@ import { openContent } from './content.js';
 import { detectFormat } from './detect.js';
 import { expandInputs } from './inputs.js';
 import { ParsePool, defaultJobs } from './pool.js';
-import { OBS, OBS_WIDTH } from '../observation-shape.js';
+import { OBS_NUM, OBS_NUMS } from '../observation-shape.js';
 import { compileProcessor, OccurrenceNumbering, resolveFormat, type ChunkResult, type MalformedExample, type ProcessorSpec } from './process.js';
 
 export interface IngestOptions {
@@ -417,8 +417,8 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
   const apply = (r: ChunkResult, bytes: number, blockTail: Buffer): void => {
     const base = committedLines + batchLines;
     if (base > 0) {
-      const obs = r.observations;
-      for (let at = OBS.line; at < obs.length; at += OBS_WIDTH) (obs[at] as number) += base;
+      const nums = r.observations.nums;
+      for (let at = OBS_NUM.line; at < nums.length; at += OBS_NUMS) nums[at]! += base;
       for (const e of r.effects) e.line += base;
       for (const m of r.malformedExamples) m.line += base;
     }

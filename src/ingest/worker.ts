@@ -20,7 +20,7 @@ const processors = new Map<number, ChunkProcessor>();
 let memories: readonly SharedArrayBuffer[] = [];
 
 function transferables(r: ChunkResult): ArrayBuffer[] {
-  return [r.keys.buffer, r.hours.buffer, r.labelIndex.buffer, r.unnumbered.buffer, r.unnumberedSeconds.buffer] as ArrayBuffer[];
+  return [r.keys.buffer, r.hours.buffer, r.labelIndex.buffer, r.unnumbered.buffer, r.unnumberedSeconds.buffer, r.observations.nums.buffer] as ArrayBuffer[];
 }
 
 parentPort!.on('message', (m: ToWorker) => {

@@ -7,7 +7,7 @@
 import { hostname } from 'node:os';
 import { UserError } from '../errors.js';
 import type { ChunkResult } from '../ingest/process.js';
-import { OBS, OBS_WIDTH } from '../observation-shape.js';
+import { OBS_NUM, OBS_NUMS } from '../observation-shape.js';
 import type { Db } from './db.js';
 import { HourKeys } from './hour-keys.js';
 import { CallLinker, type LinkOptions } from './link.js';
@@ -230,7 +230,7 @@ export class IngestWriter {
       // Requests come in long runs of one label and hour: count a run, then add it.
       const perLabelHour = new Map<number, number>();
       // Which requests were new: a line of a call of interest is stored exactly when its request is.
-      const fresh = c.observations.length > 0 ? new Uint8Array(c.keys.length) : null;
+      const fresh = c.observations.count > 0 ? new Uint8Array(c.keys.length) : null;
       let runKey = -1;
       let run = 0;
       for (let i = 0; i < c.keys.length; i++) {
@@ -266,11 +266,12 @@ export class IngestWriter {
         }
       }
       const obs = c.observations;
-      if (obs.length > 0) {
+      if (obs.count > 0) {
         const shapes = this.linker.resolveShapes(c.shapes);
-        for (let at = 0; at < obs.length; at += OBS_WIDTH) {
-          if (fresh![obs[at + OBS.keyIndex] as number] !== 1) continue;
-          this.linker.addObservation(obs, at, shapes[obs[at + OBS.shape] as number]!, b.sourceId);
+        for (let k = 0; k < obs.count; k++) {
+          const at = k * OBS_NUMS;
+          if (fresh![obs.nums[at + OBS_NUM.keyIndex]!] !== 1) continue;
+          this.linker.addObservation(obs, k, shapes[obs.nums[at + OBS_NUM.shape]!]!, b.sourceId);
           b.outcome.newObservations++;
         }
       }

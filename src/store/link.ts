@@ -16,7 +16,19 @@
  */
 import type { Layer } from '../../parsers/types.js';
 import { hash52, KeySet } from '../keys.js';
-import { OBS, SHAPE_COLUMNS, SHAPE_FIELDS, SHAPE_STORED, SHAPE_STORED_FIELDS, type ObservationShape, type ObservationValues } from '../observation-shape.js';
+import {
+  numOrNull,
+  OBS_NUM,
+  OBS_NUMS,
+  OBS_STR,
+  OBS_STRS,
+  SHAPE_COLUMNS,
+  SHAPE_FIELDS,
+  SHAPE_STORED,
+  SHAPE_STORED_FIELDS,
+  type ObservationLines,
+  type ObservationShape,
+} from '../observation-shape.js';
 import type { Db } from './db.js';
 
 export interface LinkOptions {
@@ -242,9 +254,13 @@ export class CallLinker {
    * Store one line of a call of interest (OBS values at `at`). The caller stores each line
    * once: it is new exactly when its request's key was new in hour_keys (same key, layer and hour).
    */
-  addObservation(v: ObservationValues, at: number, shape: StoredShape, sourceId: number): void {
+  addObservation(lines: ObservationLines, k: number, shape: StoredShape, sourceId: number): void {
     const g = shape.group;
-    const rkey = v[at + OBS.requestKey] as number | null;
+    const n = lines.nums;
+    const at = k * OBS_NUMS;
+    const s = lines.strs;
+    const st = k * OBS_STRS;
+    const rkey = numOrNull(n[at + OBS_NUM.requestKey]!);
     const alone =
       (g.layers.size === 0 || (g.layers.size === 1 && g.layers.has(shape.layer))) &&
       (rkey === null || (!g.requestKeys.has(rkey) && !this.hasEffect(shape.api, rkey)));
@@ -252,14 +268,13 @@ export class CallLinker {
     if (!alone && !g.keyed) this.keyGroup(g);
     // A line alone is a call by itself: its row, with call_id NULL (see call_list).
     this.s.insertLine.run(
-      shape.id, g.id, v[at + OBS.dedupKey], sourceId, v[at + OBS.line], v[at + OBS.time], v[at + OBS.startTime], v[at + OBS.bytes],
-      v[at + OBS.durationMs], v[at + OBS.client], v[at + OBS.clientChain], v[at + OBS.userAgent], v[at + OBS.requestId],
-      v[at + OBS.globalRequestId], g.keyed ? rkey : null, v[at + OBS.userId], v[at + OBS.projectId], v[at + OBS.userName], v[at + OBS.projectName],
-      v[at + OBS.microversion],
+      shape.id, g.id, n[at + OBS_NUM.dedupKey], sourceId, n[at + OBS_NUM.line], numOrNull(n[at + OBS_NUM.time]!), numOrNull(n[at + OBS_NUM.startTime]!),
+      numOrNull(n[at + OBS_NUM.bytes]!), numOrNull(n[at + OBS_NUM.durationMs]!), s[st + OBS_STR.client], s[st + OBS_STR.clientChain], s[st + OBS_STR.userAgent],
+      s[st + OBS_STR.requestId], s[st + OBS_STR.globalRequestId], g.keyed ? rkey : null, s[st + OBS_STR.userId], s[st + OBS_STR.projectId],
+      s[st + OBS_STR.userName], s[st + OBS_STR.projectName], s[st + OBS_STR.microversion],
     );
     if (!alone) {
-      const startTime = v[at + OBS.startTime] as number | null;
-      this.seeds.push({ groupId: g.id, startTime, requestId: v[at + OBS.requestId] as string | null });
+      this.seeds.push({ groupId: g.id, startTime: numOrNull(n[at + OBS_NUM.startTime]!), requestId: s[st + OBS_STR.requestId] ?? null });
     }
     g.layers.add(shape.layer);
     if (rkey !== null) g.requestKeys.add(rkey);
