@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../reports/model.js';
 import { openDb } from '../src/store/db.js';
+import { callsPerApi } from '../src/store/queries.js';
 import { ingestInto, reportOf, SAMPLES, stable, tempDir } from './helpers.js';
 
 const FRONT = join(SAMPLES, 'frontends');
@@ -139,6 +140,22 @@ describe('request keys where a join by request id can happen (migration 009)', (
     const services = reportOf(db).apis.find((a) => a.api === 'os-services')!;
     expect(services.calls).toBe(1);
     expect(services.seenIn).toEqual({ 'lb+nova': 1 });
+  });
+
+  it('calls per api counted from indexes equal the call_list view, joined calls included', async () => {
+    const db = join(tempDir(), 'c.db');
+    for (const f of STORY) await ingestInto(db, [f]);
+    const h = openDb(db, { readonly: true });
+    try {
+      const fromView = Object.fromEntries(
+        (h.prepare('SELECT api, count(*) AS n FROM call_list GROUP BY api').all() as { api: string; n: number }[]).map((r) => [r.api, r.n]),
+      );
+      expect(Object.keys(fromView).length).toBeGreaterThan(0);
+      expect((h.prepare('SELECT count(*) AS n FROM calls').get() as { n: number }).n).toBeGreaterThan(0);
+      expect(callsPerApi(h)).toEqual(fromView);
+    } finally {
+      h.close();
+    }
   });
 });
 

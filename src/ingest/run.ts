@@ -16,6 +16,7 @@ import { streamArray } from 'stream-json/streamers/stream-array.js';
 import { ExitCode, UserError } from '../errors.js';
 import { loadPacks, type RulePack } from '../rules.js';
 import { getMeta, openDb, setMeta, type Db } from '../store/db.js';
+import { callsPerApi } from '../store/queries.js';
 import { acquireIngestLock, IngestWriter, releaseIngestLock, type NewSource, type SourceRow } from '../store/ingest-writes.js';
 import { machineZone, validateZone } from '../timezone.js';
 import { BlockBuffers } from './blocks.js';
@@ -219,9 +220,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
       clearInterval(beat);
       releaseIngestLock(db, owner);
     }
-    const callsByApi = Object.fromEntries(
-      (db.prepare('SELECT api, count(*) AS n FROM call_list GROUP BY api ORDER BY api').all() as { api: string; n: number }[]).map((r) => [r.api, r.n]),
-    );
+    const callsByApi = callsPerApi(db);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const sum = (k: 'bytes' | 'lines' | 'requests' | 'newRequests' | 'observations' | 'malformed'): number => results.reduce((a, r) => a + r[k], 0);
     return {

@@ -56,6 +56,28 @@ export function callsOf(db: Db, api: string, w: Window): IterableIterator<CallRo
   return db.prepare(sql).raw(true).iterate(...params) as IterableIterator<CallRow>;
 }
 
+/**
+ * Calls of interest in the store per api: what `SELECT api, count(*) FROM call_list GROUP BY api`
+ * gives, from indexes: lines per group (an index-only scan), less the lines that joined into
+ * calls, plus the calls (bench/: the view's scan cost ~0.11 s of the 1.1 GB nova log's ingest).
+ */
+export function callsPerApi(db: Db): Record<string, number> {
+  const rows = db
+    .prepare(
+      `SELECT api, sum(n) AS n FROM (
+         SELECT api, count(*) AS n FROM calls GROUP BY api
+         UNION ALL
+         SELECT g.api, c.n FROM (SELECT group_id, count(*) AS n FROM observation_lines INDEXED BY observation_lines_by_group_time GROUP BY group_id) c
+           JOIN observation_groups g ON g.id = c.group_id
+         UNION ALL
+         SELECT g.api, -count(*) FROM observation_lines l INDEXED BY observation_lines_by_call JOIN observation_groups g ON g.id = l.group_id
+          WHERE l.call_id IS NOT NULL GROUP BY g.api
+       ) GROUP BY api HAVING sum(n) > 0 ORDER BY api`,
+    )
+    .all() as { api: string; n: number }[];
+  return Object.fromEntries(rows.map((r) => [r.api, r.n]));
+}
+
 export interface TotalsByLayer {
   /** Requests per layer over the window. */
   byLayer: Record<string, number>;
