@@ -114,16 +114,6 @@ export interface StoredShape {
 /** Stored shapes kept in memory at most (each is a few hundred bytes): beyond, they are looked up again. */
 const SHAPE_CACHE = 20_000;
 
-/** The columns of a line as addObservation binds them. */
-const LINE_COLUMNS = `shape_id, group_id, dedup_key, source_id, line, time, start_time, bytes, duration_ms, client, client_chain, user_agent,
-  request_id, global_request_id, request_key, user_id, project_id, user_name, project_name, microversion`;
-const LINE_WIDTH = 20;
-/**
- * Lines go in this many to an INSERT (bench/: 150,000 lines of the 1.1 GB nova log, 1 per
- * statement 0.78 s, 8 or 32 per statement 0.58 s, on their own).
- */
-const LINES_PER_INSERT = 16;
-
 /**
  * Stores observations and keeps `calls` in step, inside the caller's
  * transaction. Most lines of interest land in a group that one layer alone
@@ -137,9 +127,6 @@ export class CallLinker {
   private readonly shapes = new Map<number, number>();
   private effectKeys: Map<string, KeySet> | null = null;
   private seeds: LinkSeed[] = [];
-  /** Lines not inserted yet (LINE_WIDTH values each): written before anything reads observation_lines (flushLines). */
-  private readonly pending: (string | number | null)[] = new Array(LINE_WIDTH * LINES_PER_INSERT);
-  private pendingLines = 0;
   private readonly s;
 
   constructor(
@@ -148,9 +135,10 @@ export class CallLinker {
   ) {
     this.s = {
       // Positional parameters: named binding costs more per row (bench/).
-      insertLine: db.prepare(`INSERT INTO observation_lines (${LINE_COLUMNS}) VALUES (${Array(LINE_WIDTH).fill('?').join(', ')})`),
-      insertLines: db.prepare(
-        `INSERT INTO observation_lines (${LINE_COLUMNS}) VALUES ${Array(LINES_PER_INSERT).fill(`(${Array(LINE_WIDTH).fill('?').join(', ')})`).join(', ')}`,
+      insertLine: db.prepare(
+        `INSERT INTO observation_lines (shape_id, group_id, dedup_key, source_id, line, time, start_time, bytes, duration_ms, client,
+           client_chain, user_agent, request_id, global_request_id, request_key, user_id, project_id, user_name, project_name, microversion)
+         VALUES (${Array(20).fill('?').join(', ')})`,
       ),
       findGroup: db.prepare<[string, string, string], { id: number; request_keyed: number }>(
         'SELECT id, request_keyed FROM observation_groups WHERE api = ? AND method = ? AND norm_path = ?',
@@ -201,7 +189,6 @@ export class CallLinker {
 
   /** Store the request_key of every line of the group from now on (and of those stored before): a join by request id may need them. */
   private keyGroup(g: GroupInfo): void {
-    this.flushLines();
     this.s.keyLines.run(g.id);
     this.s.keyGroup.run(g.id);
     g.keyed = true;
@@ -233,7 +220,6 @@ export class CallLinker {
    */
   private keyApi(api: string): void {
     if (this.keyedApis.has(api)) return;
-    this.flushLines();
     for (const { id } of this.s.unkeyedGroupsOf.all(api)) {
       this.s.keyLines.run(id);
       this.s.keyGroup.run(id);
@@ -280,33 +266,13 @@ export class CallLinker {
       (rkey === null || (!g.requestKeys.has(rkey) && !this.hasEffect(shape.api, rkey)));
     // Relinking finds lines by request id: the group's lines need their keys first.
     if (!alone && !g.keyed) this.keyGroup(g);
-    // A line alone is a call by itself: its row, with call_id NULL (see call_list). In LINE_COLUMNS order.
-    const p = this.pending;
-    let i = this.pendingLines * LINE_WIDTH;
-    p[i++] = shape.id;
-    p[i++] = g.id;
-    p[i++] = n[at + OBS_NUM.dedupKey]!;
-    p[i++] = sourceId;
-    p[i++] = n[at + OBS_NUM.line]!;
-    p[i++] = numOrNull(n[at + OBS_NUM.time]!);
-    p[i++] = numOrNull(n[at + OBS_NUM.startTime]!);
-    p[i++] = numOrNull(n[at + OBS_NUM.bytes]!);
-    p[i++] = numOrNull(n[at + OBS_NUM.durationMs]!);
-    p[i++] = s[st + OBS_STR.client]!;
-    p[i++] = s[st + OBS_STR.clientChain]!;
-    p[i++] = s[st + OBS_STR.userAgent]!;
-    p[i++] = s[st + OBS_STR.requestId]!;
-    p[i++] = s[st + OBS_STR.globalRequestId]!;
-    p[i++] = g.keyed ? rkey : null;
-    p[i++] = s[st + OBS_STR.userId]!;
-    p[i++] = s[st + OBS_STR.projectId]!;
-    p[i++] = s[st + OBS_STR.userName]!;
-    p[i++] = s[st + OBS_STR.projectName]!;
-    p[i++] = s[st + OBS_STR.microversion]!;
-    if (++this.pendingLines === LINES_PER_INSERT) {
-      this.s.insertLines.run(p);
-      this.pendingLines = 0;
-    }
+    // A line alone is a call by itself: its row, with call_id NULL (see call_list).
+    this.s.insertLine.run(
+      shape.id, g.id, n[at + OBS_NUM.dedupKey], sourceId, n[at + OBS_NUM.line], numOrNull(n[at + OBS_NUM.time]!), numOrNull(n[at + OBS_NUM.startTime]!),
+      numOrNull(n[at + OBS_NUM.bytes]!), numOrNull(n[at + OBS_NUM.durationMs]!), s[st + OBS_STR.client], s[st + OBS_STR.clientChain], s[st + OBS_STR.userAgent],
+      s[st + OBS_STR.requestId], s[st + OBS_STR.globalRequestId], g.keyed ? rkey : null, s[st + OBS_STR.userId], s[st + OBS_STR.projectId],
+      s[st + OBS_STR.userName], s[st + OBS_STR.projectName], s[st + OBS_STR.microversion],
+    );
     if (!alone) {
       this.seeds.push({ groupId: g.id, startTime: numOrNull(n[at + OBS_NUM.startTime]!), requestId: s[st + OBS_STR.requestId] ?? null });
     }
@@ -314,17 +280,10 @@ export class CallLinker {
     if (rkey !== null) g.requestKeys.add(rkey);
   }
 
-  /** Insert the lines waiting in `pending`: whatever reads observation_lines next sees them. */
-  private flushLines(): void {
-    for (let k = 0; k < this.pendingLines; k++) this.s.insertLine.run(this.pending.slice(k * LINE_WIDTH, (k + 1) * LINE_WIDTH));
-    this.pendingLines = 0;
-  }
-
   /** Store a log message that makes an action precise; the calls holding its request id are relinked. */
   addEffect(e: { requestId: string; api: string; action: string; refines: string; target: string | null; time: number | null; sourceId: number; line: number }): void {
     if (this.s.insertEffect.run(e).changes === 0) return;
     this.keyApi(e.api);
-    this.flushLines();
     if (this.effectKeys !== null) this.noteEffect(e.api, e.requestId);
     const rkey = hash52(e.requestId);
     for (const row of this.s.groupsOfRequest.all(rkey, e.requestId, e.api)) {
@@ -334,7 +293,6 @@ export class CallLinker {
 
   /** Relink the clusters around what was added since the last call. */
   finish(): void {
-    this.flushLines();
     const seeds = this.seeds;
     this.seeds = [];
     if (seeds.length > 0) relinkAround(this.db, seeds, this.opts);
@@ -342,7 +300,6 @@ export class CallLinker {
 
   /** After a rollback: what was noted about groups and shapes may include rows that were not written. */
   forget(): void {
-    this.pendingLines = 0;
     this.groups.clear();
     this.keyedApis.clear();
     this.shapes.clear();
