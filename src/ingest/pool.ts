@@ -1,8 +1,9 @@
 /**
  * Worker threads that parse blocks of lines in parallel, so ingest keeps
  * every core busy: the main thread reads, decompresses (zlib runs on libuv's
- * own threads) and writes SQLite, the workers parse. Results come back as
- * promises; the caller applies them in file order.
+ * own threads), writes SQLite and parses a block itself when every worker is
+ * busy; the workers parse. Results come back as promises; the caller applies
+ * them in file order.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -20,7 +21,11 @@ function workerScript(): string | null {
   return existsSync(built) ? built : null;
 }
 
-export const defaultJobs = (): number => Math.max(1, Math.min(availableParallelism(), 8));
+/**
+ * Workers besides the main thread, which also parses when they are all busy: one core fewer
+ * than there are (none on one core).
+ */
+export const defaultJobs = (): number => Math.max(0, Math.min(availableParallelism() - 1, 8));
 
 interface Slot {
   worker: Worker;
@@ -67,6 +72,11 @@ export class ParsePool {
 
   get size(): number {
     return this.slots.length;
+  }
+
+  /** Whether every worker has `inFlight` blocks or more waiting. */
+  saturated(inFlight: number): boolean {
+    return this.slots.every((s) => s.pending >= inFlight);
   }
 
   /** Compile a file's processor in every worker; returns the spec id blocks refer to. */

@@ -69,7 +69,10 @@ export const ingestCommand: CommandModule<object, IngestArgs> = {
         describe: 'A last line without newline: auto counts it unless the file changed in the last minute',
       })
       .option('wait', { type: 'number', default: 600, describe: 'Seconds to wait for another ingest on the same database' })
-      .option('jobs', { type: 'number', describe: 'Parse with this many worker threads (default: the cores available; 0 = on the main thread)' })
+      .option('jobs', {
+        type: 'number',
+        describe: 'Parse with this many worker threads besides the main thread, which parses when they are busy (default: one fewer than the cores; 0 = the main thread alone)',
+      })
       .option('quiet', { type: 'boolean', default: false, describe: 'For cron: print nothing on success, one line on failure' })
       .example('$0 ingest /var/log/nova/nova-api.log*', 'nova-api logs, rotated and compressed ones included')
       .example('$0 ingest --timezone Europe/Berlin /var/log/haproxy.log /var/log/nova/', 'HAProxy (local time) and nova logs together')
