@@ -113,6 +113,8 @@ const PARTIAL_LINE_QUIET_MS = 60_000;
 const BLOCK_BYTES = 1 << 20;
 /** Blocks in flight per worker: keeps every worker busy while one result is applied. */
 const IN_FLIGHT_PER_WORKER = 2;
+/** Blocks this thread parses ahead of a worker's result that is not back yet (their results wait, in order). */
+const PARSED_AHEAD = 4;
 /** How often a running ingest refreshes its lock's heartbeat (a holder silent for 10 minutes is taken over). */
 const HEARTBEAT_MS = 60_000;
 /** An open batch waits this long for more input before it is committed (ms). */
@@ -445,9 +447,15 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
   };
 
   /** Blocks submitted and not applied yet, in file order. */
-  const queue: { result: ChunkResult | Promise<ChunkResult>; bytes: number; tail: Buffer; longLine: boolean }[] = [];
+  const queue: { result: ChunkResult | Promise<ChunkResult>; ready: boolean; bytes: number; tail: Buffer; longLine: boolean }[] = [];
+  const enqueue = (result: ChunkResult | Promise<ChunkResult>, bytes: number, tail: Buffer, longLine: boolean): void => {
+    const q = { result, ready: !(result instanceof Promise), bytes, tail, longLine };
+    if (result instanceof Promise) result.then(() => (q.ready = true), () => (q.ready = true));
+    queue.push(q);
+  };
+  /** Apply the results that are ready, in order, and wait for more while more than `keep` are queued. */
   const drain = async (keep: number): Promise<void> => {
-    while (queue.length > keep) {
+    while (queue.length > keep || (queue.length > 0 && queue[0]!.ready)) {
       const q = queue.shift()!;
       const r = await q.result;
       if (q.longLine) res.notes.push(`a line longer than ${MAX_LINE_BYTES} bytes at line ${committedLines + batchLines + 1} was skipped`);
@@ -462,16 +470,17 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
       // (bench/: 1.1 GB nova log, one worker and this thread 3.7 s and 160 MB, two workers
       // and this thread only applying 3.9 s and 200 MB; this thread parsed ~30 % of the blocks).
       const inline = pool.saturated(IN_FLIGHT_PER_WORKER);
-      queue.push({ result: inline ? processor(block, 1) : pool.parse(specId, block), bytes, tail: blockTail, longLine: false });
-      await drain(pool.size * IN_FLIGHT_PER_WORKER);
+      enqueue(inline ? processor(block, 1) : pool.parse(specId, block), bytes, blockTail, false);
+      // A worker's result not back yet: read and parse more here before waiting for it.
+      await drain(pool.size * IN_FLIGHT_PER_WORKER + PARSED_AHEAD);
     } else {
-      queue.push({ result: processor(block, 1), bytes, tail: blockTail, longLine: false });
+      enqueue(processor(block, 1), bytes, blockTail, false);
       await drain(0);
     }
   };
   /** A line too long to be a log line: counted as read and malformed, its bytes skipped. */
   const skipLongLine = (bytes: number): void => {
-    queue.push({ result: { ...processor('', 1), lines: 1, malformed: 1 }, bytes, tail: Buffer.alloc(0), longLine: true });
+    enqueue({ ...processor('', 1), lines: 1, malformed: 1 }, bytes, Buffer.alloc(0), true);
   };
 
   // Whole lines gather into blocks of BLOCK_BYTES (at most a batch) before they are parsed.
@@ -665,7 +674,7 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
       if (skippingLongLine) {
         // Drop the rest of the over-long line (its bytes count toward the offset).
         await flushGathered();
-        queue.push({ result: { ...processor('', 1), lines: 0 }, bytes: nl + 1, tail: Buffer.from(b.subarray(Math.max(0, nl + 1 - HEAD_BYTES), nl + 1)), longLine: false });
+        enqueue({ ...processor('', 1), lines: 0 }, nl + 1, Buffer.from(b.subarray(Math.max(0, nl + 1 - HEAD_BYTES), nl + 1)), false);
         skippingLongLine = false;
         b = b.subarray(nl + 1);
         const rest = b.lastIndexOf(10);
