@@ -33,6 +33,10 @@ export function openDb(file: string, opts: OpenOptions = {}): Db {
     db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
     db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 30_000}`);
     if (!opts.readonly) {
+      // 16 KiB pages for a new database (an existing one keeps its own): a quarter of the
+      // write and read calls of 4 KiB ones for the same WAL frames and checkpoints (bench/:
+      // 1.1 GB nova log, ~50,000 → ~13,000 calls, 3.38 → 3.15 s best of 4).
+      db.pragma('page_size = 16384');
       // WAL: readers (report, backup) never block the ingest writer. NORMAL sync is
       // durable across a killed process, which is what a cron job needs.
       db.pragma('journal_mode = WAL');
