@@ -156,6 +156,9 @@ describe('nova access-line scanner = the nova line parsers', () => {
     ['microversion -', ACCESS.replace('microversion: 2.90', 'microversion: -')],
     ['an os-hosts call', ACCESS.replace('/v2.1/servers/detail', '/v2.1/os-hosts/cmp-01')],
     ['an eventlet os-hosts call', EVENTLET.replace('/servers/detail', '/os-hosts/cmp-01/reboot')],
+    ['the eventlet logger first in the client field', ACCESS.replace('] 10.0.0.5 "', '] nova.osapi_compute.wsgi.server 10.0.0.6 "')],
+    ['the eventlet logger last in the client field', ACCESS.replace('] 10.0.0.5 "', '] 10.0.0.6 nova.osapi_compute.wsgi.server "')],
+    ['the eventlet logger without spaces around in the client field', ACCESS.replace('] 10.0.0.5 "', '] 10.0.0.6,nova.osapi_compute.wsgi.server "')],
   ];
   it.each(edges)('edge: %s', (_name, line) => {
     check([line]);

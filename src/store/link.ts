@@ -251,7 +251,7 @@ export class CallLinker {
   }
 
   /**
-   * Store one line of a call of interest (OBS values at `at`). The caller stores each line
+   * Store line `k` of a chunk's calls of interest (see OBS_NUM, OBS_STR). The caller stores each line
    * once: it is new exactly when its request's key was new in hour_keys (same key, layer and hour).
    */
   addObservation(lines: ObservationLines, k: number, shape: StoredShape, sourceId: number): void {
