@@ -226,28 +226,9 @@ export class IngestWriter {
         this.stmts.malformed.run(b.sourceId, m.line, m.reason, m.text);
         b.malformedKept++;
       }
-      // Count new keys per (label, hour) with numeric map keys; labels are expanded once
-      // per chunk below, not once per request (the loop runs for every request ingested).
-      // Requests come in long runs of one label and hour: count a run, then add it.
-      const perLabelHour = new Map<number, number>();
       // Which requests were new: a line of a call of interest is stored exactly when its request is.
       const fresh = c.observations.count > 0 ? new Uint8Array(c.keys.length) : null;
-      let runKey = -1;
-      let run = 0;
-      for (let i = 0; i < c.keys.length; i++) {
-        const labelId = c.labelIndex[i]!;
-        const hour = c.hours[i]!;
-        if (!this.hourKeys.add(c.labelLayers[labelId]!, hour, c.keys[i]!)) continue;
-        if (fresh) fresh[i] = 1;
-        const k = labelId * 1e7 + hour + 1;
-        if (k !== runKey) {
-          if (run > 0) perLabelHour.set(runKey, (perLabelHour.get(runKey) ?? 0) + run);
-          runKey = k;
-          run = 0;
-        }
-        run++;
-      }
-      if (run > 0) perLabelHour.set(runKey, (perLabelHour.get(runKey) ?? 0) + run);
+      const perLabelHour = this.countNewKeys(c, fresh);
       for (const [k, n] of perLabelHour) {
         const labelId = Math.floor(k / 1e7);
         const hour = k - labelId * 1e7 - 1;
@@ -281,6 +262,36 @@ export class IngestWriter {
       this.abort();
       throw e;
     }
+  }
+
+  /**
+   * Add a chunk's request keys to the hour keys, marking the new ones in `fresh`; new keys per
+   * (label, hour), as `labelId * 1e7 + hour + 1` (numeric map keys: labels are expanded once per
+   * chunk by the caller, not once per request). Requests come in long runs of one label and
+   * hour: a run is counted, then added. A function of its own, the loop every request goes
+   * through is optimised on its own (bench/: inside addChunk, V8 recompiled the whole method
+   * seven times in one ingest of the 1.1 GB nova log, ~310 ms of compiling; now ~200 ms for
+   * both; the wall time did not move measurably).
+   */
+  private countNewKeys(c: ChunkResult, fresh: Uint8Array | null): Map<number, number> {
+    const perLabelHour = new Map<number, number>();
+    let runKey = -1;
+    let run = 0;
+    for (let i = 0; i < c.keys.length; i++) {
+      const labelId = c.labelIndex[i]!;
+      const hour = c.hours[i]!;
+      if (!this.hourKeys.add(c.labelLayers[labelId]!, hour, c.keys[i]!)) continue;
+      if (fresh) fresh[i] = 1;
+      const k = labelId * 1e7 + hour + 1;
+      if (k !== runKey) {
+        if (run > 0) perLabelHour.set(runKey, (perLabelHour.get(runKey) ?? 0) + run);
+        runKey = k;
+        run = 0;
+      }
+      run++;
+    }
+    if (run > 0) perLabelHour.set(runKey, (perLabelHour.get(runKey) ?? 0) + run);
+    return perLabelHour;
   }
 
   /** Move the source's checkpoint and commit the open batch. */
