@@ -27,6 +27,10 @@ describe('fast path = reference path', () => {
     expect(stable(fastReport)).toEqual(stable(reportOf(ref)));
     expect(fastReport.inputs.requests).toBe(facts.computeRequests);
     expect(fastReport.apis.find((a) => a.api === 'os-hosts')!.calls).toBe(facts.osHostsCalls);
+    // The main thread alone (the default below ~190 MB) gives the same.
+    const alone = join(dir, 'alone.db');
+    await ingestInto(alone, [log], { jobs: 0 });
+    expect(stable(reportOf(alone))).toEqual(stable(fastReport));
   });
 
   it('a generated HAProxy log (several services, captures, cinder os-hosts that must not count)', async () => {

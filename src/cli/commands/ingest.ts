@@ -71,7 +71,8 @@ export const ingestCommand: CommandModule<object, IngestArgs> = {
       .option('wait', { type: 'number', default: 600, describe: 'Seconds to wait for another ingest on the same database' })
       .option('jobs', {
         type: 'number',
-        describe: 'Parse with this many worker threads besides the main thread, which parses when they are busy (default: one fewer than the cores; 0 = the main thread alone)',
+        describe:
+          'Parse with this many worker threads besides the main thread, which parses when they are busy (default: one fewer than the cores, for inputs over ~190 MB; 0 = the main thread alone)',
       })
       .option('quiet', { type: 'boolean', default: false, describe: 'For cron: print nothing on success, one line on failure' })
       .example('$0 ingest /var/log/nova/nova-api.log*', 'nova-api logs, rotated and compressed ones included')
