@@ -89,8 +89,8 @@ export function shapeKeyOf(s: Omit<ObservationShape, 'key'>): number {
  * Float64Array (NaN for null) at the offsets of OBS_NUM, OBS_STRS strings per line in one array
  * at the offsets of OBS_STR; a line's shape, the rest, is `ChunkResult.shapes[shape]`
  * (src/ingest/process.ts). The numbers move from a worker with the array's memory, without a
- * heap number each (bench/: one array of 19 mixed values per line cost ~1 µs a line in the
- * worker, most of it garbage collection, and the same again to clone).
+ * heap number each (bench/: with one array of 19 mixed values per line, a fifth of a worker's
+ * time on a log of such lines went to garbage collection, and each value was cloned to move).
  */
 export const OBS_NUM = {
   /** Index of its shape in the chunk's shapes. */

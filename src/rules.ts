@@ -395,7 +395,7 @@ export type AsciiAnchorRun = (bytes: Uint8Array, from: number, to: number) => bo
  * ASCII bytes in place: the run is compared with the anchors of its length, with and without
  * a .json/.xml suffix. The scanner calls it at each `/`, `?`, `#` and at the end of a target,
  * inside its own loop over the target (bench/: the regex and the string it needs cost ~0.2 µs
- * per request of the nova log; a second loop over the target's bytes, ~0.1 µs).
+ * per request of the nova log).
  */
 function compileAsciiAnchorRun(names: readonly string[]): AsciiAnchorRun {
   // Anchors by length, in an array: most runs (v2.1, servers, a uuid) have a length no anchor has.

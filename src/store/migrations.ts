@@ -375,8 +375,9 @@ CREATE VIEW call_list AS
 -- is only needed where a join by request id can happen: a group another layer has seen, a
 -- repeated request id, or an API whose log messages refine actions (effects). A group starts
 -- unkeyed (its lines store request_key NULL) and is keyed, lines and all, the first time one
--- of those happens (src/store/link.ts). bench/: the index cost ~1 µs per line and rewrote most
--- of its pages at every commit (1.1 GB nova log, ~150,000 lines of calls of interest).
+-- of those happens (src/store/link.ts). bench/, 1.1 GB nova log, ~150,000 lines of calls of
+-- interest: inserting them took 0.78 s with the index and 0.44 s without (on their own), and
+-- the commits, which rewrote most of its pages each time, 0.45 s instead of 0.11 s.
 -- Groups stored before this version have every line keyed.
 ALTER TABLE observation_groups ADD COLUMN request_keyed INTEGER NOT NULL DEFAULT 1;
 `,
