@@ -211,7 +211,7 @@ export class CallLinker {
     return id;
   }
 
-  /** APIs whose groups are all keyed in this transaction (see keyApi). */
+  /** APIs whose groups are all keyed (see keyApi); forgotten with the rest after a rollback. */
   private keyedApis = new Set<string>();
 
   /**
