@@ -408,19 +408,16 @@ export function compileNovaScanner(messageLoggers: ReadonlySet<string>, anchorRu
     i += STATUS.length;
     // Three digits, no leading zero: the key's `${status}` is then the text itself.
     const st0 = b[i]!;
-    const st1 = b[i + 1]!;
-    const st2 = b[i + 2]!;
-    if (st0 < 49 || st0 > 57 || !isDigit(st1) || !isDigit(st2)) return SCAN_UNSURE;
+    if (st0 < 49 || st0 > 57 || !isDigit(b[i + 1]!) || !isDigit(b[i + 2]!)) return SCAN_UNSURE;
     out.statusStart = i;
     ha = Math.imul(ha ^ SP, FNV_PRIME);
     hb = Math.imul(hb ^ SP, FNV_PRIME) ^ (hb >>> 15);
-    ha = Math.imul(ha ^ st0, FNV_PRIME);
-    hb = Math.imul(hb ^ st0, FNV_PRIME) ^ (hb >>> 15);
-    ha = Math.imul(ha ^ st1, FNV_PRIME);
-    hb = Math.imul(hb ^ st1, FNV_PRIME) ^ (hb >>> 15);
-    ha = Math.imul(ha ^ st2, FNV_PRIME);
-    hb = Math.imul(hb ^ st2, FNV_PRIME) ^ (hb >>> 15);
-    i += 3;
+    const statusEnd = i + 3;
+    for (; i < statusEnd; i++) {
+      const c = b[i]!;
+      ha = Math.imul(ha ^ c, FNV_PRIME);
+      hb = Math.imul(hb ^ c, FNV_PRIME) ^ (hb >>> 15);
+    }
     if (!at(dv, b, i, end, LEN)) return SCAN_UNSURE;
     i += LEN.length;
     out.lenStart = i;
