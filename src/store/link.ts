@@ -189,9 +189,14 @@ export class CallLinker {
 
   /** Store the request_key of every line of the group from now on (and of those stored before): a join by request id may need them. */
   private keyGroup(g: GroupInfo): void {
-    this.s.keyLines.run(g.id);
-    this.s.keyGroup.run(g.id);
+    this.keyStoredGroup(g.id);
     g.keyed = true;
+  }
+
+  /** The stored side of keying a group: its lines' request_key and its flag. */
+  private keyStoredGroup(id: number): void {
+    this.s.keyLines.run(id);
+    this.s.keyGroup.run(id);
   }
 
   /** The stored shape with these fields (found by key, fields compared), stored now when there is none. */
@@ -220,10 +225,7 @@ export class CallLinker {
    */
   private keyApi(api: string): void {
     if (this.keyedApis.has(api)) return;
-    for (const { id } of this.s.unkeyedGroupsOf.all(api)) {
-      this.s.keyLines.run(id);
-      this.s.keyGroup.run(id);
-    }
+    for (const { id } of this.s.unkeyedGroupsOf.all(api)) this.keyStoredGroup(id);
     for (const g of this.groups.values()) if (g.api === api) g.keyed = true;
     this.keyedApis.add(api);
   }
