@@ -170,7 +170,11 @@ export function progressTicker(w: ChunkWriter, onProgress: ((bytes: number) => v
 }
 
 /** Closes a generated file and gives the facts every generator reports of it: size, hash, last time, days covered. */
-export function closeGenerated(w: ChunkWriter, lastMs: number, firstDay: number): { bytes: number; sha256: string; lastTime: string; days: number } {
+export function closeGenerated(
+  w: ChunkWriter,
+  lastMs: number,
+  firstDay: number,
+): { bytes: number; sha256: string; lastTime: string; days: number } {
   const bytes = w.size;
   return { bytes, sha256: w.close(), lastTime: new Date(lastMs).toISOString(), days: dayOf(lastMs) - firstDay + 1 };
 }
@@ -178,11 +182,16 @@ export function closeGenerated(w: ChunkWriter, lastMs: number, firstDay: number)
 /** Writes a request path: generators pick endpoints whose path is fixed or ends in a random id. */
 export type PathWriter = (w: ChunkWriter, rng: Prng) => void;
 
-export const fixedPath = (p: string): PathWriter => (w) => w.str(p);
+export const fixedPath =
+  (p: string): PathWriter =>
+  (w) =>
+    w.str(p);
 
 /** `prefix` + one of `ids` + `suffix`, e.g. `/servers/<uuid>/action`. */
-export const pathWithId = (prefix: string, ids: readonly string[], suffix = ''): PathWriter => (w, rng) => {
-  w.str(prefix);
-  w.str(rng.pick(ids));
-  w.str(suffix);
-};
+export const pathWithId =
+  (prefix: string, ids: readonly string[], suffix = ''): PathWriter =>
+  (w, rng) => {
+    w.str(prefix);
+    w.str(rng.pick(ids));
+    w.str(suffix);
+  };

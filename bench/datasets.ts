@@ -7,7 +7,21 @@
  * apicensus must find) belong to exactly those bytes.
  */
 import { spawn } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, closeSync, writeSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  closeSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
@@ -109,7 +123,13 @@ export class DataDir {
     generate: (path: string, onProgress: (bytes: number) => void) => F,
   ): { dataset: Dataset<F>; entry: Generated<F> } {
     const path = join(this.dir, name);
-    if (entry && entry.generatorVersion === version && entry.seed === seed && entry.targetBytes === targetBytes && DataDir.sameFile(path, entry.bytes, entry.mtimeMs)) {
+    if (
+      entry &&
+      entry.generatorVersion === version &&
+      entry.seed === seed &&
+      entry.targetBytes === targetBytes &&
+      DataDir.sameFile(path, entry.bytes, entry.mtimeMs)
+    ) {
       return { dataset: { path, facts: entry.facts, reused: true, generateSeconds: entry.generateSeconds }, entry };
     }
     this.log(`generating ${name} (${(targetBytes / 1e6).toFixed(0)} MB, seed "${seed}")…`);
@@ -134,8 +154,13 @@ export class DataDir {
   }
 
   nova(seed: string, targetBytes: number): Dataset<NovaLogFacts> {
-    const { dataset, entry } = this.ensureGenerated('nova-api.log', this.manifest.nova, NOVA_GENERATOR_VERSION, seed, targetBytes, (path, onProgress) =>
-      generateNovaLog({ path, targetBytes, seed, onProgress }),
+    const { dataset, entry } = this.ensureGenerated(
+      'nova-api.log',
+      this.manifest.nova,
+      NOVA_GENERATOR_VERSION,
+      seed,
+      targetBytes,
+      (path, onProgress) => generateNovaLog({ path, targetBytes, seed, onProgress }),
     );
     if (!dataset.reused) {
       this.manifest.nova = entry;
@@ -148,8 +173,13 @@ export class DataDir {
   }
 
   haproxy(seed: string, targetBytes: number): Dataset<HaproxyLogFacts> {
-    const { dataset, entry } = this.ensureGenerated('haproxy.log', this.manifest.haproxy, HAPROXY_GENERATOR_VERSION, seed, targetBytes, (path, onProgress) =>
-      generateHaproxyLog({ path, targetBytes, seed, onProgress }),
+    const { dataset, entry } = this.ensureGenerated(
+      'haproxy.log',
+      this.manifest.haproxy,
+      HAPROXY_GENERATOR_VERSION,
+      seed,
+      targetBytes,
+      (path, onProgress) => generateHaproxyLog({ path, targetBytes, seed, onProgress }),
     );
     if (!dataset.reused) {
       this.manifest.haproxy = entry;
@@ -159,10 +189,19 @@ export class DataDir {
   }
 
   private derivedIsCurrent(d: Derived | undefined, sourceSha: string): boolean {
-    return d !== undefined && d.sourceSha256 === sourceSha && d.files.every((f) => DataDir.sameFile(join(this.dir, f.name), f.bytes, f.mtimeMs));
+    return (
+      d !== undefined &&
+      d.sourceSha256 === sourceSha &&
+      d.files.every((f) => DataDir.sameFile(join(this.dir, f.name), f.bytes, f.mtimeMs))
+    );
   }
 
-  private describe(names: { name: string; compressed: boolean }[], sourceSha: string, tool: string, seconds: number): Derived {
+  private describe(
+    names: { name: string; compressed: boolean }[],
+    sourceSha: string,
+    tool: string,
+    seconds: number,
+  ): Derived {
     return {
       sourceSha256: sourceSha,
       tool,
@@ -195,7 +234,9 @@ export class DataDir {
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     this.manifest.novaGz = this.describe([{ name, compressed: true }], nova.facts.sha256, tool, seconds);
     this.save();
-    this.log(`  ${name}: ${(this.manifest.novaGz.files[0]!.bytes / 1e6).toFixed(0)} MB with ${tool} in ${seconds.toFixed(1)} s`);
+    this.log(
+      `  ${name}: ${(this.manifest.novaGz.files[0]!.bytes / 1e6).toFixed(0)} MB with ${tool} in ${seconds.toFixed(1)} s`,
+    );
     return this.toSet(this.manifest.novaGz, false);
   }
 
@@ -235,7 +276,9 @@ export class DataDir {
     const d = this.describe(names, nova.facts.sha256, tool, seconds);
     this.manifest.rotated = { ...(this.manifest.rotated ?? {}), [key]: d };
     this.save();
-    this.log(`  ${count} files, ${(d.files.reduce((n, f) => n + f.bytes, 0) / 1e6).toFixed(0)} MB on disk, in ${seconds.toFixed(1)} s`);
+    this.log(
+      `  ${count} files, ${(d.files.reduce((n, f) => n + f.bytes, 0) / 1e6).toFixed(0)} MB on disk, in ${seconds.toFixed(1)} s`,
+    );
     return this.toSet(d, false);
   }
 }

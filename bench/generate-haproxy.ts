@@ -17,7 +17,15 @@
  * The syslog time is when the line was logged (the end of the request); the
  * bracket is the request's start, so brackets are not strictly ordered.
  */
-import { ChunkWriter, closeGenerated, fixedPath, pathWithId, progressTicker, type GenerateOptions, type PathWriter } from './chunk-writer.js';
+import {
+  ChunkWriter,
+  closeGenerated,
+  fixedPath,
+  pathWithId,
+  progressTicker,
+  type GenerateOptions,
+  type PathWriter,
+} from './chunk-writer.js';
 import { Prng, WeightedPicker } from './prng.js';
 import { DAY_MS, dayOf, TimestampWriter } from './timestamps.js';
 
@@ -60,7 +68,6 @@ export interface HaproxyLogFacts {
   days: number;
 }
 
-
 interface Route {
   method: string;
   path: PathWriter;
@@ -83,11 +90,35 @@ interface Frontend {
 
 const statuses = (pairs: readonly (readonly [number, number])[]): WeightedPicker<number> =>
   new WeightedPicker(pairs.map(([value, weight]) => ({ value, weight })));
-const OK = statuses([[200, 994], [404, 3], [500, 1], [503, 2]]);
-const SHOW = statuses([[200, 960], [404, 36], [500, 2], [503, 2]]);
-const CREATED = statuses([[201, 985], [401, 12], [500, 1], [503, 2]]);
-const ACCEPTED = statuses([[202, 940], [409, 45], [400, 13], [500, 2]]);
-const NO_CONTENT = statuses([[204, 965], [404, 33], [500, 2]]);
+const OK = statuses([
+  [200, 994],
+  [404, 3],
+  [500, 1],
+  [503, 2],
+]);
+const SHOW = statuses([
+  [200, 960],
+  [404, 36],
+  [500, 2],
+  [503, 2],
+]);
+const CREATED = statuses([
+  [201, 985],
+  [401, 12],
+  [500, 1],
+  [503, 2],
+]);
+const ACCEPTED = statuses([
+  [202, 940],
+  [409, 45],
+  [400, 13],
+  [500, 2],
+]);
+const NO_CONTENT = statuses([
+  [204, 965],
+  [404, 33],
+  [500, 2],
+]);
 
 const SERVERS = ['ctl1', 'ctl2', 'ctl3'];
 const USER_AGENTS = new WeightedPicker(
@@ -101,7 +132,15 @@ const USER_AGENTS = new WeightedPicker(
   ).map(([value, weight]) => ({ value, weight })),
 );
 const OS_HOSTS_ACTIONS = new WeightedPicker(
-  ([['list', 30], ['show', 25], ['update', 25], ['reboot', 10], ['startup', 10]] as const).map(([value, weight]) => ({ value, weight })),
+  (
+    [
+      ['list', 30],
+      ['show', 25],
+      ['update', 25],
+      ['reboot', 10],
+      ['startup', 10],
+    ] as const
+  ).map(([value, weight]) => ({ value, weight })),
 );
 
 export function generateHaproxyLog(opts: GenerateOptions): HaproxyLogFacts {
@@ -123,16 +162,19 @@ export function generateHaproxyLog(opts: GenerateOptions): HaproxyLogFacts {
   const externalClients = Array.from({ length: 60 }, (_, i) => `${i % 2 ? '203.0.113' : '198.51.100'}.${7 + i * 3}`);
 
   /** cinder's project-scoped URLs: /v3/<project>/… */
-  const cinder = (rest: string, ids?: readonly string[], suffix = ''): PathWriter => (w, rng) => {
-    w.str('/v3/');
-    w.str(rng.pick(projects));
-    w.str(rest);
-    if (ids) {
-      w.str(rng.pick(ids));
-      w.str(suffix);
-    }
-  };
-  const routes = (list: [number, Route][]): WeightedPicker<Route> => new WeightedPicker(list.map(([weight, value]) => ({ weight, value })));
+  const cinder =
+    (rest: string, ids?: readonly string[], suffix = ''): PathWriter =>
+    (w, rng) => {
+      w.str('/v3/');
+      w.str(rng.pick(projects));
+      w.str(rest);
+      if (ids) {
+        w.str(rng.pick(ids));
+        w.str(suffix);
+      }
+    };
+  const routes = (list: [number, Route][]): WeightedPicker<Route> =>
+    new WeightedPicker(list.map(([weight, value]) => ({ weight, value })));
 
   const frontends: { weight: number; value: Frontend }[] = [
     {
@@ -143,12 +185,48 @@ export function generateHaproxyLog(opts: GenerateOptions): HaproxyLogFacts {
         compute: false,
         captures: false,
         routes: routes([
-          [45, { method: 'POST', path: fixedPath('/v3/auth/tokens'), status: CREATED, bytes: [6000, 14_000], ms: [40, 400] }],
+          [
+            45,
+            {
+              method: 'POST',
+              path: fixedPath('/v3/auth/tokens'),
+              status: CREATED,
+              bytes: [6000, 14_000],
+              ms: [40, 400],
+            },
+          ],
           [35, { method: 'GET', path: fixedPath('/v3/auth/tokens'), status: OK, bytes: [5000, 12_000], ms: [5, 60] }],
-          [8, { method: 'GET', path: fixedPath('/v3/auth/tokens?nocatalog'), status: OK, bytes: [900, 1600], ms: [5, 40] }],
+          [
+            8,
+            {
+              method: 'GET',
+              path: fixedPath('/v3/auth/tokens?nocatalog'),
+              status: OK,
+              bytes: [900, 1600],
+              ms: [5, 40],
+            },
+          ],
           [5, { method: 'GET', path: fixedPath('/v3'), status: OK, bytes: [500, 520], ms: [1, 5] }],
-          [4, { method: 'GET', path: pathWithId('/v3/users/', users, '/projects'), status: OK, bytes: [600, 3000], ms: [10, 80] }],
-          [3, { method: 'GET', path: fixedPath('/v3/projects?domain_id=default'), status: OK, bytes: [2000, 9000], ms: [10, 90] }],
+          [
+            4,
+            {
+              method: 'GET',
+              path: pathWithId('/v3/users/', users, '/projects'),
+              status: OK,
+              bytes: [600, 3000],
+              ms: [10, 80],
+            },
+          ],
+          [
+            3,
+            {
+              method: 'GET',
+              path: fixedPath('/v3/projects?domain_id=default'),
+              status: OK,
+              bytes: [2000, 9000],
+              ms: [10, 90],
+            },
+          ],
         ]),
       },
     },
@@ -160,20 +238,121 @@ export function generateHaproxyLog(opts: GenerateOptions): HaproxyLogFacts {
         compute: true,
         captures: true,
         routes: routes([
-          [220, { method: 'GET', path: fixedPath('/v2.1/servers/detail'), status: OK, bytes: [1800, 60_000], ms: [60, 900] }],
-          [40, { method: 'GET', path: fixedPath('/v2.1/servers/detail?all_tenants=True&limit=1000'), status: OK, bytes: [20_000, 400_000], ms: [300, 4000] }],
-          [140, { method: 'GET', path: pathWithId('/v2.1/servers/', instances), status: SHOW, bytes: [1700, 4500], ms: [30, 260] }],
-          [25, { method: 'POST', path: fixedPath('/v2.1/servers'), status: statuses([[202, 980], [400, 15], [503, 5]]), bytes: [600, 1000], ms: [400, 2500] }],
-          [20, { method: 'DELETE', path: pathWithId('/v2.1/servers/', instances), status: NO_CONTENT, bytes: [250, 320], ms: [80, 600] }],
-          [45, { method: 'POST', path: pathWithId('/v2.1/servers/', instances, '/action'), status: ACCEPTED, bytes: [250, 320], ms: [60, 900] }],
-          [25, { method: 'GET', path: pathWithId('/v2.1/servers/', instances, '/os-interface'), status: SHOW, bytes: [600, 1500], ms: [80, 500] }],
-          [70, { method: 'GET', path: fixedPath('/v2.1/flavors/detail'), status: OK, bytes: [2300, 9300], ms: [20, 120] }],
+          [
+            220,
+            {
+              method: 'GET',
+              path: fixedPath('/v2.1/servers/detail'),
+              status: OK,
+              bytes: [1800, 60_000],
+              ms: [60, 900],
+            },
+          ],
+          [
+            40,
+            {
+              method: 'GET',
+              path: fixedPath('/v2.1/servers/detail?all_tenants=True&limit=1000'),
+              status: OK,
+              bytes: [20_000, 400_000],
+              ms: [300, 4000],
+            },
+          ],
+          [
+            140,
+            {
+              method: 'GET',
+              path: pathWithId('/v2.1/servers/', instances),
+              status: SHOW,
+              bytes: [1700, 4500],
+              ms: [30, 260],
+            },
+          ],
+          [
+            25,
+            {
+              method: 'POST',
+              path: fixedPath('/v2.1/servers'),
+              status: statuses([
+                [202, 980],
+                [400, 15],
+                [503, 5],
+              ]),
+              bytes: [600, 1000],
+              ms: [400, 2500],
+            },
+          ],
+          [
+            20,
+            {
+              method: 'DELETE',
+              path: pathWithId('/v2.1/servers/', instances),
+              status: NO_CONTENT,
+              bytes: [250, 320],
+              ms: [80, 600],
+            },
+          ],
+          [
+            45,
+            {
+              method: 'POST',
+              path: pathWithId('/v2.1/servers/', instances, '/action'),
+              status: ACCEPTED,
+              bytes: [250, 320],
+              ms: [60, 900],
+            },
+          ],
+          [
+            25,
+            {
+              method: 'GET',
+              path: pathWithId('/v2.1/servers/', instances, '/os-interface'),
+              status: SHOW,
+              bytes: [600, 1500],
+              ms: [80, 500],
+            },
+          ],
+          [
+            70,
+            { method: 'GET', path: fixedPath('/v2.1/flavors/detail'), status: OK, bytes: [2300, 9300], ms: [20, 120] },
+          ],
           [50, { method: 'GET', path: fixedPath('/v2.1/limits'), status: OK, bytes: [700, 820], ms: [20, 160] }],
-          [30, { method: 'GET', path: fixedPath('/v2.1/os-hypervisors/detail'), status: OK, bytes: [1800, 40_000], ms: [40, 400] }],
-          [25, { method: 'GET', path: fixedPath('/v2.1/os-services?binary=nova-compute'), status: OK, bytes: [1100, 12_000], ms: [20, 150], osServices: true }],
-          [25, { method: 'GET', path: fixedPath('/v2.1/os-availability-zone/detail'), status: OK, bytes: [600, 2700], ms: [20, 200] }],
+          [
+            30,
+            {
+              method: 'GET',
+              path: fixedPath('/v2.1/os-hypervisors/detail'),
+              status: OK,
+              bytes: [1800, 40_000],
+              ms: [40, 400],
+            },
+          ],
+          [
+            25,
+            {
+              method: 'GET',
+              path: fixedPath('/v2.1/os-services?binary=nova-compute'),
+              status: OK,
+              bytes: [1100, 12_000],
+              ms: [20, 150],
+              osServices: true,
+            },
+          ],
+          [
+            25,
+            {
+              method: 'GET',
+              path: fixedPath('/v2.1/os-availability-zone/detail'),
+              status: OK,
+              bytes: [600, 2700],
+              ms: [20, 200],
+            },
+          ],
           [30, { method: 'GET', path: fixedPath('/v2.1/os-keypairs'), status: OK, bytes: [340, 4300], ms: [10, 80] }],
-          [15, { method: 'GET', path: fixedPath('/v2.1/images/detail'), status: OK, bytes: [2300, 30_000], ms: [60, 500] }],
+          [
+            15,
+            { method: 'GET', path: fixedPath('/v2.1/images/detail'), status: OK, bytes: [2300, 30_000], ms: [60, 500] },
+          ],
           [25, { method: 'GET', path: fixedPath('/v2.1/'), status: OK, bytes: [680, 700], ms: [1, 8] }],
         ]),
       },
@@ -186,12 +365,57 @@ export function generateHaproxyLog(opts: GenerateOptions): HaproxyLogFacts {
         compute: false,
         captures: false,
         routes: routes([
-          [40, { method: 'GET', path: pathWithId('/v2.0/ports?device_id=', instances), status: OK, bytes: [400, 3000], ms: [20, 200] }],
-          [15, { method: 'GET', path: fixedPath('/v2.0/networks?fields=id&shared=True'), status: OK, bytes: [300, 2000], ms: [10, 80] }],
-          [15, { method: 'GET', path: pathWithId('/v2.0/security-groups?tenant_id=', projects), status: OK, bytes: [1500, 9000], ms: [20, 200] }],
-          [10, { method: 'GET', path: pathWithId('/v2.0/networks/', networks), status: SHOW, bytes: [900, 1400], ms: [10, 60] }],
+          [
+            40,
+            {
+              method: 'GET',
+              path: pathWithId('/v2.0/ports?device_id=', instances),
+              status: OK,
+              bytes: [400, 3000],
+              ms: [20, 200],
+            },
+          ],
+          [
+            15,
+            {
+              method: 'GET',
+              path: fixedPath('/v2.0/networks?fields=id&shared=True'),
+              status: OK,
+              bytes: [300, 2000],
+              ms: [10, 80],
+            },
+          ],
+          [
+            15,
+            {
+              method: 'GET',
+              path: pathWithId('/v2.0/security-groups?tenant_id=', projects),
+              status: OK,
+              bytes: [1500, 9000],
+              ms: [20, 200],
+            },
+          ],
+          [
+            10,
+            {
+              method: 'GET',
+              path: pathWithId('/v2.0/networks/', networks),
+              status: SHOW,
+              bytes: [900, 1400],
+              ms: [10, 60],
+            },
+          ],
           [10, { method: 'GET', path: fixedPath('/v2.0/floatingips'), status: OK, bytes: [300, 6000], ms: [10, 120] }],
-          [5, { method: 'PUT', path: pathWithId('/v2.0/ports/', networks), status: OK, bytes: [1200, 1800], ms: [100, 900] }],
+          [
+            5,
+            {
+              method: 'PUT',
+              path: pathWithId('/v2.0/ports/', networks),
+              status: OK,
+              bytes: [1200, 1800],
+              ms: [100, 900],
+            },
+          ],
           [5, { method: 'GET', path: fixedPath('/v2.0/extensions'), status: OK, bytes: [9000, 11_000], ms: [5, 30] }],
         ]),
       },
@@ -204,11 +428,56 @@ export function generateHaproxyLog(opts: GenerateOptions): HaproxyLogFacts {
         compute: false,
         captures: false,
         routes: routes([
-          [20, { method: 'GET', path: fixedPath('/allocation_candidates?limit=1000&resources=DISK_GB%3A20%2CMEMORY_MB%3A2048%2CVCPU%3A1'), status: OK, bytes: [3000, 30_000], ms: [30, 300] }],
-          [30, { method: 'GET', path: pathWithId('/resource_providers?in_tree=', providers), status: OK, bytes: [600, 900], ms: [5, 40] }],
-          [25, { method: 'GET', path: pathWithId('/resource_providers/', providers, '/inventories'), status: OK, bytes: [700, 1000], ms: [5, 40] }],
-          [15, { method: 'GET', path: pathWithId('/resource_providers/', providers, '/aggregates'), status: OK, bytes: [300, 400], ms: [5, 30] }],
-          [10, { method: 'PUT', path: pathWithId('/allocations/', instances), status: NO_CONTENT, bytes: [200, 260], ms: [20, 200] }],
+          [
+            20,
+            {
+              method: 'GET',
+              path: fixedPath('/allocation_candidates?limit=1000&resources=DISK_GB%3A20%2CMEMORY_MB%3A2048%2CVCPU%3A1'),
+              status: OK,
+              bytes: [3000, 30_000],
+              ms: [30, 300],
+            },
+          ],
+          [
+            30,
+            {
+              method: 'GET',
+              path: pathWithId('/resource_providers?in_tree=', providers),
+              status: OK,
+              bytes: [600, 900],
+              ms: [5, 40],
+            },
+          ],
+          [
+            25,
+            {
+              method: 'GET',
+              path: pathWithId('/resource_providers/', providers, '/inventories'),
+              status: OK,
+              bytes: [700, 1000],
+              ms: [5, 40],
+            },
+          ],
+          [
+            15,
+            {
+              method: 'GET',
+              path: pathWithId('/resource_providers/', providers, '/aggregates'),
+              status: OK,
+              bytes: [300, 400],
+              ms: [5, 30],
+            },
+          ],
+          [
+            10,
+            {
+              method: 'PUT',
+              path: pathWithId('/allocations/', instances),
+              status: NO_CONTENT,
+              bytes: [200, 260],
+              ms: [20, 200],
+            },
+          ],
         ]),
       },
     },
@@ -220,9 +489,24 @@ export function generateHaproxyLog(opts: GenerateOptions): HaproxyLogFacts {
         compute: false,
         captures: false,
         routes: routes([
-          [40, { method: 'GET', path: fixedPath('/v2/images?limit=20'), status: OK, bytes: [3000, 20_000], ms: [20, 200] }],
-          [40, { method: 'GET', path: pathWithId('/v2/images/', images), status: SHOW, bytes: [1000, 1600], ms: [10, 80] }],
-          [10, { method: 'GET', path: pathWithId('/v2/images/', images, '/file'), status: OK, bytes: [20_000_000, 900_000_000], ms: [2000, 60_000] }],
+          [
+            40,
+            { method: 'GET', path: fixedPath('/v2/images?limit=20'), status: OK, bytes: [3000, 20_000], ms: [20, 200] },
+          ],
+          [
+            40,
+            { method: 'GET', path: pathWithId('/v2/images/', images), status: SHOW, bytes: [1000, 1600], ms: [10, 80] },
+          ],
+          [
+            10,
+            {
+              method: 'GET',
+              path: pathWithId('/v2/images/', images, '/file'),
+              status: OK,
+              bytes: [20_000_000, 900_000_000],
+              ms: [2000, 60_000],
+            },
+          ],
           [10, { method: 'GET', path: fixedPath('/v2/schemas/image'), status: OK, bytes: [4000, 4200], ms: [2, 10] }],
         ]),
       },
@@ -237,7 +521,16 @@ export function generateHaproxyLog(opts: GenerateOptions): HaproxyLogFacts {
         routes: routes([
           [40, { method: 'GET', path: cinder('/volumes/detail'), status: OK, bytes: [800, 30_000], ms: [30, 400] }],
           [30, { method: 'GET', path: cinder('/volumes/', volumes), status: SHOW, bytes: [1200, 1800], ms: [20, 120] }],
-          [10, { method: 'POST', path: cinder('/volumes/', volumes, '/action'), status: ACCEPTED, bytes: [250, 900], ms: [60, 700] }],
+          [
+            10,
+            {
+              method: 'POST',
+              path: cinder('/volumes/', volumes, '/action'),
+              status: ACCEPTED,
+              bytes: [250, 900],
+              ms: [60, 700],
+            },
+          ],
           [10, { method: 'GET', path: cinder('/types'), status: OK, bytes: [500, 1500], ms: [10, 60] }],
           [10, { method: 'GET', path: cinder('/limits'), status: OK, bytes: [600, 700], ms: [10, 60] }],
         ]),
@@ -310,14 +603,25 @@ export function generateHaproxyLog(opts: GenerateOptions): HaproxyLogFacts {
       `Server ${f.backend}/${server} is DOWN, reason: Layer4 timeout, check duration: 2001ms. 2 active and 0 backup servers left. ${rng.int(5)} sessions active, 0 requeued, 0 remaining in queue.`,
     );
     now += rng.range(1000, 20_000);
-    event(`Server ${f.backend}/${server} is UP, reason: Layer7 check passed, code: 200, check duration: 3ms. 3 active and 0 backup servers online. 0 sessions requeued, 0 total in queue.`);
+    event(
+      `Server ${f.backend}/${server} is UP, reason: Layer7 check passed, code: 200, check duration: 3ms. 3 active and 0 backup servers online. 0 sessions requeued, 0 total in queue.`,
+    );
   };
 
   /**
    * One httplog line; `now` is its end (the syslog time), Ta before it the start.
    * Returns nothing: the facts are counted by the caller, which knows what the request was.
    */
-  const httpLine = (f: Frontend, method: string, path: PathWriter, status: number, bytes: number, trMs: number, captured: boolean, userAgent: string | null): void => {
+  const httpLine = (
+    f: Frontend,
+    method: string,
+    path: PathWriter,
+    status: number,
+    bytes: number,
+    trMs: number,
+    captured: boolean,
+    userAgent: string | null,
+  ): void => {
     const noServer = status === 503 && rng.chance(0.5);
     const tR = rng.int(3);
     const tc = noServer ? -1 : rng.int(2);
@@ -380,7 +684,7 @@ export function generateHaproxyLog(opts: GenerateOptions): HaproxyLogFacts {
     const host = rng.pick(hosts);
     let method = 'GET';
     let path = '/v2.1/os-hosts';
-    let status = 200;
+    let status: number;
     switch (action) {
       case 'list':
         if (rng.chance(0.2)) path += '?zone=nova';
@@ -399,8 +703,19 @@ export function generateHaproxyLog(opts: GenerateOptions): HaproxyLogFacts {
         path += `/${host}/${action}`;
         status = 501;
     }
-    const ua = rng.chance(0.5) ? 'python-novaclient' : 'openstacksdk/1.0.1 keystoneauth1/5.1.2 python-requests/2.31.0 CPython/3.10.12';
-    httpLine(f, method, (w) => w.str(path), status, status === 200 ? rng.range(500, 1800) : rng.range(380, 420), rng.range(20, 400), captured, ua);
+    const ua = rng.chance(0.5)
+      ? 'python-novaclient'
+      : 'openstacksdk/1.0.1 keystoneauth1/5.1.2 python-requests/2.31.0 CPython/3.10.12';
+    httpLine(
+      f,
+      method,
+      (w) => w.str(path),
+      status,
+      status === 200 ? rng.range(500, 1800) : rng.range(380, 420),
+      rng.range(20, 400),
+      captured,
+      ua,
+    );
     facts.osHostsCalls++;
     facts.osHostsLines++;
     facts.osHostsByAction[action] = (facts.osHostsByAction[action] ?? 0) + 1;
@@ -409,7 +724,16 @@ export function generateHaproxyLog(opts: GenerateOptions): HaproxyLogFacts {
   const osHostsCinder = (f: Frontend, captured: boolean): void => {
     const project = rng.pick(projects);
     const path = rng.chance(0.5) ? `/v3/${project}/os-hosts` : `/v3/${project}/os-hosts/ctl${rng.range(1, 3)}@lvm`;
-    httpLine(f, 'GET', (w) => w.str(path), 200, rng.range(400, 1200), rng.range(10, 90), captured, 'python-cinderclient');
+    httpLine(
+      f,
+      'GET',
+      (w) => w.str(path),
+      200,
+      rng.range(400, 1200),
+      rng.range(10, 90),
+      captured,
+      'python-cinderclient',
+    );
     facts.cinderOsHostsLines++;
     facts.osHostsLines++;
   };

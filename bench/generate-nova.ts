@@ -16,7 +16,15 @@
  * It counts what it writes, so the bench can check apicensus's answer
  * against the truth.
  */
-import { ChunkWriter, closeGenerated, fixedPath, pathWithId, progressTicker, type GenerateOptions, type PathWriter } from './chunk-writer.js';
+import {
+  ChunkWriter,
+  closeGenerated,
+  fixedPath,
+  pathWithId,
+  progressTicker,
+  type GenerateOptions,
+  type PathWriter,
+} from './chunk-writer.js';
 import { Prng, WeightedPicker } from './prng.js';
 import { dayOf, TimestampWriter } from './timestamps.js';
 
@@ -89,31 +97,178 @@ interface Endpoint {
 const statuses = (pairs: readonly (readonly [number, number])[]): WeightedPicker<number> =>
   new WeightedPicker(pairs.map(([value, weight]) => ({ value, weight })));
 
-const OK_200 = statuses([[200, 995], [404, 3], [500, 2]]);
-const SHOW_200 = statuses([[200, 960], [404, 36], [500, 4]]);
-const ACTION_202 = statuses([[202, 930], [409, 50], [400, 15], [500, 5]]);
-const CREATE_202 = statuses([[202, 970], [400, 15], [403, 10], [500, 5]]);
-const DELETE_204 = statuses([[204, 960], [404, 35], [500, 5]]);
+const OK_200 = statuses([
+  [200, 995],
+  [404, 3],
+  [500, 2],
+]);
+const SHOW_200 = statuses([
+  [200, 960],
+  [404, 36],
+  [500, 4],
+]);
+const ACTION_202 = statuses([
+  [202, 930],
+  [409, 50],
+  [400, 15],
+  [500, 5],
+]);
+const CREATE_202 = statuses([
+  [202, 970],
+  [400, 15],
+  [403, 10],
+  [500, 5],
+]);
+const DELETE_204 = statuses([
+  [204, 960],
+  [404, 35],
+  [500, 5],
+]);
 
 /**
  * The compute API mix of a busy cloud: dashboards and automation poll
  * servers/detail, flavors, limits and hypervisors; users act on servers.
  * Weights are per 1000 requests.
  */
-function endpoints(instances: readonly string[], flavors: readonly string[], images: readonly string[], services: readonly string[]): WeightedPicker<Endpoint> {
+function endpoints(
+  instances: readonly string[],
+  flavors: readonly string[],
+  images: readonly string[],
+  services: readonly string[],
+): WeightedPicker<Endpoint> {
   const inst = (suffix: string): PathWriter => pathWithId('/servers/', instances, suffix);
   const eps: { weight: number; value: Endpoint }[] = [
-    { weight: 220, value: { method: 'GET', path: fixedPath('/servers/detail'), status: OK_200, len: [1500, 60_000], ms: [60, 900], controller: 'ServersController.detail', list: true } },
-    { weight: 40, value: { method: 'GET', path: fixedPath('/servers/detail?all_tenants=True&limit=1000'), status: OK_200, len: [20_000, 400_000], ms: [300, 4000], controller: 'ServersController.detail', list: true } },
-    { weight: 60, value: { method: 'GET', path: fixedPath('/servers'), status: OK_200, len: [200, 9000], ms: [40, 300], controller: 'ServersController.index', list: true } },
-    { weight: 140, value: { method: 'GET', path: inst(''), status: SHOW_200, len: [1400, 4200], ms: [30, 260], controller: 'ServersController.show', notFound: 'Instance could not be found.' } },
-    { weight: 25, value: { method: 'POST', path: fixedPath('/servers'), status: CREATE_202, len: [300, 700], ms: [400, 2500], controller: 'ServersController.create' } },
-    { weight: 20, value: { method: 'DELETE', path: inst(''), status: DELETE_204, len: [0, 0], ms: [80, 600], controller: 'ServersController.delete', notFound: 'Instance could not be found.' } },
-    { weight: 45, value: { method: 'POST', path: inst('/action'), status: ACTION_202, len: [0, 0], ms: [60, 900], controller: 'ServersController._action_reboot', notFound: 'Instance could not be found.' } },
-    { weight: 25, value: { method: 'GET', path: inst('/os-interface'), status: SHOW_200, len: [300, 1200], ms: [80, 500], controller: 'InterfaceAttachmentController.index', list: true } },
-    { weight: 20, value: { method: 'GET', path: inst('/os-volume_attachments'), status: SHOW_200, len: [60, 900], ms: [30, 200], controller: 'VolumeAttachmentController.index', list: true } },
-    { weight: 15, value: { method: 'GET', path: inst('/os-instance-actions'), status: SHOW_200, len: [200, 3000], ms: [30, 200], controller: 'InstanceActionsController.index', list: true } },
-    { weight: 70, value: { method: 'GET', path: fixedPath('/flavors/detail'), status: OK_200, len: [2000, 9000], ms: [20, 120], controller: 'FlavorsController.detail', list: true } },
+    {
+      weight: 220,
+      value: {
+        method: 'GET',
+        path: fixedPath('/servers/detail'),
+        status: OK_200,
+        len: [1500, 60_000],
+        ms: [60, 900],
+        controller: 'ServersController.detail',
+        list: true,
+      },
+    },
+    {
+      weight: 40,
+      value: {
+        method: 'GET',
+        path: fixedPath('/servers/detail?all_tenants=True&limit=1000'),
+        status: OK_200,
+        len: [20_000, 400_000],
+        ms: [300, 4000],
+        controller: 'ServersController.detail',
+        list: true,
+      },
+    },
+    {
+      weight: 60,
+      value: {
+        method: 'GET',
+        path: fixedPath('/servers'),
+        status: OK_200,
+        len: [200, 9000],
+        ms: [40, 300],
+        controller: 'ServersController.index',
+        list: true,
+      },
+    },
+    {
+      weight: 140,
+      value: {
+        method: 'GET',
+        path: inst(''),
+        status: SHOW_200,
+        len: [1400, 4200],
+        ms: [30, 260],
+        controller: 'ServersController.show',
+        notFound: 'Instance could not be found.',
+      },
+    },
+    {
+      weight: 25,
+      value: {
+        method: 'POST',
+        path: fixedPath('/servers'),
+        status: CREATE_202,
+        len: [300, 700],
+        ms: [400, 2500],
+        controller: 'ServersController.create',
+      },
+    },
+    {
+      weight: 20,
+      value: {
+        method: 'DELETE',
+        path: inst(''),
+        status: DELETE_204,
+        len: [0, 0],
+        ms: [80, 600],
+        controller: 'ServersController.delete',
+        notFound: 'Instance could not be found.',
+      },
+    },
+    {
+      weight: 45,
+      value: {
+        method: 'POST',
+        path: inst('/action'),
+        status: ACTION_202,
+        len: [0, 0],
+        ms: [60, 900],
+        controller: 'ServersController._action_reboot',
+        notFound: 'Instance could not be found.',
+      },
+    },
+    {
+      weight: 25,
+      value: {
+        method: 'GET',
+        path: inst('/os-interface'),
+        status: SHOW_200,
+        len: [300, 1200],
+        ms: [80, 500],
+        controller: 'InterfaceAttachmentController.index',
+        list: true,
+      },
+    },
+    {
+      weight: 20,
+      value: {
+        method: 'GET',
+        path: inst('/os-volume_attachments'),
+        status: SHOW_200,
+        len: [60, 900],
+        ms: [30, 200],
+        controller: 'VolumeAttachmentController.index',
+        list: true,
+      },
+    },
+    {
+      weight: 15,
+      value: {
+        method: 'GET',
+        path: inst('/os-instance-actions'),
+        status: SHOW_200,
+        len: [200, 3000],
+        ms: [30, 200],
+        controller: 'InstanceActionsController.index',
+        list: true,
+      },
+    },
+    {
+      weight: 70,
+      value: {
+        method: 'GET',
+        path: fixedPath('/flavors/detail'),
+        status: OK_200,
+        len: [2000, 9000],
+        ms: [20, 120],
+        controller: 'FlavorsController.detail',
+        list: true,
+      },
+    },
     {
       weight: 30,
       value: {
@@ -126,21 +281,87 @@ function endpoints(instances: readonly string[], flavors: readonly string[], ima
         notFound: 'Flavor could not be found.',
       },
     },
-    { weight: 10, value: { method: 'GET', path: fixedPath('/flavors/detail?is_public=None'), status: OK_200, len: [2000, 9000], ms: [20, 140], controller: 'FlavorsController.detail', list: true } },
-    { weight: 50, value: { method: 'GET', path: fixedPath('/limits'), status: OK_200, len: [400, 520], ms: [20, 160], controller: 'LimitsController.index' } },
-    { weight: 30, value: { method: 'GET', path: fixedPath('/os-hypervisors/detail'), status: OK_200, len: [1500, 40_000], ms: [40, 400], controller: 'HypervisorsController.detail', list: true } },
-    { weight: 8, value: { method: 'GET', path: fixedPath('/os-hypervisors/statistics'), status: OK_200, len: [300, 340], ms: [20, 90], controller: 'HypervisorsController.statistics' } },
+    {
+      weight: 10,
+      value: {
+        method: 'GET',
+        path: fixedPath('/flavors/detail?is_public=None'),
+        status: OK_200,
+        len: [2000, 9000],
+        ms: [20, 140],
+        controller: 'FlavorsController.detail',
+        list: true,
+      },
+    },
+    {
+      weight: 50,
+      value: {
+        method: 'GET',
+        path: fixedPath('/limits'),
+        status: OK_200,
+        len: [400, 520],
+        ms: [20, 160],
+        controller: 'LimitsController.index',
+      },
+    },
+    {
+      weight: 30,
+      value: {
+        method: 'GET',
+        path: fixedPath('/os-hypervisors/detail'),
+        status: OK_200,
+        len: [1500, 40_000],
+        ms: [40, 400],
+        controller: 'HypervisorsController.detail',
+        list: true,
+      },
+    },
+    {
+      weight: 8,
+      value: {
+        method: 'GET',
+        path: fixedPath('/os-hypervisors/statistics'),
+        status: OK_200,
+        len: [300, 340],
+        ms: [20, 90],
+        controller: 'HypervisorsController.statistics',
+      },
+    },
     {
       weight: 25,
-      value: { method: 'GET', path: fixedPath('/os-services?binary=nova-compute'), status: OK_200, len: [800, 12_000], ms: [20, 150], controller: 'ServiceController.index', list: true, osServices: true },
+      value: {
+        method: 'GET',
+        path: fixedPath('/os-services?binary=nova-compute'),
+        status: OK_200,
+        len: [800, 12_000],
+        ms: [20, 150],
+        controller: 'ServiceController.index',
+        list: true,
+        osServices: true,
+      },
     },
-    { weight: 10, value: { method: 'GET', path: fixedPath('/os-services'), status: OK_200, len: [1200, 16_000], ms: [20, 150], controller: 'ServiceController.index', list: true, osServices: true } },
+    {
+      weight: 10,
+      value: {
+        method: 'GET',
+        path: fixedPath('/os-services'),
+        status: OK_200,
+        len: [1200, 16_000],
+        ms: [20, 150],
+        controller: 'ServiceController.index',
+        list: true,
+        osServices: true,
+      },
+    },
     {
       weight: 1,
       value: {
         method: 'PUT',
         path: pathWithId('/os-services/', services),
-        status: statuses([[200, 95], [404, 5]]),
+        status: statuses([
+          [200, 95],
+          [404, 5],
+        ]),
         len: [300, 420],
         ms: [60, 300],
         controller: 'ServiceController.update',
@@ -148,9 +369,40 @@ function endpoints(instances: readonly string[], flavors: readonly string[], ima
         notFound: 'Service not found.',
       },
     },
-    { weight: 25, value: { method: 'GET', path: fixedPath('/os-availability-zone/detail'), status: OK_200, len: [300, 2400], ms: [20, 200], controller: 'AvailabilityZoneController.detail' } },
-    { weight: 10, value: { method: 'GET', path: fixedPath('/os-availability-zone'), status: OK_200, len: [100, 400], ms: [10, 80], controller: 'AvailabilityZoneController.index' } },
-    { weight: 15, value: { method: 'GET', path: fixedPath('/images/detail'), status: OK_200, len: [2000, 30_000], ms: [60, 500], controller: 'ImagesController.detail', list: true } },
+    {
+      weight: 25,
+      value: {
+        method: 'GET',
+        path: fixedPath('/os-availability-zone/detail'),
+        status: OK_200,
+        len: [300, 2400],
+        ms: [20, 200],
+        controller: 'AvailabilityZoneController.detail',
+      },
+    },
+    {
+      weight: 10,
+      value: {
+        method: 'GET',
+        path: fixedPath('/os-availability-zone'),
+        status: OK_200,
+        len: [100, 400],
+        ms: [10, 80],
+        controller: 'AvailabilityZoneController.index',
+      },
+    },
+    {
+      weight: 15,
+      value: {
+        method: 'GET',
+        path: fixedPath('/images/detail'),
+        status: OK_200,
+        len: [2000, 30_000],
+        ms: [60, 500],
+        controller: 'ImagesController.detail',
+        list: true,
+      },
+    },
     {
       weight: 10,
       value: {
@@ -163,37 +415,184 @@ function endpoints(instances: readonly string[], flavors: readonly string[], ima
         notFound: 'Image not found.',
       },
     },
-    { weight: 30, value: { method: 'GET', path: fixedPath('/os-keypairs'), status: OK_200, len: [40, 4000], ms: [10, 80], controller: 'KeypairController.index', list: true } },
-    { weight: 3, value: { method: 'POST', path: fixedPath('/os-keypairs'), status: statuses([[200, 90], [409, 10]]), len: [600, 2400], ms: [40, 300], controller: 'KeypairController.create' } },
-    { weight: 12, value: { method: 'GET', path: fixedPath('/os-server-groups'), status: OK_200, len: [40, 2000], ms: [10, 90], controller: 'ServerGroupController.index', list: true } },
-    { weight: 8, value: { method: 'GET', path: fixedPath('/os-aggregates'), status: OK_200, len: [200, 6000], ms: [10, 90], controller: 'AggregateController.index', list: true } },
-    { weight: 10, value: { method: 'GET', path: fixedPath('/os-quota-sets/detail'), status: OK_200, len: [900, 1100], ms: [30, 200], controller: 'QuotaSetsController.detail' } },
-    { weight: 25, value: { method: 'GET', path: fixedPath('/'), status: OK_200, len: [380, 400], ms: [1, 8], controller: 'VersionsController.show' } },
-    { weight: 15, value: { method: 'GET', path: fixedPath('/extensions'), status: OK_200, len: [20_000, 24_000], ms: [40, 200], controller: 'ExtensionInfoController.index' } },
+    {
+      weight: 30,
+      value: {
+        method: 'GET',
+        path: fixedPath('/os-keypairs'),
+        status: OK_200,
+        len: [40, 4000],
+        ms: [10, 80],
+        controller: 'KeypairController.index',
+        list: true,
+      },
+    },
+    {
+      weight: 3,
+      value: {
+        method: 'POST',
+        path: fixedPath('/os-keypairs'),
+        status: statuses([
+          [200, 90],
+          [409, 10],
+        ]),
+        len: [600, 2400],
+        ms: [40, 300],
+        controller: 'KeypairController.create',
+      },
+    },
+    {
+      weight: 12,
+      value: {
+        method: 'GET',
+        path: fixedPath('/os-server-groups'),
+        status: OK_200,
+        len: [40, 2000],
+        ms: [10, 90],
+        controller: 'ServerGroupController.index',
+        list: true,
+      },
+    },
+    {
+      weight: 8,
+      value: {
+        method: 'GET',
+        path: fixedPath('/os-aggregates'),
+        status: OK_200,
+        len: [200, 6000],
+        ms: [10, 90],
+        controller: 'AggregateController.index',
+        list: true,
+      },
+    },
+    {
+      weight: 10,
+      value: {
+        method: 'GET',
+        path: fixedPath('/os-quota-sets/detail'),
+        status: OK_200,
+        len: [900, 1100],
+        ms: [30, 200],
+        controller: 'QuotaSetsController.detail',
+      },
+    },
+    {
+      weight: 25,
+      value: {
+        method: 'GET',
+        path: fixedPath('/'),
+        status: OK_200,
+        len: [380, 400],
+        ms: [1, 8],
+        controller: 'VersionsController.show',
+      },
+    },
+    {
+      weight: 15,
+      value: {
+        method: 'GET',
+        path: fixedPath('/extensions'),
+        status: OK_200,
+        len: [20_000, 24_000],
+        ms: [40, 200],
+        controller: 'ExtensionInfoController.index',
+      },
+    },
   ];
   return new WeightedPicker(eps);
 }
 
 const MICROVERSIONS = new WeightedPicker(
-  ([['2.1', 25], ['2.37', 10], ['2.53', 5], ['2.60', 10], ['2.79', 20], ['2.90', 15], ['2.95', 10], ['2.96', 5]] as const).map(([value, weight]) => ({ value, weight })),
+  (
+    [
+      ['2.1', 25],
+      ['2.37', 10],
+      ['2.53', 5],
+      ['2.60', 10],
+      ['2.79', 20],
+      ['2.90', 15],
+      ['2.95', 10],
+      ['2.96', 5],
+    ] as const
+  ).map(([value, weight]) => ({ value, weight })),
 );
 
 const OS_HOSTS_ACTIONS = new WeightedPicker(
-  ([['list', 30], ['show', 25], ['update', 25], ['reboot', 10], ['startup', 10]] as const).map(([value, weight]) => ({ value, weight })),
+  (
+    [
+      ['list', 30],
+      ['show', 25],
+      ['update', 25],
+      ['reboot', 10],
+      ['startup', 10],
+    ] as const
+  ).map(([value, weight]) => ({ value, weight })),
 );
 
 /** Lines with no request behind them: loggers of a running nova-api, with `[-]` or a service context. */
 const BACKGROUND: readonly { level: string; logger: string; message: string; service?: boolean }[] = [
-  { level: 'DEBUG', logger: 'oslo_db.sqlalchemy.engines', message: 'MySQL server mode set to STRICT_TRANS_TABLES,STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,TRADITIONAL,NO_ENGINE_SUBSTITUTION _check_effective_sql_mode /usr/lib/python3/dist-packages/oslo_db/sqlalchemy/engines.py:342' },
-  { level: 'DEBUG', logger: 'oslo_concurrency.lockutils', message: 'Acquiring lock "compute-rpcapi-router" by "nova.compute.rpcapi.reset_globals" inner /usr/lib/python3/dist-packages/oslo_concurrency/lockutils.py:404' },
-  { level: 'DEBUG', logger: 'nova.compute.rpcapi', message: 'Not caching compute RPC version_cap, because min service_version is 0. Please ensure a nova-compute service has been started. Defaulting to current version. get_client /usr/lib/python3/dist-packages/nova/compute/rpcapi.py:445' },
-  { level: 'INFO', logger: 'nova.compute.rpcapi', message: 'Automatically selected compute RPC version 6.2 from minimum service version 66' },
-  { level: 'WARNING', logger: 'keystonemiddleware.auth_token', message: 'Identity response: {"error":{"code":401,"message":"The request you have made requires authentication.","title":"Unauthorized"}}' },
-  { level: 'WARNING', logger: 'oslo_policy.policy', message: 'JSON formatted policy_file support is deprecated since Victoria release. You need to use YAML format which will be default in future. You can use ``oslopolicy-convert-json-to-yaml`` tool to convert existing JSON-formatted policy file to YAML-formatted in backward compatible way: https://docs.openstack.org/oslo.policy/latest/cli/oslopolicy-convert-json-to-yaml.html.' },
-  { level: 'DEBUG', logger: 'nova.scheduler.client.report', message: 'Refreshing inventories for resource provider 4f5a3b1c-9e2d-4c7a-8b6f-0d1e2f3a4b5c _refresh_associations /usr/lib/python3/dist-packages/nova/scheduler/client/report.py:822', service: true },
-  { level: 'INFO', logger: 'nova.api.openstack.placement', message: 'Placement API unavailable for a moment, retrying GET /resource_providers?in_tree=4f5a3b1c-9e2d-4c7a-8b6f-0d1e2f3a4b5c', service: true },
-  { level: 'DEBUG', logger: 'nova.context', message: 'Found 2 cells: 00000000-0000-0000-0000-000000000000(cell0),2d5e9a1f-6b7c-4d8e-9f0a-1b2c3d4e5f6a(cell1) load_cells /usr/lib/python3/dist-packages/nova/context.py:464' },
-  { level: 'DEBUG', logger: 'nova.objects.service', message: 'Computed minimum service version 66 across 42 services get_minimum_version_all_cells /usr/lib/python3/dist-packages/nova/objects/service.py:590', service: true },
+  {
+    level: 'DEBUG',
+    logger: 'oslo_db.sqlalchemy.engines',
+    message:
+      'MySQL server mode set to STRICT_TRANS_TABLES,STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,TRADITIONAL,NO_ENGINE_SUBSTITUTION _check_effective_sql_mode /usr/lib/python3/dist-packages/oslo_db/sqlalchemy/engines.py:342',
+  },
+  {
+    level: 'DEBUG',
+    logger: 'oslo_concurrency.lockutils',
+    message:
+      'Acquiring lock "compute-rpcapi-router" by "nova.compute.rpcapi.reset_globals" inner /usr/lib/python3/dist-packages/oslo_concurrency/lockutils.py:404',
+  },
+  {
+    level: 'DEBUG',
+    logger: 'nova.compute.rpcapi',
+    message:
+      'Not caching compute RPC version_cap, because min service_version is 0. Please ensure a nova-compute service has been started. Defaulting to current version. get_client /usr/lib/python3/dist-packages/nova/compute/rpcapi.py:445',
+  },
+  {
+    level: 'INFO',
+    logger: 'nova.compute.rpcapi',
+    message: 'Automatically selected compute RPC version 6.2 from minimum service version 66',
+  },
+  {
+    level: 'WARNING',
+    logger: 'keystonemiddleware.auth_token',
+    message:
+      'Identity response: {"error":{"code":401,"message":"The request you have made requires authentication.","title":"Unauthorized"}}',
+  },
+  {
+    level: 'WARNING',
+    logger: 'oslo_policy.policy',
+    message:
+      'JSON formatted policy_file support is deprecated since Victoria release. You need to use YAML format which will be default in future. You can use ``oslopolicy-convert-json-to-yaml`` tool to convert existing JSON-formatted policy file to YAML-formatted in backward compatible way: https://docs.openstack.org/oslo.policy/latest/cli/oslopolicy-convert-json-to-yaml.html.',
+  },
+  {
+    level: 'DEBUG',
+    logger: 'nova.scheduler.client.report',
+    message:
+      'Refreshing inventories for resource provider 4f5a3b1c-9e2d-4c7a-8b6f-0d1e2f3a4b5c _refresh_associations /usr/lib/python3/dist-packages/nova/scheduler/client/report.py:822',
+    service: true,
+  },
+  {
+    level: 'INFO',
+    logger: 'nova.api.openstack.placement',
+    message:
+      'Placement API unavailable for a moment, retrying GET /resource_providers?in_tree=4f5a3b1c-9e2d-4c7a-8b6f-0d1e2f3a4b5c',
+    service: true,
+  },
+  {
+    level: 'DEBUG',
+    logger: 'nova.context',
+    message:
+      'Found 2 cells: 00000000-0000-0000-0000-000000000000(cell0),2d5e9a1f-6b7c-4d8e-9f0a-1b2c3d4e5f6a(cell1) load_cells /usr/lib/python3/dist-packages/nova/context.py:464',
+  },
+  {
+    level: 'DEBUG',
+    logger: 'nova.objects.service',
+    message:
+      'Computed minimum service version 66 across 42 services get_minimum_version_all_cells /usr/lib/python3/dist-packages/nova/objects/service.py:590',
+    service: true,
+  },
 ];
 
 /** What the eventlet and uwsgi services write when they start (an era change is a restart). */
@@ -202,16 +601,25 @@ const UWSGI_BANNER = [
   'DEBUG nova.api.openstack.wsgi_app [-] Configuration options gathered from: log_opt_values /usr/lib/python3/dist-packages/oslo_config/cfg.py:2590',
   'DEBUG nova.api.openstack.wsgi_app [-] api.auth_strategy              = keystone log_opt_values /usr/lib/python3/dist-packages/oslo_config/cfg.py:2609',
   'DEBUG nova.api.openstack.wsgi_app [-] wsgi.wsgi_log_format           = %(client_ip)s "%(request_line)s" status: %(status_code)s len: %(body_length)s time: %(wall_seconds).7f log_opt_values /usr/lib/python3/dist-packages/oslo_config/cfg.py:2609',
-  'DEBUG nova.api.openstack.wsgi_app [-] enabled_apis                   = [\'osapi_compute\'] log_opt_values /usr/lib/python3/dist-packages/oslo_config/cfg.py:2609',
+  "DEBUG nova.api.openstack.wsgi_app [-] enabled_apis                   = ['osapi_compute'] log_opt_values /usr/lib/python3/dist-packages/oslo_config/cfg.py:2609",
 ];
 
 const EVENTLET_PIDS = [25746, 25747, 25748, 25749];
 const UWSGI_PIDS = [2211, 2212, 2213, 2214, 2215, 2216];
-const METADATA_PATHS = ['/openstack/2013-10-17', '/openstack/2013-10-17/meta_data.json', '/openstack/latest/user_data', '/latest/meta-data/', '/latest/meta-data/instance-id', '/openstack/2018-08-27/network_data.json'];
+const METADATA_PATHS = [
+  '/openstack/2013-10-17',
+  '/openstack/2013-10-17/meta_data.json',
+  '/openstack/latest/user_data',
+  '/latest/meta-data/',
+  '/latest/meta-data/instance-id',
+  '/openstack/2018-08-27/network_data.json',
+];
 /** Admin users who still run `openstack host …` or old scripts; indexes into the user pool. */
 const OS_HOSTS_USERS = [0, 1, 2, 7];
 
-export function generateNovaLog(opts: GenerateOptions & { /** Start on an eventlet day (tests: that era in a few MB). */ eventletFirst?: boolean }): NovaLogFacts {
+export function generateNovaLog(
+  opts: GenerateOptions & { /** Start on an eventlet day (tests: that era in a few MB). */ eventletFirst?: boolean },
+): NovaLogFacts {
   const rng = new Prng(`nova:${opts.seed}`);
   const w = new ChunkWriter(opts.path);
   const ts = new TimestampWriter();
@@ -226,7 +634,10 @@ export function generateNovaLog(opts: GenerateOptions & { /** Start on an eventl
   const flavors = ['1', '2', '3', '4', '5', '42', '84', 'c1.small', 'm1.large', ...Array.from({ length: 8 }, uuid)];
   const images = Array.from({ length: 40 }, uuid);
   const services = Array.from({ length: 60 }, uuid);
-  const clients = [...Array.from({ length: 24 }, (_, i) => `10.0.0.${5 + i}`), ...Array.from({ length: 8 }, (_, i) => `10.11.10.${1 + i}`)];
+  const clients = [
+    ...Array.from({ length: 24 }, (_, i) => `10.0.0.${5 + i}`),
+    ...Array.from({ length: 8 }, (_, i) => `10.11.10.${1 + i}`),
+  ];
   const hosts = Array.from({ length: 48 }, (_, i) => `cmp-${String(i + 1).padStart(2, '0')}`);
   const endpointPicker = endpoints(instances, flavors, images, services);
 
@@ -341,7 +752,11 @@ export function generateNovaLog(opts: GenerateOptions & { /** Start on an eventl
   };
 
   const traceback = (): void => {
-    requestLine('ERROR', 'nova.api.openstack.wsgi', 'Unexpected exception in API method: oslo_db.exception.DBConnectionError: (pymysql.err.OperationalError) (2013, \'Lost connection to MySQL server during query\')');
+    requestLine(
+      'ERROR',
+      'nova.api.openstack.wsgi',
+      "Unexpected exception in API method: oslo_db.exception.DBConnectionError: (pymysql.err.OperationalError) (2013, 'Lost connection to MySQL server during query')",
+    );
     for (const text of [
       'Traceback (most recent call last):',
       '  File "/usr/lib/python3/dist-packages/nova/api/openstack/wsgi.py", line 658, in wrapped',
@@ -356,7 +771,15 @@ export function generateNovaLog(opts: GenerateOptions & { /** Start on an eventl
    * The access line. uwsgi: request_log form; eventlet: wsgi.server form
    * with the protocol and 7 decimals. `pathWriter` writes what follows /v2.1.
    */
-  const accessLine = (method: string, pathWriter: PathWriter, status: number, len: number | null, ms: number, microversion: string | null, projectScoped: boolean): void => {
+  const accessLine = (
+    method: string,
+    pathWriter: PathWriter,
+    status: number,
+    len: number | null,
+    ms: number,
+    microversion: string | null,
+    projectScoped: boolean,
+  ): void => {
     const eventlet = req.era === 'eventlet';
     head(req.pid, 'INFO', eventlet ? 'nova.osapi_compute.wsgi.server' : 'nova.api.openstack.requestlog');
     context();
@@ -398,7 +821,11 @@ export function generateNovaLog(opts: GenerateOptions & { /** Start on an eventl
   const ordinaryRequest = (): void => {
     const ep = endpointPicker.pick(rng);
     // A few requests fail authentication: no context, no microversion (request_log sits before authtoken).
-    if (ep.method === 'GET' && (ep.controller === 'ServersController.detail' || ep.controller === 'FlavorsController.detail') && rng.chance(0.004)) {
+    if (
+      ep.method === 'GET' &&
+      (ep.controller === 'ServersController.detail' || ep.controller === 'FlavorsController.detail') &&
+      rng.chance(0.004)
+    ) {
       newRequest(0, true);
       accessLine(ep.method, ep.path, 401, 114, rng.range(1, 9), null, false);
       return;
@@ -417,13 +844,27 @@ export function generateNovaLog(opts: GenerateOptions & { /** Start on an eventl
     }
     let len = rng.range(ep.len[0], ep.len[1]);
     if (status === 404) {
-      requestLine('INFO', 'nova.api.openstack.wsgi', `HTTP exception thrown: ${ep.notFound ?? 'The resource could not be found.'}`);
+      requestLine(
+        'INFO',
+        'nova.api.openstack.wsgi',
+        `HTTP exception thrown: ${ep.notFound ?? 'The resource could not be found.'}`,
+      );
       len = rng.range(90, 140);
     } else if (status === 409) {
-      requestLine('INFO', 'nova.api.openstack.wsgi', "HTTP exception thrown: Cannot 'reboot' instance while it is in vm_state stopped");
+      requestLine(
+        'INFO',
+        'nova.api.openstack.wsgi',
+        "HTTP exception thrown: Cannot 'reboot' instance while it is in vm_state stopped",
+      );
       len = rng.range(150, 190);
     } else if (status === 400 || status === 403) {
-      requestLine('INFO', 'nova.api.openstack.wsgi', status === 400 ? 'HTTP exception thrown: Invalid input for field/attribute server.' : 'HTTP exception thrown: Quota exceeded for instances: Requested 1, but already used 20 of 20 instances');
+      requestLine(
+        'INFO',
+        'nova.api.openstack.wsgi',
+        status === 400
+          ? 'HTTP exception thrown: Invalid input for field/attribute server.'
+          : 'HTTP exception thrown: Quota exceeded for instances: Requested 1, but already used 20 of 20 instances',
+      );
       len = rng.range(120, 260);
     } else if (status === 500) {
       traceback();
@@ -433,7 +874,15 @@ export function generateNovaLog(opts: GenerateOptions & { /** Start on an eventl
     }
     if (ep.osServices) facts.osServicesCalls++;
     const mv = MICROVERSIONS.pick(rng);
-    accessLine(ep.method, ep.path, status, len, rng.range(ep.ms[0], ep.ms[1]) + rng.float(), mv, req.era === 'eventlet' && rng.chance(0.5));
+    accessLine(
+      ep.method,
+      ep.path,
+      status,
+      len,
+      rng.range(ep.ms[0], ep.ms[1]) + rng.float(),
+      mv,
+      req.era === 'eventlet' && rng.chance(0.5),
+    );
   };
 
   const osHostsRequest = (): void => {
@@ -442,7 +891,7 @@ export function generateNovaLog(opts: GenerateOptions & { /** Start on an eventl
     const host = rng.pick(hosts);
     const scoped = req.era === 'eventlet' && rng.chance(0.5);
     let method = 'GET';
-    let suffix = '';
+    let suffix: string;
     let status = 200;
     let len = 0;
     let microversion = '2.1';
@@ -479,16 +928,28 @@ export function generateNovaLog(opts: GenerateOptions & { /** Start on an eventl
     callingMethod(controller);
     if (action === 'update') {
       if (rng.chance(0.6)) {
-        requestLine('INFO', 'nova.api.openstack.compute.hosts', `${rng.chance(0.5) ? 'Enabling' : 'Disabling'} host ${host}.`);
+        requestLine(
+          'INFO',
+          'nova.api.openstack.compute.hosts',
+          `${rng.chance(0.5) ? 'Enabling' : 'Disabling'} host ${host}.`,
+        );
         len = rng.range(40, 70);
       } else {
         requestLine('INFO', 'nova.api.openstack.compute.hosts', `Putting host ${host} in maintenance mode True.`);
-        requestLine('INFO', 'nova.api.openstack.wsgi', 'HTTP exception thrown: The requested functionality is not supported.');
+        requestLine(
+          'INFO',
+          'nova.api.openstack.wsgi',
+          'HTTP exception thrown: The requested functionality is not supported.',
+        );
         status = 501;
         len = 114;
       }
     } else if (status === 501) {
-      requestLine('INFO', 'nova.api.openstack.wsgi', 'HTTP exception thrown: The requested functionality is not supported.');
+      requestLine(
+        'INFO',
+        'nova.api.openstack.wsgi',
+        'HTTP exception thrown: The requested functionality is not supported.',
+      );
     } else if (status === 404 && action === 'show') {
       requestLine('INFO', 'nova.api.openstack.wsgi', `HTTP exception thrown: Compute host ${host} could not be found.`);
     }

@@ -164,7 +164,17 @@ export function measure(spec: RunSpec, gnuTime: string | null): Promise<Measurem
         cpuSeconds = user !== undefined && sys !== undefined && Number.isFinite(user + sys) ? user + sys : null;
       }
       if (dir) rmSync(dir, { recursive: true, force: true });
-      resolve({ seconds, peakRssKb, cpuSeconds, rssMethod: gnuTime ? 'gnu-time' : 'proc-poll', exitCode: code ?? -1, signal, stdout, stdoutLines, stderr });
+      resolve({
+        seconds,
+        peakRssKb,
+        cpuSeconds,
+        rssMethod: gnuTime ? 'gnu-time' : 'proc-poll',
+        exitCode: code ?? -1,
+        signal,
+        stdout,
+        stdoutLines,
+        stderr,
+      });
     });
   });
 }

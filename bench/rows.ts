@@ -67,7 +67,13 @@ const quote = (s: string): string => {
   if (!/["$`\\!]/.test(s)) return `"${s}"`;
   return `'${s.replace(/'/g, `'\\''`)}'`;
 };
-const firstLine = (s: string): string => s.trim().split('\n').find((l) => l.trim() !== '')?.trim().slice(0, 200) ?? '';
+const firstLine = (s: string): string =>
+  s
+    .trim()
+    .split('\n')
+    .find((l) => l.trim() !== '')
+    ?.trim()
+    .slice(0, 200) ?? '';
 /** The line of an error output that says what went wrong: apicensus's own message or a JS error, else the first line. */
 const telling = (s: string): string =>
   s
@@ -88,7 +94,12 @@ function exitText(code: number, signal: string | null): string {
 const UNSUPPORTED_FORMAT = /cannot tell the log format|unknown format|Unknown --format|not supported/i;
 
 const countCheck = (found: number, expected: number, what: string, failStatus: CheckStatus = 'mismatch'): Check =>
-  found === expected ? { status: 'ok', text: `ok: ${what} ${found}` } : { status: failStatus, text: `${failStatus === 'mismatch' ? 'MISMATCH' : 'DIFFERS'}: ${what} ${found}, expected ${expected}` };
+  found === expected
+    ? { status: 'ok', text: `ok: ${what} ${found}` }
+    : {
+        status: failStatus,
+        text: `${failStatus === 'mismatch' ? 'MISMATCH' : 'DIFFERS'}: ${what} ${found}, expected ${expected}`,
+      };
 
 // ---------------------------------------------------------------- apicensus
 
@@ -102,7 +113,11 @@ function readReport(json: string): ReportCounts {
   const r = JSON.parse(json) as { inputs?: { requests?: unknown }; apis?: { api?: unknown; calls?: unknown }[] };
   const requests = r.inputs?.requests;
   const calls = (api: string): unknown => r.apis?.find((a) => a.api === api)?.calls;
-  if (typeof requests !== 'number' || typeof calls('os-hosts') !== 'number' || typeof calls('os-services') !== 'number') {
+  if (
+    typeof requests !== 'number' ||
+    typeof calls('os-hosts') !== 'number' ||
+    typeof calls('os-services') !== 'number'
+  ) {
     throw new Error('report JSON lacks inputs.requests or apis[os-hosts|os-services].calls (schema changed?)');
   }
   return { requests, osHosts: calls('os-hosts') as number, osServices: calls('os-services') as number };
@@ -112,10 +127,14 @@ function compareReport(found: ReportCounts, expected: Expected): Check {
   const diffs: string[] = [];
   if (found.requests !== expected.requests) diffs.push(`requests ${found.requests} ≠ ${expected.requests}`);
   if (found.osHosts !== expected.osHostsCalls) diffs.push(`os-hosts ${found.osHosts} ≠ ${expected.osHostsCalls}`);
-  if (found.osServices !== expected.osServicesCalls) diffs.push(`os-services ${found.osServices} ≠ ${expected.osServicesCalls}`);
+  if (found.osServices !== expected.osServicesCalls)
+    diffs.push(`os-services ${found.osServices} ≠ ${expected.osServicesCalls}`);
   return diffs.length
     ? { status: 'mismatch', text: `MISMATCH: ${diffs.join(', ')}` }
-    : { status: 'ok', text: `ok: ${found.requests} requests, ${found.osHosts} os-hosts, ${found.osServices} os-services` };
+    : {
+        status: 'ok',
+        text: `ok: ${found.requests} requests, ${found.osHosts} os-hosts, ${found.osServices} os-services`,
+      };
 }
 
 /**
@@ -127,11 +146,24 @@ function compareReport(found: ReportCounts, expected: Expected): Check {
  */
 export function apicensusIngestRow(
   ctx: Context,
-  o: { group: string; label: string; input: string; contentBytes: number; calls: string[][]; expected: Expected; warm: string[]; unsupportedOk: boolean; extra?: string[] },
+  o: {
+    group: string;
+    label: string;
+    input: string;
+    contentBytes: number;
+    calls: string[][];
+    expected: Expected;
+    warm: string[];
+    unsupportedOk: boolean;
+    extra?: string[];
+  },
 ): Row {
   const cli = join(ctx.root, 'dist/src/cli/main.js');
   const extra = o.extra ?? [];
-  const commands = o.calls.map((files) => `node dist/src/cli/main.js ingest ${files.map((f) => quote(shown(ctx, f))).join(' ')} --db $TMP/fresh.db --quiet${extra.length ? ' ' + extra.join(' ') : ''}`);
+  const commands = o.calls.map(
+    (files) =>
+      `node dist/src/cli/main.js ingest ${files.map((f) => quote(shown(ctx, f))).join(' ')} --db $TMP/fresh.db --quiet${extra.length ? ' ' + extra.join(' ') : ''}`,
+  );
   commands.push('node dist/src/cli/main.js report --db $TMP/fresh.db --format json');
   return {
     group: o.group,
@@ -150,7 +182,10 @@ export function apicensusIngestRow(
         let peak: number | null = null;
         const perCall: { seconds: number; peakRssKb: number | null; cpuSeconds: number | null }[] = [];
         for (const files of o.calls) {
-          const m = await measure({ argv: [process.execPath, cli, 'ingest', ...files, '--db', db, '--quiet', ...extra], cwd: ctx.root }, ctx.gnuTime);
+          const m = await measure(
+            { argv: [process.execPath, cli, 'ingest', ...files, '--db', db, '--quiet', ...extra], cwd: ctx.root },
+            ctx.gnuTime,
+          );
           seconds += m.seconds;
           cpu = cpu === null || m.cpuSeconds === null ? null : cpu + m.cpuSeconds;
           if (m.peakRssKb !== null) peak = Math.max(peak ?? 0, m.peakRssKb);
@@ -162,22 +197,43 @@ export function apicensusIngestRow(
             return {
               seconds,
               peakRssKb: peak,
-              check: unsupported ? { status: 'unsupported', text: `not supported yet: ${why}` } : { status: 'failed', text: `FAILED: ingest exited ${m.exitCode}: ${why}` },
+              check: unsupported
+                ? { status: 'unsupported', text: `not supported yet: ${why}` }
+                : { status: 'failed', text: `FAILED: ingest exited ${m.exitCode}: ${why}` },
               details: { perCall, stderr: m.stderr.slice(0, 4000) },
             };
           }
         }
-        const rep = await measure({ argv: [process.execPath, cli, 'report', '--db', db, '--format', 'json'], cwd: ctx.root }, null);
+        const rep = await measure(
+          { argv: [process.execPath, cli, 'report', '--db', db, '--format', 'json'], cwd: ctx.root },
+          null,
+        );
         if (rep.exitCode !== 0) {
-          return { seconds, peakRssKb: peak, check: { status: 'failed', text: `FAILED: report exited ${rep.exitCode}: ${telling(rep.stderr)}` }, details: { perCall } };
+          return {
+            seconds,
+            peakRssKb: peak,
+            check: { status: 'failed', text: `FAILED: report exited ${rep.exitCode}: ${telling(rep.stderr)}` },
+            details: { perCall },
+          };
         }
         let found: ReportCounts;
         try {
           found = readReport(rep.stdout);
         } catch (e) {
-          return { seconds, peakRssKb: peak, check: { status: 'failed', text: `FAILED: ${(e as Error).message}` }, details: { perCall } };
+          return {
+            seconds,
+            peakRssKb: peak,
+            check: { status: 'failed', text: `FAILED: ${(e as Error).message}` },
+            details: { perCall },
+          };
         }
-        return { seconds, cpuSeconds: cpu, peakRssKb: peak, check: compareReport(found, o.expected), details: { perCall, found, expected: o.expected, reportSeconds: rep.seconds } };
+        return {
+          seconds,
+          cpuSeconds: cpu,
+          peakRssKb: peak,
+          check: compareReport(found, o.expected),
+          details: { perCall, found, expected: o.expected, reportSeconds: rep.seconds },
+        };
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
@@ -188,7 +244,10 @@ export function apicensusIngestRow(
 // ---------------------------------------------------------------- grep
 
 /** `LC_ALL=C grep -c os-hosts FILE`: the baseline. Checks the generator's own count of such lines. */
-export function grepRow(ctx: Context, o: { group: string; input: string; file: string; contentBytes: number; expectedLines: number }): Row {
+export function grepRow(
+  ctx: Context,
+  o: { group: string; input: string; file: string; contentBytes: number; expectedLines: number },
+): Row {
   return {
     group: o.group,
     label: 'grep -c os-hosts',
@@ -200,14 +259,28 @@ export function grepRow(ctx: Context, o: { group: string; input: string; file: s
     run: async () => {
       const m = await measure({ argv: ['grep', '-c', 'os-hosts', o.file], env: { LC_ALL: 'C' } }, ctx.gnuTime);
       // grep exits 1 when nothing matched; that is still an answer.
-      if (m.exitCode > 1) return { seconds: m.seconds, peakRssKb: m.peakRssKb, cpuSeconds: m.cpuSeconds, check: { status: 'failed', text: `FAILED: grep: ${firstLine(m.stderr)}` } };
-      return { seconds: m.seconds, peakRssKb: m.peakRssKb, cpuSeconds: m.cpuSeconds, check: countCheck(Number(m.stdout.trim()), o.expectedLines, 'lines') };
+      if (m.exitCode > 1)
+        return {
+          seconds: m.seconds,
+          peakRssKb: m.peakRssKb,
+          cpuSeconds: m.cpuSeconds,
+          check: { status: 'failed', text: `FAILED: grep: ${firstLine(m.stderr)}` },
+        };
+      return {
+        seconds: m.seconds,
+        peakRssKb: m.peakRssKb,
+        cpuSeconds: m.cpuSeconds,
+        check: countCheck(Number(m.stdout.trim()), o.expectedLines, 'lines'),
+      };
     },
   };
 }
 
 /** `zcat -f FILES | LC_ALL=C grep -c os-hosts`: the baseline for compressed inputs (-f passes plain files through). */
-export function zcatGrepRow(ctx: Context, o: { group: string; input: string; files: string[]; contentBytes: number; expectedLines: number; warm: string[] }): Row {
+export function zcatGrepRow(
+  ctx: Context,
+  o: { group: string; input: string; files: string[]; contentBytes: number; expectedLines: number; warm: string[] },
+): Row {
   const script = 'set -o pipefail; zcat -f -- "$@" | LC_ALL=C grep -c os-hosts';
   return {
     group: o.group,
@@ -219,8 +292,19 @@ export function zcatGrepRow(ctx: Context, o: { group: string; input: string; fil
     warm: o.warm,
     run: async () => {
       const m = await measure({ argv: ['bash', '-c', script, 'bash', ...o.files] }, ctx.gnuTime);
-      if (m.exitCode > 1) return { seconds: m.seconds, peakRssKb: m.peakRssKb, cpuSeconds: m.cpuSeconds, check: { status: 'failed', text: `FAILED: zcat | grep exited ${m.exitCode}: ${firstLine(m.stderr)}` } };
-      return { seconds: m.seconds, peakRssKb: m.peakRssKb, cpuSeconds: m.cpuSeconds, check: countCheck(Number(m.stdout.trim()), o.expectedLines, 'lines') };
+      if (m.exitCode > 1)
+        return {
+          seconds: m.seconds,
+          peakRssKb: m.peakRssKb,
+          cpuSeconds: m.cpuSeconds,
+          check: { status: 'failed', text: `FAILED: zcat | grep exited ${m.exitCode}: ${firstLine(m.stderr)}` },
+        };
+      return {
+        seconds: m.seconds,
+        peakRssKb: m.peakRssKb,
+        cpuSeconds: m.cpuSeconds,
+        check: countCheck(Number(m.stdout.trim()), o.expectedLines, 'lines'),
+      };
     },
   };
 }
@@ -243,8 +327,25 @@ export async function lnavFormatOf(file: string): Promise<string | null> {
     closeSync(fd);
     const lines = buf.subarray(0, n).toString('latin1').split('\n').slice(0, 2000);
     writeFileSync(head, lines.join('\n') + '\n', 'latin1');
-    const m = await measure({ argv: ['lnav', '-n', '-c', ';SELECT log_format, count(*) AS n FROM all_logs GROUP BY log_format ORDER BY n DESC', '-c', ':write-csv-to -', head] }, null);
-    const rows = m.stdout.trim().split('\n').slice(1).filter((l) => l.trim() !== '');
+    const m = await measure(
+      {
+        argv: [
+          'lnav',
+          '-n',
+          '-c',
+          ';SELECT log_format, count(*) AS n FROM all_logs GROUP BY log_format ORDER BY n DESC',
+          '-c',
+          ':write-csv-to -',
+          head,
+        ],
+      },
+      null,
+    );
+    const rows = m.stdout
+      .trim()
+      .split('\n')
+      .slice(1)
+      .filter((l) => l.trim() !== '');
     const top = rows[0]?.split(',')[0]?.trim();
     return top && top !== 'text' ? top : null;
   } finally {
@@ -281,7 +382,9 @@ export function lnavCountQuery(format: string | null, expected: number): LnavQue
     args: [";SELECT count(*) AS n FROM all_logs WHERE log_body LIKE '%os-hosts%'", ':write-csv-to -'],
     read: (m) => {
       const n = csvNumber(m.stdout);
-      return n === null ? { status: 'failed', text: `FAILED: no count in lnav output: ${firstLine(m.stderr) || firstLine(m.stdout)}` } : countCheck(n, expected, 'lines', 'differs');
+      return n === null
+        ? { status: 'failed', text: `FAILED: no count in lnav output: ${firstLine(m.stderr) || firstLine(m.stdout)}` }
+        : countCheck(n, expected, 'lines', 'differs');
     },
   };
 }
@@ -290,10 +393,15 @@ export function lnavCountQuery(format: string | null, expected: number): LnavQue
 export function lnavHaproxyComputeQuery(expected: number): LnavQuery {
   return {
     label: 'lnav SQL nova os-hosts (haproxy_log)',
-    args: [";SELECT count(*) AS n FROM haproxy_log WHERE frontend_name = 'nova_api_front' AND http_url LIKE '%/os-hosts%'", ':write-csv-to -'],
+    args: [
+      ";SELECT count(*) AS n FROM haproxy_log WHERE frontend_name = 'nova_api_front' AND http_url LIKE '%/os-hosts%'",
+      ':write-csv-to -',
+    ],
     read: (m) => {
       const n = csvNumber(m.stdout);
-      return n === null ? { status: 'failed', text: `FAILED: no count in lnav output: ${firstLine(m.stderr) || firstLine(m.stdout)}` } : countCheck(n, expected, 'calls', 'differs');
+      return n === null
+        ? { status: 'failed', text: `FAILED: no count in lnav output: ${firstLine(m.stderr) || firstLine(m.stdout)}` }
+        : countCheck(n, expected, 'calls', 'differs');
     },
   };
 }
@@ -304,7 +412,7 @@ export function lnavHaproxyComputeQuery(expected: number): LnavQuery {
  * `tid`), method/host/power action from the request with regexp_capture.
  */
 export const LNAV_BY_ACTION_PROJECT_SQL =
-  ';SELECT CASE WHEN method = \'PUT\' THEN \'update\' WHEN power IS NOT NULL THEN power WHEN host IS NOT NULL THEN \'show\' ELSE \'list\' END AS action, project, count(*) AS calls ' +
+  ";SELECT CASE WHEN method = 'PUT' THEN 'update' WHEN power IS NOT NULL THEN power WHEN host IS NOT NULL THEN 'show' ELSE 'list' END AS action, project, count(*) AS calls " +
   'FROM (SELECT log_line, ' +
   "max(CASE WHEN capture_name = 'project' THEN content END) AS project, " +
   "max(CASE WHEN capture_name = 'method' THEN content END) AS method, " +
@@ -319,7 +427,11 @@ export function lnavByActionProjectQuery(expected: Record<string, number>): Lnav
     label: 'lnav SQL os-hosts by action, project',
     args: [LNAV_BY_ACTION_PROJECT_SQL, ':write-csv-to -'],
     read: (m) => {
-      const rows = m.stdout.trim().split('\n').slice(1).filter((l) => l.trim() !== '');
+      const rows = m.stdout
+        .trim()
+        .split('\n')
+        .slice(1)
+        .filter((l) => l.trim() !== '');
       const found: Record<string, number> = {};
       for (const r of rows) {
         const [action, project, calls] = r.split(',');
@@ -330,12 +442,18 @@ export function lnavByActionProjectQuery(expected: Record<string, number>): Lnav
       const total = Object.values(found).reduce((a, b) => a + b, 0);
       return wrong.length === 0
         ? { status: 'ok', text: `ok: ${rows.length} (action, project) groups, ${total} calls` }
-        : { status: 'differs', text: `DIFFERS: ${wrong.length} of ${keys.size} (action, project) groups, e.g. ${wrong[0]}: ${found[wrong[0]!] ?? 0} vs ${expected[wrong[0]!] ?? 0}` };
+        : {
+            status: 'differs',
+            text: `DIFFERS: ${wrong.length} of ${keys.size} (action, project) groups, e.g. ${wrong[0]}: ${found[wrong[0]!] ?? 0} vs ${expected[wrong[0]!] ?? 0}`,
+          };
     },
   };
 }
 
-export function lnavRow(ctx: Context, o: { group: string; input: string; file: string; contentBytes: number; query: LnavQuery }): Row {
+export function lnavRow(
+  ctx: Context,
+  o: { group: string; input: string; file: string; contentBytes: number; query: LnavQuery },
+): Row {
   const argv = ['lnav', '-n', ...o.query.args.flatMap((c) => ['-c', c]), o.file];
   return {
     group: o.group,
@@ -347,8 +465,20 @@ export function lnavRow(ctx: Context, o: { group: string; input: string; file: s
     warm: [o.file],
     run: async () => {
       const m = await measure({ argv }, ctx.gnuTime);
-      if (m.exitCode !== 0) return { seconds: m.seconds, peakRssKb: m.peakRssKb, cpuSeconds: m.cpuSeconds, check: { status: 'failed', text: `FAILED: lnav exited ${m.exitCode}: ${firstLine(m.stderr)}` } };
-      return { seconds: m.seconds, peakRssKb: m.peakRssKb, cpuSeconds: m.cpuSeconds, check: o.query.read(m), details: { output: m.stdout.slice(0, 4000) } };
+      if (m.exitCode !== 0)
+        return {
+          seconds: m.seconds,
+          peakRssKb: m.peakRssKb,
+          cpuSeconds: m.cpuSeconds,
+          check: { status: 'failed', text: `FAILED: lnav exited ${m.exitCode}: ${firstLine(m.stderr)}` },
+        };
+      return {
+        seconds: m.seconds,
+        peakRssKb: m.peakRssKb,
+        cpuSeconds: m.cpuSeconds,
+        check: o.query.read(m),
+        details: { output: m.stdout.slice(0, 4000) },
+      };
     },
   };
 }
@@ -363,9 +493,20 @@ export function lnavRow(ctx: Context, o: { group: string; input: string; file: s
  * so lines with or without `{captures}` parse alike. A space-padded day
  * (`Mar  2`) would add a token: these files start on the 18th.
  */
-export const GOACCESS_HAPROXY_FORMAT = '%^ %^ %^ %^ %^: %h:%^ [%d:%t.%^] %v %^/%^ %^/%^/%^/%^/%L %s %b %^ %^ %^ %^ %^ %^"%r"';
+export const GOACCESS_HAPROXY_FORMAT =
+  '%^ %^ %^ %^ %^: %h:%^ [%d:%t.%^] %v %^/%^ %^/%^/%^/%^/%L %s %b %^ %^ %^ %^ %^ %^"%r"';
 
-export function goaccessRow(ctx: Context, o: { group: string; input: string; file: string; contentBytes: number; expectedOsHostsLines: number; expectedRequests: number }): Row {
+export function goaccessRow(
+  ctx: Context,
+  o: {
+    group: string;
+    input: string;
+    file: string;
+    contentBytes: number;
+    expectedOsHostsLines: number;
+    expectedRequests: number;
+  },
+): Row {
   const args = (out: string): string[] => [
     `--log-format=${GOACCESS_HAPROXY_FORMAT}`,
     '--date-format=%d/%b/%Y',
@@ -390,14 +531,27 @@ export function goaccessRow(ctx: Context, o: { group: string; input: string; fil
       const out = join(dir, 'goaccess.json');
       try {
         const m = await measure({ argv: ['goaccess', o.file, ...args(out)] }, ctx.gnuTime);
-        if (m.exitCode !== 0) return { seconds: m.seconds, peakRssKb: m.peakRssKb, cpuSeconds: m.cpuSeconds, check: { status: 'failed', text: `FAILED: goaccess exited ${m.exitCode}: ${firstLine(m.stderr)}` } };
+        if (m.exitCode !== 0)
+          return {
+            seconds: m.seconds,
+            peakRssKb: m.peakRssKb,
+            cpuSeconds: m.cpuSeconds,
+            check: { status: 'failed', text: `FAILED: goaccess exited ${m.exitCode}: ${firstLine(m.stderr)}` },
+          };
         type Item = { data?: string; hits?: { count?: number } };
-        const j = JSON.parse(readFileSync(out, 'utf8')) as { general?: { valid_requests?: number; failed_requests?: number }; requests?: { data?: Item[] }; not_found?: { data?: Item[] } };
+        const j = JSON.parse(readFileSync(out, 'utf8')) as {
+          general?: { valid_requests?: number; failed_requests?: number };
+          requests?: { data?: Item[] };
+          not_found?: { data?: Item[] };
+        };
         // 404s live in not_found, every other status in requests; goaccess cannot tell frontends apart per URL, so cinder's os-hosts count too.
         const items = [...(j.requests?.data ?? []), ...(j.not_found?.data ?? [])];
         const osHosts = items.filter((i) => i.data?.includes('os-hosts')).reduce((n, i) => n + (i.hits?.count ?? 0), 0);
         const valid = j.general?.valid_requests ?? -1;
-        const checks = [countCheck(osHosts, o.expectedOsHostsLines, 'os-hosts hits (all frontends)', 'differs'), countCheck(valid, o.expectedRequests, 'valid requests', 'differs')];
+        const checks = [
+          countCheck(osHosts, o.expectedOsHostsLines, 'os-hosts hits (all frontends)', 'differs'),
+          countCheck(valid, o.expectedRequests, 'valid requests', 'differs'),
+        ];
         const bad = checks.find((c) => c.status !== 'ok');
         return {
           seconds: m.seconds,

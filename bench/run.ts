@@ -90,8 +90,12 @@ function parseOptions(argv: string[]): Options {
     return n;
   };
   const list = (name: string, v: string, allowed: readonly string[]): Set<string> => {
-    const items = v.split(',').map((s) => s.trim()).filter(Boolean);
-    for (const i of items) if (!allowed.includes(i)) throw new Error(`--${name}: unknown "${i}" (known: ${allowed.join(', ')})`);
+    const items = v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    for (const i of items)
+      if (!allowed.includes(i)) throw new Error(`--${name}: unknown "${i}" (known: ${allowed.join(', ')})`);
     return new Set(items);
   };
   const sizeMb = positive('size-mb', values['size-mb'], 1);
@@ -99,7 +103,8 @@ function parseOptions(argv: string[]): Options {
   if (rotated === 1) throw new Error('--rotated needs at least 2 files');
   return {
     sizeMb,
-    haproxySizeMb: values['haproxy-size-mb'] === undefined ? sizeMb : positive('haproxy-size-mb', values['haproxy-size-mb'], 1),
+    haproxySizeMb:
+      values['haproxy-size-mb'] === undefined ? sizeMb : positive('haproxy-size-mb', values['haproxy-size-mb'], 1),
     seed: values.seed,
     gz: values.gz,
     rotated,
@@ -156,7 +161,8 @@ async function runRows(rows: Row[], repeat: number): Promise<RowResult[]> {
       // An unsupported format will not become supported by trying again.
       if (res.check.status === 'unsupported' || res.check.status === 'failed') break;
     }
-    const check = [...runs].sort((a, b) => SEVERITY.indexOf(a.check.status) - SEVERITY.indexOf(b.check.status))[0]!.check;
+    const check = [...runs].sort((a, b) => SEVERITY.indexOf(a.check.status) - SEVERITY.indexOf(b.check.status))[0]!
+      .check;
     const timed = check.status !== 'unsupported' && check.status !== 'failed';
     const seconds = timed ? median(runs.map((x) => x.seconds)) : null;
     const rss = runs.map((x) => x.peakRssKb).filter((x): x is number => x !== null);
@@ -192,7 +198,7 @@ async function runRows(rows: Row[], repeat: number): Promise<RowResult[]> {
 
 function machine(): Record<string, unknown> {
   const cpus = os.cpus();
-  let distro: string | null = null;
+  let distro: string | null;
   try {
     distro = /PRETTY_NAME="([^"]+)"/.exec(readFileSync('/etc/os-release', 'utf8'))?.[1] ?? null;
   } catch {
@@ -211,7 +217,8 @@ function machine(): Record<string, unknown> {
 
 async function main(): Promise<number> {
   const opts = parseOptions(process.argv.slice(2));
-  if (!existsSync(join(ROOT, 'dist/src/cli/main.js'))) throw new Error('dist/src/cli/main.js is missing: run `npm run build` first (npm run bench does)');
+  if (!existsSync(join(ROOT, 'dist/src/cli/main.js')))
+    throw new Error('dist/src/cli/main.js is missing: run `npm run build` first (npm run bench does)');
   const tools = await findTools();
   const skipped: string[] = [...tools.missing];
   if (!tools.grep) throw new Error('grep is required (it is the baseline of every ratio)');
@@ -222,10 +229,19 @@ async function main(): Promise<number> {
   const data = new DataDir(join(ROOT, 'bench/data'), log);
   const nova = data.nova(opts.seed, opts.sizeMb * 1_000_000);
   const haproxy = opts.inputs.has('haproxy') ? data.haproxy(opts.seed, opts.haproxySizeMb * 1_000_000) : null;
-  log(`nova-api.log ${nova.reused ? 'reused' : 'generated'}: ${(nova.facts.bytes / 1e6).toFixed(0)} MB, ${nova.facts.lines} lines, ${nova.facts.computeRequests} compute requests, ${nova.facts.osHostsCalls} os-hosts calls`);
-  if (haproxy) log(`haproxy.log ${haproxy.reused ? 'reused' : 'generated'}: ${(haproxy.facts.bytes / 1e6).toFixed(0)} MB, ${haproxy.facts.lines} lines, ${haproxy.facts.computeRequests} compute requests, ${haproxy.facts.osHostsCalls} os-hosts calls`);
+  log(
+    `nova-api.log ${nova.reused ? 'reused' : 'generated'}: ${(nova.facts.bytes / 1e6).toFixed(0)} MB, ${nova.facts.lines} lines, ${nova.facts.computeRequests} compute requests, ${nova.facts.osHostsCalls} os-hosts calls`,
+  );
+  if (haproxy)
+    log(
+      `haproxy.log ${haproxy.reused ? 'reused' : 'generated'}: ${(haproxy.facts.bytes / 1e6).toFixed(0)} MB, ${haproxy.facts.lines} lines, ${haproxy.facts.computeRequests} compute requests, ${haproxy.facts.osHostsCalls} os-hosts calls`,
+    );
 
-  const novaExpected: Expected = { requests: nova.facts.computeRequests, osHostsCalls: nova.facts.osHostsCalls, osServicesCalls: nova.facts.osServicesCalls };
+  const novaExpected: Expected = {
+    requests: nova.facts.computeRequests,
+    osHostsCalls: nova.facts.osHostsCalls,
+    osServicesCalls: nova.facts.osServicesCalls,
+  };
   const rows: Row[] = [];
   const lnavFormats: Record<string, string | null> = {};
 
@@ -234,33 +250,86 @@ async function main(): Promise<number> {
     const input = 'nova-api.log';
     const common = { group: g, input, contentBytes: nova.facts.bytes };
     if (use('grep')) rows.push(grepRow(ctx, { ...common, file: nova.path, expectedLines: nova.facts.osHostsLines }));
-    if (use('apicensus')) rows.push(apicensusIngestRow(ctx, { ...common, label: 'apicensus ingest', calls: [[nova.path]], expected: novaExpected, warm: [nova.path], unsupportedOk: false }));
+    if (use('apicensus'))
+      rows.push(
+        apicensusIngestRow(ctx, {
+          ...common,
+          label: 'apicensus ingest',
+          calls: [[nova.path]],
+          expected: novaExpected,
+          warm: [nova.path],
+          unsupportedOk: false,
+        }),
+      );
     if (use('lnav') && tools.lnav) {
       const format = await lnavFormatOf(nova.path);
       lnavFormats[g] = format;
-      if (format === null) skipped.push('lnav: no lnav format claims nova-api.log, so it is read as plain text (:filter-in fallback)');
+      if (format === null)
+        skipped.push('lnav: no lnav format claims nova-api.log, so it is read as plain text (:filter-in fallback)');
       rows.push(lnavRow(ctx, { ...common, file: nova.path, query: lnavCountQuery(format, nova.facts.osHostsLines) }));
-      if (format === 'openstack_log') rows.push(lnavRow(ctx, { ...common, file: nova.path, query: lnavByActionProjectQuery(nova.facts.osHostsByActionProject) }));
-      else skipped.push(`lnav by action and project: needs lnav's openstack_log format, the file was read as ${format ?? 'plain text'}`);
+      if (format === 'openstack_log')
+        rows.push(
+          lnavRow(ctx, {
+            ...common,
+            file: nova.path,
+            query: lnavByActionProjectQuery(nova.facts.osHostsByActionProject),
+          }),
+        );
+      else
+        skipped.push(
+          `lnav by action and project: needs lnav's openstack_log format, the file was read as ${format ?? 'plain text'}`,
+        );
     }
-    if (use('goaccess') && tools.goaccess) skipped.push('goaccess on nova-api.log: not an access log goaccess can read (oslo.log lines); goaccess runs on haproxy.log only');
+    if (use('goaccess') && tools.goaccess)
+      skipped.push(
+        'goaccess on nova-api.log: not an access log goaccess can read (oslo.log lines); goaccess runs on haproxy.log only',
+      );
   }
 
   if (haproxy) {
     const g = 'haproxy.log';
     const common = { group: g, input: 'haproxy.log', contentBytes: haproxy.facts.bytes };
-    const expected: Expected = { requests: haproxy.facts.computeRequests, osHostsCalls: haproxy.facts.osHostsCalls, osServicesCalls: haproxy.facts.osServicesCalls };
-    if (use('grep')) rows.push(grepRow(ctx, { ...common, file: haproxy.path, expectedLines: haproxy.facts.osHostsLines }));
-    if (use('apicensus')) rows.push(apicensusIngestRow(ctx, { ...common, label: 'apicensus ingest', calls: [[haproxy.path]], expected, warm: [haproxy.path], unsupportedOk: true }));
+    const expected: Expected = {
+      requests: haproxy.facts.computeRequests,
+      osHostsCalls: haproxy.facts.osHostsCalls,
+      osServicesCalls: haproxy.facts.osServicesCalls,
+    };
+    if (use('grep'))
+      rows.push(grepRow(ctx, { ...common, file: haproxy.path, expectedLines: haproxy.facts.osHostsLines }));
+    if (use('apicensus'))
+      rows.push(
+        apicensusIngestRow(ctx, {
+          ...common,
+          label: 'apicensus ingest',
+          calls: [[haproxy.path]],
+          expected,
+          warm: [haproxy.path],
+          unsupportedOk: true,
+        }),
+      );
     if (use('lnav') && tools.lnav) {
       const format = await lnavFormatOf(haproxy.path);
       lnavFormats[g] = format;
       rows.push(
-        lnavRow(ctx, { ...common, file: haproxy.path, query: format === 'haproxy_log' ? lnavHaproxyComputeQuery(haproxy.facts.osHostsCalls) : lnavCountQuery(format, haproxy.facts.osHostsLines) }),
+        lnavRow(ctx, {
+          ...common,
+          file: haproxy.path,
+          query:
+            format === 'haproxy_log'
+              ? lnavHaproxyComputeQuery(haproxy.facts.osHostsCalls)
+              : lnavCountQuery(format, haproxy.facts.osHostsLines),
+        }),
       );
     }
     if (use('goaccess') && tools.goaccess) {
-      rows.push(goaccessRow(ctx, { ...common, file: haproxy.path, expectedOsHostsLines: haproxy.facts.osHostsLines, expectedRequests: haproxy.facts.httpRequests }));
+      rows.push(
+        goaccessRow(ctx, {
+          ...common,
+          file: haproxy.path,
+          expectedOsHostsLines: haproxy.facts.osHostsLines,
+          expectedRequests: haproxy.facts.httpRequests,
+        }),
+      );
     }
   }
 
@@ -270,9 +339,32 @@ async function main(): Promise<number> {
     gzInfo = { ...gz };
     const g = 'nova-api.log.gz';
     const input = `nova-api.log.gz (${(gz.bytes / 1e6).toFixed(0)} MB gz)`;
-    if (!tools.zcat || !tools.bash) skipped.push('zcat | grep on nova-api.log.gz: zcat or bash missing, so the gz rows have no baseline');
-    else if (use('grep')) rows.push(zcatGrepRow(ctx, { group: g, input, files: gz.paths, contentBytes: nova.facts.bytes, expectedLines: nova.facts.osHostsLines, warm: gz.paths }));
-    if (use('apicensus')) rows.push(apicensusIngestRow(ctx, { group: g, label: 'apicensus ingest (.gz)', input, contentBytes: nova.facts.bytes, calls: [gz.paths], expected: novaExpected, warm: gz.paths, unsupportedOk: false }));
+    if (!tools.zcat || !tools.bash)
+      skipped.push('zcat | grep on nova-api.log.gz: zcat or bash missing, so the gz rows have no baseline');
+    else if (use('grep'))
+      rows.push(
+        zcatGrepRow(ctx, {
+          group: g,
+          input,
+          files: gz.paths,
+          contentBytes: nova.facts.bytes,
+          expectedLines: nova.facts.osHostsLines,
+          warm: gz.paths,
+        }),
+      );
+    if (use('apicensus'))
+      rows.push(
+        apicensusIngestRow(ctx, {
+          group: g,
+          label: 'apicensus ingest (.gz)',
+          input,
+          contentBytes: nova.facts.bytes,
+          calls: [gz.paths],
+          expected: novaExpected,
+          warm: gz.paths,
+          unsupportedOk: false,
+        }),
+      );
   } else skipped.push('nova-api.log.gz rows: not asked for (--gz)');
 
   let rotatedInfo: Record<string, unknown> | null = null;
@@ -282,14 +374,47 @@ async function main(): Promise<number> {
     const n = opts.rotated;
     const g = `rotated-${n}`;
     const input = `${n} rotated files (${Math.floor(n / 2)} gz, ${(rot.bytes / 1e6).toFixed(0)} MB on disk)`;
-    const common = { group: g, input, contentBytes: nova.facts.bytes, expected: novaExpected, warm: rot.paths, unsupportedOk: false };
-    if (!tools.zcat || !tools.bash) skipped.push('zcat -f | grep on the rotated files: zcat or bash missing, so the rotated rows have no baseline');
-    else if (use('grep')) rows.push(zcatGrepRow(ctx, { group: g, input, files: rot.paths, contentBytes: nova.facts.bytes, expectedLines: nova.facts.osHostsLines, warm: rot.paths }));
+    const common = {
+      group: g,
+      input,
+      contentBytes: nova.facts.bytes,
+      expected: novaExpected,
+      warm: rot.paths,
+      unsupportedOk: false,
+    };
+    if (!tools.zcat || !tools.bash)
+      skipped.push('zcat -f | grep on the rotated files: zcat or bash missing, so the rotated rows have no baseline');
+    else if (use('grep'))
+      rows.push(
+        zcatGrepRow(ctx, {
+          group: g,
+          input,
+          files: rot.paths,
+          contentBytes: nova.facts.bytes,
+          expectedLines: nova.facts.osHostsLines,
+          warm: rot.paths,
+        }),
+      );
     if (use('apicensus')) {
-      rows.push(apicensusIngestRow(ctx, { ...common, label: `apicensus ingest, ${n} files in 1 call`, calls: [rot.paths] }));
-      rows.push(apicensusIngestRow(ctx, { ...common, label: `apicensus ingest, ${n} calls, same db`, calls: rot.paths.map((p) => [p]) }));
+      rows.push(
+        apicensusIngestRow(ctx, { ...common, label: `apicensus ingest, ${n} files in 1 call`, calls: [rot.paths] }),
+      );
+      rows.push(
+        apicensusIngestRow(ctx, {
+          ...common,
+          label: `apicensus ingest, ${n} calls, same db`,
+          calls: rot.paths.map((p) => [p]),
+        }),
+      );
       // The issue's baseline for "both cores busy": the same files one after another on one core.
-      rows.push(apicensusIngestRow(ctx, { ...common, label: `apicensus ingest, ${n} calls, one core (--jobs 0)`, calls: rot.paths.map((p) => [p]), extra: ['--jobs', '0'] }));
+      rows.push(
+        apicensusIngestRow(ctx, {
+          ...common,
+          label: `apicensus ingest, ${n} calls, one core (--jobs 0)`,
+          calls: rot.paths.map((p) => [p]),
+          extra: ['--jobs', '0'],
+        }),
+      );
     }
   } else skipped.push('rotated-file rows: not asked for (--rotated N)');
 
@@ -297,22 +422,30 @@ async function main(): Promise<number> {
   const loadAtStart = os.loadavg();
   const cores = os.cpus().length;
   if (loadAtStart[0]! > cores) {
-    log(`the 1-minute load average is ${loadAtStart[0]!.toFixed(1)} on ${cores} cores before the first timed command: other work is using the CPU, timings will be noisy`);
+    log(
+      `the 1-minute load average is ${loadAtStart[0]!.toFixed(1)} on ${cores} cores before the first timed command: other work is using the CPU, timings will be noisy`,
+    );
   }
   const results = await runRows(rows, opts.repeat);
   const m = machine();
 
   const out: string[] = [];
   out.push(`apicensus bench — ${m.date as string}`);
-  out.push(`machine: ${m.cpu as string}, ${m.cores as number} cores, ${m.ramGiB as number} GiB RAM, ${m.distro ?? m.os}, node ${process.version}`);
+  out.push(
+    `machine: ${m.cpu as string}, ${m.cores as number} cores, ${m.ramGiB as number} GiB RAM, ${m.distro ?? m.os}, node ${process.version}`,
+  );
   out.push(
     `tools: ${Object.entries(tools.versions)
       .filter(([, v]) => v !== null)
       .map(([k, v]) => `${k}: ${v}`)
       .join('; ')}`,
   );
-  out.push(`peak RSS: ${tools.gnuTime ? 'GNU time %M' : '/proc VmHWM polling'}; each command ran ${opts.repeat} time${opts.repeat > 1 ? 's (median seconds, max RSS)' : ''}; page cache warmed before each input`);
-  out.push("MB = log content (uncompressed); CPU s = user + system seconds (GNU time); × baseline = seconds ÷ seconds of the group's grep -c (zcat | grep -c for compressed inputs)");
+  out.push(
+    `peak RSS: ${tools.gnuTime ? 'GNU time %M' : '/proc VmHWM polling'}; each command ran ${opts.repeat} time${opts.repeat > 1 ? 's (median seconds, max RSS)' : ''}; page cache warmed before each input`,
+  );
+  out.push(
+    "MB = log content (uncompressed); CPU s = user + system seconds (GNU time); × baseline = seconds ÷ seconds of the group's grep -c (zcat | grep -c for compressed inputs)",
+  );
   out.push('');
   out.push(formatTable(results));
   out.push('');
@@ -328,14 +461,20 @@ async function main(): Promise<number> {
   }
   // With the input in the page cache, a command that got much less CPU than wall time waited for the CPU:
   // another process competed (tiny runs are left out, their time is mostly start-up).
-  const starved = results.filter((r) => r.seconds !== null && r.seconds > 2 && r.cpuSeconds !== null && r.cpuSeconds < 0.8 * r.seconds);
+  const starved = results.filter(
+    (r) => r.seconds !== null && r.seconds > 2 && r.cpuSeconds !== null && r.cpuSeconds < 0.8 * r.seconds,
+  );
   const crowded = results.filter((r) => r.load1 > cores + 1);
   if (loadAtStart[0]! > cores || starved.length || crowded.length) {
     out.push('');
     out.push(
       `WARNING: the machine was busy (1-minute load ${loadAtStart[0]!.toFixed(1)} at start on ${cores} cores` +
-        (starved.length ? `; less CPU than wall time for: ${starved.map((r) => `${r.label} [${r.input}]`).join(', ')}` : '') +
-        (crowded.length ? `; load above ${cores + 1} when starting: ${crowded.map((r) => `${r.label} [${r.input}]`).join(', ')}` : '') +
+        (starved.length
+          ? `; less CPU than wall time for: ${starved.map((r) => `${r.label} [${r.input}]`).join(', ')}`
+          : '') +
+        (crowded.length
+          ? `; load above ${cores + 1} when starting: ${crowded.map((r) => `${r.label} [${r.input}]`).join(', ')}`
+          : '') +
         '): rerun on a quiet machine for figures to compare.',
     );
   }
@@ -344,7 +483,10 @@ async function main(): Promise<number> {
   const differs = results.filter((r) => r.check.status === 'differs');
   if (unsupported.length || differs.length || fatal.length) out.push('');
   for (const r of unsupported) out.push(`NOT SUPPORTED YET: ${r.label} on ${r.input}: ${r.check.text}`);
-  for (const r of differs) out.push(`note: reference tool disagrees with the generator (not fatal): ${r.label} on ${r.input}: ${r.check.text}`);
+  for (const r of differs)
+    out.push(
+      `note: reference tool disagrees with the generator (not fatal): ${r.label} on ${r.input}: ${r.check.text}`,
+    );
   for (const r of fatal) out.push(`FAIL: ${r.label} on ${r.input}: ${r.check.text}`);
   process.stdout.write(out.join('\n') + '\n');
 
@@ -357,8 +499,20 @@ async function main(): Promise<number> {
     rssMethod: tools.gnuTime ? 'gnu-time' : 'proc-poll',
     options: { ...opts, inputs: [...opts.inputs], tools: [...opts.tools] },
     datasets: {
-      nova: { path: shown(ctx, nova.path), reused: nova.reused, generateSeconds: nova.generateSeconds, facts: nova.facts },
-      haproxy: haproxy ? { path: shown(ctx, haproxy.path), reused: haproxy.reused, generateSeconds: haproxy.generateSeconds, facts: haproxy.facts } : null,
+      nova: {
+        path: shown(ctx, nova.path),
+        reused: nova.reused,
+        generateSeconds: nova.generateSeconds,
+        facts: nova.facts,
+      },
+      haproxy: haproxy
+        ? {
+            path: shown(ctx, haproxy.path),
+            reused: haproxy.reused,
+            generateSeconds: haproxy.generateSeconds,
+            facts: haproxy.facts,
+          }
+        : null,
       novaGz: gzInfo,
       rotated: rotatedInfo,
     },

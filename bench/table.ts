@@ -13,7 +13,13 @@ export function formatTable(rows: readonly RowResult[]): string {
     fixed(r.seconds, 2),
     fixed(r.cpuSeconds, 1),
     fixed(r.mbPerSecond, 0),
-    r.baseline ? (r.seconds === null ? '—' : '1.0 (base)') : r.ratioToBaseline === null ? '—' : `${r.ratioToBaseline.toFixed(1)}`,
+    r.baseline
+      ? r.seconds === null
+        ? '—'
+        : '1.0 (base)'
+      : r.ratioToBaseline === null
+        ? '—'
+        : `${r.ratioToBaseline.toFixed(1)}`,
     fixed(r.peakRssMb, 0),
     r.check.text,
   ]);

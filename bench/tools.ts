@@ -36,7 +36,10 @@ export async function findTools(): Promise<ToolSet> {
     const probe = await measure({ argv: [gnuTime, '-f', '%M', 'true'] }, null).catch(() => null);
     if (!probe || probe.exitCode !== 0 || !/^\d+\s*$/.test(probe.stderr.trim().split('\n').pop() ?? '')) gnuTime = null;
   }
-  if (!gnuTime) missing.push('GNU time: not installed (apt-get install -y time); peak RSS is read by polling /proc instead (can miss short-lived peaks)');
+  if (!gnuTime)
+    missing.push(
+      'GNU time: not installed (apt-get install -y time); peak RSS is read by polling /proc instead (can miss short-lived peaks)',
+    );
 
   const versions: Record<string, string | null> = {
     node: process.version,

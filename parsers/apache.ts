@@ -67,7 +67,15 @@ function variantOf(p: string): number {
     memoMatch = p.indexOf('] "') === -1 ? null : ACCESS.exec(p);
     const m = memoMatch;
     memoVariant =
-      m === null ? NONE : m[1] !== undefined ? VHOST : m[8] !== undefined ? KOLLA : m[10] !== undefined ? COMBINED : COMMON;
+      m === null
+        ? NONE
+        : m[1] !== undefined
+          ? VHOST
+          : m[8] !== undefined
+            ? KOLLA
+            : m[10] !== undefined
+              ? COMBINED
+              : COMMON;
   }
   return memoVariant;
 }
@@ -124,16 +132,31 @@ export const apacheVhost: LineParser = {
       line: 'nova-api:8774 10.0.0.15 - - [22/Mar/2024:15:16:23 +0000] "GET /v2.1/os-hosts HTTP/1.1" 200 1207 "-" "python-novaclient"',
       note: 'constructed: lb-logs.md §3.1 (Debian vhost_combined `%v:%p %h %l %u %t "%r" %>s %O "%{Referer}i" "%{User-Agent}i"`)',
       expect: {
-        kind: 'request', parser: 'apache-vhost', layer: 'web', method: 'GET', uri: '/v2.1/os-hosts', protocol: 'HTTP/1.1', status: 200,
-        bytes: 1207, client: '10.0.0.15', frontend: 'nova-api:8774', userAgent: 'python-novaclient',
-        wallMs: Date.UTC(2024, 2, 22, 15, 16, 23), offsetMin: 0, timeIsEnd: false, durationMs: null,
+        kind: 'request',
+        parser: 'apache-vhost',
+        layer: 'web',
+        method: 'GET',
+        uri: '/v2.1/os-hosts',
+        protocol: 'HTTP/1.1',
+        status: 200,
+        bytes: 1207,
+        client: '10.0.0.15',
+        frontend: 'nova-api:8774',
+        userAgent: 'python-novaclient',
+        wallMs: Date.UTC(2024, 2, 22, 15, 16, 23),
+        offsetMin: 0,
+        timeIsEnd: false,
+        durationMs: null,
       },
     },
     {
       line: 'devstack.localdomain:80 2001:db8::15 - - [22/Mar/2024:11:16:23 -0400] "GET /compute/v2.1/os-hosts/compute-3 HTTP/1.1" 200 640 "-" "openstacksdk/1.0.1 keystoneauth1/5.1.2 python-requests/2.31.0 CPython/3.10.12"',
       note: 'constructed: lb-logs.md §2.6 (devstack other_vhosts_access.log, /compute prefix; IPv6 client)',
       expect: {
-        uri: '/compute/v2.1/os-hosts/compute-3', client: '2001:db8::15', frontend: 'devstack.localdomain:80', offsetMin: -240,
+        uri: '/compute/v2.1/os-hosts/compute-3',
+        client: '2001:db8::15',
+        frontend: 'devstack.localdomain:80',
+        offsetMin: -240,
         wallMs: Date.UTC(2024, 2, 22, 11, 16, 23),
       },
     },
@@ -152,14 +175,29 @@ export const apacheKolla: LineParser = {
       line: '10.0.0.15 - - [22/Mar/2024:15:16:23 +0000] "GET /v2.1/os-hosts HTTP/1.1" 200 1207 53712 "-" "python-novaclient"',
       note: 'constructed: lb-logs.md §3.1 / §2.1 (kolla template)',
       expect: {
-        parser: 'apache-kolla', method: 'GET', uri: '/v2.1/os-hosts', status: 200, bytes: 1207, durationMs: 53.712,
-        client: '10.0.0.15', clientChain: null, userAgent: 'python-novaclient', wallMs: Date.UTC(2024, 2, 22, 15, 16, 23), offsetMin: 0,
+        parser: 'apache-kolla',
+        method: 'GET',
+        uri: '/v2.1/os-hosts',
+        status: 200,
+        bytes: 1207,
+        durationMs: 53.712,
+        client: '10.0.0.15',
+        clientChain: null,
+        userAgent: 'python-novaclient',
+        wallMs: Date.UTC(2024, 2, 22, 15, 16, 23),
+        offsetMin: 0,
       },
     },
     {
       line: '203.0.113.7, 10.0.0.5 - - [22/Mar/2024:15:16:24 +0000] "PUT /v2.1/os-hosts/compute-3 HTTP/1.1" 200 88 41230 "-" "python-openstackclient keystoneauth1/5.1.2"',
       note: 'constructed: lb-logs.md §3.1 (X-Forwarded-For chain: client = first hop)',
-      expect: { method: 'PUT', client: '203.0.113.7', clientChain: '203.0.113.7, 10.0.0.5', durationMs: 41.23, userAgent: 'python-openstackclient keystoneauth1/5.1.2' },
+      expect: {
+        method: 'PUT',
+        client: '203.0.113.7',
+        clientChain: '203.0.113.7, 10.0.0.5',
+        durationMs: 41.23,
+        userAgent: 'python-openstackclient keystoneauth1/5.1.2',
+      },
     },
     {
       line: '- - - [22/Mar/2024:15:16:25 +0000] "GET / HTTP/1.0" 300 425 1402 "-" "-"',
@@ -181,9 +219,21 @@ export const apacheCombined: LineParser = {
       line: '192.168.202.254 - - [20/Jul/2009:22:59:26 +0000] "GET /vmw/cgi/tramp HTTP/1.0" 200 134 "-" "gPXE/0.9.7"',
       note: 'real: lb/apache-combined.log',
       expect: {
-        kind: 'request', parser: 'apache-combined', layer: 'web', method: 'GET', uri: '/vmw/cgi/tramp', protocol: 'HTTP/1.0', status: 200,
-        bytes: 134, client: '192.168.202.254', userAgent: 'gPXE/0.9.7', durationMs: null, frontend: null,
-        wallMs: Date.UTC(2009, 6, 20, 22, 59, 26), offsetMin: 0, timeIsEnd: false,
+        kind: 'request',
+        parser: 'apache-combined',
+        layer: 'web',
+        method: 'GET',
+        uri: '/vmw/cgi/tramp',
+        protocol: 'HTTP/1.0',
+        status: 200,
+        bytes: 134,
+        client: '192.168.202.254',
+        userAgent: 'gPXE/0.9.7',
+        durationMs: null,
+        frontend: null,
+        wallMs: Date.UTC(2009, 6, 20, 22, 59, 26),
+        offsetMin: 0,
+        timeIsEnd: false,
       },
     },
     {
@@ -204,7 +254,11 @@ export const apacheCombined: LineParser = {
     {
       line: '10.0.0.5 - - [22/Mar/2024:15:16:23 +0000] "GET /v2.1/os-hosts HTTP/1.1" 200 1207 "-" "python-novaclient" "203.0.113.7, 198.51.100.2"',
       note: 'constructed: lb-logs.md §3.2 (nginx `main`: trailing "$http_x_forwarded_for")',
-      expect: { client: '203.0.113.7', clientChain: '203.0.113.7, 198.51.100.2, 10.0.0.5', userAgent: 'python-novaclient' },
+      expect: {
+        client: '203.0.113.7',
+        clientChain: '203.0.113.7, 198.51.100.2, 10.0.0.5',
+        userAgent: 'python-novaclient',
+      },
     },
     {
       line: '10.0.0.5 - - [22/Mar/2024:15:16:23 +0000] "GET /v2.1/os-hosts HTTP/1.1" 200 1207 "-" "python-novaclient" "-"',
@@ -250,8 +304,15 @@ export const apacheCommon: LineParser = {
       line: '10.0.0.15 - - [22/Mar/2024:15:16:23 +0000] "GET /v2.1/os-hosts HTTP/1.1" 200 1207',
       note: 'constructed: lb-logs.md §3.1 (`common`, kolla apache-access.log)',
       expect: {
-        parser: 'apache-common', method: 'GET', uri: '/v2.1/os-hosts', status: 200, bytes: 1207, client: '10.0.0.15', userAgent: null,
-        wallMs: Date.UTC(2024, 2, 22, 15, 16, 23), offsetMin: 0,
+        parser: 'apache-common',
+        method: 'GET',
+        uri: '/v2.1/os-hosts',
+        status: 200,
+        bytes: 1207,
+        client: '10.0.0.15',
+        userAgent: null,
+        wallMs: Date.UTC(2024, 2, 22, 15, 16, 23),
+        offsetMin: 0,
       },
     },
     {

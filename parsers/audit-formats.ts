@@ -27,13 +27,16 @@ export const AUDIT_FORMATS: FileFormat[] = [
     name: 'cadf-json',
     title: 'keystonemiddleware CADF audit events (JSON notifications, oslo.messaging envelopes, bare events)',
     parsers: [cadfJsonParser],
-    signature: /^\{(?=.*(?:audit\.http\.(?:request|response)|"typeURI": ?"http:\/\/schemas\.dmtf\.org\/cloud\/audit\/1\.0\/event"))/,
+    signature:
+      /^\{(?=.*(?:audit\.http\.(?:request|response)|"typeURI": ?"http:\/\/schemas\.dmtf\.org\/cloud\/audit\/1\.0\/event"))/,
     json: true,
   },
   {
     name: 'cadf-oslo',
-    title: 'keystonemiddleware CADF audit events in an oslo.log text log (log driver JSON, or log notifier Python repr)',
+    title:
+      'keystonemiddleware CADF audit events in an oslo.log text log (log driver JSON, or log notifier Python repr)',
     parsers: [cadfOsloNotificationParser, cadfKsmLogParser],
-    signature: / oslo\.messaging\.notification\.audit\.http\.(?:request|response) |Event type: audit\.http\.(?:request|response), Context: /,
+    signature:
+      / oslo\.messaging\.notification\.audit\.http\.(?:request|response) |Event type: audit\.http\.(?:request|response), Context: /,
   },
 ];

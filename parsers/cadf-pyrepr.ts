@@ -57,7 +57,8 @@ const isHex = (s: string): boolean => /^[0-9a-fA-F]+$/.test(s);
 
 /** Set a key as an own property even when it is `__proto__` (JSON.parse's behaviour). */
 function setKey(o: Record<string, unknown>, k: string, v: unknown): void {
-  if (k === '__proto__') Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  if (k === '__proto__')
+    Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
   else o[k] = v;
 }
 

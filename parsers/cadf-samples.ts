@@ -40,7 +40,13 @@ function pyStr(s: string, py2: boolean): string {
     else if (ch === '\r') out += '\\r';
     else if (ch === '\t') out += '\\t';
     else if (c < 32 || c === 127) out += '\\x' + c.toString(16).padStart(2, '0');
-    else if (py2 && c > 126) out += c <= 0xff ? '\\x' + c.toString(16).padStart(2, '0') : c <= 0xffff ? '\\u' + c.toString(16).padStart(4, '0') : '\\U' + c.toString(16).padStart(8, '0');
+    else if (py2 && c > 126)
+      out +=
+        c <= 0xff
+          ? '\\x' + c.toString(16).padStart(2, '0')
+          : c <= 0xffff
+            ? '\\u' + c.toString(16).padStart(4, '0')
+            : '\\U' + c.toString(16).padStart(8, '0');
     else out += ch;
   }
   return (py2 ? 'u' : '') + quote + out + quote;
@@ -101,7 +107,11 @@ const TARGET_ADDRESSES: Json = [
  * `token` is what ends up in the file: pycadf masks it, oslo.messaging's log
  * driver (strutils.mask_password) turns it into `***`.
  */
-export function cadfPayload(c: StoryCall, phase: 'request' | 'response', token = 'gAAAAABmM3 xxxxxxxx 5nQ'): Record<string, Json> {
+export function cadfPayload(
+  c: StoryCall,
+  phase: 'request' | 'response',
+  token = 'gAAAAABmM3 xxxxxxxx 5nQ',
+): Record<string, Json> {
   const initiator: Record<string, Json> = {
     id: c.userId,
     typeURI: 'service/security/account/user',
@@ -155,7 +165,11 @@ export function notification(c: StoryCall, phase: 'request' | 'response', token?
 export function osloEnvelope(c: StoryCall, phase: 'request' | 'response'): Record<string, Json> {
   const msg = {
     ...notification(c, phase),
-    _unique_id: (phase === 'request' ? c.requestMessageId : c.responseMessageId).replace(/-/g, '').split('').reverse().join(''),
+    _unique_id: (phase === 'request' ? c.requestMessageId : c.responseMessageId)
+      .replace(/-/g, '')
+      .split('')
+      .reverse()
+      .join(''),
     _context_user: null,
     _context_project: null,
     _context_is_admin: true,

@@ -85,7 +85,14 @@ import {
 } from './cadf-samples.js';
 import { emptyContext, newOsloHeader, readContext, readOsloHeader, type ContextFields } from './nova-oslo.js';
 import { parseIso } from './time.js';
-import { emptyRequest, type LineParser, type Malformed, type ParseResult, type RequestRecord, type Sample } from './types.js';
+import {
+  emptyRequest,
+  type LineParser,
+  type Malformed,
+  type ParseResult,
+  type RequestRecord,
+  type Sample,
+} from './types.js';
 
 export const REQUEST_EVENT = 'audit.http.request';
 export const RESPONSE_EVENT = 'audit.http.response';
@@ -231,7 +238,8 @@ export function cadfEventToResult(event: unknown, src: EventSource): ParseResult
   if (typeof path !== 'string' || path === '') return malformed(`${label} without requestPath`);
   if (typeof event.eventTime !== 'string') return malformed(`${label} without eventTime`);
   const start = cadfTime(event.eventTime);
-  if (start === null) return malformed(`${label} eventTime ${JSON.stringify(event.eventTime.slice(0, 40))} is not an ISO 8601 time`);
+  if (start === null)
+    return malformed(`${label} eventTime ${JSON.stringify(event.eventTime.slice(0, 40))} is not an ISO 8601 time`);
 
   const r: RequestRecord = emptyRequest(src.parser, 'audit');
   const action = typeof event.action === 'string' && event.action !== '' ? event.action : null;
@@ -325,7 +333,9 @@ export function cadfJsonObjectToResult(obj: unknown, parser = JSON_PARSER): Pars
     } catch {
       return malformed('oslo.message of an oslo.messaging envelope is not JSON');
     }
-    return isObject(inner) ? notificationToResult(inner, src) : malformed('oslo.message of an oslo.messaging envelope is not an object');
+    return isObject(inner)
+      ? notificationToResult(inner, src)
+      : malformed('oslo.message of an oslo.messaging envelope is not an object');
   }
   if (typeof obj.event_type === 'string') return notificationToResult(obj, src);
   if (obj.typeURI === CADF_EVENT_URI) return cadfEventToResult(obj, src);
@@ -333,7 +343,13 @@ export function cadfJsonObjectToResult(obj: unknown, parser = JSON_PARSER): Pars
   const name = obj.name;
   const message = obj.message;
   if (typeof name !== 'string' || typeof message !== 'string') return null;
-  const fromRecord: EventSource = { parser, eventType: null, logger: name, host: str(obj.hostname), context: jsonContext(obj.context) };
+  const fromRecord: EventSource = {
+    parser,
+    eventType: null,
+    logger: name,
+    host: str(obj.hostname),
+    context: jsonContext(obj.context),
+  };
   if (name.startsWith(NOTIFICATION_LOGGER_PREFIX + AUDIT_EVENT_PREFIX)) {
     if (name !== RESPONSE_LOGGER) return null;
     let n: unknown;
@@ -342,7 +358,9 @@ export function cadfJsonObjectToResult(obj: unknown, parser = JSON_PARSER): Pars
     } catch {
       return malformed(`${RESPONSE_LOGGER} JSON record whose message is not a JSON notification`);
     }
-    return isObject(n) ? notificationToResult(n, fromRecord) : malformed(`${RESPONSE_LOGGER} JSON record whose message is not a JSON notification`);
+    return isObject(n)
+      ? notificationToResult(n, fromRecord)
+      : malformed(`${RESPONSE_LOGGER} JSON record whose message is not a JSON notification`);
   }
   const k = message.indexOf(KSM_EVENT_NEEDLE);
   return k === -1 ? null : ksmMessageToResult(message, k, fromRecord);
@@ -369,14 +387,19 @@ function ksmMessageToResult(text: string, at: number, src: EventSource): ParseRe
     if (!(e instanceof PyReprError)) throw e;
     // Fall back to the first ", Payload: " after the context: the admin context holds no user text.
     const p = text.indexOf(KSM_PAYLOAD, c);
-    if (p === -1) return malformed(`keystonemiddleware.audit Context is not a Python repr we can read (${e.message}) and no ", Payload: " follows`);
+    if (p === -1)
+      return malformed(
+        `keystonemiddleware.audit Context is not a Python repr we can read (${e.message}) and no ", Payload: " follows`,
+      );
     pos = p;
   }
-  if (!text.startsWith(KSM_PAYLOAD, pos)) return malformed(`keystonemiddleware.audit line: expected ", Payload: " at column ${pos + 1}`);
+  if (!text.startsWith(KSM_PAYLOAD, pos))
+    return malformed(`keystonemiddleware.audit line: expected ", Payload: " at column ${pos + 1}`);
   let payload: unknown;
   try {
     const read = readPyLiteral(text, pos + KSM_PAYLOAD.length);
-    if (text.slice(read.end).trim() !== '') return malformed(`keystonemiddleware.audit line: text after the Payload dict at column ${read.end + 1}`);
+    if (text.slice(read.end).trim() !== '')
+      return malformed(`keystonemiddleware.audit line: text after the Payload dict at column ${read.end + 1}`);
     payload = read.value;
   } catch (e) {
     if (!(e instanceof PyReprError)) throw e;
@@ -396,11 +419,15 @@ const context: ContextFields = emptyContext();
  * runtime's prefix, e.g. Canonical's `<iso> [wsgi-nova-api] <time> `): the level,
  * the notification logger and the optional bracket, anywhere in the line.
  */
-const NOTIFICATION_LOGGER_ANYWHERE = /(?:^|\s)(?:DEBUG|INFO|WARNING|ERROR|CRITICAL) (oslo\.messaging\.notification\.audit\.http\.\S+)(?: \[([^\]]*)\])? ?/;
+const NOTIFICATION_LOGGER_ANYWHERE =
+  /(?:^|\s)(?:DEBUG|INFO|WARNING|ERROR|CRITICAL) (oslo\.messaging\.notification\.audit\.http\.\S+)(?: \[([^\]]*)\])? ?/;
 const KSM_LOGGER_ANYWHERE = /(?:^|\s)(?:DEBUG|INFO|WARNING|ERROR|CRITICAL) (\S+)(?: \[([^\]]*)\])? Event type: /;
 
 /** Logger, bracket and message start of an oslo line, by its header or by searching; false when neither finds one. */
-function locate(payload: string, anywhere: RegExp): { text: string; logger: string; bracket: string | null; messageStart: number } | null {
+function locate(
+  payload: string,
+  anywhere: RegExp,
+): { text: string; logger: string; bracket: string | null; messageStart: number } | null {
   if (readOsloHeader(payload, header)) {
     return { text: header.text, logger: header.logger, bracket: header.context, messageStart: header.messageStart };
   }
@@ -463,7 +490,14 @@ const jsonSamples: Sample[] = [
   {
     note: 'constructed: oslo.messaging v2 envelope (serialize_msg) around the response, with _unique_id and _context_* keys; global request id in the initiator',
     line: pyJson(osloEnvelope(STORY[1]!, 'response')),
-    expect: { ...storyExpect(1), method: 'GET', wallMs: T(2024, 4, 2, 9, 17, 45, 558), durationMs: 125.222, service: 'compute', logger: 'audit.http.response' },
+    expect: {
+      ...storyExpect(1),
+      method: 'GET',
+      wallMs: T(2024, 4, 2, 9, 17, 45, 558),
+      durationMs: 125.222,
+      service: 'compute',
+      logger: 'audit.http.response',
+    },
   },
   {
     note: 'constructed: envelope around a request event is not a request',
@@ -483,12 +517,28 @@ const jsonSamples: Sample[] = [
   {
     note: 'constructed: server action POST …/action → update/<body key> → POST, status 202',
     line: pyJson(notification(STORY[5]!, 'response')),
-    expect: { ...storyExpect(5), method: 'POST', auditAction: 'update/reboot', status: 202, userAgent: SDK_AGENT, userId: DEPLOY_USER, projectId: DEPLOY_PROJECT },
+    expect: {
+      ...storyExpect(5),
+      method: 'POST',
+      auditAction: 'update/reboot',
+      status: 202,
+      userAgent: SDK_AGENT,
+      userId: DEPLOY_USER,
+      projectId: DEPLOY_PROJECT,
+    },
   },
   {
     note: 'constructed: nova_api_audit_map.conf custom action `reboot = start/reboot` → method unknown (*), 501 from libvirt',
     line: pyJson(notification(REBOOT_CALL, 'response')),
-    expect: { kind: 'request', method: '*', auditAction: 'start/reboot', uri: '/v2.1/os-hosts/cmp-01/reboot', status: 501, service: 'compute', userAgent: NOVACLIENT_AGENT },
+    expect: {
+      kind: 'request',
+      method: '*',
+      auditAction: 'start/reboot',
+      uri: '/v2.1/os-hosts/cmp-01/reboot',
+      status: 501,
+      service: 'compute',
+      userAgent: NOVACLIENT_AGENT,
+    },
   },
   {
     note: 'constructed: a cinder event (volumev3 = service/storage/block in cinder_api_audit_map.conf) still parses, service block-storage',
@@ -502,13 +552,24 @@ const jsonSamples: Sample[] = [
         reason: { reasonType: 'HTTP', reasonCode: '200' },
       },
     }),
-    expect: { kind: 'request', method: 'GET', service: 'block-storage', status: 200, uri: '/v3/9a1e2b3c4d5e4f60718293a4b5c6d7e8/os-hosts' },
+    expect: {
+      kind: 'request',
+      method: 'GET',
+      service: 'block-storage',
+      status: 200,
+      uri: '/v3/9a1e2b3c4d5e4f60718293a4b5c6d7e8/os-hosts',
+    },
   },
   {
     note: 'constructed: request raised before a response (outcome unknown, no reason): status null; target unknown (no catalog match): service null',
     line: pyJson({
       ...notification(REBOOT_CALL, 'response'),
-      payload: { ...cadfPayload(REBOOT_CALL, 'response'), outcome: 'unknown', reason: undefined, target: { id: 'unknown', typeURI: 'unknown', name: 'unknown' } },
+      payload: {
+        ...cadfPayload(REBOOT_CALL, 'response'),
+        outcome: 'unknown',
+        reason: undefined,
+        target: { id: 'unknown', typeURI: 'unknown', name: 'unknown' },
+      },
     }),
     expect: { kind: 'request', status: null, service: null, method: '*' },
   },
@@ -519,7 +580,10 @@ const jsonSamples: Sample[] = [
   },
   {
     note: 'constructed: a response notification without requestPath is malformed',
-    line: pyJson({ ...notification(STORY[3]!, 'response'), payload: { ...cadfPayload(STORY[3]!, 'response'), requestPath: undefined } }),
+    line: pyJson({
+      ...notification(STORY[3]!, 'response'),
+      payload: { ...cadfPayload(STORY[3]!, 'response'), requestPath: undefined },
+    }),
     expect: 'malformed',
   },
   {
@@ -538,7 +602,13 @@ const jsonSamples: Sample[] = [
       hostname: 'ctl-1',
       context: { request_id: STORY[4]!.requestId, global_request_id: null, user: DEPLOY_USER },
     }),
-    expect: { ...storyExpect(4), method: 'GET', service: 'compute', host: 'ctl-1', logger: 'oslo.messaging.notification.audit.http.response' },
+    expect: {
+      ...storyExpect(4),
+      method: 'GET',
+      service: 'compute',
+      host: 'ctl-1',
+      logger: 'oslo.messaging.notification.audit.http.response',
+    },
   },
 ];
 
@@ -548,7 +618,9 @@ export const cadfJsonParser: LineParser = {
   url: 'https://opendev.org/openstack/keystonemiddleware/src/branch/master/keystonemiddleware/audit/__init__.py',
   layer: 'audit',
   // `{` and a substring before any JSON.parse: other notifications and JSON logs skip it.
-  claims: (payload) => payload.charCodeAt(0) === 123 && (payload.indexOf(AUDIT_EVENT_PREFIX) !== -1 || payload.indexOf(CADF_EVENT_URI) !== -1),
+  claims: (payload) =>
+    payload.charCodeAt(0) === 123 &&
+    (payload.indexOf(AUDIT_EVENT_PREFIX) !== -1 || payload.indexOf(CADF_EVENT_URI) !== -1),
   parse(payload) {
     // A request event never mentions the response event type: skip it unparsed.
     if (payload.indexOf(REQUEST_EVENT) !== -1 && payload.indexOf(RESPONSE_EVENT) === -1) return null;
@@ -566,8 +638,7 @@ export const cadfJsonParser: LineParser = {
 const osloNotificationSamples: Sample[] = [
   {
     note: 'real: Canonical OpenStack docs, reference/api-auditing (nova-api under pebble, driver = log): the response line',
-    line:
-      '2025-06-12T09:45:56.184Z [wsgi-nova-api] 2025-06-12 09:45:56.184431 2025-06-12 09:45:56.184 80 INFO oslo.messaging.notification.audit.http.response [None req-4cf54a26-26b3-4cd3-9442-2630480563b4 1c6dfb96f6ad40cab32a5add1daef45e 123e60b3cd024672b6dfdd0b6db8c32d - - 756f65bca3e74610aed6fffb0cc771c3 756f65bca3e74610aed6fffb0cc771c3] {"message_id": "1ecdd560-e881-4038-ba27-2a74cf322872", "publisher_id": "mod_wsgi", "event_type": "audit.http.response", "priority": "INFO", "payload": {"typeURI": "http://schemas.dmtf.org/cloud/audit/1.0/event", "eventType": "activity", "id": "d7853699-5d1c-5bea-9fe0-815616e40ee0", "eventTime": "2025-06-12T09:45:55.774005+0000", "action": "read/list", "outcome": "success", "observer": {"id": "target"}, "initiator": {"id": "1c6dfb96f6ad40cab32a5add1daef45e", "typeURI": "service/security/account/user", "name": "admin", "credential": {"token": "***", "identity_status": "Confirmed"}, "host": {"address": "10.1.0.179", "agent": "openstacksdk/3.0.0 keystoneauth1/5.6.0 python-requests/2.31.0 CPython/3.12.3"}, "project_id": "123e60b3cd024672b6dfdd0b6db8c32d", "request_id": "req-4cf54a26-26b3-4cd3-9442-2630480563b4"}, "target": {"id": "nova", "typeURI": "service/compute/servers/detail", "name": "nova", "addresses": [{"url": "http://10.152.183.37:8774/v2.1", "name": "admin"}, {"url": "http://10.7.66.204:80/openstack-nova/v2.1", "name": "private"}, {"url": "http://10.7.66.205:80/openstack-nova/v2.1", "name": "public"}]}, "requestPath": "/openstack-nova/v2.1/servers/detail?deleted=False", "tags": ["correlation_id?value=79a738d0-b97d-556e-9efe-d99536267d1e"], "reason": {"reasonType": "HTTP", "reasonCode": "200"}, "reporterchain": [{"role": "modifier", "reporterTime": "2025-06-12T09:45:56.183492+0000", "reporter": {"id": "target"}}]}, "timestamp": "2025-06-12 09:45:56.183889"}',
+    line: '2025-06-12T09:45:56.184Z [wsgi-nova-api] 2025-06-12 09:45:56.184431 2025-06-12 09:45:56.184 80 INFO oslo.messaging.notification.audit.http.response [None req-4cf54a26-26b3-4cd3-9442-2630480563b4 1c6dfb96f6ad40cab32a5add1daef45e 123e60b3cd024672b6dfdd0b6db8c32d - - 756f65bca3e74610aed6fffb0cc771c3 756f65bca3e74610aed6fffb0cc771c3] {"message_id": "1ecdd560-e881-4038-ba27-2a74cf322872", "publisher_id": "mod_wsgi", "event_type": "audit.http.response", "priority": "INFO", "payload": {"typeURI": "http://schemas.dmtf.org/cloud/audit/1.0/event", "eventType": "activity", "id": "d7853699-5d1c-5bea-9fe0-815616e40ee0", "eventTime": "2025-06-12T09:45:55.774005+0000", "action": "read/list", "outcome": "success", "observer": {"id": "target"}, "initiator": {"id": "1c6dfb96f6ad40cab32a5add1daef45e", "typeURI": "service/security/account/user", "name": "admin", "credential": {"token": "***", "identity_status": "Confirmed"}, "host": {"address": "10.1.0.179", "agent": "openstacksdk/3.0.0 keystoneauth1/5.6.0 python-requests/2.31.0 CPython/3.12.3"}, "project_id": "123e60b3cd024672b6dfdd0b6db8c32d", "request_id": "req-4cf54a26-26b3-4cd3-9442-2630480563b4"}, "target": {"id": "nova", "typeURI": "service/compute/servers/detail", "name": "nova", "addresses": [{"url": "http://10.152.183.37:8774/v2.1", "name": "admin"}, {"url": "http://10.7.66.204:80/openstack-nova/v2.1", "name": "private"}, {"url": "http://10.7.66.205:80/openstack-nova/v2.1", "name": "public"}]}, "requestPath": "/openstack-nova/v2.1/servers/detail?deleted=False", "tags": ["correlation_id?value=79a738d0-b97d-556e-9efe-d99536267d1e"], "reason": {"reasonType": "HTTP", "reasonCode": "200"}, "reporterchain": [{"role": "modifier", "reporterTime": "2025-06-12T09:45:56.183492+0000", "reporter": {"id": "target"}}]}, "timestamp": "2025-06-12 09:45:56.183889"}',
     expect: {
       kind: 'request',
       parser: 'cadf-oslo-notification',
@@ -593,14 +664,19 @@ const osloNotificationSamples: Sample[] = [
   },
   {
     note: 'real: the same docs, the request line of that pair (outcome pending) is not a request',
-    line:
-      '2025-06-12T09:45:55.775Z [wsgi-nova-api] 2025-06-12 09:45:55.775335 2025-06-12 09:45:55.774 80 INFO oslo.messaging.notification.audit.http.request [None req-4cf54a26-26b3-4cd3-9442-2630480563b4 1c6dfb96f6ad40cab32a5add1daef45e 123e60b3cd024672b6dfdd0b6db8c32d - - 756f65bca3e74610aed6fffb0cc771c3 756f65bca3e74610aed6fffb0cc771c3] {"message_id": "31f1874a-91ea-4822-84a2-b82570afdc44", "publisher_id": "mod_wsgi", "event_type": "audit.http.request", "priority": "INFO", "payload": {"typeURI": "http://schemas.dmtf.org/cloud/audit/1.0/event", "eventType": "activity", "id": "d7853699-5d1c-5bea-9fe0-815616e40ee0", "eventTime": "2025-06-12T09:45:55.774005+0000", "action": "read/list", "outcome": "pending", "observer": {"id": "target"}, "initiator": {"id": "1c6dfb96f6ad40cab32a5add1daef45e", "typeURI": "service/security/account/user", "name": "admin", "credential": {"token": "***", "identity_status": "Confirmed"}, "host": {"address": "10.1.0.179", "agent": "openstacksdk/3.0.0 keystoneauth1/5.6.0 python-requests/2.31.0 CPython/3.12.3"}, "project_id": "123e60b3cd024672b6dfdd0b6db8c32d", "request_id": "req-4cf54a26-26b3-4cd3-9442-2630480563b4"}, "target": {"id": "nova", "typeURI": "service/compute/servers/detail", "name": "nova", "addresses": [{"url": "http://10.152.183.37:8774/v2.1", "name": "admin"}, {"url": "http://10.7.66.204:80/openstack-nova/v2.1", "name": "private"}, {"url": "http://10.7.66.205:80/openstack-nova/v2.1", "name": "public"}]}, "requestPath": "/openstack-nova/v2.1/servers/detail?deleted=False", "tags": ["correlation_id?value=79a738d0-b97d-556e-9efe-d99536267d1e"]}, "timestamp": "2025-06-12 09:45:55.774487"}',
+    line: '2025-06-12T09:45:55.775Z [wsgi-nova-api] 2025-06-12 09:45:55.775335 2025-06-12 09:45:55.774 80 INFO oslo.messaging.notification.audit.http.request [None req-4cf54a26-26b3-4cd3-9442-2630480563b4 1c6dfb96f6ad40cab32a5add1daef45e 123e60b3cd024672b6dfdd0b6db8c32d - - 756f65bca3e74610aed6fffb0cc771c3 756f65bca3e74610aed6fffb0cc771c3] {"message_id": "31f1874a-91ea-4822-84a2-b82570afdc44", "publisher_id": "mod_wsgi", "event_type": "audit.http.request", "priority": "INFO", "payload": {"typeURI": "http://schemas.dmtf.org/cloud/audit/1.0/event", "eventType": "activity", "id": "d7853699-5d1c-5bea-9fe0-815616e40ee0", "eventTime": "2025-06-12T09:45:55.774005+0000", "action": "read/list", "outcome": "pending", "observer": {"id": "target"}, "initiator": {"id": "1c6dfb96f6ad40cab32a5add1daef45e", "typeURI": "service/security/account/user", "name": "admin", "credential": {"token": "***", "identity_status": "Confirmed"}, "host": {"address": "10.1.0.179", "agent": "openstacksdk/3.0.0 keystoneauth1/5.6.0 python-requests/2.31.0 CPython/3.12.3"}, "project_id": "123e60b3cd024672b6dfdd0b6db8c32d", "request_id": "req-4cf54a26-26b3-4cd3-9442-2630480563b4"}, "target": {"id": "nova", "typeURI": "service/compute/servers/detail", "name": "nova", "addresses": [{"url": "http://10.152.183.37:8774/v2.1", "name": "admin"}, {"url": "http://10.7.66.204:80/openstack-nova/v2.1", "name": "private"}, {"url": "http://10.7.66.205:80/openstack-nova/v2.1", "name": "public"}]}, "requestPath": "/openstack-nova/v2.1/servers/detail?deleted=False", "tags": ["correlation_id?value=79a738d0-b97d-556e-9efe-d99536267d1e"]}, "timestamp": "2025-06-12 09:45:55.774487"}',
     expect: 'not-request',
   },
   {
     note: 'constructed: _impl_log.py line in the Zed+ oslo.log format with a global request id in the bracket',
     line: osloNotificationLine(STORY[1]!, 'response'),
-    expect: { ...storyExpect(1), parser: 'cadf-oslo-notification', method: 'GET', service: 'compute', logger: 'oslo.messaging.notification.audit.http.response' },
+    expect: {
+      ...storyExpect(1),
+      parser: 'cadf-oslo-notification',
+      method: 'GET',
+      service: 'compute',
+      logger: 'oslo.messaging.notification.audit.http.response',
+    },
   },
   {
     note: 'constructed: an older keystonemiddleware without initiator.request_id: the request id comes from the oslo context bracket',
@@ -610,11 +686,19 @@ const osloNotificationSamples: Sample[] = [
   {
     note: 'constructed: behind `journalctl -o short` (envelope stripped, syslog host kept)',
     line: `May 02 09:20:00 ctl-1 nova-api-wsgi[3104]: ${osloNotificationLine(STORY[3]!, 'response')}`,
-    expect: { ...storyExpect(3), uri: '/v2.1/os-services?binary=nova-compute', host: 'ctl-1', wallMs: T(2024, 4, 2, 9, 20, 0, 2) },
+    expect: {
+      ...storyExpect(3),
+      uri: '/v2.1/os-services?binary=nova-compute',
+      host: 'ctl-1',
+      wallMs: T(2024, 4, 2, 9, 20, 0, 2),
+    },
   },
   {
     note: 'constructed: a log-driver line whose message is not JSON is malformed',
-    line: osloNotificationLine(STORY[3]!, 'response').replace(/\{"message_id.*$/, '{"message_id": "d18c9dae-bfc0-4bd3-9d4e-6f7a8b9cadb4", "publisher_id": "uwsgi", "event_type": "audit.http.resp'),
+    line: osloNotificationLine(STORY[3]!, 'response').replace(
+      /\{"message_id.*$/,
+      '{"message_id": "d18c9dae-bfc0-4bd3-9d4e-6f7a8b9cadb4", "publisher_id": "uwsgi", "event_type": "audit.http.resp',
+    ),
     expect: 'malformed',
   },
 ];
@@ -639,7 +723,13 @@ export const cadfOsloNotificationParser: LineParser = {
     }
     if (!isObject(n)) return malformed(`${RESPONSE_LOGGER} line whose message is not a JSON notification`);
     readContext(at.bracket, context);
-    return notificationToResult(n, { parser: OSLO_NOTIFICATION_PARSER, eventType: null, logger: at.logger, host: null, context });
+    return notificationToResult(n, {
+      parser: OSLO_NOTIFICATION_PARSER,
+      eventType: null,
+      logger: at.logger,
+      host: null,
+      context,
+    });
   },
   samples: osloNotificationSamples,
 };
@@ -650,7 +740,14 @@ const ksmSamples: Sample[] = [
   {
     note: 'constructed: keystonemiddleware/audit/_notifier.py _LogNotifier line (Python 3 dict reprs), os-hosts list refused at 2.79',
     line: ksmAuditLine(STORY[0]!, 'response'),
-    expect: { ...storyExpect(0), parser: 'cadf-ksm-log', method: 'GET', service: 'compute', durationMs: 2.753, logger: 'keystonemiddleware.audit' },
+    expect: {
+      ...storyExpect(0),
+      parser: 'cadf-ksm-log',
+      method: 'GET',
+      service: 'compute',
+      durationMs: 2.753,
+      logger: 'keystonemiddleware.audit',
+    },
   },
   {
     note: 'constructed: the request event of the same call is not a request',
@@ -676,7 +773,10 @@ const ksmSamples: Sample[] = [
     note: 'constructed: a payload holding a Python object repr (not what as_dict gives) is malformed',
     line:
       `2024-05-02 09:20:00.003 3104 INFO keystonemiddleware.audit [-] Event type: audit.http.response, Context: ${pyRepr(adminContext(STORY[3]!))}, Payload: ` +
-      pyRepr(cadfPayload(STORY[3]!, 'response')).replace("'eventType': 'activity'", "'eventType': <pycadf.event.Event object at 0x7f00deadbeef>"),
+      pyRepr(cadfPayload(STORY[3]!, 'response')).replace(
+        "'eventType': 'activity'",
+        "'eventType': <pycadf.event.Event object at 0x7f00deadbeef>",
+      ),
     expect: 'malformed',
   },
 ];

@@ -30,7 +30,14 @@ export interface Envelope {
   hasTime: boolean;
 }
 
-const NONE: Envelope = Object.freeze({ start: 0, wallMs: null, offsetMin: null, host: null, program: null, hasTime: false });
+const NONE: Envelope = Object.freeze({
+  start: 0,
+  wallMs: null,
+  offsetMin: null,
+  host: null,
+  program: null,
+  hasTime: false,
+});
 
 // Month day time [.frac] [host] tag[pid]:   — the host is optional (HAProxy `local`).
 const RFC3164 =
@@ -71,7 +78,14 @@ export function isoSyslog(line: string, withTime = true): Envelope | null {
   const m = ISO_SYSLOG.exec(line);
   if (!m) return null;
   const t = withTime ? parseIso(m[1]!) : null;
-  return { start: m[0].length, wallMs: t?.wallMs ?? null, offsetMin: t?.offsetMin ?? null, host: hostOrNull(m[2]), program: m[3]!, hasTime: true };
+  return {
+    start: m[0].length,
+    wallMs: t?.wallMs ?? null,
+    offsetMin: t?.offsetMin ?? null,
+    host: hostOrNull(m[2]),
+    program: m[3]!,
+    hasTime: true,
+  };
 }
 
 export function rfc5424(line: string, withTime = true): Envelope | null {
@@ -125,7 +139,9 @@ export function stripEnvelope(line: string, year: number, withTime = true): Enve
     e.start += offset;
     return e;
   }
-  return offset === 0 ? NONE : { start: offset, wallMs: null, offsetMin: null, host: null, program: null, hasTime: false };
+  return offset === 0
+    ? NONE
+    : { start: offset, wallMs: null, offsetMin: null, host: null, program: null, hasTime: false };
 }
 
 export const NO_ENVELOPE = NONE;

@@ -38,19 +38,23 @@ export const FRONTEND_FORMATS: FileFormat[] = [
     name: 'octavia',
     title: 'Octavia amphora tenant flow log',
     parsers: [octaviaAmphora, haproxyEvent],
-    signature: new RegExp(String.raw`^[0-9a-f]{32} [0-9a-f]{8}-[0-9a-f-]{27} [0-9a-f]{8}-[0-9a-f-]{27} \S+ \d+ ${CLF_DATE}`),
+    signature: new RegExp(
+      String.raw`^[0-9a-f]{32} [0-9a-f]{8}-[0-9a-f-]{27} [0-9a-f]{8}-[0-9a-f-]{27} \S+ \d+ ${CLF_DATE}`,
+    ),
   },
   {
     name: 'alb',
     title: 'AWS Application Load Balancer access log',
     parsers: [awsAlb],
-    signature: /^(?:https?|h2|grpcs|wss?) \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z \S+ \S+ \S+ -?[\d.]+ -?[\d.]+ -?[\d.]+ /,
+    signature:
+      /^(?:https?|h2|grpcs|wss?) \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z \S+ \S+ \S+ -?[\d.]+ -?[\d.]+ -?[\d.]+ /,
   },
   {
     name: 'uwsgi',
     title: 'uWSGI default request log',
     parsers: [uwsgiRequest, uwsgiBanner],
-    signature: /\[pid: \d+\|app: -?\d+\|req: -?\d+\/\d+\] .* => generated \d+ bytes in \d+ (?:msecs|micros)|^\*\*\* Starting uWSGI /,
+    signature:
+      /\[pid: \d+\|app: -?\d+\|req: -?\d+\/\d+\] .* => generated \d+ bytes in \d+ (?:msecs|micros)|^\*\*\* Starting uWSGI /,
   },
   {
     name: 'apache',

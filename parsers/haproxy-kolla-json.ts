@@ -18,7 +18,13 @@ import { octaviaAmphora } from './octavia.js';
 import type { LineParser, ParseContext, ParseResult } from './types.js';
 
 /** What may appear inside a Payload: the same parsers as a plain HAProxy log. */
-export const HAPROXY_PAYLOAD_PARSERS: readonly LineParser[] = [haproxyHttp, haproxyEvent, haproxyTcp, haproxyClf, octaviaAmphora];
+export const HAPROXY_PAYLOAD_PARSERS: readonly LineParser[] = [
+  haproxyHttp,
+  haproxyEvent,
+  haproxyTcp,
+  haproxyClf,
+  octaviaAmphora,
+];
 
 // One compiled payload reader per context (a file's ingest uses one context),
 // so the per-line cost is a comparison, not a closure.
@@ -56,7 +62,7 @@ function parseFluentdLine(line: string, ctx: ParseContext): ParseResult {
 
 export const haproxyKollaJson: LineParser = {
   name: 'haproxy-kolla-json',
-  title: "kolla-ansible Fluentd JSON wrapper around HAProxy syslog lines",
+  title: 'kolla-ansible Fluentd JSON wrapper around HAProxy syslog lines',
   url: 'https://opendev.org/openstack/kolla-ansible/src/commit/1a681814/ansible/roles/fluentd/templates/conf/input/01-syslog.conf.j2',
   layer: 'lb',
   claims: (p) => p.charCodeAt(0) === 123 && p.indexOf('"Payload"') !== -1,
@@ -66,9 +72,21 @@ export const haproxyKollaJson: LineParser = {
       line: '{"Payload":"Mar 22 15:16:23 haproxy[25]: 10.0.0.15:51044 [22/Mar/2024:15:16:23.412] nova_api_front nova_api_back/ctl2 0/0/1/57/58 200 1207 - - ---- 12/3/0/0/0 0/0 \\"GET /v2.1/os-hosts HTTP/1.1\\"","log_level":"info","Hostname":"10.0.0.11","programname":"haproxy"}',
       note: 'constructed: lb-logs.md §2.1 (kolla Fluentd syslog input + file output)',
       expect: {
-        kind: 'request', parser: 'haproxy-kolla-json', layer: 'lb', method: 'GET', uri: '/v2.1/os-hosts', status: 200, bytes: 1207,
-        durationMs: 58, client: '10.0.0.15', frontend: 'nova_api_front', backend: 'nova_api_back', server: 'ctl2',
-        host: '10.0.0.11', wallMs: Date.UTC(2024, 2, 22, 15, 16, 23, 412), offsetMin: null,
+        kind: 'request',
+        parser: 'haproxy-kolla-json',
+        layer: 'lb',
+        method: 'GET',
+        uri: '/v2.1/os-hosts',
+        status: 200,
+        bytes: 1207,
+        durationMs: 58,
+        client: '10.0.0.15',
+        frontend: 'nova_api_front',
+        backend: 'nova_api_back',
+        server: 'ctl2',
+        host: '10.0.0.11',
+        wallMs: Date.UTC(2024, 2, 22, 15, 16, 23, 412),
+        offsetMin: null,
       },
     },
     {

@@ -23,7 +23,13 @@ import { EVENTLET_LOGGER, novaEventletParser } from './nova-eventlet.js';
 import { novaMessageParser } from './nova-message.js';
 import { assignClient, isCalendarDay, readContext, secondsTextToMs } from './nova-oslo.js';
 import { novaRequestlogParser, REQUESTLOG_LOGGER } from './nova-requestlog.js';
-import { emptyRequest, type LineScanner, type RequestRecord, type ScannedAccess, type ScannerContext } from './types.js';
+import {
+  emptyRequest,
+  type LineScanner,
+  type RequestRecord,
+  type ScannedAccess,
+  type ScannerContext,
+} from './types.js';
 import { FNV_PRIME, HASH52_A, HASH52_B, hash52Fold } from '../src/keys.js';
 
 /** Another logger's line (or a header no parser reads): the parsers would give null. */
@@ -97,7 +103,6 @@ const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 
 /** Two digits at `i` as a number. */
 const two = (b: Uint8Array, i: number): number => (b[i]! - 48) * 10 + b[i + 1]! - 48;
-
 
 /**
  * A literal to compare in place, four bytes at a time (bench/: a byte loop over the
@@ -195,7 +200,10 @@ const TIME = literal(' time: ');
  * the line instead of three (bench/, processor alone on 450,000 request_log lines: 324 → 329 ms,
  * no measurable change; the hash itself is ~0.13 µs of the ~0.7 µs such a line costs).
  */
-export function compileNovaScanner(messageLoggers: ReadonlySet<string>, anchorRun: ScannerContext['anchorRun']): LineScanner {
+export function compileNovaScanner(
+  messageLoggers: ReadonlySet<string>,
+  anchorRun: ScannerContext['anchorRun'],
+): LineScanner {
   const messageNames = [...messageLoggers].map(literal);
   // The last date read (lines come in long runs of one day): its ten bytes as two 32-bit words
   // and a 16-bit one, and its UTC midnight.
@@ -216,10 +224,22 @@ export function compileNovaScanner(messageLoggers: ReadonlySet<string>, anchorRu
    * values osloWallMs accepts), ms; -1 when the shape or the values are not those.
    */
   function wallSeconds(b: Uint8Array, i: number): number {
-    if (dv.getInt32(i, true) !== dateLo || dv.getInt32(i + 4, true) !== dateMid || dv.getUint16(i + 8, true) !== dateHi) {
+    if (
+      dv.getInt32(i, true) !== dateLo ||
+      dv.getInt32(i + 4, true) !== dateMid ||
+      dv.getUint16(i + 8, true) !== dateHi
+    ) {
       const shape =
-        isDigit(b[i]!) && isDigit(b[i + 1]!) && isDigit(b[i + 2]!) && isDigit(b[i + 3]!) && b[i + 4] === 45 &&
-        isDigit(b[i + 5]!) && isDigit(b[i + 6]!) && b[i + 7] === 45 && isDigit(b[i + 8]!) && isDigit(b[i + 9]!);
+        isDigit(b[i]!) &&
+        isDigit(b[i + 1]!) &&
+        isDigit(b[i + 2]!) &&
+        isDigit(b[i + 3]!) &&
+        b[i + 4] === 45 &&
+        isDigit(b[i + 5]!) &&
+        isDigit(b[i + 6]!) &&
+        b[i + 7] === 45 &&
+        isDigit(b[i + 8]!) &&
+        isDigit(b[i + 9]!);
       if (!shape) return -1;
       const y = two(b, i) * 100 + two(b, i + 2);
       const mo = two(b, i + 5);
@@ -231,8 +251,15 @@ export function compileNovaScanner(messageLoggers: ReadonlySet<string>, anchorRu
       lastDayMs = Date.UTC(y, mo - 1, d);
     }
     if (
-      b[i + 10] !== SP || !isDigit(b[i + 11]!) || !isDigit(b[i + 12]!) || b[i + 13] !== 58 || !isDigit(b[i + 14]!) ||
-      !isDigit(b[i + 15]!) || b[i + 16] !== 58 || !isDigit(b[i + 17]!) || !isDigit(b[i + 18]!)
+      b[i + 10] !== SP ||
+      !isDigit(b[i + 11]!) ||
+      !isDigit(b[i + 12]!) ||
+      b[i + 13] !== 58 ||
+      !isDigit(b[i + 14]!) ||
+      !isDigit(b[i + 15]!) ||
+      b[i + 16] !== 58 ||
+      !isDigit(b[i + 17]!) ||
+      !isDigit(b[i + 18]!)
     ) {
       return -1;
     }
@@ -288,7 +315,11 @@ export function compileNovaScanner(messageLoggers: ReadonlySet<string>, anchorRu
     else if (!(loggerLen === REQUESTLOG.length && at(dv, b, loggerStart, end, REQUESTLOG))) {
       // A longer token that starts with one of ours may be ours with a tab or a Unicode space
       // after it (the regex's \S+ stops there): the parsers decide.
-      if (loggerLen > REQUESTLOG.length && (at(dv, b, loggerStart, end, REQUESTLOG) || at(dv, b, loggerStart, end, EVENTLET))) return SCAN_UNSURE;
+      if (
+        loggerLen > REQUESTLOG.length &&
+        (at(dv, b, loggerStart, end, REQUESTLOG) || at(dv, b, loggerStart, end, EVENTLET))
+      )
+        return SCAN_UNSURE;
       for (const m of messageNames) if (m.length <= loggerLen && at(dv, b, loggerStart, end, m)) return SCAN_UNSURE;
       // Another logger: every parser reads the header first and gives null for it (or for a
       // header the regex does not read at all, such as an unknown level word).
@@ -466,7 +497,10 @@ export function compileNovaScanner(messageLoggers: ReadonlySet<string>, anchorRu
 }
 
 /** The nova parsers' sample lines, each inside a block as ingest hands lines over. */
-const WARM_UP = Buffer.from(`\n${[novaEventletParser, novaRequestlogParser, novaMessageParser].flatMap((p) => p.samples.map((s) => s.line)).join('\n')}\n`, 'utf8');
+const WARM_UP = Buffer.from(
+  `\n${[novaEventletParser, novaRequestlogParser, novaMessageParser].flatMap((p) => p.samples.map((s) => s.line)).join('\n')}\n`,
+  'utf8',
+);
 
 /**
  * Scan the nova parsers' sample lines a few times before any file's: V8 optimises the scanner
@@ -478,7 +512,7 @@ const WARM_UP = Buffer.from(`\n${[novaEventletParser, novaRequestlogParser, nova
 function warmUp(scan: LineScanner): void {
   const out = newScannedAccess();
   for (let round = 0; round < 16; round++) {
-    for (let start = 1; start < WARM_UP.length; ) {
+    for (let start = 1; start < WARM_UP.length;) {
       const end = WARM_UP.indexOf(10, start);
       scan(WARM_UP, start, end, out);
       start = end + 1;

@@ -140,7 +140,16 @@ const samples: Sample[] = [
   {
     note: 'constructed: Havana devstack shape, no-context `[-]` line written with a pid (logging_default_format_string)',
     line: '2013-09-27 18:22:10.810 2791 INFO nova.osapi_compute.wsgi.server [-] 127.0.0.1 "GET / HTTP/1.1" status: 200 len: 402 time: 0.0069771',
-    expect: { method: 'GET', uri: '/', status: 200, bytes: 402, durationMs: 6.9771, requestId: null, userId: null, projectId: null },
+    expect: {
+      method: 'GET',
+      uri: '/',
+      status: 200,
+      bytes: 402,
+      durationMs: 6.9771,
+      requestId: null,
+      userId: null,
+      projectId: null,
+    },
   },
   {
     note: 'constructed: after intelsdi-x/snap-plugin-processor-logs-openstack README (nova-logs.md §1a) — XFF chain `xff,peer`, domains in context',
@@ -197,12 +206,25 @@ const samples: Sample[] = [
   {
     note: 'constructed: Liberty–Yoga service context `[req-… - - - - -]` (5 dashes, nova-logs.md §2)',
     line: '2019-11-02 12:00:00.500 77 INFO nova.osapi_compute.wsgi.server [req-11112222-3333-4444-8555-666677778888 - - - - -] 10.0.0.9 "GET /v2.1/ HTTP/1.1" status: 200 len: 764 time: 0.0020000',
-    expect: { uri: '/v2.1/', requestId: 'req-11112222-3333-4444-8555-666677778888', userId: null, projectId: null, userName: null, projectName: null },
+    expect: {
+      uri: '/v2.1/',
+      requestId: 'req-11112222-3333-4444-8555-666677778888',
+      userId: null,
+      projectId: null,
+      userName: null,
+      projectName: null,
+    },
   },
   {
     note: 'constructed: `journalctl -o short` envelope (host ctl1) around an oslo line; the payload time wins',
     line: 'Mar 22 15:16:23 ctl1 nova-api[1234]: 2024-03-22 15:16:23.412 1234 INFO nova.osapi_compute.wsgi.server [req-12345678-90ab-4cde-8f01-234567890abc 5d7c0e1f2a3b4c5d6e7f8a9b0c1d2e3f 9a1e2b3c4d5e4f60718293a4b5c6d7e8 - default default] 10.0.0.5 "GET /v2.1/os-hosts?zone=nova HTTP/1.1" status: 200 len: 321 time: 0.0512340',
-    expect: { wallMs: T(2024, 2, 22, 15, 16, 23, 412), host: 'ctl1', uri: '/v2.1/os-hosts?zone=nova', status: 200, durationMs: 51.234 },
+    expect: {
+      wallMs: T(2024, 2, 22, 15, 16, 23, 412),
+      host: 'ctl1',
+      uri: '/v2.1/os-hosts?zone=nova',
+      status: 200,
+      durationMs: 51.234,
+    },
   },
   {
     note: 'constructed: `journalctl -o short-iso` envelope around an oslo line',
@@ -217,7 +239,12 @@ const samples: Sample[] = [
   {
     note: "constructed: loghub's file-name prefix (`nova-api.log.1.2017-05-16_13:53:08 `) around an Ocata line",
     line: 'nova-api.log.1.2017-05-16_13:53:08 2017-05-16 00:00:02.150 25746 INFO nova.osapi_compute.wsgi.server [req-9bc36dd9-91c5-4314-898a-47625eb93b09 113d3a99c3da401fbd62cc2caa5b96d2 54fadb412c4e40cdbaed9335e4c35a9e - - -] 10.11.10.1 "GET /v2/54fadb412c4e40cdbaed9335e4c35a9e/os-hosts HTTP/1.1" status: 200 len: 211 time: 0.0911190',
-    expect: { wallMs: T(2017, 4, 16, 0, 0, 2, 150), uri: '/v2/54fadb412c4e40cdbaed9335e4c35a9e/os-hosts', status: 200, bytes: 211 },
+    expect: {
+      wallMs: T(2017, 4, 16, 0, 0, 2, 150),
+      uri: '/v2/54fadb412c4e40cdbaed9335e4c35a9e/os-hosts',
+      status: 200,
+      bytes: 211,
+    },
   },
   {
     note: 'real: logpai/loghub OpenStack_2k.log (nova-logs.md §1a) — nova.metadata.wsgi.server is not the compute API',

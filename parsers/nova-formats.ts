@@ -21,6 +21,7 @@ export const NOVA_FORMATS: FileFormat[] = [
     parsers: [novaEventletParser, novaRequestlogParser, novaMessageParser],
     scanner: (ctx) => compileNovaScanner(ctx.messageLoggers, ctx.anchorRun),
     signature:
+      // eslint-disable-next-line no-control-regex -- ESC starts the ANSI colours of devstack's journal
       /^(?:\x1b\[[0-9;]*m)?(?:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:[.,]\d+)? (?:\d+ )?)?(?:TRACE|DEBUG|INFO|AUDIT|WARNING|ERROR|CRITICAL) nova\.[\w.]+ /,
   },
   {

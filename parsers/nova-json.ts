@@ -18,7 +18,16 @@ import { looksLikeBrokenAccess, readEventletAccess, EVENTLET_LOGGER } from './no
 import { assignClient, nullIfPlaceholder, type ContextFields } from './nova-oslo.js';
 import { readRequestlogAccess, REQUESTLOG_LOGGER } from './nova-requestlog.js';
 import { epochSecondsToMs, parseIso } from './time.js';
-import { emptyRequest, type LineParser, type Malformed, type MessageRecord, type ParseContext, type ParseResult, type RequestRecord, type Sample } from './types.js';
+import {
+  emptyRequest,
+  type LineParser,
+  type Malformed,
+  type MessageRecord,
+  type ParseContext,
+  type ParseResult,
+  type RequestRecord,
+  type Sample,
+} from './types.js';
 
 const PARSER = 'nova-json';
 
@@ -132,7 +141,9 @@ export function novaJsonObjectToResult(obj: unknown, ctx: ParseContext): ParseRe
     r = readEventletAccess(message, 0, PARSER);
     if (r === null) {
       // `(pid) accepted (…)`, `wsgi starting up`: not requests.
-      return looksLikeBrokenAccess(message, 0) ? malformed(`${EVENTLET_LOGGER} JSON message does not match wsgi_log_format`) : null;
+      return looksLikeBrokenAccess(message, 0)
+        ? malformed(`${EVENTLET_LOGGER} JSON message does not match wsgi_log_format`)
+        : null;
     }
   } else if (ctx.messageLoggers.has(name)) {
     const m: MessageRecord = {
@@ -165,7 +176,15 @@ const requestlogRecord = {
   asctime: '2024-05-02 09:15:01',
   name: 'nova.api.openstack.requestlog',
   msg: '%(REMOTE_ADDR)s "%(REQUEST_METHOD)s %(REQUEST_URI)s" status: %(status)s len: %(len)s microversion: %(microversion)s time: %(time).6f',
-  args: { REMOTE_ADDR: '10.0.0.5', REQUEST_METHOD: 'GET', REQUEST_URI: '/v2.1/os-hosts', status: '200', len: 532, time: 0.045678, microversion: '2.1' },
+  args: {
+    REMOTE_ADDR: '10.0.0.5',
+    REQUEST_METHOD: 'GET',
+    REQUEST_URI: '/v2.1/os-hosts',
+    status: '200',
+    len: 532,
+    time: 0.045678,
+    microversion: '2.1',
+  },
   levelname: 'INFO',
   levelno: 20,
   pathname: '/usr/lib/python3/dist-packages/nova/api/openstack/requestlog.py',
@@ -203,7 +222,10 @@ const requestlogRecord = {
 /** JSON with Python json.dumps' default separators (', ' and ': '), as oslo's jsonutils.dumps writes it. */
 function pyJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(pyJson).join(', ')}]`;
-  if (isObject(v)) return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}: ${pyJson(x)}`).join(', ')}}`;
+  if (isObject(v))
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${JSON.stringify(k)}: ${pyJson(x)}`)
+      .join(', ')}}`;
   return JSON.stringify(v);
 }
 
@@ -243,9 +265,22 @@ const samples: Sample[] = [
       pyJson({
         ...requestlogRecord,
         message: '10.0.0.5 "GET /compute/v2.1/os-hosts?zone=nova" status: 302 len: None microversion: - time: 0.016000',
-        args: { REMOTE_ADDR: '203.0.113.7,10.0.0.5', REQUEST_METHOD: 'GET', REQUEST_URI: '/compute/v2.1/os-hosts?zone=nova', status: '302', len: null, time: 0.016, microversion: '-' },
+        args: {
+          REMOTE_ADDR: '203.0.113.7,10.0.0.5',
+          REQUEST_METHOD: 'GET',
+          REQUEST_URI: '/compute/v2.1/os-hosts?zone=nova',
+          status: '302',
+          len: null,
+          time: 0.016,
+          microversion: '-',
+        },
         created: 1714641303.5,
-        context: { ...requestlogRecord.context, user_name: null, project_name: null, global_request_id: 'req-0a0b0c0d-1e1f-4a2b-8c3d-4e5f6a7b8c9d' },
+        context: {
+          ...requestlogRecord.context,
+          user_name: null,
+          project_name: null,
+          global_request_id: 'req-0a0b0c0d-1e1f-4a2b-8c3d-4e5f6a7b8c9d',
+        },
       }),
     expect: {
       wallMs: T(2024, 4, 2, 9, 15, 3, 500),
@@ -265,7 +300,8 @@ const samples: Sample[] = [
   {
     note: 'constructed: eventlet access line under JSONFormatter (message pre-formatted, args [])',
     line: pyJson({
-      message: '10.0.0.5,10.0.0.1 "GET /v2.1/9a1e2b3c4d5e4f60718293a4b5c6d7e8/os-hosts/cmp-01 HTTP/1.1" status: 200 len: 640 time: 0.1286221',
+      message:
+        '10.0.0.5,10.0.0.1 "GET /v2.1/9a1e2b3c4d5e4f60718293a4b5c6d7e8/os-hosts/cmp-01 HTTP/1.1" status: 200 len: 640 time: 0.1286221',
       asctime: '2019-03-01 12:00:00',
       name: 'nova.osapi_compute.wsgi.server',
       msg: '10.0.0.5,10.0.0.1 "GET /v2.1/9a1e2b3c4d5e4f60718293a4b5c6d7e8/os-hosts/cmp-01 HTTP/1.1" status: 200 len: 640 time: 0.1286221',
@@ -275,7 +311,12 @@ const samples: Sample[] = [
       created: 1551441600.25,
       process: 77,
       hostname: 'ctl-2',
-      context: { user: '5d7c0e1f2a3b4c5d6e7f8a9b0c1d2e3f', project: '9a1e2b3c4d5e4f60718293a4b5c6d7e8', request_id: 'req-2d3e4f50-6172-4839-8a4b-5c6d7e8f9012', global_request_id: null },
+      context: {
+        user: '5d7c0e1f2a3b4c5d6e7f8a9b0c1d2e3f',
+        project: '9a1e2b3c4d5e4f60718293a4b5c6d7e8',
+        request_id: 'req-2d3e4f50-6172-4839-8a4b-5c6d7e8f9012',
+        global_request_id: null,
+      },
       extra: { project: 'unknown', version: 'unknown' },
     }),
     expect: {
@@ -297,8 +338,15 @@ const samples: Sample[] = [
     },
   },
   {
-    note: "constructed: eventlet `(pid) accepted (…)` under JSONFormatter is not a request",
-    line: pyJson({ message: "(77) accepted ('10.0.0.5', 51234)", name: 'nova.osapi_compute.wsgi.server', args: [], levelname: 'INFO', created: 1551441600.2, context: {} }),
+    note: 'constructed: eventlet `(pid) accepted (…)` under JSONFormatter is not a request',
+    line: pyJson({
+      message: "(77) accepted ('10.0.0.5', 51234)",
+      name: 'nova.osapi_compute.wsgi.server',
+      args: [],
+      levelname: 'INFO',
+      created: 1551441600.2,
+      context: {},
+    }),
     expect: 'not-request',
   },
   {
@@ -328,7 +376,13 @@ const samples: Sample[] = [
   },
   {
     note: 'constructed: another logger under JSONFormatter gives null (skipped without JSON.parse)',
-    line: pyJson({ message: 'HTTP exception thrown: The requested functionality is not supported.', name: 'nova.api.openstack.wsgi', levelname: 'INFO', created: 1714641309.001, context: {} }),
+    line: pyJson({
+      message: 'HTTP exception thrown: The requested functionality is not supported.',
+      name: 'nova.api.openstack.wsgi',
+      levelname: 'INFO',
+      created: 1714641309.001,
+      context: {},
+    }),
     expect: 'not-request',
   },
   {

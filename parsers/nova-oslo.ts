@@ -29,6 +29,7 @@ const OSLO_HEADER =
   /^(?:(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)(?:[.,](\d{1,9}))? )?(?:\d+ )?(TRACE|DEBUG|INFO|AUDIT|WARNING|ERROR|CRITICAL) (\S+)(?: \[([^\]]*)\])? ?/;
 
 /** ANSI SGR sequences: devstack's journal format colours level, ids and message. */
+// eslint-disable-next-line no-control-regex -- ESC is what the pattern is for
 const ANSI_SGR = /\x1b\[[0-9;]*m/g;
 
 /** What the header says. `text` is the string the indices refer to. */
@@ -45,7 +46,14 @@ export interface OsloHeader {
   messageStart: number;
 }
 
-export const newOsloHeader = (): OsloHeader => ({ text: '', wallMs: null, level: '', logger: '', context: null, messageStart: 0 });
+export const newOsloHeader = (): OsloHeader => ({
+  text: '',
+  wallMs: null,
+  level: '',
+  logger: '',
+  context: null,
+  messageStart: 0,
+});
 
 const digit = (s: string, i: number): number => s.charCodeAt(i) - 48;
 const two = (s: string, i: number): number => digit(s, i) * 10 + digit(s, i + 1);
@@ -111,7 +119,11 @@ export function looksLikeOsloLine(line: string): boolean {
   const c = line.charCodeAt(0);
   if (c >= 48 && c <= 57) {
     return (
-      line.charCodeAt(4) === 45 && line.charCodeAt(7) === 45 && line.charCodeAt(10) === 32 && line.charCodeAt(13) === 58 && line.charCodeAt(16) === 58
+      line.charCodeAt(4) === 45 &&
+      line.charCodeAt(7) === 45 &&
+      line.charCodeAt(10) === 32 &&
+      line.charCodeAt(13) === 58 &&
+      line.charCodeAt(16) === 58
     );
   }
   if (c === 27) return true;
@@ -123,7 +135,10 @@ export function looksLikeOsloLine(line: string): boolean {
 }
 
 /** The identity fields a context bracket (or a JSON `context`) can give. */
-export type ContextFields = Pick<RequestRecord, 'requestId' | 'globalRequestId' | 'userId' | 'projectId' | 'userName' | 'projectName'>;
+export type ContextFields = Pick<
+  RequestRecord,
+  'requestId' | 'globalRequestId' | 'userId' | 'projectId' | 'userName' | 'projectName'
+>;
 
 /** A context with nothing known yet: the scratch object a parser fills per line. */
 export function emptyContext(): ContextFields {
@@ -213,8 +228,7 @@ export function readContext(bracket: string | null, into: ContextFields): void {
   const n = tokenize(bracket);
   // Zed+ and devstack put the global request id (or `None`) first.
   const hasGlobal =
-    n > 1 &&
-    (bracket.startsWith('None ') || (tokenStartsWithReq(bracket, 0) && tokenStartsWithReq(bracket, 1)));
+    n > 1 && (bracket.startsWith('None ') || (tokenStartsWithReq(bracket, 0) && tokenStartsWithReq(bracket, 1)));
   const i = hasGlobal ? 1 : 0;
   if (i >= n || !tokenStartsWithReq(bracket, i)) return;
   into.requestId = token(bracket, i);

@@ -100,7 +100,14 @@ const samples: Sample[] = [
   {
     note: 'constructed: Zed+ system-scoped token context `… <user_id> - - all default -` (nova-logs.md §2)',
     line: '2024-05-02 09:16:00.000 2211 INFO nova.api.openstack.requestlog [None req-3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f 5d7c0e1f2a3b4c5d6e7f8a9b0c1d2e3f - - all default -] 10.0.0.5 "PUT /v2.1/os-hosts/cmp-01" status: 501 len: 114 microversion: 2.1 time: 0.130201',
-    expect: { method: 'PUT', uri: '/v2.1/os-hosts/cmp-01', status: 501, userId: '5d7c0e1f2a3b4c5d6e7f8a9b0c1d2e3f', projectId: null, durationMs: 130.201 },
+    expect: {
+      method: 'PUT',
+      uri: '/v2.1/os-hosts/cmp-01',
+      status: 501,
+      userId: '5d7c0e1f2a3b4c5d6e7f8a9b0c1d2e3f',
+      projectId: null,
+      durationMs: 130.201,
+    },
   },
   {
     note: 'constructed: Zed+ service context `[None req-… - - - - - -]` (6 dashes, nova-logs.md §2)',
@@ -119,7 +126,12 @@ const samples: Sample[] = [
   {
     note: 'constructed: Pike–Yoga 6-token context, `/compute` uwsgi prefix, query string',
     line: '2019-11-02 12:00:00.500 77 INFO nova.api.openstack.requestlog [req-11112222-3333-4444-8555-666677778888 5d7c0e1f2a3b4c5d6e7f8a9b0c1d2e3f 9a1e2b3c4d5e4f60718293a4b5c6d7e8 - default default] 10.0.0.9 "GET /compute/v2.1/os-hosts?zone=nova" status: 200 len: 211 microversion: 2.1 time: 0.021000',
-    expect: { uri: '/compute/v2.1/os-hosts?zone=nova', requestId: 'req-11112222-3333-4444-8555-666677778888', userId: '5d7c0e1f2a3b4c5d6e7f8a9b0c1d2e3f', projectId: '9a1e2b3c4d5e4f60718293a4b5c6d7e8' },
+    expect: {
+      uri: '/compute/v2.1/os-hosts?zone=nova',
+      requestId: 'req-11112222-3333-4444-8555-666677778888',
+      userId: '5d7c0e1f2a3b4c5d6e7f8a9b0c1d2e3f',
+      projectId: '9a1e2b3c4d5e4f60718293a4b5c6d7e8',
+    },
   },
   {
     note: 'real: lxc/lxc issue #1786 devstack journal output (nova-logs.md §1b) — no time, no pid, `[None req-… project user]` names',
@@ -159,14 +171,29 @@ const samples: Sample[] = [
     },
   },
   {
-    note: "constructed: devstack journal form with ANSI colours (devstack functions setup_systemd_logging: %(color)s, [01;36m … [00m)",
+    note: 'constructed: devstack journal form with ANSI colours (devstack functions setup_systemd_logging: %(color)s, [01;36m … [00m)',
     line: '\x1b[00;36mINFO nova.api.openstack.requestlog [\x1b[01;36mNone req-c0ffee00-1234-4abc-8def-0123456789ab \x1b[00;36mdemo alice\x1b[00;36m] \x1b[01;35m\x1b[00;36m85.10.193.66 "GET /compute/v2.1/os-hosts" status: 200 len: 532 microversion: 2.1 time: 0.045678\x1b[00m',
-    expect: { uri: '/compute/v2.1/os-hosts', status: 200, requestId: 'req-c0ffee00-1234-4abc-8def-0123456789ab', projectName: 'demo', userName: 'alice', durationMs: 45.678 },
+    expect: {
+      uri: '/compute/v2.1/os-hosts',
+      status: 200,
+      requestId: 'req-c0ffee00-1234-4abc-8def-0123456789ab',
+      projectName: 'demo',
+      userName: 'alice',
+      durationMs: 45.678,
+    },
   },
   {
     note: 'constructed: request_log with an X-Forwarded-For list in REMOTE_ADDR (http_proxy_to_wsgi, nova-logs.md §1b), 401 before keystonecontext: `[-]`',
     line: '2024-05-02 09:17:00.001 2211 INFO nova.api.openstack.requestlog [-] 203.0.113.7, 10.0.0.2 "GET /v2.1/os-hosts" status: 401 len: 114 microversion: - time: 0.001234',
-    expect: { status: 401, microversion: null, client: '203.0.113.7', clientChain: '203.0.113.7, 10.0.0.2', requestId: null, userId: null, durationMs: 1.234 },
+    expect: {
+      status: 401,
+      microversion: null,
+      client: '203.0.113.7',
+      clientChain: '203.0.113.7, 10.0.0.2',
+      requestId: null,
+      userId: null,
+      durationMs: 1.234,
+    },
   },
   {
     note: 'constructed: `journalctl -o short-iso` envelope (offset in the envelope, oslo time in the payload wins)',
@@ -176,7 +203,12 @@ const samples: Sample[] = [
   {
     note: 'constructed: `grep -Hn` prefix around a request_log line',
     line: '/var/log/nova/nova-api.log:1042:2024-05-02 09:15:09.002 2211 INFO nova.api.openstack.requestlog [None req-77aa1b2c-3d4e-4f5a-8b6c-7d8e9f0a1b2c 5d7c0e1f2a3b4c5d6e7f8a9b0c1d2e3f 9a1e2b3c4d5e4f60718293a4b5c6d7e8 - - default default] 10.0.0.5 "PUT /v2.1/os-hosts/cmp-01" status: 501 len: 114 microversion: 2.1 time: 0.130201',
-    expect: { wallMs: T(2024, 4, 2, 9, 15, 9, 2), method: 'PUT', status: 501, requestId: 'req-77aa1b2c-3d4e-4f5a-8b6c-7d8e9f0a1b2c' },
+    expect: {
+      wallMs: T(2024, 4, 2, 9, 15, 9, 2),
+      method: 'PUT',
+      status: 501,
+      requestId: 'req-77aa1b2c-3d4e-4f5a-8b6c-7d8e9f0a1b2c',
+    },
   },
   {
     note: 'constructed: another nova logger (wsgi) line under the same file — not an access line',

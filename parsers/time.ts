@@ -6,7 +6,18 @@
  */
 
 const MONTHS: Record<string, number> = {
-  Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11,
+  Jan: 0,
+  Feb: 1,
+  Mar: 2,
+  Apr: 3,
+  May: 4,
+  Jun: 5,
+  Jul: 6,
+  Aug: 7,
+  Sep: 8,
+  Oct: 9,
+  Nov: 10,
+  Dec: 11,
 };
 
 export const monthIndex = (name: string): number | undefined => MONTHS[name];
@@ -67,14 +78,22 @@ function monthAt(s: string, i: number): number {
   switch (a) {
     case 74: // J
       return b === 97 ? (c === 110 ? 0 : -1) : b === 117 ? (c === 110 ? 5 : c === 108 ? 6 : -1) : -1; // Jan Jun Jul
-    case 70: return b === 101 && c === 98 ? 1 : -1; // Feb
-    case 77: return b === 97 ? (c === 114 ? 2 : c === 121 ? 4 : -1) : -1; // Mar May
-    case 65: return b === 112 && c === 114 ? 3 : b === 117 && c === 103 ? 7 : -1; // Apr Aug
-    case 83: return b === 101 && c === 112 ? 8 : -1; // Sep
-    case 79: return b === 99 && c === 116 ? 9 : -1; // Oct
-    case 78: return b === 111 && c === 118 ? 10 : -1; // Nov
-    case 68: return b === 101 && c === 99 ? 11 : -1; // Dec
-    default: return -1;
+    case 70:
+      return b === 101 && c === 98 ? 1 : -1; // Feb
+    case 77:
+      return b === 97 ? (c === 114 ? 2 : c === 121 ? 4 : -1) : -1; // Mar May
+    case 65:
+      return b === 112 && c === 114 ? 3 : b === 117 && c === 103 ? 7 : -1; // Apr Aug
+    case 83:
+      return b === 101 && c === 112 ? 8 : -1; // Sep
+    case 79:
+      return b === 99 && c === 116 ? 9 : -1; // Oct
+    case 78:
+      return b === 111 && c === 118 ? 10 : -1; // Nov
+    case 68:
+      return b === 101 && c === 99 ? 11 : -1; // Dec
+    default:
+      return -1;
   }
 }
 

@@ -21,12 +21,16 @@ export function renderCsv(r: Report): string {
       ['host', a.byHost.map((h) => ({ name: h.host, actions: h.actions }))],
       ['target', a.byTarget.map((t) => ({ name: t.target, actions: t.actions }))],
       ['microversion', a.byMicroversion.map((m) => ({ name: m.microversion, actions: m.actions }))],
-      ['client', a.byClient.map((c) => ({ name: c.version ? `${c.client} ${c.version}` : c.client, actions: c.actions }))],
+      [
+        'client',
+        a.byClient.map((c) => ({ name: c.version ? `${c.client} ${c.version}` : c.client, actions: c.actions })),
+      ],
       ['address', a.byAddress.map((x) => ({ name: x.address, actions: x.actions }))],
       ['driver', a.byDriver.map((d) => ({ name: d.driver, actions: d.actions }))],
     ];
     for (const [dimension, list] of dims) {
-      for (const d of list) for (const [action, n] of Object.entries(d.actions)) rows.push([a.api, action, dimension, d.name, n]);
+      for (const d of list)
+        for (const [action, n] of Object.entries(d.actions)) rows.push([a.api, action, dimension, d.name, n]);
     }
   }
   for (const a of r.apis) {

@@ -100,7 +100,14 @@ export interface MergeReport {
   schema: typeof MERGE_SCHEMA;
   generatedAt: string;
   tool: { name: 'apicensus'; version: string };
-  deployments: { id: string; label: string | null; exports: number; from: string | null; to: string | null; coveredDays: number }[];
+  deployments: {
+    id: string;
+    label: string | null;
+    exports: number;
+    from: string | null;
+    to: string | null;
+    coveredDays: number;
+  }[];
   apis: MergedApi[];
   verdict: { api: string; deploymentsCalling: number; deployments: number; summary: string };
 }

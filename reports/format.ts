@@ -41,7 +41,12 @@ export function table<T>(rows: readonly T[], columns: readonly Column<T>[], inde
   const last = columns[columns.length - 1]!;
   const lead = columns.slice(0, -1);
   const leadWidth = lead.reduce((n, c) => n + c.width + 1, 0);
-  const lines = [columns.map((c) => cell(c, c.title)).join(' ').trimEnd()];
+  const lines = [
+    columns
+      .map((c) => cell(c, c.title))
+      .join(' ')
+      .trimEnd(),
+  ];
   for (const r of rows) {
     const wrapped = wrap(last.value(r), last.width).split('\n');
     lines.push((lead.map((c) => cell(c, c.value(r))).join(' ') + ' ' + (wrapped[0] ?? '')).trimEnd());

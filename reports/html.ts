@@ -26,7 +26,12 @@ const TOP = 10;
 const plural = (n: number, one: string, many = `${one}s`): string => `${num(n)} ${n === 1 ? one : many}`;
 
 /** A date-time cell: short to read, the full ISO value to sort by. */
-const when = <T>(title: string, get: (r: T) => string | null): Col<T> => ({ title, cls: 'nowrap', value: (r) => shortTime(get(r)), sort: (r) => get(r) ?? '' });
+const when = <T>(title: string, get: (r: T) => string | null): Col<T> => ({
+  title,
+  cls: 'nowrap',
+  value: (r) => shortTime(get(r)),
+  sort: (r) => get(r) ?? '',
+});
 
 /** The Calls and Actions columns of every table of rows that count calls by action. */
 const callCols = <T extends { calls: number; actions: Record<string, number> }>(): Col<T>[] => [
@@ -35,10 +40,17 @@ const callCols = <T extends { calls: number; actions: Record<string, number> }>(
 ];
 
 /** The columns of a dimension table (projects, users, hosts, targets, addresses) after its key. */
-const dimensionCols = <T extends DimensionRow>(): Col<T>[] => [...callCols<T>(), when('First seen', (r) => r.firstSeen), when('Last seen', (r) => r.lastSeen)];
+const dimensionCols = <T extends DimensionRow>(): Col<T>[] => [
+  ...callCols<T>(),
+  when('First seen', (r) => r.firstSeen),
+  when('Last seen', (r) => r.lastSeen),
+];
 
 /** The daily chart's numbers, folded away under it. */
-const dailyTable = (id: string, days: readonly { day: string; calls: number; actions: Record<string, number> }[]): Html =>
+const dailyTable = (
+  id: string,
+  days: readonly { day: string; calls: number; actions: Record<string, number> }[],
+): Html =>
   html`<details><summary>Calls per day as a table</summary>${sortableTable(`${id}-t-daily`, 'Calls per UTC day', days, [{ title: 'Day', value: (d) => d.day }, ...callCols()])}</details>`;
 
 const figures = (items: readonly [string, Part][]): Html =>
@@ -54,12 +66,16 @@ const topOf = (n: number): string => (n > TOP ? ` (top ${TOP} of ${num(n)})` : '
 
 function deprecation(a: ApiReport): string {
   const parts: string[] = [];
-  if (a.deprecated) parts.push(`Deprecated${a.deprecated.microversion ? ` at microversion ${a.deprecated.microversion}` : ''}${a.deprecated.release ? ` (${a.deprecated.release})` : ''}`);
+  if (a.deprecated)
+    parts.push(
+      `Deprecated${a.deprecated.microversion ? ` at microversion ${a.deprecated.microversion}` : ''}${a.deprecated.release ? ` (${a.deprecated.release})` : ''}`,
+    );
   if (a.removed) parts.push(`removed in ${a.removed.release}`);
   return parts.length ? `${parts.join(', ')}.` : '';
 }
 
-const projectLabel = (p: ApiReport['byProject'][number]): string => (p.projectName ? `${p.projectName} (${p.project})` : p.project);
+const projectLabel = (p: ApiReport['byProject'][number]): string =>
+  p.projectName ? `${p.projectName} (${p.project})` : p.project;
 /** Short enough for a chart label: the name and the start of the id (the tooltip and the table have all of it). */
 const projectShort = (p: ApiReport['byProject'][number]): string =>
   p.projectName ? `${p.projectName} (${p.project.length > 10 ? `${p.project.slice(0, 8)}…` : p.project})` : p.project;
@@ -78,7 +94,8 @@ function apiSection(a: ApiReport, i: number, studied: boolean): Html {
   const colours = actionColours([...order, ...a.daily.flatMap((d) => Object.keys(d.actions))]);
   const dep = deprecation(a);
   const head = html`<h2 id="${id}">${a.api} — ${a.title}</h2>${dep ? html`<p class="meta">${dep}</p>` : null}`;
-  if (a.calls === 0) return html`<section class="api" data-api="${a.api}" aria-labelledby="${id}">${head}<p class="empty">No calls of ${a.api} in the logs read.</p></section>`;
+  if (a.calls === 0)
+    return html`<section class="api" data-api="${a.api}" aria-labelledby="${id}">${head}<p class="empty">No calls of ${a.api} in the logs read.</p></section>`;
 
   const share = a.perHundredThousand !== null ? `${Number((a.perHundredThousand / 1000).toPrecision(3))} %` : 'n/a';
   const facts = figures([
@@ -92,14 +109,22 @@ function apiSection(a: ApiReport, i: number, studied: boolean): Html {
   ]);
 
   const charts: Html[] = [
-    figure('Calls per day, by action', dailyChart(`${id}-daily`, `${a.api}: calls per UTC day, by action`, a.daily, order, colours)),
+    figure(
+      'Calls per day, by action',
+      dailyChart(`${id}-daily`, `${a.api}: calls per UTC day, by action`, a.daily, order, colours),
+    ),
     figure(
       `Top callers: projects${topOf(a.byProject.length)}`,
       hbarChart(
         `${id}-projects`,
         `${a.api}: calls by project`,
         `The ${Math.min(TOP, a.byProject.length)} projects with most calls, stacked by action.`,
-        a.byProject.slice(0, TOP).map((p) => ({ label: projectShort(p), title: projectLabel(p), value: p.calls, parts: actionParts(p.actions, order, colours) })),
+        a.byProject.slice(0, TOP).map((p) => ({
+          label: projectShort(p),
+          title: projectLabel(p),
+          value: p.calls,
+          parts: actionParts(p.actions, order, colours),
+        })),
       ),
     ),
   ];
@@ -111,7 +136,12 @@ function apiSection(a: ApiReport, i: number, studied: boolean): Html {
           `${id}-drivers`,
           `${a.api}: calls by virt driver`,
           'Calls that name a host, by the virt driver that host ran at the time (from the inventory), stacked by action.',
-          a.byDriver.map((d) => ({ label: d.driver, title: `${d.driver} (hosts ${d.hosts.join(', ')})`, value: d.calls, parts: actionParts(d.actions, order, colours) })),
+          a.byDriver.map((d) => ({
+            label: d.driver,
+            title: `${d.driver} (hosts ${d.hosts.join(', ')})`,
+            value: d.calls,
+            parts: actionParts(d.actions, order, colours),
+          })),
         ),
       ),
     );
@@ -124,7 +154,12 @@ function apiSection(a: ApiReport, i: number, studied: boolean): Html {
           `${id}-clients`,
           `${a.api}: calls by client family`,
           'Calls by User-Agent family and version; "not logged" where no log carried a User-Agent (nova\'s own lines do not).',
-          a.byClient.slice(0, TOP).map((c) => ({ label: clientLabel(c), title: `${clientLabel(c)}${c.userAgents.length ? ` (${c.userAgents.join(' | ')})` : ''}`, value: c.calls, parts: actionParts(c.actions, order, colours) })),
+          a.byClient.slice(0, TOP).map((c) => ({
+            label: clientLabel(c),
+            title: `${clientLabel(c)}${c.userAgents.length ? ` (${c.userAgents.join(' | ')})` : ''}`,
+            value: c.calls,
+            parts: actionParts(c.actions, order, colours),
+          })),
         ),
       ),
     );
@@ -135,13 +170,19 @@ function apiSection(a: ApiReport, i: number, studied: boolean): Html {
       { title: 'Action', value: (x) => x.action },
       { title: 'Calls', numeric: true, value: (x) => x.calls },
       { title: '2xx', numeric: true, value: (x) => x.succeeded, help: 'Calls answered with a 2xx status' },
-      { title: 'Other', numeric: true, value: (x) => x.failed, help: 'Calls answered otherwise (or with no status logged)' },
+      {
+        title: 'Other',
+        numeric: true,
+        value: (x) => x.failed,
+        help: 'Calls answered otherwise (or with no status logged)',
+      },
       { title: 'Projects', numeric: true, value: (x) => x.projects },
       { title: 'Users', numeric: true, value: (x) => x.users },
       { title: 'Statuses', value: (x) => statuses(x.statuses) },
       {
         title: 'Replacement',
-        value: (x) => html`${x.replacement === null ? html`<strong>none</strong>` : x.replacement}${x.note ? html`<br><span class="hint">${x.note}</span>` : null}`,
+        value: (x) =>
+          html`${x.replacement === null ? html`<strong>none</strong>` : x.replacement}${x.note ? html`<br><span class="hint">${x.note}</span>` : null}`,
         sort: (x) => x.replacement ?? '',
       },
     ]),
@@ -200,7 +241,12 @@ function apiSection(a: ApiReport, i: number, studied: boolean): Html {
       ...callCols(),
     ]),
     sortableTable(`${id}-t-statuses`, 'Statuses answered', a.byStatus, [
-      { title: 'Status', numeric: true, value: (s) => (s.status === null ? 'not logged' : String(s.status)), sort: (s) => s.status ?? -1 },
+      {
+        title: 'Status',
+        numeric: true,
+        value: (s) => (s.status === null ? 'not logged' : String(s.status)),
+        sort: (s) => s.status ?? -1,
+      },
       { title: 'Calls', numeric: true, value: (s) => s.calls },
     ]),
   ];
@@ -212,15 +258,18 @@ function apiSection(a: ApiReport, i: number, studied: boolean): Html {
     );
   }
   if (a.ambiguousHosts.length > 0) {
-    notes.push(html`<p>Host names that matched several inventory hosts: ${a.ambiguousHosts.map((h, k) => html`${k ? '; ' : ''}<code>${h.host}</code> → ${h.candidates.join(' | ')}`)}.</p>`);
+    notes.push(
+      html`<p>Host names that matched several inventory hosts: ${a.ambiguousHosts.map((h, k) => html`${k ? '; ' : ''}<code>${h.host}</code> → ${h.candidates.join(' | ')}`)}.</p>`,
+    );
   }
   const w = a.seenWhere;
   notes.push(
     html`<p class="meta">Seen in: nova's log only ${num(w.novaOnly)}, front-end logs only ${num(w.frontEndOnly)}, both ${num(w.both)}${
       w.auditOnly ? `, audit events only ${num(w.auditOnly)}` : ''
-    } (${Object.entries(a.seenIn).map(([k, v]) => `${k} ${num(v)}`).join(', ')}).</p>`,
+    } (${Object.entries(a.seenIn)
+      .map(([k, v]) => `${k} ${num(v)}`)
+      .join(', ')}).</p>`,
   );
-
 
   return html`<section class="api" data-api="${a.api}"${studied ? html` data-studied="true"` : null} aria-labelledby="${id}">
 ${head}
@@ -256,16 +305,21 @@ ${others.length ? html`<dt>Other front ends</dt><dd>${others.map((f) => `${f.nam
 </dl>
 ${
   r.sources.length
-    ? html`<details><summary>${plural(r.sources.length, 'source')} read</summary>${sortableTable('t-sources', 'Sources', r.sources, [
-        { title: 'Path', cls: 'mono', value: (s) => s.path },
-        { title: 'Format', value: (s) => s.format },
-        { title: 'Lines', numeric: true, value: (s) => s.lines },
-        { title: 'Requests', numeric: true, value: (s) => s.requests },
-        { title: 'New', numeric: true, value: (s) => s.newRequests, help: 'Requests no earlier source had' },
-        { title: 'Malformed', numeric: true, value: (s) => s.malformed },
-        when('First', (s) => s.firstSeen),
-        when('Last', (s) => s.lastSeen),
-      ])}</details>`
+    ? html`<details><summary>${plural(r.sources.length, 'source')} read</summary>${sortableTable(
+        't-sources',
+        'Sources',
+        r.sources,
+        [
+          { title: 'Path', cls: 'mono', value: (s) => s.path },
+          { title: 'Format', value: (s) => s.format },
+          { title: 'Lines', numeric: true, value: (s) => s.lines },
+          { title: 'Requests', numeric: true, value: (s) => s.requests },
+          { title: 'New', numeric: true, value: (s) => s.newRequests, help: 'Requests no earlier source had' },
+          { title: 'Malformed', numeric: true, value: (s) => s.malformed },
+          when('First', (s) => s.firstSeen),
+          when('Last', (s) => s.lastSeen),
+        ],
+      )}</details>`
     : null
 }
 </section>`;
@@ -280,7 +334,9 @@ export function renderHtml(report: Report): string {
   const tags: Part[] = [
     html`<li>Can the logs answer? <strong>${v.answerable}</strong></li>`,
     html`<li>${api} ${v.used ? 'is called' : 'no call seen'}</li>`,
-    v.actionsWithoutReplacement.length ? html`<li>No replacement: ${v.actionsWithoutReplacement.join(', ')}</li>` : null,
+    v.actionsWithoutReplacement.length
+      ? html`<li>No replacement: ${v.actionsWithoutReplacement.join(', ')}</li>`
+      : null,
   ];
   const body = html`<header>
 <h1>apicensus: who still calls ${api}${studied && studied.title !== api ? html` <span class="meta">${studied.title}</span>` : null}</h1>
@@ -305,7 +361,8 @@ ${r.apis.map((a, i) => apiSection(a, i, i === 0))}
 ${
   r.malformedExamples.length
     ? html`<section id="malformed" aria-labelledby="malformed-h"><h2 id="malformed-h">Malformed lines (first examples)</h2>${r.malformedExamples.map(
-        (m) => html`<p class="meta"><code>${m.path}:${m.line}</code> — ${m.reason}</p><pre class="line">${m.text}</pre>`,
+        (m) =>
+          html`<p class="meta"><code>${m.path}:${m.line}</code> — ${m.reason}</p><pre class="line">${m.text}</pre>`,
       )}</section>`
     : null
 }
@@ -339,7 +396,8 @@ function mergedApiSection(a: MergedApi, i: number, total: number): Html {
   const order = a.actions.map((x) => x.action);
   const colours = actionColours([...order, ...a.daily.flatMap((d) => Object.keys(d.actions))]);
   const head = html`<h2 id="${id}">${a.api}: ${plural(a.calls, 'call')} in ${num(a.deployments)} of ${plural(total, 'deployment')}</h2>`;
-  if (a.calls === 0) return html`<section class="api" data-api="${a.api}" aria-labelledby="${id}">${head}<p class="empty">No deployment calls ${a.api}.</p></section>`;
+  if (a.calls === 0)
+    return html`<section class="api" data-api="${a.api}" aria-labelledby="${id}">${head}<p class="empty">No deployment calls ${a.api}.</p></section>`;
   const sum = (f: (x: MergedApi['actions'][number]) => number): number => a.actions.reduce((n, x) => n + f(x), 0);
   const facts = figures([
     ['Calls', num(a.calls)],
@@ -364,13 +422,21 @@ function mergedApiSection(a: MergedApi, i: number, total: number): Html {
         { max: Math.max(1, total) },
       ),
     ),
-    figure('Calls per day, all deployments, by action', dailyChart(`${id}-daily`, `${a.api}: calls per UTC day across deployments, by action`, a.daily, order, colours)),
+    figure(
+      'Calls per day, all deployments, by action',
+      dailyChart(`${id}-daily`, `${a.api}: calls per UTC day across deployments, by action`, a.daily, order, colours),
+    ),
   ];
   if (a.drivers.length > 0) {
     charts.push(
       figure(
         `Calls by virt driver of the host named${topOf(a.drivers.length)}`,
-        hbarChart(`${id}-drivers`, `${a.api}: calls by virt driver`, 'Calls by the virt driver of the host they named, with the number of deployments.', tallyRows(a.drivers, 'names no host')),
+        hbarChart(
+          `${id}-drivers`,
+          `${a.api}: calls by virt driver`,
+          'Calls by the virt driver of the host they named, with the number of deployments.',
+          tallyRows(a.drivers, 'names no host'),
+        ),
       ),
     );
   }
@@ -378,7 +444,12 @@ function mergedApiSection(a: MergedApi, i: number, total: number): Html {
     charts.push(
       figure(
         `Calls by client family${topOf(a.clients.length)}`,
-        hbarChart(`${id}-clients`, `${a.api}: calls by client family`, 'Calls by User-Agent family, with the number of deployments.', tallyRows(a.clients, 'not logged')),
+        hbarChart(
+          `${id}-clients`,
+          `${a.api}: calls by client family`,
+          'Calls by User-Agent family, with the number of deployments.',
+          tallyRows(a.clients, 'not logged'),
+        ),
       ),
     );
   }
@@ -390,8 +461,18 @@ function mergedApiSection(a: MergedApi, i: number, total: number): Html {
       { title: 'Calls', numeric: true, value: (x) => x.calls },
       { title: '2xx', numeric: true, value: (x) => statusClass(x, '2xx') },
       { title: 'Statuses', value: (x) => statuses(x.statusClasses) },
-      { title: 'Never worked', numeric: true, value: (x) => x.neverWorked, help: "Calls to a host whose driver never implemented the action" },
-      { title: 'Refused', numeric: true, value: (x) => x.refused, help: 'Calls refused for asking a microversion at or after the deprecation' },
+      {
+        title: 'Never worked',
+        numeric: true,
+        value: (x) => x.neverWorked,
+        help: 'Calls to a host whose driver never implemented the action',
+      },
+      {
+        title: 'Refused',
+        numeric: true,
+        value: (x) => x.refused,
+        help: 'Calls refused for asking a microversion at or after the deprecation',
+      },
     ]),
     sortableTable(`${id}-t-deployments`, 'Deployments', a.byDeployment, [
       { title: 'Deployment', value: (d) => d.label ?? '(no label)' },
@@ -422,7 +503,9 @@ export function renderMergeHtml(merge: MergeReport): string {
   // Derived from the model alone: a deployment whose exports cover no day of logs says nothing, not "no call".
   const blind = m.deployments.filter((d) => d.coveredDays === 0);
   const warnings = blind.length
-    ? [`${blind.map(name).join(', ')}: the exports cover no day of logs, so "no call" there means "no logs", not "nobody calls".`]
+    ? [
+        `${blind.map(name).join(', ')}: the exports cover no day of logs, so "no call" there means "no logs", not "nobody calls".`,
+      ]
     : [];
   const body = html`<header>
 <h1>apicensus: ${m.verdict.api} across ${plural(total, 'deployment')}</h1>

@@ -70,9 +70,22 @@ export interface ApiReport {
   byMicroversion: { microversion: string | null; calls: number; actions: Record<string, number> }[];
   byStatus: { status: number | null; calls: number }[];
   /** User-Agent family and version (front-end logs and CADF carry it; nova's own lines do not). */
-  byClient: { client: string; version: string | null; calls: number; actions: Record<string, number>; addresses: string[]; userAgents: string[] }[];
+  byClient: {
+    client: string;
+    version: string | null;
+    calls: number;
+    actions: Record<string, number>;
+    addresses: string[];
+    userAgents: string[];
+  }[];
   /** Client address (the first X-Forwarded-For hop where there is one). */
-  byAddress: { address: string; calls: number; actions: Record<string, number>; firstSeen: string | null; lastSeen: string | null }[];
+  byAddress: {
+    address: string;
+    calls: number;
+    actions: Record<string, number>;
+    firstSeen: string | null;
+    lastSeen: string | null;
+  }[];
   /** Which logs saw the calls: "nova", "lb", "web", "lb+nova"… → calls. */
   seenIn: Record<string, number>;
   /** The same, summed: nova's log only, a front end (load balancer or web server) only, or both. */
@@ -129,7 +142,16 @@ export interface Report {
     opaqueConnections: number;
     deduplication: string;
   };
-  sources: { path: string; format: string; lines: number; requests: number; newRequests: number; malformed: number; firstSeen: string | null; lastSeen: string | null }[];
+  sources: {
+    path: string;
+    format: string;
+    lines: number;
+    requests: number;
+    newRequests: number;
+    malformed: number;
+    firstSeen: string | null;
+    lastSeen: string | null;
+  }[];
   frontends: { layer: string; name: string; service: string; requests: number }[];
   apis: ApiReport[];
   verdict: Verdict;
@@ -164,7 +186,6 @@ export const DEDUPLICATION =
   'hourly totals take the layer that saw most requests instead of adding layers.';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
-const isSuccess = (s: number | null): boolean => s !== null && s >= 200 && s < 300;
 
 /** Calls that name a host: the pack's routes call their target "host". */
 const targetsHosts = (pack: RulePack | undefined): boolean => pack?.routes.some((r) => r.target === 'host') ?? false;
@@ -182,7 +203,8 @@ const inc = <K>(m: Map<K, number>, k: K, n = 1): void => {
   m.set(k, (m.get(k) ?? 0) + n);
 };
 /** A count map as an object with sorted keys: the same report whatever order rows came in. */
-const obj = (m: Map<string, number>): Record<string, number> => Object.fromEntries([...m].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
+const obj = (m: Map<string, number>): Record<string, number> =>
+  Object.fromEntries([...m].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
 
 /** Calls, actions, first and last time of one value of a dimension (a project, a host…). */
 class Tally {
@@ -246,13 +268,19 @@ function apiReport(db: Db, api: string, pack: RulePack | undefined, w: Window, h
   let last = -Infinity;
   const projects = new Set<string>();
   const users = new Set<string>();
-  const actions = new Map<string, { calls: number; succeeded: number; statuses: Map<string, number>; projects: Set<string>; users: Set<string> }>();
+  const actions = new Map<
+    string,
+    { calls: number; succeeded: number; statuses: Map<string, number>; projects: Set<string>; users: Set<string> }
+  >();
   const byProject = new Map<string, Tally & { name?: string | null }>();
   const byUser = new Map<string, Tally & { name?: string | null }>();
   const byTarget = new Map<string, Tally>();
   const byMicroversion = new Map<string | null, { calls: number; actions: Map<string, number> }>();
   const byStatus = new Map<number | null, number>();
-  const byClient = new Map<string, { calls: number; actions: Map<string, number>; addresses: Map<string, number>; agents: Map<string, number> }>();
+  const byClient = new Map<
+    string,
+    { calls: number; actions: Map<string, number>; addresses: Map<string, number>; agents: Map<string, number> }
+  >();
   const byAddress = new Map<string, Tally>();
   const seenIn = new Map<string, number>();
   const seen = { novaOnly: 0, frontEndOnly: 0, both: 0, auditOnly: 0 };
@@ -262,7 +290,10 @@ function apiReport(db: Db, api: string, pack: RulePack | undefined, w: Window, h
   const layerKinds = new Map<string, 'nova' | 'front' | 'both' | 'audit'>();
   // Driver sections (host-targeted APIs).
   const byDriver = new Map<string, { calls: number; actions: Map<string, number>; hosts: Set<string> }>();
-  const support = new Map<string, { calls: number; succeeded: number; statuses: Map<string, number>; hosts: Set<string> }>();
+  const support = new Map<
+    string,
+    { calls: number; succeeded: number; statuses: Map<string, number>; hosts: Set<string> }
+  >();
   const unknownHosts = new Map<string, { calls: number; last: number }>();
   const ambiguousHosts = new Map<string, { candidates: string[]; calls: number }>();
   const resolvedOnce = new Map<string, ReturnType<HostDrivers['resolve']>>();
@@ -274,7 +305,20 @@ function apiReport(db: Db, api: string, pack: RulePack | undefined, w: Window, h
   };
 
   for (const row of callsOf(db, api, w)) {
-    const [action, target, time, status, client, agent, userId, projectId, userName, projectName, microversion, layers] = row;
+    const [
+      action,
+      target,
+      time,
+      status,
+      client,
+      agent,
+      userId,
+      projectId,
+      userName,
+      projectName,
+      microversion,
+      layers,
+    ] = row;
     calls++;
     const ok = status !== null && status >= 200 && status < 300;
     if (time !== null) {
@@ -288,7 +332,8 @@ function apiReport(db: Db, api: string, pack: RulePack | undefined, w: Window, h
     const statusKey = String(status ?? 'unknown');
 
     let a = actions.get(action);
-    if (!a) actions.set(action, (a = { calls: 0, succeeded: 0, statuses: new Map(), projects: new Set(), users: new Set() }));
+    if (!a)
+      actions.set(action, (a = { calls: 0, succeeded: 0, statuses: new Map(), projects: new Set(), users: new Set() }));
     a.calls++;
     if (ok) a.succeeded++;
     inc(a.statuses, statusKey);
@@ -297,7 +342,12 @@ function apiReport(db: Db, api: string, pack: RulePack | undefined, w: Window, h
 
     if (refusal !== null && status === refusal.status) {
       if (pack!.removed) refused++;
-      else if (refusal.fromMicroversion != null && microversion !== null && compareMicroversion(microversion, refusal.fromMicroversion) >= 0) refused++;
+      else if (
+        refusal.fromMicroversion != null &&
+        microversion !== null &&
+        compareMicroversion(microversion, refusal.fromMicroversion) >= 0
+      )
+        refused++;
     }
 
     const p = tally(byProject, project ?? UNKNOWN) as Tally & { name?: string | null };
@@ -402,7 +452,8 @@ function apiReport(db: Db, api: string, pack: RulePack | undefined, w: Window, h
     users: users.size,
     firstSeen: first === Infinity ? null : iso(first),
     lastSeen: last === -Infinity ? null : iso(last),
-    perHundredThousand: totals && totals.requests > 0 ? Math.round((calls / totals.requests) * 100_000 * 100) / 100 : null,
+    perHundredThousand:
+      totals && totals.requests > 0 ? Math.round((calls / totals.requests) * 100_000 * 100) / 100 : null,
     refused,
     actions: [...actions]
       .map(([action, x]) => ({
@@ -420,18 +471,35 @@ function apiReport(db: Db, api: string, pack: RulePack | undefined, w: Window, h
         note: pack?.actions.find((z) => z.name === action)?.note ?? null,
       }))
       .sort((x, y) => orderOf(x.action) - orderOf(y.action) || x.action.localeCompare(y.action)),
-    byProject: ranked(byProject, (t) => t.calls).map(([project, t]) => ({ project, projectName: (t as { name?: string | null }).name ?? null, ...t.summary() })),
-    byUser: ranked(byUser, (t) => t.calls).map(([user, t]) => ({ user, userName: (t as { name?: string | null }).name ?? null, ...t.summary() })),
+    byProject: ranked(byProject, (t) => t.calls).map(([project, t]) => ({
+      project,
+      projectName: (t as { name?: string | null }).name ?? null,
+      ...t.summary(),
+    })),
+    byUser: ranked(byUser, (t) => t.calls).map(([user, t]) => ({
+      user,
+      userName: (t as { name?: string | null }).name ?? null,
+      ...t.summary(),
+    })),
     byHost: hostTargets ? targetRows.map(([host, t]) => ({ host, ...t.summary() })) : [],
     byTarget: hostTargets ? [] : targetRows.map(([target, t]) => ({ target, ...t.summary() })),
     byMicroversion: [...byMicroversion]
       .map(([microversion, x]) => ({ microversion, calls: x.calls, actions: obj(x.actions) }))
       .sort((x, y) => compareMicroversion(x.microversion, y.microversion)),
-    byStatus: [...byStatus].map(([status, n]) => ({ status, calls: n })).sort((x, y) => (x.status ?? -1) - (y.status ?? -1)),
+    byStatus: [...byStatus]
+      .map(([status, n]) => ({ status, calls: n }))
+      .sort((x, y) => (x.status ?? -1) - (y.status ?? -1)),
     byClient: [...byClient]
       .map(([k, x]) => {
         const [client, version] = k.split('\t') as [string, string];
-        return { client, version: version === '' ? null : version, calls: x.calls, actions: obj(x.actions), addresses: top(x.addresses), userAgents: top(x.agents) };
+        return {
+          client,
+          version: version === '' ? null : version,
+          calls: x.calls,
+          actions: obj(x.actions),
+          addresses: top(x.addresses),
+          userAgents: top(x.agents),
+        };
       })
       .sort((x, y) => y.calls - x.calls || x.client.localeCompare(y.client)),
     byAddress: ranked(byAddress, (t) => t.calls).map(([address, t]) => {
@@ -464,12 +532,17 @@ function apiReport(db: Db, api: string, pack: RulePack | undefined, w: Window, h
     unknownHosts: [...unknownHosts]
       .map(([host, x]) => ({ host, calls: x.calls, lastSeen: iso(x.last || null) }))
       .sort((x, y) => y.calls - x.calls || x.host.localeCompare(y.host)),
-    ambiguousHosts: [...ambiguousHosts].map(([host, x]) => ({ host, candidates: x.candidates, calls: x.calls })).sort((x, y) => x.host.localeCompare(y.host)),
-    daily: [...daily].map(([day, x]) => ({ day, calls: x.calls, actions: obj(x.actions) })).sort((x, y) => x.day.localeCompare(y.day)),
+    ambiguousHosts: [...ambiguousHosts]
+      .map(([host, x]) => ({ host, candidates: x.candidates, calls: x.calls }))
+      .sort((x, y) => x.host.localeCompare(y.host)),
+    daily: [...daily]
+      .map(([day, x]) => ({ day, calls: x.calls, actions: obj(x.actions) }))
+      .sort((x, y) => x.day.localeCompare(y.day)),
   };
 }
 
-const plural = (n: number, one: string, many = `${one}s`): string => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+const plural = (n: number, one: string, many = `${one}s`): string =>
+  `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
 function listActions(actions: readonly ActionSummary[]): string {
   return actions.map((a) => `${a.action} ${a.calls}`).join(', ');
@@ -503,7 +576,8 @@ function driverVerdict(a: ApiReport): string[] {
   const acting = a.support.filter((r) => r.action !== 'list' && r.action !== 'show');
   if (acting.length === 0) return [];
   const sum = (rows: readonly SupportRow[]): number => rows.reduce((n, r) => n + r.calls, 0);
-  const detail = (rows: readonly SupportRow[]): string => rows.map((r) => `${r.action} on ${r.driver} ${r.calls}`).join(', ');
+  const detail = (rows: readonly SupportRow[]): string =>
+    rows.map((r) => `${r.action} on ${r.driver} ${r.calls}`).join(', ');
   const never = acting.filter((r) => r.supported === 'no');
   const could = acting.filter((r) => r.supported === 'yes');
   const unjudged = acting.filter((r) => r.supported === 'unknown');
@@ -511,8 +585,14 @@ function driverVerdict(a: ApiReport): string[] {
   const missing = new Set(a.unknownHosts.map((h) => h.host));
   const missingHere = [...new Set(unjudged.flatMap((r) => r.hosts).filter((h) => missing.has(h)))];
   const parts: string[] = [];
-  if (never.length) parts.push(`${sum(never)} could never have worked on that host's driver (${detail(never)}; answered ${statusesText(never)})`);
-  if (could.length) parts.push(`${sum(could)} could (${detail(could)}; ${sum(could.map((r) => ({ ...r, calls: r.succeeded })))} succeeded)`);
+  if (never.length)
+    parts.push(
+      `${sum(never)} could never have worked on that host's driver (${detail(never)}; answered ${statusesText(never)})`,
+    );
+  if (could.length)
+    parts.push(
+      `${sum(could)} could (${detail(could)}; ${sum(could.map((r) => ({ ...r, calls: r.succeeded })))} succeeded)`,
+    );
   if (unknownDriver) {
     parts.push(
       `${unknownDriver} cannot be judged` +
@@ -522,8 +602,13 @@ function driverVerdict(a: ApiReport): string[] {
     );
   }
   const out = [`Of ${plural(sum(acting), 'call')} acting on a host's driver, ${parts.join('; ')}.`];
-  const hopeless = [...new Set(never.map((r) => r.action))].filter((action) => acting.filter((r) => r.action === action).every((r) => r.supported === 'no'));
-  if (hopeless.length) out.push(`Nobody can depend on ${hopeless.join(', ')}: every call went to a driver that never implemented ${hopeless.length === 1 ? 'it' : 'them'}.`);
+  const hopeless = [...new Set(never.map((r) => r.action))].filter((action) =>
+    acting.filter((r) => r.action === action).every((r) => r.supported === 'no'),
+  );
+  if (hopeless.length)
+    out.push(
+      `Nobody can depend on ${hopeless.join(', ')}: every call went to a driver that never implemented ${hopeless.length === 1 ? 'it' : 'them'}.`,
+    );
   return out;
 }
 
@@ -536,13 +621,21 @@ function statusesText(rows: readonly SupportRow[]): string {
     .join(', ');
 }
 
-function verdictFor(a: ApiReport, requests: number, sources: number, answerable: Verdict['answerable'], coverage: Coverage, silentNova: boolean): Verdict {
+function verdictFor(
+  a: ApiReport,
+  requests: number,
+  sources: number,
+  answerable: Verdict['answerable'],
+  coverage: Coverage,
+  silentNova: boolean,
+): Verdict {
   const without = a.actions.filter((x) => x.replacement === null && x.action !== 'other').map((x) => x.action);
   if (a.calls === 0) {
     let why = '';
     if (requests === 0) {
       why = ` The logs read hold no ${a.service} request at all, so they cannot say whether anyone calls ${a.api}`;
-      if (coverage.blindHours > 0) why += `: the front end logged ${plural(coverage.opaqueConnections, 'connection')} in TCP mode, without paths`;
+      if (coverage.blindHours > 0)
+        why += `: the front end logged ${plural(coverage.opaqueConnections, 'connection')} in TCP mode, without paths`;
       else if (silentNova) why += ": nova-api's log has no access lines (request_log is missing from api-paste.ini)";
       why += '.';
     } else if (answerable === 'partly') {
@@ -577,7 +670,10 @@ function verdictFor(a: ApiReport, requests: number, sources: number, answerable:
   if (moves.length > 0) parts.push(`Move ${moves.join('; ')}.`);
   parts.push(...driverVerdict(a));
   const seen = a.seenWhere;
-  if (seen.frontEndOnly > 0) parts.push(`${plural(seen.frontEndOnly, 'call')} appear only in front-end logs (no nova line: user and microversion unknown).`);
+  if (seen.frontEndOnly > 0)
+    parts.push(
+      `${plural(seen.frontEndOnly, 'call')} appear only in front-end logs (no nova line: user and microversion unknown).`,
+    );
   return { api: a.api, used: true, answerable, summary: parts.join(' '), actionsWithoutReplacement: without };
 }
 
@@ -599,7 +695,9 @@ export function buildReport(db: Db, opts: ReportOptions): Report {
         `shows requests for those ${plural(coverage.blindHours, 'hour')}: these logs show no method or path, so they cannot tell whether anyone called ${studied.api} then.`,
     );
   }
-  const silentNova = sources.filter((s) => s.nova_api_seen === 1 && s.requests === 0 && s.format.split('+').includes('nova'));
+  const silentNova = sources.filter(
+    (s) => s.nova_api_seen === 1 && s.requests === 0 && s.format.split('+').includes('nova'),
+  );
   if (silentNova.length > 0) {
     warnings.push(
       `${silentNova.map((s) => s.path).join(', ')}: nova-api wrote log lines but no access line. nova-api probably runs under uwsgi or mod_wsgi ` +
@@ -607,7 +705,8 @@ export function buildReport(db: Db, opts: ReportOptions): Report {
     );
   }
   const malformed = sources.reduce((n, s) => n + s.malformed, 0);
-  if (malformed > 0) warnings.push(`${plural(malformed, 'line')} looked like request lines but could not be read (examples below).`);
+  if (malformed > 0)
+    warnings.push(`${plural(malformed, 'line')} looked like request lines but could not be read (examples below).`);
   const answerable: Verdict['answerable'] =
     totals.requests === 0 ? 'no' : coverage.blindHours > 0 || silentNova.length > 0 ? 'partly' : 'yes';
   return {

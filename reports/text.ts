@@ -12,7 +12,10 @@ const share = (perHundredThousand: number): string => `${Number((perHundredThous
 
 function deprecation(a: ApiReport): string {
   const parts: string[] = [];
-  if (a.deprecated) parts.push(`deprecated${a.deprecated.microversion ? ` at ${a.deprecated.microversion}` : ''}${a.deprecated.release ? ` (${a.deprecated.release})` : ''}`);
+  if (a.deprecated)
+    parts.push(
+      `deprecated${a.deprecated.microversion ? ` at ${a.deprecated.microversion}` : ''}${a.deprecated.release ? ` (${a.deprecated.release})` : ''}`,
+    );
   if (a.removed) parts.push(`removed in ${a.removed.release}`);
   return parts.join(', ');
 }
@@ -47,8 +50,16 @@ function apiSection(a: ApiReport): string {
   );
   out.push('');
   out.push('  Replacements:');
-  for (const x of a.actions) out.push(wrap(`${x.action}: ${x.replacement ?? 'none'}`, WIDTH, '    ').replace(/^ {4}/, '  - ').replace(/\n {4}/g, '\n    '));
-  const dim = (title: string, rows: { key: string; calls: number; actions: Record<string, number>; last: string | null }[]): void => {
+  for (const x of a.actions)
+    out.push(
+      wrap(`${x.action}: ${x.replacement ?? 'none'}`, WIDTH, '    ')
+        .replace(/^ {4}/, '  - ')
+        .replace(/\n {4}/g, '\n    '),
+    );
+  const dim = (
+    title: string,
+    rows: { key: string; calls: number; actions: Record<string, number>; last: string | null }[],
+  ): void => {
     if (rows.length === 0) return;
     out.push('');
     out.push(`  ${title}${rows.length > TOP ? ` (top ${TOP} of ${rows.length})` : ''}`);
@@ -58,10 +69,32 @@ function apiSection(a: ApiReport): string {
       out.push(wrap(actionCounts(r.actions), WIDTH, '        '));
     }
   };
-  dim('By project', a.byProject.map((p) => ({ key: p.projectName ? `${p.project} (${p.projectName})` : p.project, calls: p.calls, actions: p.actions, last: p.lastSeen })));
-  dim('By user', a.byUser.map((u) => ({ key: u.userName ? `${u.user} (${u.userName})` : u.user, calls: u.calls, actions: u.actions, last: u.lastSeen })));
-  dim('By target host', a.byHost.map((h) => ({ key: h.host, calls: h.calls, actions: h.actions, last: h.lastSeen })));
-  dim('By target', a.byTarget.map((t) => ({ key: t.target, calls: t.calls, actions: t.actions, last: t.lastSeen })));
+  dim(
+    'By project',
+    a.byProject.map((p) => ({
+      key: p.projectName ? `${p.project} (${p.projectName})` : p.project,
+      calls: p.calls,
+      actions: p.actions,
+      last: p.lastSeen,
+    })),
+  );
+  dim(
+    'By user',
+    a.byUser.map((u) => ({
+      key: u.userName ? `${u.user} (${u.userName})` : u.user,
+      calls: u.calls,
+      actions: u.actions,
+      last: u.lastSeen,
+    })),
+  );
+  dim(
+    'By target host',
+    a.byHost.map((h) => ({ key: h.host, calls: h.calls, actions: h.actions, last: h.lastSeen })),
+  );
+  dim(
+    'By target',
+    a.byTarget.map((t) => ({ key: t.target, calls: t.calls, actions: t.actions, last: t.lastSeen })),
+  );
   if (a.byDriver.length > 0) {
     out.push('');
     out.push('  By virt driver of the host named');
@@ -89,28 +122,57 @@ function apiSection(a: ApiReport): string {
     );
   }
   if (a.unknownHosts.length > 0) {
-    out.push(wrap(`  Not in the inventory: ${a.unknownHosts.map((h) => `${h.host} (${num(h.calls)})`).join(', ')} — \`apicensus inventory import\` what is missing.`, WIDTH, '  '));
+    out.push(
+      wrap(
+        `  Not in the inventory: ${a.unknownHosts.map((h) => `${h.host} (${num(h.calls)})`).join(', ')} — \`apicensus inventory import\` what is missing.`,
+        WIDTH,
+        '  ',
+      ),
+    );
   }
   if (a.ambiguousHosts.length > 0) {
-    out.push(wrap(`  Ambiguous host names: ${a.ambiguousHosts.map((h) => `${h.host} → ${h.candidates.join(' | ')}`).join('; ')}`, WIDTH, '  '));
+    out.push(
+      wrap(
+        `  Ambiguous host names: ${a.ambiguousHosts.map((h) => `${h.host} → ${h.candidates.join(' | ')}`).join('; ')}`,
+        WIDTH,
+        '  ',
+      ),
+    );
   }
   if (a.byClient.some((c) => c.client !== 'not logged')) {
     out.push('');
     out.push('  By client (User-Agent family; addresses where known)');
     for (const c of a.byClient.slice(0, TOP)) {
       out.push(`    ${`${c.client}${c.version ? ` ${c.version}` : ''}`.padEnd(WIDTH - 12)}${num(c.calls).padStart(6)}`);
-      out.push(wrap(actionCounts(c.actions) + (c.addresses.length ? ` · from ${c.addresses.join(', ')}` : ''), WIDTH, '        '));
+      out.push(
+        wrap(
+          actionCounts(c.actions) + (c.addresses.length ? ` · from ${c.addresses.join(', ')}` : ''),
+          WIDTH,
+          '        ',
+        ),
+      );
     }
   }
-  dim('By client address', a.byAddress.map((x) => ({ key: x.address, calls: x.calls, actions: x.actions, last: x.lastSeen })));
+  dim(
+    'By client address',
+    a.byAddress.map((x) => ({ key: x.address, calls: x.calls, actions: x.actions, last: x.lastSeen })),
+  );
   out.push('');
-  out.push(wrap(`By microversion: ${a.byMicroversion.map((m) => `${m.microversion ?? 'not logged'} ${num(m.calls)}`).join(', ')}`, WIDTH, '  '));
+  out.push(
+    wrap(
+      `By microversion: ${a.byMicroversion.map((m) => `${m.microversion ?? 'not logged'} ${num(m.calls)}`).join(', ')}`,
+      WIDTH,
+      '  ',
+    ),
+  );
   const w = a.seenWhere;
   out.push(
     wrap(
       `Seen in: nova's log only ${num(w.novaOnly)}, front-end logs only ${num(w.frontEndOnly)}, both ${num(w.both)}` +
         (w.auditOnly ? `, audit events only ${num(w.auditOnly)}` : '') +
-        ` (${Object.entries(a.seenIn).map(([k, v]) => `${k} ${num(v)}`).join(', ')})`,
+        ` (${Object.entries(a.seenIn)
+          .map(([k, v]) => `${k} ${num(v)}`)
+          .join(', ')})`,
       WIDTH,
       '  ',
     ),
@@ -135,7 +197,9 @@ export function renderText(r: Report): string {
     wrap(
       `${num(r.inputs.sources)} sources · ${num(r.inputs.linesRead)} lines · ${num(r.inputs.requests)} ${studied.service} requests · ${num(r.inputs.malformed)} malformed` +
         (Object.keys(r.inputs.requestsByLayer).length > 1
-          ? ` · by layer: ${Object.entries(r.inputs.requestsByLayer).map(([k, v]) => `${k} ${num(v)}`).join(', ')}`
+          ? ` · by layer: ${Object.entries(r.inputs.requestsByLayer)
+              .map(([k, v]) => `${k} ${num(v)}`)
+              .join(', ')}`
           : ''),
       WIDTH,
       '  ',
@@ -151,8 +215,21 @@ export function renderText(r: Report): string {
   if (r.frontends.length > 0) {
     const picked = r.frontends.filter((f) => f.service === studied.service);
     const others = r.frontends.filter((f) => f.service !== studied.service);
-    out.push(wrap(`front ends counted as ${studied.service}: ${picked.length ? picked.map((f) => `${f.name} (${num(f.requests)})`).join(', ') : 'none'}`, WIDTH, '  '));
-    if (others.length) out.push(wrap(`other front ends: ${others.map((f) => `${f.name} → ${f.service} (${num(f.requests)})`).join(', ')}`, WIDTH, '  '));
+    out.push(
+      wrap(
+        `front ends counted as ${studied.service}: ${picked.length ? picked.map((f) => `${f.name} (${num(f.requests)})`).join(', ') : 'none'}`,
+        WIDTH,
+        '  ',
+      ),
+    );
+    if (others.length)
+      out.push(
+        wrap(
+          `other front ends: ${others.map((f) => `${f.name} → ${f.service} (${num(f.requests)})`).join(', ')}`,
+          WIDTH,
+          '  ',
+        ),
+      );
   }
   for (const a of r.apis) {
     out.push('');

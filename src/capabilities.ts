@@ -22,11 +22,15 @@ export interface CapabilityRow {
   source: string;
 }
 
-const XENAPI_SRC = 'nova/virt/xenapi/driver.py host_power_action / host_maintenance_mode / set_host_enabled (git grep at each tag); removed in 22.0.0 by adb28f503c';
+const XENAPI_SRC =
+  'nova/virt/xenapi/driver.py host_power_action / host_maintenance_mode / set_host_enabled (git grep at each tag); removed in 22.0.0 by adb28f503c';
 const HYPERV_SRC = 'nova/virt/hyperv/driver.py host_power_action (shutdown, reboot); removed in 29.0.0 by b068b04372';
-const BASE_SRC = 'nova/virt/driver.py ComputeDriver raises NotImplementedError → common.raise_feature_not_supported() → 501';
-const TRAIN_SRC = 'nova 20.0.0 (Train) 099b490c2f: ComputeManager.set_host_enabled catches NotImplementedError and returns enabled/disabled';
-const APIREF_SRC = 'api-ref os-hosts.inc: reboot and shutdown "only supported by the XenServer and Hyper-v drivers"; startup "will always fail with a 501"';
+const BASE_SRC =
+  'nova/virt/driver.py ComputeDriver raises NotImplementedError → common.raise_feature_not_supported() → 501';
+const TRAIN_SRC =
+  'nova 20.0.0 (Train) 099b490c2f: ComputeManager.set_host_enabled catches NotImplementedError and returns enabled/disabled';
+const APIREF_SRC =
+  'api-ref os-hosts.inc: reboot and shutdown "only supported by the XenServer and Hyper-v drivers"; startup "will always fail with a 501"';
 const MATRIX_SRC = 'doc/source/user/support-matrix.ini operation.maintenance-mode: only xenserver complete';
 
 /** The drivers nova has shipped (nova-logs.md §5 compute_driver values). */
@@ -38,33 +42,142 @@ const noPower = (driver: string): CapabilityRow[] => [
   { driver, action: 'startup', supported: 'no', releases: 'all', answer: '501', source: `${BASE_SRC}; ${APIREF_SRC}` },
 ];
 const noMaintenance = (driver: string): CapabilityRow[] => [
-  { driver, action: 'maintenance-on', supported: 'no', releases: 'all', answer: '501', source: `${BASE_SRC}; ${MATRIX_SRC}` },
-  { driver, action: 'maintenance-off', supported: 'no', releases: 'all', answer: '501', source: `${BASE_SRC}; ${MATRIX_SRC}` },
+  {
+    driver,
+    action: 'maintenance-on',
+    supported: 'no',
+    releases: 'all',
+    answer: '501',
+    source: `${BASE_SRC}; ${MATRIX_SRC}`,
+  },
+  {
+    driver,
+    action: 'maintenance-off',
+    supported: 'no',
+    releases: 'all',
+    answer: '501',
+    source: `${BASE_SRC}; ${MATRIX_SRC}`,
+  },
 ];
 const noEnable = (driver: string): CapabilityRow[] => [
-  { driver, action: 'enable', supported: 'no', releases: 'all', answer: '501 before Train, 200 from Train (20.0.0) but the service is not enabled', source: `${BASE_SRC}; ${TRAIN_SRC}` },
-  { driver, action: 'disable', supported: 'no', releases: 'all', answer: '501 before Train, 200 from Train (20.0.0) but the service is not disabled', source: `${BASE_SRC}; ${TRAIN_SRC}` },
+  {
+    driver,
+    action: 'enable',
+    supported: 'no',
+    releases: 'all',
+    answer: '501 before Train, 200 from Train (20.0.0) but the service is not enabled',
+    source: `${BASE_SRC}; ${TRAIN_SRC}`,
+  },
+  {
+    driver,
+    action: 'disable',
+    supported: 'no',
+    releases: 'all',
+    answer: '501 before Train, 200 from Train (20.0.0) but the service is not disabled',
+    source: `${BASE_SRC}; ${TRAIN_SRC}`,
+  },
 ];
 
 export const CAPABILITIES: readonly CapabilityRow[] = [
-  { driver: 'xenapi', action: 'reboot', supported: 'yes', releases: 'until 21.x (Ussuri); the driver was removed in 22.0.0 (Victoria)', answer: '200', source: XENAPI_SRC },
-  { driver: 'xenapi', action: 'shutdown', supported: 'yes', releases: 'until 21.x (Ussuri)', answer: '200', source: XENAPI_SRC },
-  { driver: 'xenapi', action: 'startup', supported: 'no', releases: 'all', answer: '501 ("Host startup on XenServer is not supported.")', source: XENAPI_SRC },
-  { driver: 'xenapi', action: 'maintenance-on', supported: 'yes', releases: 'until 21.x (Ussuri)', answer: '200', source: `${XENAPI_SRC}; ${MATRIX_SRC}` },
-  { driver: 'xenapi', action: 'maintenance-off', supported: 'yes', releases: 'until 21.x (Ussuri)', answer: '200', source: `${XENAPI_SRC}; ${MATRIX_SRC}` },
-  { driver: 'xenapi', action: 'enable', supported: 'yes', releases: 'until 21.x (Ussuri); updates the service disabled flag', answer: '200', source: XENAPI_SRC },
-  { driver: 'xenapi', action: 'disable', supported: 'yes', releases: 'until 21.x (Ussuri); updates the service disabled flag', answer: '200', source: XENAPI_SRC },
+  {
+    driver: 'xenapi',
+    action: 'reboot',
+    supported: 'yes',
+    releases: 'until 21.x (Ussuri); the driver was removed in 22.0.0 (Victoria)',
+    answer: '200',
+    source: XENAPI_SRC,
+  },
+  {
+    driver: 'xenapi',
+    action: 'shutdown',
+    supported: 'yes',
+    releases: 'until 21.x (Ussuri)',
+    answer: '200',
+    source: XENAPI_SRC,
+  },
+  {
+    driver: 'xenapi',
+    action: 'startup',
+    supported: 'no',
+    releases: 'all',
+    answer: '501 ("Host startup on XenServer is not supported.")',
+    source: XENAPI_SRC,
+  },
+  {
+    driver: 'xenapi',
+    action: 'maintenance-on',
+    supported: 'yes',
+    releases: 'until 21.x (Ussuri)',
+    answer: '200',
+    source: `${XENAPI_SRC}; ${MATRIX_SRC}`,
+  },
+  {
+    driver: 'xenapi',
+    action: 'maintenance-off',
+    supported: 'yes',
+    releases: 'until 21.x (Ussuri)',
+    answer: '200',
+    source: `${XENAPI_SRC}; ${MATRIX_SRC}`,
+  },
+  {
+    driver: 'xenapi',
+    action: 'enable',
+    supported: 'yes',
+    releases: 'until 21.x (Ussuri); updates the service disabled flag',
+    answer: '200',
+    source: XENAPI_SRC,
+  },
+  {
+    driver: 'xenapi',
+    action: 'disable',
+    supported: 'yes',
+    releases: 'until 21.x (Ussuri); updates the service disabled flag',
+    answer: '200',
+    source: XENAPI_SRC,
+  },
 
-  { driver: 'hyperv', action: 'reboot', supported: 'yes', releases: 'until 28.x (2023.2); the driver was removed in 29.0.0 (2024.1)', answer: '200', source: HYPERV_SRC },
-  { driver: 'hyperv', action: 'shutdown', supported: 'yes', releases: 'until 28.x (2023.2)', answer: '200', source: HYPERV_SRC },
-  { driver: 'hyperv', action: 'startup', supported: 'no', releases: 'all', answer: '501', source: `${HYPERV_SRC}; startup raises NotImplementedError` },
+  {
+    driver: 'hyperv',
+    action: 'reboot',
+    supported: 'yes',
+    releases: 'until 28.x (2023.2); the driver was removed in 29.0.0 (2024.1)',
+    answer: '200',
+    source: HYPERV_SRC,
+  },
+  {
+    driver: 'hyperv',
+    action: 'shutdown',
+    supported: 'yes',
+    releases: 'until 28.x (2023.2)',
+    answer: '200',
+    source: HYPERV_SRC,
+  },
+  {
+    driver: 'hyperv',
+    action: 'startup',
+    supported: 'no',
+    releases: 'all',
+    answer: '501',
+    source: `${HYPERV_SRC}; startup raises NotImplementedError`,
+  },
   ...noMaintenance('hyperv'),
   ...noEnable('hyperv'),
 
-  ...['libvirt', 'vmwareapi', 'ironic', 'powervm', 'zvm'].flatMap((d) => [...noPower(d), ...noMaintenance(d), ...noEnable(d)]),
+  ...['libvirt', 'vmwareapi', 'ironic', 'powervm', 'zvm'].flatMap((d) => [
+    ...noPower(d),
+    ...noMaintenance(d),
+    ...noEnable(d),
+  ]),
 
   ...['reboot', 'shutdown', 'startup', 'maintenance-on', 'maintenance-off', 'enable', 'disable'].map(
-    (action): CapabilityRow => ({ driver: 'fake', action, supported: 'yes', releases: 'all (test driver only)', answer: '200', source: 'nova/virt/fake.py FakeDriver' }),
+    (action): CapabilityRow => ({
+      driver: 'fake',
+      action,
+      supported: 'yes',
+      releases: 'all (test driver only)',
+      answer: '200',
+      source: 'nova/virt/fake.py FakeDriver',
+    }),
   ),
 ];
 

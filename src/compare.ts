@@ -47,7 +47,9 @@ function load(file: string): Loaded {
   try {
     doc = JSON.parse(readFileSync(file, 'utf8')) as { schema?: unknown };
   } catch (e) {
-    throw new UserError(`${file}: not a readable JSON report or export (${(e as Error).message}). Write one with \`apicensus report --format json\` or \`apicensus export\`.`);
+    throw new UserError(
+      `${file}: not a readable JSON report or export (${(e as Error).message}). Write one with \`apicensus report --format json\` or \`apicensus export\`.`,
+    );
   }
   if (doc.schema === REPORT_SCHEMA) return { kind: 'report', doc: doc as Report };
   if (doc.schema === EXPORT_SCHEMA) return { kind: 'export', doc: doc as Export };
@@ -61,7 +63,11 @@ const add = (m: Map<string, number>, k: string, n: number): void => {
 function censusOf(l: Loaded): Census[] {
   if (l.kind === 'report') {
     return l.doc.apis.map((a) => {
-      const dims = { action: new Map<string, number>(), caller: new Map<string, number>(), client: new Map<string, number>() };
+      const dims = {
+        action: new Map<string, number>(),
+        caller: new Map<string, number>(),
+        client: new Map<string, number>(),
+      };
       for (const x of a.actions) add(dims.action, x.action, x.calls);
       for (const p of a.byProject) add(dims.caller, p.project, p.calls);
       for (const c of a.byClient) add(dims.client, c.client, c.calls);
@@ -69,7 +75,11 @@ function censusOf(l: Loaded): Census[] {
     });
   }
   return l.doc.apis.map((a) => {
-    const dims = { action: new Map<string, number>(), caller: new Map<string, number>(), client: new Map<string, number>() };
+    const dims = {
+      action: new Map<string, number>(),
+      caller: new Map<string, number>(),
+      client: new Map<string, number>(),
+    };
     let calls = 0;
     for (const d of a.days) {
       for (const r of d.rows) {
@@ -86,9 +96,12 @@ function censusOf(l: Loaded): Census[] {
 export function compareFiles(oldFile: string, newFile: string): Comparison {
   const a = load(oldFile);
   const b = load(newFile);
-  if (a.kind !== b.kind) throw new UserError(`Compare two reports or two exports: ${oldFile} is a ${a.kind}, ${newFile} is a ${b.kind}.`);
+  if (a.kind !== b.kind)
+    throw new UserError(`Compare two reports or two exports: ${oldFile} is a ${a.kind}, ${newFile} is a ${b.kind}.`);
   if (a.kind === 'export' && b.kind === 'export' && a.doc.deployment.id !== b.doc.deployment.id) {
-    throw new UserError(`${oldFile} and ${newFile} come from different deployments; their hashed projects cannot be compared. Use \`apicensus merge\` across clouds.`);
+    throw new UserError(
+      `${oldFile} and ${newFile} come from different deployments; their hashed projects cannot be compared. Use \`apicensus merge\` across clouds.`,
+    );
   }
   const olds = new Map(censusOf(a).map((c) => [c.api, c]));
   const news = new Map(censusOf(b).map((c) => [c.api, c]));
@@ -131,6 +144,10 @@ export function renderComparison(c: Comparison): string {
     for (const x of mine) out.push(`  ${x.change.padEnd(8)} ${x.dimension.padEnd(6)} ${x.name}: ${x.old} → ${x.new}`);
   }
   out.push('');
-  out.push(c.somethingNewCalls ? 'Something new calls a deprecated API (exit status 1).' : 'Nothing new calls a deprecated API (exit status 0).');
+  out.push(
+    c.somethingNewCalls
+      ? 'Something new calls a deprecated API (exit status 1).'
+      : 'Nothing new calls a deprecated API (exit status 0).',
+  );
   return out.join('\n') + '\n';
 }

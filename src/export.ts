@@ -8,7 +8,13 @@
  */
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { EXPORT_SCHEMA, type Export, type ExportApi, type ExportCaller, type ExportRow } from '../reports/export-model.js';
+import {
+  EXPORT_SCHEMA,
+  type Export,
+  type ExportApi,
+  type ExportCaller,
+  type ExportRow,
+} from '../reports/export-model.js';
 import { supportOf } from './capabilities.js';
 import { UserError } from './errors.js';
 import { buildHostDrivers } from './host-drivers.js';
@@ -33,7 +39,9 @@ export function exportIdentity(dbFile: string): ExportIdentity {
     } catch {
       // fall through to the error below
     }
-    throw new UserError(`${file} is not a valid apicensus export key. Restore it from a backup, or remove it to start a new, unlinkable series of exports.`);
+    throw new UserError(
+      `${file} is not a valid apicensus export key. Restore it from a backup, or remove it to start a new, unlinkable series of exports.`,
+    );
   }
   const id: ExportIdentity = { deploymentId: randomUUID(), secret: randomBytes(32).toString('hex') };
   writeFileSync(file, JSON.stringify(id, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
@@ -91,7 +99,19 @@ export function buildExport(db: Db, o: ExportOptions): Export {
       if (h === undefined) hashes.set(k, (h = keyedHash(o.identity.secret, kind, v)));
       return h;
     };
-    for (const [action, target, time, status, , agent, userId, projectId, userName, projectName, microversion] of callsOf(db, api, o.window)) {
+    for (const [
+      action,
+      target,
+      time,
+      status,
+      ,
+      agent,
+      userId,
+      projectId,
+      userName,
+      projectName,
+      microversion,
+    ] of callsOf(db, api, o.window)) {
       const driver = hostTargets && target !== null ? (hostDrivers.resolve(target, time).driver ?? 'unknown') : null;
       let fam = families.get(agent);
       if (!fam) families.set(agent, (fam = clientFamily(agent)));
@@ -111,7 +131,11 @@ export function buildExport(db: Db, o: ExportOptions): Export {
       };
       const ck = `${row.project ?? ''}\u0000${user ?? ''}`;
       let caller = callers.get(ck);
-      if (!caller) callers.set(ck, (caller = { project: row.project, user: user === null ? null : hashOf('user', user), calls: 0, actions: {} }));
+      if (!caller)
+        callers.set(
+          ck,
+          (caller = { project: row.project, user: user === null ? null : hashOf('user', user), calls: 0, actions: {} }),
+        );
       caller.calls++;
       caller.actions[action] = (caller.actions[action] ?? 0) + 1;
       const day = time === null ? 'undated' : new Date(time).toISOString().slice(0, 10);
@@ -126,17 +150,23 @@ export function buildExport(db: Db, o: ExportOptions): Export {
     return {
       api,
       service: pack.service,
-      deprecated: pack.deprecated ? { microversion: pack.deprecated.microversion ?? null, release: pack.deprecated.release ?? null } : null,
+      deprecated: pack.deprecated
+        ? { microversion: pack.deprecated.microversion ?? null, release: pack.deprecated.release ?? null }
+        : null,
       removed: pack.removed ? { release: pack.removed.release } : null,
       days: [...days].sort().map((day) => ({
         day,
         serviceRequests: perDay.get(day) ?? 0,
         rows: [...(byDay.get(day)?.values() ?? [])].sort(
-          (a, b) => a.action.localeCompare(b.action) || b.calls - a.calls || JSON.stringify(a).localeCompare(JSON.stringify(b)),
+          (a, b) =>
+            a.action.localeCompare(b.action) || b.calls - a.calls || JSON.stringify(a).localeCompare(JSON.stringify(b)),
         ),
       })),
       callers: [...callers.values()].sort(
-        (a, b) => b.calls - a.calls || String(a.project).localeCompare(String(b.project)) || String(a.user).localeCompare(String(b.user)),
+        (a, b) =>
+          b.calls - a.calls ||
+          String(a.project).localeCompare(String(b.project)) ||
+          String(a.user).localeCompare(String(b.user)),
       ),
     };
   });
@@ -145,7 +175,10 @@ export function buildExport(db: Db, o: ExportOptions): Export {
     generatedAt: (o.now ?? new Date()).toISOString(),
     tool: { name: 'apicensus', version: o.version },
     deployment: { id: o.identity.deploymentId, label: o.label },
-    window: { from: o.window.from === null ? null : new Date(o.window.from).toISOString(), to: o.window.to === null ? null : new Date(o.window.to).toISOString() },
+    window: {
+      from: o.window.from === null ? null : new Date(o.window.from).toISOString(),
+      to: o.window.to === null ? null : new Date(o.window.to).toISOString(),
+    },
     coveredDays: coveredDays(db, o.window),
     apis,
   };

@@ -18,7 +18,13 @@ export interface HostSummary {
   hypervisorType: string | null;
   hypervisorHostnames: string[];
   /** Every driver the host was seen with, oldest first, when it changed. */
-  history: { driver: string | null; hypervisorType: string | null; firstSeen: number; lastSeen: number; source: string }[];
+  history: {
+    driver: string | null;
+    hypervisorType: string | null;
+    firstSeen: number;
+    lastSeen: number;
+    source: string;
+  }[];
 }
 
 export interface HostDrivers {
@@ -37,8 +43,14 @@ export function buildHostDrivers(rows: readonly InventoryRow[]): HostDrivers {
     list.push(r);
     byHost.set(r.host, list);
   }
-  for (const list of byHost.values()) list.sort((a, b) => a.first_seen - b.first_seen || a.driver.localeCompare(b.driver));
-  const aliases = new Map([...byHost].map(([h, list]) => [h, [...new Set(list.map((r) => r.hypervisor_hostname).filter((x) => x !== '' && x !== h))]]));
+  for (const list of byHost.values())
+    list.sort((a, b) => a.first_seen - b.first_seen || a.driver.localeCompare(b.driver));
+  const aliases = new Map(
+    [...byHost].map(([h, list]) => [
+      h,
+      [...new Set(list.map((r) => r.hypervisor_hostname).filter((x) => x !== '' && x !== h))],
+    ]),
+  );
   const index = indexHosts(byHost.keys(), aliases);
 
   /** The driver fact in effect at `time`: the latest first seen at or before it, else the earliest. */
@@ -51,7 +63,9 @@ export function buildHostDrivers(rows: readonly InventoryRow[]): HostDrivers {
   };
 
   const changed = new Set(
-    [...byHost].filter(([, list]) => new Set(list.filter((r) => r.driver !== '').map((r) => r.driver)).size > 1).map(([h]) => h),
+    [...byHost]
+      .filter(([, list]) => new Set(list.filter((r) => r.driver !== '').map((r) => r.driver)).size > 1)
+      .map(([h]) => h),
   );
   return {
     changedDriver: (host) => host !== null && changed.has(host),
@@ -71,12 +85,20 @@ export function buildHostDrivers(rows: readonly InventoryRow[]): HostDrivers {
               last.lastSeen = Math.max(last.lastSeen, r.last_seen);
               continue;
             }
-            history.push({ driver: orNull(r.driver), hypervisorType: orNull(r.hypervisor_type), firstSeen: r.first_seen, lastSeen: r.last_seen, source: r.source_path });
+            history.push({
+              driver: orNull(r.driver),
+              hypervisorType: orNull(r.hypervisor_type),
+              firstSeen: r.first_seen,
+              lastSeen: r.last_seen,
+              source: r.source_path,
+            });
           }
           return {
             host,
             driver: current ? orNull(current.driver) : null,
-            hypervisorType: current ? orNull(current.hypervisor_type) : (list.map((r) => orNull(r.hypervisor_type)).find((t) => t !== null) ?? null),
+            hypervisorType: current
+              ? orNull(current.hypervisor_type)
+              : (list.map((r) => orNull(r.hypervisor_type)).find((t) => t !== null) ?? null),
             hypervisorHostnames: aliases.get(host) ?? [],
             history,
           };

@@ -8,9 +8,7 @@
 export type MatchKind = 'exact' | 'case' | 'short';
 
 export type HostMatch =
-  | { host: string; kind: MatchKind }
-  | { host: null; ambiguous: string[] }
-  | { host: null; ambiguous: null };
+  { host: string; kind: MatchKind } | { host: null; ambiguous: string[] } | { host: null; ambiguous: null };
 
 const short = (name: string): string => name.split('.')[0]!.toLowerCase();
 
@@ -22,7 +20,10 @@ export interface HostIndex {
  * `aliases` maps each inventory host to other names it is known by (its
  * hypervisor hostname), which match the same way.
  */
-export function indexHosts(hosts: Iterable<string>, aliases: ReadonlyMap<string, readonly string[]> = new Map()): HostIndex {
+export function indexHosts(
+  hosts: Iterable<string>,
+  aliases: ReadonlyMap<string, readonly string[]> = new Map(),
+): HostIndex {
   const exact = new Map<string, Set<string>>();
   const lower = new Map<string, Set<string>>();
   const shortNames = new Map<string, Set<string>>();

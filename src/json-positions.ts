@@ -37,7 +37,11 @@ export function parseJsonWithPositions(text: string): PositionedJson {
   let i = 0;
   const fail = (what: string): never => {
     const line = lineAt(i);
-    throw new JsonSyntaxError(`${what} at line ${line}, column ${i - lineStarts[line - 1]! + 1}`, line, i - lineStarts[line - 1]! + 1);
+    throw new JsonSyntaxError(
+      `${what} at line ${line}, column ${i - lineStarts[line - 1]! + 1}`,
+      line,
+      i - lineStarts[line - 1]! + 1,
+    );
   };
   const ws = (): void => {
     while (i < text.length) {

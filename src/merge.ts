@@ -25,8 +25,10 @@ export function readExport(file: string): Export {
     throw new UserError(`${file}: not a readable JSON export (${(e as Error).message}).`);
   }
   const x = parsed as Partial<Export>;
-  if (x.schema !== EXPORT_SCHEMA) throw new UserError(`${file}: not an apicensus export (schema ${String(x.schema)}, expected ${EXPORT_SCHEMA}).`);
-  if (!x.deployment?.id || !Array.isArray(x.apis)) throw new UserError(`${file}: an apicensus export without deployment id or apis.`);
+  if (x.schema !== EXPORT_SCHEMA)
+    throw new UserError(`${file}: not an apicensus export (schema ${String(x.schema)}, expected ${EXPORT_SCHEMA}).`);
+  if (!x.deployment?.id || !Array.isArray(x.apis))
+    throw new UserError(`${file}: an apicensus export without deployment id or apis.`);
   return parsed as Export;
 }
 
@@ -43,7 +45,11 @@ interface DeploymentDays {
 
 function tally(entries: readonly { name: string | null; deployment: string; calls: number }[]): Tally[] {
   return groups(entries, (e) => e.name)
-    .map(([name, list]) => ({ name, deployments: new Set(list.map((e) => e.deployment)).size, calls: list.reduce((n, e) => n + e.calls, 0) }))
+    .map(([name, list]) => ({
+      name,
+      deployments: new Set(list.map((e) => e.deployment)).size,
+      calls: list.reduce((n, e) => n + e.calls, 0),
+    }))
     .sort((a, b) => b.deployments - a.deployments || b.calls - a.calls || String(a.name).localeCompare(String(b.name)));
 }
 
@@ -54,7 +60,15 @@ export function mergeExports(exports: readonly Export[], version: string, now = 
   for (const x of exports) {
     let d = deployments.get(x.deployment.id);
     if (!d) {
-      d = { id: x.deployment.id, label: x.deployment.label, exports: 0, days: new Map(), covered: new Set(), from: x.window.from, to: x.window.to };
+      d = {
+        id: x.deployment.id,
+        label: x.deployment.label,
+        exports: 0,
+        days: new Map(),
+        covered: new Set(),
+        from: x.window.from,
+        to: x.window.to,
+      };
       deployments.set(x.deployment.id, d);
     }
     d.exports++;
@@ -67,7 +81,8 @@ export function mergeExports(exports: readonly Export[], version: string, now = 
       d.days.set(a.api, byDay);
       for (const day of a.days) {
         const prev = byDay.get(day.day);
-        if (!prev || prev.generatedAt < x.generatedAt) byDay.set(day.day, { day, service: a.service, generatedAt: x.generatedAt });
+        if (!prev || prev.generatedAt < x.generatedAt)
+          byDay.set(day.day, { day, service: a.service, generatedAt: x.generatedAt });
       }
     }
   }
@@ -75,9 +90,14 @@ export function mergeExports(exports: readonly Export[], version: string, now = 
   const apiNames = [...new Set([...deployments.values()].flatMap((d) => [...d.days.keys()]))].sort();
   const apis: MergedApi[] = apiNames.map((api) => {
     const rows = [...deployments.values()].flatMap((d) =>
-      [...(d.days.get(api)?.values() ?? [])].flatMap(({ day }) => day.rows.map((r) => ({ ...r, deployment: d.id, day: day.day }))),
+      [...(d.days.get(api)?.values() ?? [])].flatMap(({ day }) =>
+        day.rows.map((r) => ({ ...r, deployment: d.id, day: day.day })),
+      ),
     );
-    const service = [...deployments.values()].map((d) => [...(d.days.get(api)?.values() ?? [])][0]?.service).find((s) => s !== undefined) ?? 'compute';
+    const service =
+      [...deployments.values()]
+        .map((d) => [...(d.days.get(api)?.values() ?? [])][0]?.service)
+        .find((s) => s !== undefined) ?? 'compute';
     const actions = groups(rows, (r) => r.action)
       .map(([action, list]) => {
         const statusClasses: Record<string, number> = {};
@@ -98,8 +118,18 @@ export function mergeExports(exports: readonly Export[], version: string, now = 
       deployments: new Set(rows.map((r) => r.deployment)).size,
       calls: rows.reduce((n, r) => n + r.calls, 0),
       actions,
-      drivers: tally(rows.filter((r) => r.driver !== null).map((r) => ({ name: r.driver, deployment: r.deployment, calls: r.calls }))),
-      clients: tally(rows.map((r) => ({ name: r.clientMajor ? `${r.client} ${r.clientMajor}` : r.client, deployment: r.deployment, calls: r.calls }))),
+      drivers: tally(
+        rows
+          .filter((r) => r.driver !== null)
+          .map((r) => ({ name: r.driver, deployment: r.deployment, calls: r.calls })),
+      ),
+      clients: tally(
+        rows.map((r) => ({
+          name: r.clientMajor ? `${r.client} ${r.clientMajor}` : r.client,
+          deployment: r.deployment,
+          calls: r.calls,
+        })),
+      ),
       microversions: tally(rows.map((r) => ({ name: r.microversion, deployment: r.deployment, calls: r.calls }))),
       daily: groups(rows, (r) => r.day)
         .map(([day, list]) => {
@@ -116,7 +146,12 @@ export function mergeExports(exports: readonly Export[], version: string, now = 
             label: d.label,
             calls: mine.reduce((n, r) => n + r.calls, 0),
             projects: new Set(mine.map((r) => r.project).filter((p) => p !== null)).size,
-            lastDay: mine.length ? mine.map((r) => r.day).sort().at(-1)! : null,
+            lastDay: mine.length
+              ? mine
+                  .map((r) => r.day)
+                  .sort()
+                  .at(-1)!
+              : null,
           };
         })
         .sort((a, b) => b.calls - a.calls || a.deployment.localeCompare(b.deployment)),
@@ -129,7 +164,10 @@ export function mergeExports(exports: readonly Export[], version: string, now = 
   if (!studied || studied.calls === 0) {
     summary = `No deployment of ${plural(n, 'deployment')} called ${studied?.api ?? 'the API'} in the exported windows.`;
   } else {
-    const parts = studied.actions.map((a) => `${a.action} in ${plural(a.deployments, 'deployment')} (${plural(a.calls, 'call')}${a.neverWorked ? `, ${a.neverWorked} to drivers where it never works` : ''})`);
+    const parts = studied.actions.map(
+      (a) =>
+        `${a.action} in ${plural(a.deployments, 'deployment')} (${plural(a.calls, 'call')}${a.neverWorked ? `, ${a.neverWorked} to drivers where it never works` : ''})`,
+    );
     summary = `${studied.api} is called in ${studied.deployments} of ${plural(n, 'deployment')}: ${parts.join('; ')}.`;
   }
   return {
@@ -137,9 +175,21 @@ export function mergeExports(exports: readonly Export[], version: string, now = 
     generatedAt: now.toISOString(),
     tool: { name: 'apicensus', version },
     deployments: [...deployments.values()]
-      .map((d) => ({ id: d.id, label: d.label, exports: d.exports, from: d.from, to: d.to, coveredDays: d.covered.size }))
+      .map((d) => ({
+        id: d.id,
+        label: d.label,
+        exports: d.exports,
+        from: d.from,
+        to: d.to,
+        coveredDays: d.covered.size,
+      }))
       .sort((a, b) => a.id.localeCompare(b.id)),
     apis,
-    verdict: { api: studied?.api ?? 'os-hosts', deploymentsCalling: studied?.deployments ?? 0, deployments: n, summary },
+    verdict: {
+      api: studied?.api ?? 'os-hosts',
+      deploymentsCalling: studied?.deployments ?? 0,
+      deployments: n,
+      summary,
+    },
   };
 }

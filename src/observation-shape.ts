@@ -10,18 +10,10 @@
 import type { RequestRecord } from '../parsers/types.js';
 import { hash52Values } from './keys.js';
 
-export interface ObservationShape
-  extends Pick<
-    RequestRecord,
-    | 'layer'
-    | 'parser'
-    | 'method'
-    | 'status'
-    | 'frontend'
-    | 'backend'
-    | 'server'
-    | 'host'
-  > {
+export interface ObservationShape extends Pick<
+  RequestRecord,
+  'layer' | 'parser' | 'method' | 'status' | 'frontend' | 'backend' | 'server' | 'host'
+> {
   /** shapeKey() of the fields below: how a shape is found again, in this ingest and later ones. */
   key: number;
   service: string;

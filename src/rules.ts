@@ -88,46 +88,96 @@ function validatePack(v: unknown): Problem[] {
     if (!ok) problems.push({ pointer, message });
   };
   const isStr = (x: unknown): x is string => typeof x === 'string' && x.length > 0;
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return [{ pointer: '', message: 'a rule pack is a JSON object' }];
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    return [{ pointer: '', message: 'a rule pack is a JSON object' }];
   const p = v as Record<string, unknown>;
   need(isStr(p.api), '/api', '"api" must be a non-empty string (the API name, e.g. "os-hosts")');
   need(isStr(p.service), '/service', '"service" must be a service type such as "compute" or "block-storage"');
   need(isStr(p.title), '/title', '"title" must be a non-empty string');
   for (const key of ['deprecated', 'removed', 'refusal'] as const) {
-    need(p[key] === null || (typeof p[key] === 'object' && !Array.isArray(p[key])), `/${key}`, `"${key}" must be an object or null`);
+    need(
+      p[key] === null || (typeof p[key] === 'object' && !Array.isArray(p[key])),
+      `/${key}`,
+      `"${key}" must be an object or null`,
+    );
   }
   if (p.refusal && typeof p.refusal === 'object') {
     const r = p.refusal as Record<string, unknown>;
     need(Number.isInteger(r.status), '/refusal/status', '"refusal.status" must be an HTTP status code (404, 410…)');
   }
-  if (p.removed && typeof p.removed === 'object') need(isStr((p.removed as Record<string, unknown>).release), '/removed/release', '"removed.release" must name the release');
+  if (p.removed && typeof p.removed === 'object')
+    need(
+      isStr((p.removed as Record<string, unknown>).release),
+      '/removed/release',
+      '"removed.release" must name the release',
+    );
   const actions = new Set<string>();
-  if (!Array.isArray(p.actions) || p.actions.length === 0) problems.push({ pointer: '/actions', message: '"actions" must be a non-empty array' });
+  if (!Array.isArray(p.actions) || p.actions.length === 0)
+    problems.push({ pointer: '/actions', message: '"actions" must be a non-empty array' });
   else
     p.actions.forEach((a: unknown, i) => {
       const o = (a ?? {}) as Record<string, unknown>;
       need(isStr(o.name), `/actions/${i}`, 'each action needs a "name"');
-      need(o.replacement === null || typeof o.replacement === 'string', `/actions/${i}`, `action "${String(o.name)}" needs "replacement": a string or null`);
-      need(o.moveTo === undefined || isStr(o.moveTo), `/actions/${i}/moveTo`, `action "${String(o.name)}": "moveTo" must be a short API name`);
+      need(
+        o.replacement === null || typeof o.replacement === 'string',
+        `/actions/${i}`,
+        `action "${String(o.name)}" needs "replacement": a string or null`,
+      );
+      need(
+        o.moveTo === undefined || isStr(o.moveTo),
+        `/actions/${i}/moveTo`,
+        `action "${String(o.name)}": "moveTo" must be a short API name`,
+      );
       if (isStr(o.name)) actions.add(o.name);
     });
-  if (!Array.isArray(p.routes) || p.routes.length === 0) problems.push({ pointer: '/routes', message: '"routes" must be a non-empty array' });
+  if (!Array.isArray(p.routes) || p.routes.length === 0)
+    problems.push({ pointer: '/routes', message: '"routes" must be a non-empty array' });
   else
     p.routes.forEach((r: unknown, i) => {
       const o = (r ?? {}) as Record<string, unknown>;
-      need(isStr(o.method) && /^[A-Z]+$/.test(o.method), `/routes/${i}/method`, 'route "method" must be an upper-case HTTP method');
-      need(isStr(o.path) && o.path.startsWith('/'), `/routes/${i}/path`, 'route "path" must start with "/" (the path after version and project id)');
-      need(isStr(o.action) && actions.has(o.action), `/routes/${i}/action`, `route "action" must be one of the pack's actions (${[...actions].join(', ')})`);
-      if (o.auditAction !== undefined) need(isStr(o.auditAction), `/routes/${i}/auditAction`, 'route "auditAction" must be a CADF action such as "update/addFixedIp"');
+      need(
+        isStr(o.method) && /^[A-Z]+$/.test(o.method),
+        `/routes/${i}/method`,
+        'route "method" must be an upper-case HTTP method',
+      );
+      need(
+        isStr(o.path) && o.path.startsWith('/'),
+        `/routes/${i}/path`,
+        'route "path" must start with "/" (the path after version and project id)',
+      );
+      need(
+        isStr(o.action) && actions.has(o.action),
+        `/routes/${i}/action`,
+        `route "action" must be one of the pack's actions (${[...actions].join(', ')})`,
+      );
+      if (o.auditAction !== undefined)
+        need(
+          isStr(o.auditAction),
+          `/routes/${i}/auditAction`,
+          'route "auditAction" must be a CADF action such as "update/addFixedIp"',
+        );
       if (o.target !== undefined)
-        need(isStr(o.target) && isStr(o.path) && o.path.includes(`{${o.target}}`), `/routes/${i}/target`, `route "target" must name a {variable} of its path`);
+        need(
+          isStr(o.target) && isStr(o.path) && o.path.includes(`{${o.target}}`),
+          `/routes/${i}/target`,
+          `route "target" must name a {variable} of its path`,
+        );
     });
-  if (!actions.has('other')) problems.push({ pointer: '/actions', message: 'the actions must include "other" (a path under the API that no route matches)' });
-  if (p.effects !== undefined && !Array.isArray(p.effects)) problems.push({ pointer: '/effects', message: '"effects" must be an array' });
+  if (!actions.has('other'))
+    problems.push({
+      pointer: '/actions',
+      message: 'the actions must include "other" (a path under the API that no route matches)',
+    });
+  if (p.effects !== undefined && !Array.isArray(p.effects))
+    problems.push({ pointer: '/effects', message: '"effects" must be an array' });
   if (Array.isArray(p.effects))
     p.effects.forEach((e: unknown, i) => {
       const o = (e ?? {}) as Record<string, unknown>;
-      need(Array.isArray(o.loggers) && o.loggers.length > 0 && o.loggers.every(isStr), `/effects/${i}/loggers`, 'effect "loggers" must be a non-empty array of logger names');
+      need(
+        Array.isArray(o.loggers) && o.loggers.length > 0 && o.loggers.every(isStr),
+        `/effects/${i}/loggers`,
+        'effect "loggers" must be a non-empty array of logger names',
+      );
       let ok = isStr(o.message);
       if (ok) {
         try {
@@ -137,12 +187,25 @@ function validatePack(v: unknown): Problem[] {
         }
       }
       need(ok, `/effects/${i}/message`, 'effect "message" must be a valid regular expression');
-      need(isStr(o.action) && actions.has(o.action), `/effects/${i}/action`, 'effect "action" must be one of the pack\'s actions');
-      need(isStr(o.refines) && actions.has(o.refines), `/effects/${i}/refines`, 'effect "refines" must be one of the pack\'s actions');
+      need(
+        isStr(o.action) && actions.has(o.action),
+        `/effects/${i}/action`,
+        'effect "action" must be one of the pack\'s actions',
+      );
+      need(
+        isStr(o.refines) && actions.has(o.refines),
+        `/effects/${i}/refines`,
+        'effect "refines" must be one of the pack\'s actions',
+      );
     });
-  if (p.samples !== undefined && !Array.isArray(p.samples)) problems.push({ pointer: '/samples', message: '"samples" must be an array' });
+  if (p.samples !== undefined && !Array.isArray(p.samples))
+    problems.push({ pointer: '/samples', message: '"samples" must be an array' });
   if (p.anchors !== undefined)
-    need(Array.isArray(p.anchors) && p.anchors.every(isStr), '/anchors', '"anchors" must be an array of path segment names');
+    need(
+      Array.isArray(p.anchors) && p.anchors.every(isStr),
+      '/anchors',
+      '"anchors" must be an array of path segment names',
+    );
   return problems;
 }
 
@@ -262,8 +325,16 @@ export interface Classifier {
    * `method` '*' (a CADF event, whose custom action does not say the HTTP
    * method) matches any route method; `auditAction` lets audit-only routes match.
    */
-  classify(service: string, method: string, segments: readonly string[], auditAction?: string | null): Classification | null;
-  effect(logger: string, message: string): { api: string; action: string; refines: string; target: string | null } | null;
+  classify(
+    service: string,
+    method: string,
+    segments: readonly string[],
+    auditAction?: string | null,
+  ): Classification | null;
+  effect(
+    logger: string,
+    message: string,
+  ): { api: string; action: string; refines: string; target: string | null } | null;
 }
 
 function compileRoute(r: PackRoute): CompiledRoute {
@@ -301,11 +372,16 @@ export function compileClassifier(packs: readonly RulePack[]): Classifier {
     // `/servers/{id}/os-security-groups` (position 2) is not the proxy's. Audit-only routes
     // make no anchors: an access line of the same path is someone else's.
     const accessRoutes = routes.filter((r) => r.auditAction === null);
-    const names = pack.anchors ?? [...new Set(accessRoutes.map((r) => r.segments.find((x): x is string => x !== null)).filter((x): x is string => !!x))];
+    const names = pack.anchors ?? [
+      ...new Set(
+        accessRoutes.map((r) => r.segments.find((x): x is string => x !== null)).filter((x): x is string => !!x),
+      ),
+    ];
     let byAnchor = anchors.get(pack.service);
     if (!byAnchor) anchors.set(pack.service, (byAnchor = new Map()));
     const positions = new Set<string>();
-    for (const r of accessRoutes) r.segments.forEach((seg, i) => seg !== null && names.includes(seg) && positions.add(`${i}\t${seg}`));
+    for (const r of accessRoutes)
+      r.segments.forEach((seg, i) => seg !== null && names.includes(seg) && positions.add(`${i}\t${seg}`));
     for (const k of positions) {
       const list = byAnchor.get(k) ?? [];
       list.push(compiled);
@@ -313,11 +389,22 @@ export function compileClassifier(packs: readonly RulePack[]): Classifier {
     }
     for (const e of pack.effects) {
       for (const l of e.loggers) messageLoggers.add(l);
-      effects.push({ api: pack.api, action: e.action, refines: e.refines, loggers: new Set(e.loggers), pattern: new RegExp(e.message) });
+      effects.push({
+        api: pack.api,
+        action: e.action,
+        refines: e.refines,
+        loggers: new Set(e.loggers),
+        pattern: new RegExp(e.message),
+      });
     }
   }
 
-  const matchRoute = (cp: CompiledPack, method: string, segments: readonly string[], auditAction: string | null): Classification | null => {
+  const matchRoute = (
+    cp: CompiledPack,
+    method: string,
+    segments: readonly string[],
+    auditAction: string | null,
+  ): Classification | null => {
     for (const r of cp.routes) {
       if (r.auditAction !== null && r.auditAction !== auditAction) continue;
       if ((method !== '*' && r.method !== method) || r.segments.length !== segments.length) continue;
@@ -329,7 +416,8 @@ export function compileClassifier(packs: readonly RulePack[]): Classifier {
           break;
         }
       }
-      if (ok) return { api: cp.pack.api, action: r.action, target: r.targetIndex >= 0 ? segments[r.targetIndex]! : null };
+      if (ok)
+        return { api: cp.pack.api, action: r.action, target: r.targetIndex >= 0 ? segments[r.targetIndex]! : null };
     }
     return null;
   };
@@ -380,7 +468,13 @@ export function compileClassifier(packs: readonly RulePack[]): Classifier {
       for (const e of effects) {
         if (!e.loggers.has(logger)) continue;
         const m = e.pattern.exec(message);
-        if (m) return { api: e.api, action: e.action, refines: e.refines, target: m.groups?.host ?? m.groups?.target ?? null };
+        if (m)
+          return {
+            api: e.api,
+            action: e.action,
+            refines: e.refines,
+            target: m.groups?.host ?? m.groups?.target ?? null,
+          };
       }
       return null;
     },
@@ -413,8 +507,17 @@ function compileAsciiAnchorRun(names: readonly string[]): AsciiAnchorRun {
   return (b, from, to) => {
     if (isAnchor(b, from, to)) return true;
     const last = b[to - 1];
-    if (last === 110 && to - from > 5 && b[to - 5] === 46 && b[to - 4] === 106 && b[to - 3] === 115 && b[to - 2] === 111) return isAnchor(b, from, to - 5); // .json
-    if (last === 108 && to - from > 4 && b[to - 4] === 46 && b[to - 3] === 120 && b[to - 2] === 109) return isAnchor(b, from, to - 4); // .xml
+    if (
+      last === 110 &&
+      to - from > 5 &&
+      b[to - 5] === 46 &&
+      b[to - 4] === 106 &&
+      b[to - 3] === 115 &&
+      b[to - 2] === 111
+    )
+      return isAnchor(b, from, to - 5); // .json
+    if (last === 108 && to - from > 4 && b[to - 4] === 46 && b[to - 3] === 120 && b[to - 2] === 109)
+      return isAnchor(b, from, to - 4); // .xml
     return false;
   };
 }

@@ -66,7 +66,9 @@ export type ServiceOf = (frontend: string | null, backend: string | null, path: 
 /** Decide once per file how front-end lines are attributed to a service. */
 export function compileServiceOf(opts: ServiceOptions): ServiceOf {
   const named = new Set(opts.frontends.map((f) => f.toLowerCase()));
-  const fileService = opts.filePath ? serviceFromName(opts.filePath.replace(/^.*\//, '')) ?? serviceFromName(opts.filePath) : null;
+  const fileService = opts.filePath
+    ? (serviceFromName(opts.filePath.replace(/^.*\//, '')) ?? serviceFromName(opts.filePath))
+    : null;
   // frontend → backend → service ('' for a missing name): looked up on every front-end line.
   const byNames = new Map<string, Map<string, string | null>>();
   const fromNames = (frontend: string | null, backend: string | null): string | null | undefined => {

@@ -48,4 +48,5 @@ export function clientFamily(userAgent: string | null): ClientFamily {
 }
 
 /** `6.2.0` → `6`; what exports keep (family and major version only). */
-export const majorVersion = (v: string | null): string | null => (v === null ? null : (/^v?(\d+)/.exec(v)?.[1] ?? null));
+export const majorVersion = (v: string | null): string | null =>
+  v === null ? null : (/^v?(\d+)/.exec(v)?.[1] ?? null);

@@ -16,11 +16,32 @@ describe('normalisePath(uri)', () => {
   it.each([
     ['/v2.1/os-hosts', '', 'v2.1', null, ['os-hosts'], ''],
     ['/compute/v2.1/os-hosts?zone=nova', '/compute', 'v2.1', null, ['os-hosts'], 'zone=nova'],
-    ['/v2/e7dcfe9fe2f143d29e518e41a20553cf/os-hosts/littlebigguy', '', 'v2', 'e7dcfe9fe2f143d29e518e41a20553cf', ['os-hosts', 'littlebigguy'], ''],
+    [
+      '/v2/e7dcfe9fe2f143d29e518e41a20553cf/os-hosts/littlebigguy',
+      '',
+      'v2',
+      'e7dcfe9fe2f143d29e518e41a20553cf',
+      ['os-hosts', 'littlebigguy'],
+      '',
+    ],
     ['/v1.1/9a1e0c2d/os-hosts.json', '', 'v1.1', '9a1e0c2d', ['os-hosts'], ''],
-    ['/v2.1/os-hosts/cmp%2D01.example.com/reboot.json', '', 'v2.1', null, ['os-hosts', 'cmp-01.example.com', 'reboot'], ''],
+    [
+      '/v2.1/os-hosts/cmp%2D01.example.com/reboot.json',
+      '',
+      'v2.1',
+      null,
+      ['os-hosts', 'cmp-01.example.com', 'reboot'],
+      '',
+    ],
     ['http://api.example.com:8774/v2.1/os-hosts', '', 'v2.1', null, ['os-hosts'], ''],
-    ['https://cloud.example.com/compute/v2.1/6f1c2a9e-4b7d/os-services/enable', '/compute', 'v2.1', '6f1c2a9e-4b7d', ['os-services', 'enable'], ''],
+    [
+      'https://cloud.example.com/compute/v2.1/6f1c2a9e-4b7d/os-services/enable',
+      '/compute',
+      'v2.1',
+      '6f1c2a9e-4b7d',
+      ['os-services', 'enable'],
+      '',
+    ],
     ['/', '', null, null, [], ''],
   ])('normalisePath(%s)', (uri, prefix, version, projectId, segments, query) => {
     expect(normalisePath(uri)).toEqual({ prefix, version, projectId, segments, query });
@@ -49,8 +70,20 @@ describe('classify(service, method, path) from the bundled rule packs', () => {
     ['PUT', '/v2.1/os-services/disable', 'os-services', 'disable', null],
     ['PUT', '/v2.1/os-services/disable-log-reason', 'os-services', 'disable-log-reason', null],
     ['PUT', '/v2.1/os-services/force-down', 'os-services', 'force-down', null],
-    ['PUT', '/v2.1/os-services/5f9a2a1e-4c7e-4b1e-9a55-3c2d1e0f9a8b', 'os-services', 'update', '5f9a2a1e-4c7e-4b1e-9a55-3c2d1e0f9a8b'],
-    ['DELETE', '/v2.1/os-services/5f9a2a1e-4c7e-4b1e-9a55-3c2d1e0f9a8b', 'os-services', 'delete', '5f9a2a1e-4c7e-4b1e-9a55-3c2d1e0f9a8b'],
+    [
+      'PUT',
+      '/v2.1/os-services/5f9a2a1e-4c7e-4b1e-9a55-3c2d1e0f9a8b',
+      'os-services',
+      'update',
+      '5f9a2a1e-4c7e-4b1e-9a55-3c2d1e0f9a8b',
+    ],
+    [
+      'DELETE',
+      '/v2.1/os-services/5f9a2a1e-4c7e-4b1e-9a55-3c2d1e0f9a8b',
+      'os-services',
+      'delete',
+      '5f9a2a1e-4c7e-4b1e-9a55-3c2d1e0f9a8b',
+    ],
   ])('%s %s → %s %s', (method, uri, api, action, target) => {
     expect(classify(method, uri)).toEqual({ api, action, target });
   });

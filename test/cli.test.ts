@@ -11,7 +11,10 @@ import { ROOT, SAMPLES, tempDir } from './helpers.js';
 const BIN = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 
 function run(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, ...env, TZ: 'UTC' } });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env, TZ: 'UTC' },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -37,7 +40,9 @@ describe.skipIf(!existsSync(BIN))('apicensus (built CLI)', () => {
     const db = join(tempDir(), 'env.db');
     expect(run(['ingest', join(SAMPLES, 'nova', 'nova-api.log')], { APICENSUS_DB: db }).code).toBe(0);
     expect(existsSync(db)).toBe(true);
-    expect(run(['report', '--format', 'csv'], { APICENSUS_DB: db }).stdout).toMatch(/^api,action,dimension,value,calls\n/);
+    expect(run(['report', '--format', 'csv'], { APICENSUS_DB: db }).stdout).toMatch(
+      /^api,action,dimension,value,calls\n/,
+    );
   });
 
   it('exit 1 naming the file when an input does not exist, keeping what was ingested', () => {

@@ -36,7 +36,15 @@ function start(args: string[], env: Record<string, string> = {}): Run {
   return { child, stdout: () => stdout, stderr: () => stderr, done };
 }
 
-const ingestArgs = (db: string, files: string[], ...extra: string[]): string[] => ['ingest', '--db', db, '--timezone', 'UTC', ...extra, ...files];
+const ingestArgs = (db: string, files: string[], ...extra: string[]): string[] => [
+  'ingest',
+  '--db',
+  db,
+  '--timezone',
+  'UTC',
+  ...extra,
+  ...files,
+];
 
 /** Polls `cond` every 20 ms; fails with `what` after 30 s (a guard against hanging, not a speed check). */
 async function until(what: string, cond: () => boolean): Promise<void> {
@@ -103,7 +111,10 @@ describe('two ingests on one database', () => {
     for (let round = 0; round < 3; round++) {
       const db = join(dir, `same-${round}.db`);
       const env = { APICENSUS_BATCH_BYTES: '65536' };
-      const [a, b] = await Promise.all([start(ingestArgs(db, files), env).done, start(ingestArgs(db, files), env).done]);
+      const [a, b] = await Promise.all([
+        start(ingestArgs(db, files), env).done,
+        start(ingestArgs(db, files), env).done,
+      ]);
       expect(a.code, a.stderr).toBe(0);
       expect(b.code, b.stderr).toBe(0);
       const got = reportOf(db);
@@ -121,7 +132,10 @@ describe('two ingests on one database', () => {
     const b = writeLogs(dir, 3, ['ctl2-nova-api.log'], 2000);
     const db = join(dir, 'a.db');
     const env = { APICENSUS_BATCH_BYTES: '65536' };
-    const runs = await Promise.all([start(ingestArgs(db, a.files), env).done, start(ingestArgs(db, b.files), env).done]);
+    const runs = await Promise.all([
+      start(ingestArgs(db, a.files), env).done,
+      start(ingestArgs(db, b.files), env).done,
+    ]);
     for (const r of runs) expect(r.code, r.stderr).toBe(0);
     expect(comparable(reportOf(db))).toEqual(comparable(await referenceOf([...a.files, ...b.files])));
   });
@@ -137,7 +151,9 @@ describe('two ingests on one database', () => {
     await until('the first ingest to take the lock', () => lockHolder(db) === a.child.pid);
     const b = start(ingestArgs(db, second.files));
     await until('the second ingest to say it waits', () => /waiting for another ingest/.test(b.stderr()));
-    expect(b.stderr()).toContain(`apicensus: waiting for another ingest (pid ${a.child.pid} on ${hostname()}, started `);
+    expect(b.stderr()).toContain(
+      `apicensus: waiting for another ingest (pid ${a.child.pid} on ${hostname()}, started `,
+    );
     a.child.stdin.end(first.text.slice(first.text.length / 2));
     const [ra, rb] = await Promise.all([a.done, b.done]);
     expect(ra.code, ra.stderr).toBe(0);

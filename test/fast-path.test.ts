@@ -11,27 +11,30 @@ import { generateNovaLog } from '../bench/generate-nova.js';
 import { ingestInto, reportOf, stable, tempDir } from './helpers.js';
 
 describe('fast path = reference path', () => {
-  it.each([false, true])('a generated nova-api log (rare os-hosts calls; eventlet era first: %s)', async (eventletFirst) => {
-    const dir = tempDir();
-    const log = join(dir, 'nova-api.log');
-    const facts = generateNovaLog({ path: log, targetBytes: 12 << 20, seed: 'fast-path-test', eventletFirst });
-    expect(facts.eventletDays.length > 0).toBe(eventletFirst);
-    const fast = join(dir, 'fast.db');
-    const ref = join(dir, 'ref.db');
-    const f = await ingestInto(fast, [log], { jobs: 2 });
-    const r = await ingestInto(ref, [log], { reference: true });
-    expect(f.requests).toBe(facts.computeRequests);
-    expect(r.requests).toBe(facts.computeRequests);
-    expect(f.lines).toBe(r.lines);
-    const fastReport = reportOf(fast);
-    expect(stable(fastReport)).toEqual(stable(reportOf(ref)));
-    expect(fastReport.inputs.requests).toBe(facts.computeRequests);
-    expect(fastReport.apis.find((a) => a.api === 'os-hosts')!.calls).toBe(facts.osHostsCalls);
-    // The main thread alone (the default below ~190 MB) gives the same.
-    const alone = join(dir, 'alone.db');
-    await ingestInto(alone, [log], { jobs: 0 });
-    expect(stable(reportOf(alone))).toEqual(stable(fastReport));
-  });
+  it.each([false, true])(
+    'a generated nova-api log (rare os-hosts calls; eventlet era first: %s)',
+    async (eventletFirst) => {
+      const dir = tempDir();
+      const log = join(dir, 'nova-api.log');
+      const facts = generateNovaLog({ path: log, targetBytes: 12 << 20, seed: 'fast-path-test', eventletFirst });
+      expect(facts.eventletDays.length > 0).toBe(eventletFirst);
+      const fast = join(dir, 'fast.db');
+      const ref = join(dir, 'ref.db');
+      const f = await ingestInto(fast, [log], { jobs: 2 });
+      const r = await ingestInto(ref, [log], { reference: true });
+      expect(f.requests).toBe(facts.computeRequests);
+      expect(r.requests).toBe(facts.computeRequests);
+      expect(f.lines).toBe(r.lines);
+      const fastReport = reportOf(fast);
+      expect(stable(fastReport)).toEqual(stable(reportOf(ref)));
+      expect(fastReport.inputs.requests).toBe(facts.computeRequests);
+      expect(fastReport.apis.find((a) => a.api === 'os-hosts')!.calls).toBe(facts.osHostsCalls);
+      // The main thread alone (the default below ~190 MB) gives the same.
+      const alone = join(dir, 'alone.db');
+      await ingestInto(alone, [log], { jobs: 0 });
+      expect(stable(reportOf(alone))).toEqual(stable(fastReport));
+    },
+  );
 
   it('a generated HAProxy log (several services, captures, cinder os-hosts that must not count)', async () => {
     const dir = tempDir();

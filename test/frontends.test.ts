@@ -12,7 +12,12 @@ import { callsPerApi } from '../src/store/queries.js';
 import { ingestInto, reportOf, SAMPLES, stable, tempDir } from './helpers.js';
 
 const FRONT = join(SAMPLES, 'frontends');
-const STORY = [join(FRONT, 'haproxy.log'), join(FRONT, 'kolla', 'nova-api-access.log'), join(FRONT, 'kolla', 'nova-api.log'), join(FRONT, 'haproxy-charm-tcp.log')];
+const STORY = [
+  join(FRONT, 'haproxy.log'),
+  join(FRONT, 'kolla', 'nova-api-access.log'),
+  join(FRONT, 'kolla', 'nova-api.log'),
+  join(FRONT, 'haproxy-charm-tcp.log'),
+];
 
 function permutations<T>(xs: readonly T[]): T[][] {
   if (xs.length <= 1) return [[...xs]];
@@ -148,7 +153,9 @@ describe('request keys where a join by request id can happen (migration 009)', (
     const h = openDb(db, { readonly: true });
     try {
       const fromView = Object.fromEntries(
-        (h.prepare('SELECT api, count(*) AS n FROM call_list GROUP BY api').all() as { api: string; n: number }[]).map((r) => [r.api, r.n]),
+        (h.prepare('SELECT api, count(*) AS n FROM call_list GROUP BY api').all() as { api: string; n: number }[]).map(
+          (r) => [r.api, r.n],
+        ),
       );
       expect(Object.keys(fromView).length).toBeGreaterThan(0);
       expect((h.prepare('SELECT count(*) AS n FROM calls').get() as { n: number }).n).toBeGreaterThan(0);
@@ -166,9 +173,17 @@ describe('when the logs cannot tell', () => {
     const r = reportOf(db);
     expect(r.verdict.used).toBe(false);
     expect(r.verdict.answerable).toBe('no');
-    expect(r.verdict.summary).toMatch(/cannot say whether anyone calls os-hosts: the front end logged 4 connections in TCP mode/);
-    expect(r.warnings[0]).toMatch(/4 connections on tcp-in_nova-api-os-compute .* cannot tell whether anyone called os-hosts then/);
-    expect(r.coverage).toMatchObject({ blindHours: 2, opaqueConnections: 4, blindFrontends: ['tcp-in_nova-api-os-compute'] });
+    expect(r.verdict.summary).toMatch(
+      /cannot say whether anyone calls os-hosts: the front end logged 4 connections in TCP mode/,
+    );
+    expect(r.warnings[0]).toMatch(
+      /4 connections on tcp-in_nova-api-os-compute .* cannot tell whether anyone called os-hosts then/,
+    );
+    expect(r.coverage).toMatchObject({
+      blindHours: 2,
+      opaqueConnections: 4,
+      blindFrontends: ['tcp-in_nova-api-os-compute'],
+    });
   });
 
   it('a nova-api log without access lines (request_log missing under uwsgi) is named', async () => {

@@ -25,12 +25,19 @@ export function tempDir(): string {
   return d;
 }
 
-export async function ingestInto(db: string, inputs: string[], extra: Partial<IngestOptions> = {}): Promise<IngestSummary> {
+export async function ingestInto(
+  db: string,
+  inputs: string[],
+  extra: Partial<IngestOptions> = {},
+): Promise<IngestSummary> {
   return ingest({ db, inputs, timezone: 'UTC', partialLastLine: 'count', ...extra });
 }
 
 export function reportOf(db: string, api: string[] = [], since?: string, until?: string): Report {
-  return runReport({ db, api, format: 'json', rules: [], ...(since ? { since } : {}), ...(until ? { until } : {}) }, new Date('2026-01-01T00:00:00Z')).report;
+  return runReport(
+    { db, api, format: 'json', rules: [], ...(since ? { since } : {}), ...(until ? { until } : {}) },
+    new Date('2026-01-01T00:00:00Z'),
+  ).report;
 }
 
 /** The parts of a report that must not depend on when or in what order files were read. */

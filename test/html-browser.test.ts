@@ -24,9 +24,14 @@ const CHROMIUM = process.env.APICENSUS_CHROMIUM ?? '/usr/bin/chromium';
 const OUT = join(ROOT, 'test', 'out');
 const SKIP = process.env.APICENSUS_SKIP_BROWSER === '1';
 /** No network, no first-run or update traffic: this machine has no network and would log refused connections. */
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
-
-
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+];
 
 interface Opened {
   page: Page;
@@ -79,7 +84,8 @@ describe.skipIf(SKIP)('the HTML pages in Chromium', () => {
     return o;
   }
 
-  const firstCells = (page: Page, table: string): Promise<string[]> => page.locator(`#${table} tbody tr td:first-child`).allTextContents();
+  const firstCells = (page: Page, table: string): Promise<string[]> =>
+    page.locator(`#${table} tbody tr td:first-child`).allTextContents();
   const background = (page: Page): Promise<string> => page.evaluate('getComputedStyle(document.body).backgroundColor');
 
   it('the report: no errors, no requests, the verdict, one bar per day, sortable tables; screenshot', async () => {
@@ -91,7 +97,9 @@ describe.skipIf(SKIP)('the HTML pages in Chromium', () => {
     for (const a of report.apis) {
       const bars = page.locator(`section.api[data-api="${a.api}"] svg.daily g.bar`);
       expect(await bars.count(), a.api).toBe(a.daily.length);
-      expect(await bars.evaluateAll((gs) => gs.map((g) => g.getAttribute('data-day')))).toEqual(a.daily.map((d) => d.day));
+      expect(await bars.evaluateAll((gs) => gs.map((g) => g.getAttribute('data-day')))).toEqual(
+        a.daily.map((d) => d.day),
+      );
     }
 
     // The data the page embeds is the report, as the browser reads it.
@@ -114,7 +122,11 @@ describe.skipIf(SKIP)('the HTML pages in Chromium', () => {
     const calls = page.locator('#a0-t-projects thead th', { hasText: 'Calls' });
     await calls.click();
     await calls.click();
-    const ascending = (await page.locator('#a0-t-projects tbody tr td:nth-child(3)').evaluateAll((tds) => tds.map((td) => td.getAttribute('data-v')))).map(Number);
+    const ascending = (
+      await page
+        .locator('#a0-t-projects tbody tr td:nth-child(3)')
+        .evaluateAll((tds) => tds.map((td) => td.getAttribute('data-v')))
+    ).map(Number);
     expect(ascending).toEqual([...ascending].sort((x, y) => x - y));
     expect(ascending[0]).toBe(Math.min(...projects.map((p) => p.calls)));
 

@@ -19,9 +19,30 @@ export async function demoReport(): Promise<Report> {
 /** What `apicensus merge` makes of three clouds' exports (written by hand: the merge code is not under test here). */
 export function sampleMerge(): MergeReport {
   const deployments = [
-    { id: '0b6f3c1e-1111-4a5b-8c9d-000000000001', label: 'cloud-a', exports: 2, from: '2024-05-01T00:00:00.000Z', to: '2024-05-10T00:00:00.000Z', coveredDays: 9 },
-    { id: '0b6f3c1e-2222-4a5b-8c9d-000000000002', label: 'cloud-b', exports: 1, from: '2024-05-01T00:00:00.000Z', to: '2024-05-08T00:00:00.000Z', coveredDays: 7 },
-    { id: '0b6f3c1e-3333-4a5b-8c9d-000000000003', label: null, exports: 1, from: '2024-05-03T00:00:00.000Z', to: '2024-05-09T00:00:00.000Z', coveredDays: 6 },
+    {
+      id: '0b6f3c1e-1111-4a5b-8c9d-000000000001',
+      label: 'cloud-a',
+      exports: 2,
+      from: '2024-05-01T00:00:00.000Z',
+      to: '2024-05-10T00:00:00.000Z',
+      coveredDays: 9,
+    },
+    {
+      id: '0b6f3c1e-2222-4a5b-8c9d-000000000002',
+      label: 'cloud-b',
+      exports: 1,
+      from: '2024-05-01T00:00:00.000Z',
+      to: '2024-05-08T00:00:00.000Z',
+      coveredDays: 7,
+    },
+    {
+      id: '0b6f3c1e-3333-4a5b-8c9d-000000000003',
+      label: null,
+      exports: 1,
+      from: '2024-05-03T00:00:00.000Z',
+      to: '2024-05-09T00:00:00.000Z',
+      coveredDays: 6,
+    },
   ];
   return {
     schema: 'apicensus.merge/v1',
@@ -35,10 +56,31 @@ export function sampleMerge(): MergeReport {
         deployments: 3,
         calls: 147,
         actions: [
-          { action: 'list', deployments: 3, calls: 120, statusClasses: { '2xx': 117, '4xx': 3 }, neverWorked: 0, refused: 3 },
+          {
+            action: 'list',
+            deployments: 3,
+            calls: 120,
+            statusClasses: { '2xx': 117, '4xx': 3 },
+            neverWorked: 0,
+            refused: 3,
+          },
           { action: 'show', deployments: 2, calls: 14, statusClasses: { '2xx': 14 }, neverWorked: 0, refused: 0 },
-          { action: 'maintenance-on', deployments: 1, calls: 3, statusClasses: { '2xx': 1, '5xx': 2 }, neverWorked: 2, refused: 0 },
-          { action: 'reboot', deployments: 2, calls: 10, statusClasses: { '5xx': 8, '2xx': 2 }, neverWorked: 8, refused: 0 },
+          {
+            action: 'maintenance-on',
+            deployments: 1,
+            calls: 3,
+            statusClasses: { '2xx': 1, '5xx': 2 },
+            neverWorked: 2,
+            refused: 0,
+          },
+          {
+            action: 'reboot',
+            deployments: 2,
+            calls: 10,
+            statusClasses: { '5xx': 8, '2xx': 2 },
+            neverWorked: 8,
+            refused: 0,
+          },
         ],
         drivers: [
           { name: 'libvirt', deployments: 2, calls: 21 },
@@ -73,12 +115,16 @@ export function sampleMerge(): MergeReport {
         service: 'compute',
         deployments: 1,
         calls: 5,
-        actions: [{ action: 'disable', deployments: 1, calls: 5, statusClasses: { '2xx': 5 }, neverWorked: 0, refused: 0 }],
+        actions: [
+          { action: 'disable', deployments: 1, calls: 5, statusClasses: { '2xx': 5 }, neverWorked: 0, refused: 0 },
+        ],
         drivers: [],
         clients: [{ name: 'python-openstackclient 6', deployments: 1, calls: 5 }],
         microversions: [{ name: '2.53', deployments: 1, calls: 5 }],
         daily: [{ day: '2024-05-02', calls: 5, actions: { disable: 5 } }],
-        byDeployment: [{ deployment: deployments[0]!.id, label: 'cloud-a', calls: 5, projects: 1, lastDay: '2024-05-02' }],
+        byDeployment: [
+          { deployment: deployments[0]!.id, label: 'cloud-a', calls: 5, projects: 1, lastDay: '2024-05-02' },
+        ],
       },
     ],
     verdict: {

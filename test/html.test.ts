@@ -4,16 +4,11 @@
  * strings stay text, and the daily chart has one bar per day.
  * (test/html-browser.test.ts opens the same pages in Chromium.)
  */
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { importInventory } from '../src/cli/commands/inventory.js';
-import type { MergeReport } from '../reports/export-model.js';
 import { renderHtml, renderMergeHtml } from '../reports/html.js';
 import { esc, html, jsonForScript } from '../reports/html/escape.js';
 import type { Report } from '../reports/model.js';
 import { demoReport, sampleMerge } from './html-fixtures.js';
-
-
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
 const BREAKOUT = '</script><script>alert("x")</script><!--';
@@ -61,9 +56,17 @@ function loads(page: string): string[] {
   const scripts = [...page.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1]!);
   const styles = [...page.matchAll(/<style\b[^>]*>([\s\S]*?)<\/style>/g)].map((m) => m[1]!);
   const markup = page.replace(/<script\b[^>]*>[\s\S]*?<\/script>/g, '').replace(/<style\b[^>]*>[\s\S]*?<\/style>/g, '');
-  const attrs = [...markup.matchAll(/\s(src|href|srcset|action|poster|data|xlink:href|formaction|background)\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)/gi)].map((m) => `${m[1]}=${m[2]}`);
+  const attrs = [
+    ...markup.matchAll(
+      /\s(src|href|srcset|action|poster|data|xlink:href|formaction|background)\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)/gi,
+    ),
+  ].map((m) => `${m[1]}=${m[2]}`);
   const css = styles.flatMap((c) => [...c.matchAll(/url\(|@import|@font-face/gi)].map((m) => m[0]));
-  const js = scripts.flatMap((c) => [...c.matchAll(/\bfetch\(|XMLHttpRequest|WebSocket|EventSource|sendBeacon|\bimport\(|new Image|\.src\s*=/g)].map((m) => m[0]));
+  const js = scripts.flatMap((c) =>
+    [...c.matchAll(/\bfetch\(|XMLHttpRequest|WebSocket|EventSource|sendBeacon|\bimport\(|new Image|\.src\s*=/g)].map(
+      (m) => m[0],
+    ),
+  );
   return [...attrs, ...css, ...js];
 }
 
@@ -112,7 +115,7 @@ describe('renderHtml', () => {
     expect(decode(csp ?? '')).toMatch(/^default-src 'none'; /);
   });
 
-  it('draws one bar per day in each API\'s daily chart, one segment per action that day', () => {
+  it("draws one bar per day in each API's daily chart, one segment per action that day", () => {
     for (const a of report.apis) {
       const section = sectionOf(page, a.api);
       expect(count(section, '<g class="bar"'), a.api).toBe(a.daily.length);
@@ -120,13 +123,31 @@ describe('renderHtml', () => {
       const days = [...section.matchAll(/<g class="bar" data-day="([^"]*)"/g)].map((m) => m[1]);
       expect(days).toEqual(a.daily.map((d) => d.day));
       const segments = a.daily.reduce((n, d) => n + Object.values(d.actions).filter((v) => v > 0).length, 0);
-      expect(count(section.slice(section.indexOf('class="chart daily"'), section.indexOf('</svg>', section.indexOf('class="chart daily"'))), '<rect class="seg"')).toBe(segments);
+      expect(
+        count(
+          section.slice(
+            section.indexOf('class="chart daily"'),
+            section.indexOf('</svg>', section.indexOf('class="chart daily"')),
+          ),
+          '<rect class="seg"',
+        ),
+      ).toBe(segments);
     }
   });
 
   it('has a sortable table for actions, projects, users, hosts, clients, drivers and the support matrix', () => {
     const studied = sectionOf(page, report.apis[0]!.api);
-    for (const t of ['actions', 'projects', 'users', 'hosts', 'clients', 'drivers', 'support', 'addresses', 'microversions']) {
+    for (const t of [
+      'actions',
+      'projects',
+      'users',
+      'hosts',
+      'clients',
+      'drivers',
+      'support',
+      'addresses',
+      'microversions',
+    ]) {
       expect(studied, t).toMatch(new RegExp(`<table class="sortable" id="a0-t-${t}">`));
     }
     // Numbers sort as numbers: their headers say so, their cells carry the raw value.
@@ -213,7 +234,8 @@ describe('renderMergeHtml', () => {
       expect(count(section, '<rect class="track"')).toBe(a.actions.length);
       if (a.drivers.length) expect(section).toContain(`id="a${i}-drivers" data-rows="${a.drivers.length}"`);
       expect(section).toContain(`id="a${i}-clients" data-rows="${a.clients.length}"`);
-      for (const t of ['actions', 'deployments', 'clients', 'microversions']) expect(section).toContain(`<table class="sortable" id="a${i}-t-${t}">`);
+      for (const t of ['actions', 'deployments', 'clients', 'microversions'])
+        expect(section).toContain(`<table class="sortable" id="a${i}-t-${t}">`);
     }
     expect(sectionOf(page, 'os-hosts')).toContain('2 of 3 · 14 calls');
     // Five days with calls over nine: a calendar axis with empty slots between.
@@ -252,6 +274,8 @@ describe('escaping helpers', () => {
 
   it('html`` escapes interpolations and keeps fragments built with it', () => {
     const inner = html`<b>${'<i>'}</b>`;
-    expect(html`<p title="${'"x"'}">${inner}${['<', 1, null, false]}</p>`.value).toBe('<p title="&quot;x&quot;"><b>&lt;i&gt;</b>&lt;1</p>');
+    expect(html`<p title="${'"x"'}">${inner}${['<', 1, null, false]}</p>`.value).toBe(
+      '<p title="&quot;x&quot;"><b>&lt;i&gt;</b>&lt;1</p>',
+    );
   });
 });

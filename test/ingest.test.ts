@@ -24,7 +24,13 @@ describe('exactly once', () => {
     writeFileSync(join(dir, 'gunzipped.log'), gunzipSync(readFileSync(gz)));
     await ingestInto(db, [gz]);
     const withGz = reportOf(db);
-    const again = await ingestInto(db, [NOVA_LOG, join(dir, 'renamed.log'), join(dir, 'copy.log.gz'), join(dir, 'gunzipped.log'), gz]);
+    const again = await ingestInto(db, [
+      NOVA_LOG,
+      join(dir, 'renamed.log'),
+      join(dir, 'copy.log.gz'),
+      join(dir, 'gunzipped.log'),
+      gz,
+    ]);
     expect(again.files.map((f) => f.status)).toEqual(['unchanged', 'unchanged', 'unchanged', 'unchanged', 'unchanged']);
     expect(again.newRequests).toBe(0);
     expect(stable(reportOf(db))).toEqual(stable(withGz));
@@ -95,7 +101,10 @@ describe('files untouched since their last complete read', () => {
     renameSync(live, `${live}.1`);
     writeFileSync(live, lines.slice(20).join('\n'));
     const c = await ingestInto(db, [`${live}.1`, live]);
-    expect(c.files.map((f) => [f.status, f.lines])).toEqual([['unchanged', 0], ['ingested', lines.length - 21]]);
+    expect(c.files.map((f) => [f.status, f.lines])).toEqual([
+      ['unchanged', 0],
+      ['ingested', lines.length - 21],
+    ]);
     const whole = join(tempDir(), 'w.db');
     await ingestInto(whole, [NOVA_LOG]);
     const [got, want] = [reportOf(db), reportOf(whole)];
@@ -120,7 +129,13 @@ describe('files untouched since their last complete read', () => {
 });
 
 describe('re-chunked input gives the same records', () => {
-  for (const name of ['nova-api.log', 'nova-api-uwsgi.log', 'devstack-n-api.journal', 'nova-api.json.log', 'nova-api-2014.log.gz']) {
+  for (const name of [
+    'nova-api.log',
+    'nova-api-uwsgi.log',
+    'devstack-n-api.journal',
+    'nova-api.json.log',
+    'nova-api-2014.log.gz',
+  ]) {
     it(`${name} read whole and from stdin in 1, 3, 7 and 64-byte chunks`, async () => {
       const file = join(SAMPLES, 'nova', name);
       const whole = join(tempDir(), 'whole.db');

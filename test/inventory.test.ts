@@ -23,7 +23,15 @@ describe('inventory import and list', () => {
     const db = join(tempDir(), 'inv.db');
     const results = importInventory(db, [INV]);
     expect(new Set(results.map((r) => r.kind))).toEqual(
-      new Set(['api-hypervisors', 'csv', 'nova-compute-log', 'mysql-compute-nodes', 'osc-compute-service-list', 'osc-hypervisor-list', 'osc-hypervisor-show']),
+      new Set([
+        'api-hypervisors',
+        'csv',
+        'nova-compute-log',
+        'mysql-compute-nodes',
+        'osc-compute-service-list',
+        'osc-hypervisor-list',
+        'osc-hypervisor-show',
+      ]),
     );
     const list = listInventory(db);
     const driverOf = (h: string) => list.find((x) => x.host === h)?.driver;
@@ -63,12 +71,27 @@ describe('inventory import and list', () => {
     writeFileSync(
       log,
       [
-        novaLine('09:00:00.000', 'req-11111111-1111-4111-8111-111111111111', 'GET', '/v2.1/os-hosts/cmp-07/reboot', 501),
+        novaLine(
+          '09:00:00.000',
+          'req-11111111-1111-4111-8111-111111111111',
+          'GET',
+          '/v2.1/os-hosts/cmp-07/reboot',
+          501,
+        ),
       ].join('\n') + '\n',
     );
     await ingestInto(db, [log]);
     const early = join(dir, 'early.log');
-    writeFileSync(early, novaLine('09:00:00.000', 'req-22222222-2222-4222-8222-222222222222', 'GET', '/v2.1/os-hosts/cmp-07/reboot', 200).replace('2024-05-02', '2024-04-02') + '\n');
+    writeFileSync(
+      early,
+      novaLine(
+        '09:00:00.000',
+        'req-22222222-2222-4222-8222-222222222222',
+        'GET',
+        '/v2.1/os-hosts/cmp-07/reboot',
+        200,
+      ).replace('2024-05-02', '2024-04-02') + '\n',
+    );
     await ingestInto(db, [early]);
     const r = hosts(reportOf(db));
     expect(r.support.filter((x) => x.action === 'reboot').map((x) => [x.driver, x.supported, x.calls])).toEqual([
@@ -94,7 +117,17 @@ describe('matching call targets to inventory hosts', () => {
     importInventory(db, [join(dir, 'hosts.csv')]);
     writeFileSync(
       join(dir, 'nova-api.log'),
-      calls.map((host, i) => novaLine(`09:00:0${i}.000`, `req-${String(i).repeat(8)}-1111-4111-8111-111111111111`, 'GET', `/v2.1/os-hosts/${host}/reboot`, 501)).join('\n') + '\n',
+      calls
+        .map((host, i) =>
+          novaLine(
+            `09:00:0${i}.000`,
+            `req-${String(i).repeat(8)}-1111-4111-8111-111111111111`,
+            'GET',
+            `/v2.1/os-hosts/${host}/reboot`,
+            501,
+          ),
+        )
+        .join('\n') + '\n',
     );
     await ingestInto(db, [join(dir, 'nova-api.log')]);
     return hosts(reportOf(db));
@@ -111,7 +144,9 @@ describe('matching call targets to inventory hosts', () => {
       ['xenapi', 1],
     ]);
     expect(r.unknownHosts).toEqual([expect.objectContaining({ host: 'cmp-99', calls: 1 })]);
-    expect(r.ambiguousHosts).toEqual([{ host: 'cmp-04', candidates: ['cmp-04.dc1.example.com', 'cmp-04.dc2.example.com'], calls: 1 }]);
+    expect(r.ambiguousHosts).toEqual([
+      { host: 'cmp-04', candidates: ['cmp-04.dc1.example.com', 'cmp-04.dc2.example.com'], calls: 1 },
+    ]);
   });
 });
 
@@ -129,7 +164,9 @@ describe('the per-driver verdict', () => {
     expect(row('maintenance-on', 'xenapi')).toMatchObject({ supported: 'yes', calls: 1 });
     expect(row('startup', 'hyperv')).toMatchObject({ supported: 'no', calls: 1, statuses: { '501': 1 } });
     expect(row('startup', 'unknown')).toMatchObject({ supported: 'unknown', hosts: ['devstack'] });
-    expect(report.verdict.summary).toMatch(/Of 12 calls acting on a host's driver, 9 could never have worked on that host's driver/);
+    expect(report.verdict.summary).toMatch(
+      /Of 12 calls acting on a host's driver, 9 could never have worked on that host's driver/,
+    );
     expect(report.verdict.summary).toMatch(/2 could \(maintenance-on on xenapi 1, reboot on hyperv 1; 2 succeeded\)/);
     expect(report.verdict.summary).toMatch(/Nobody can depend on disable, enable, shutdown/);
     expect(r.unknownHosts.map((h) => h.host)).toEqual(['cmp-10', 'devstack']);

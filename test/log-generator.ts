@@ -50,7 +50,11 @@ export interface NovaLogGenerator {
  * requests span several hours. `interest`: the share of os-hosts and
  * os-services calls (60:40) among the requests.
  */
-export function novaLogGenerator(seed: number, interest = 0.2, startMs = Date.UTC(2024, 4, 2, 9, 0, 0)): NovaLogGenerator {
+export function novaLogGenerator(
+  seed: number,
+  interest = 0.2,
+  startMs = Date.UTC(2024, 4, 2, 9, 0, 0),
+): NovaLogGenerator {
   const r = rng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   const hex = (n: number): string => Array.from({ length: n }, () => Math.floor(r() * 16).toString(16)).join('');
@@ -78,7 +82,11 @@ export function novaLogGenerator(seed: number, interest = 0.2, startMs = Date.UT
       if (y < 0.75) return access('GET', `/v2.1/os-hosts/${host}/reboot`, 501, 289, '2.1');
       if (y < 0.82) return access('GET', `/v2.1/${project}/os-hosts/${host}/startup`, 501, 289, '2.1');
       // PUT: the hosts controller says what it did, with the same request id, just before the access line.
-      const [msg] = pick([[`Enabling host ${host}.`], [`Disabling host ${host}.`], [`Putting host ${host} in maintenance mode True.`]] as const);
+      const [msg] = pick([
+        [`Enabling host ${host}.`],
+        [`Disabling host ${host}.`],
+        [`Putting host ${host} in maintenance mode True.`],
+      ] as const);
       const info = `${stamp()} ${pid()} INFO nova.api.openstack.compute.hosts ${ctx} ${msg}\n`;
       t += 30;
       return info + access('PUT', `/v2.1/os-hosts/${host}`, 200, 64, '2.1');
@@ -118,7 +126,12 @@ export function novaLogGenerator(seed: number, interest = 0.2, startMs = Date.UT
  * precision): `n` requests, with bursts of identical lines in one second (a
  * script polling os-hosts), which only their occurrence number tells apart.
  */
-export function apacheAccessLog(seed: number, n: number, interest = 0.2, startMs = Date.UTC(2024, 4, 2, 9, 0, 0)): string {
+export function apacheAccessLog(
+  seed: number,
+  n: number,
+  interest = 0.2,
+  startMs = Date.UTC(2024, 4, 2, 9, 0, 0),
+): string {
   const r = rng(seed);
   const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
   const stamp = (ms: number): string => {
@@ -126,10 +139,14 @@ export function apacheAccessLog(seed: number, n: number, interest = 0.2, startMs
     const p = (x: number): string => String(x).padStart(2, '0');
     return `${p(d.getUTCDate())}/${months[d.getUTCMonth()]}/${d.getUTCFullYear()}:${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`;
   };
-  const agents = ['python-novaclient/18.1.0 keystoneauth1/5.1.2 python-requests/2.28.1 CPython 3.11.2', 'openstacksdk/1.0.1 keystoneauth1/5.1.1 python-requests/2.28.1 CPython 3.11.2', 'Go-http-client/1.1'];
+  const agents = [
+    'python-novaclient/18.1.0 keystoneauth1/5.1.2 python-requests/2.28.1 CPython 3.11.2',
+    'openstacksdk/1.0.1 keystoneauth1/5.1.1 python-requests/2.28.1 CPython 3.11.2',
+    'Go-http-client/1.1',
+  ];
   let t = startMs;
   let out = '';
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     t += 1000 * (1 + Math.floor(r() * 20));
     const client = `203.0.113.${1 + Math.floor(r() * 40)}`;
     const agent = agents[Math.floor(r() * agents.length)]!;
@@ -144,7 +161,8 @@ export function apacheAccessLog(seed: number, n: number, interest = 0.2, startMs
             : ['GET', '/v2.1/servers/detail', 200, 1893];
     // A script polling: the same request two to four times in one second.
     const burst = r() < 0.3 ? 2 + Math.floor(r() * 3) : 1;
-    for (let k = 0; k < burst && i < n; k++, i++) out += `${client} - - [${stamp(t)}] "${method} ${path} HTTP/1.1" ${status} ${len} "-" "${agent}"\n`;
+    for (let k = 0; k < burst && i < n; k++, i++)
+      out += `${client} - - [${stamp(t)}] "${method} ${path} HTTP/1.1" ${status} ${len} "-" "${agent}"\n`;
   }
   return out;
 }

@@ -10,7 +10,16 @@
  * Skipped only when logrotate is not installed (`apt-get install -y logrotate`).
  */
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../reports/model.js';
@@ -100,7 +109,15 @@ describe.skipIf(!LOGROTATE)(
         rotate();
         nova.close();
 
-        expect(readdirSync(logs).sort()).toEqual(['nova-api.log', 'nova-api.log.1', 'nova-api.log.2.gz', 'nova-api.log.3.gz', 'nova-api.log.4.gz', 'nova-api.log.5.gz', 'nova-api.log.6.gz']);
+        expect(readdirSync(logs).sort()).toEqual([
+          'nova-api.log',
+          'nova-api.log.1',
+          'nova-api.log.2.gz',
+          'nova-api.log.3.gz',
+          'nova-api.log.4.gz',
+          'nova-api.log.5.gz',
+          'nova-api.log.6.gz',
+        ]);
         const refDb = join(dir, 'ref.db');
         writeFileSync(join(dir, 'all.log'), written);
         await ingestInto(refDb, [join(dir, 'all.log')]);
@@ -120,7 +137,18 @@ describe.skipIf(!LOGROTATE)(
 
 describe('apicensus hook systemd', () => {
   it('prints a oneshot service that ingests the logs and their rotations into the database, and an hourly timer', () => {
-    const r = cli(['hook', 'systemd', '--db', '/srv/apicensus/census.db', '--log', '/var/log/nova/nova-api.log', '--frontend-log', '/var/log/haproxy.log', '--timezone', 'Europe/Berlin']);
+    const r = cli([
+      'hook',
+      'systemd',
+      '--db',
+      '/srv/apicensus/census.db',
+      '--log',
+      '/var/log/nova/nova-api.log',
+      '--frontend-log',
+      '/var/log/haproxy.log',
+      '--timezone',
+      'Europe/Berlin',
+    ]);
     expect(r.code).toBe(0);
     const [service, timer] = r.stdout.split(/^(?=# \/etc\/systemd\/system\/apicensus-ingest\.timer$)/m);
     expect(service).toMatch(/^# \/etc\/systemd\/system\/apicensus-ingest\.service\n\[Unit\]\n/);
@@ -145,8 +173,15 @@ describe('apicensus hook systemd', () => {
     writeFileSync(`${live}.1`, rotated);
     writeFileSync(live, current);
     const r = cli(['hook', 'systemd', '--db', db, '--log', live]);
-    const exec = r.stdout.split('\n').find((l) => l.startsWith('ExecStart='))!.slice('ExecStart='.length);
-    const [sh, c, script] = [exec.slice(0, exec.indexOf(' ')), '-c', exec.slice(exec.indexOf("'") + 1, exec.lastIndexOf("'"))];
+    const exec = r.stdout
+      .split('\n')
+      .find((l) => l.startsWith('ExecStart='))!
+      .slice('ExecStart='.length);
+    const [sh, c, script] = [
+      exec.slice(0, exec.indexOf(' ')),
+      '-c',
+      exec.slice(exec.indexOf("'") + 1, exec.lastIndexOf("'")),
+    ];
     for (let run = 0; run < 2; run++) {
       const s = spawnSync(sh, [c, script], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
       expect(s.status, s.stderr).toBe(0);

@@ -13,7 +13,8 @@ const packs = loadBundledPacks();
 const classifier = compileClassifier(packs);
 const byApi = new Map(packs.map((p) => [p.api, p]));
 const segmentsOf = (uri: string): string[] => normalisePath(uri).segments;
-const classify = (method: string, uri: string, service = 'compute') => classifier.classify(service, method, segmentsOf(uri));
+const classify = (method: string, uri: string, service = 'compute') =>
+  classifier.classify(service, method, segmentsOf(uri));
 const isDeprecated = (p: RulePack): boolean => p.deprecated !== null || p.removed !== null;
 
 const S = '5f9a2a1e-4c7e-4b1e-9a55-3c2d1e0f9a8b';
@@ -27,14 +28,32 @@ describe('the bundled packs', () => {
   it('include a pack for every API under "Deprecated APIs" and "Obsolete APIs" of nova api-ref/source/index.rst', () => {
     const apiRef = [
       // Deprecated APIs
-      'extensions', 'os-networks', 'os-volumes', 'nova-proxy-images', 'os-baremetal-nodes', 'os-tenant-networks',
-      'os-floating-ip-pools', 'os-floating-ips', 'os-security-groups', 'os-security-group-default-rules',
-      'os-security-group-rules', 'os-hosts',
+      'extensions',
+      'os-networks',
+      'os-volumes',
+      'nova-proxy-images',
+      'os-baremetal-nodes',
+      'os-tenant-networks',
+      'os-floating-ip-pools',
+      'os-floating-ips',
+      'os-security-groups',
+      'os-security-group-default-rules',
+      'os-security-group-rules',
+      'os-hosts',
       // Obsolete APIs (os-virtual-interfaces is in the 2.44 pack)
-      'os-certificates', 'os-cloudpipe', 'os-fping', 'nova-network-2.44', 'os-fixed-ips', 'os-floating-ips-bulk',
-      'os-floating-ip-dns', 'os-cells',
+      'os-certificates',
+      'os-cloudpipe',
+      'os-fping',
+      'nova-network-2.44',
+      'os-fixed-ips',
+      'os-floating-ips-bulk',
+      'os-floating-ip-dns',
+      'os-cells',
       // Removed later, and routes deprecated inside live APIs
-      'os-agents', 'os-consoles', 'os-hypervisors-search', 'os-hypervisors-statistics-uptime',
+      'os-agents',
+      'os-consoles',
+      'os-hypervisors-search',
+      'os-hypervisors-statistics-uptime',
     ];
     for (const api of apiRef) expect(byApi.get(api)?.service, api).toBe('compute');
   });
@@ -59,7 +78,8 @@ describe('the bundled packs', () => {
     it(`${p.api}: every route and action is exercised by a sample, and there is an "other" sample`, () => {
       const sampled = new Set(p.samples.map((s) => s.action));
       // Audit-only routes (CADF events) have no access-log sample; they are checked below.
-      for (const r of p.routes) if (r.auditAction === undefined) expect(sampled.has(r.action), `${r.method} ${r.path}`).toBe(true);
+      for (const r of p.routes)
+        if (r.auditAction === undefined) expect(sampled.has(r.action), `${r.method} ${r.path}`).toBe(true);
       // A guard pack's "other" can be unreachable (another pack owns its anchor's other paths).
       if (isDeprecated(p)) expect(sampled.has('other'), 'an "other" sample').toBe(true);
     });
@@ -94,16 +114,27 @@ describe('no two packs of a service claim the same sample', () => {
     expect(otherShared).toEqual(orderDependent);
   });
 
-  it('a path variable equal to another pack\'s anchor does not steal the call: the earlier segment\'s route wins', () => {
-    expect(classify('GET', '/v2.1/extensions/os-hosts')).toEqual({ api: 'extensions', action: 'show', target: 'os-hosts' });
-    expect(classify('GET', '/v2.1/os-hosts/os-agents')).toEqual({ api: 'os-hosts', action: 'show', target: 'os-agents' });
+  it("a path variable equal to another pack's anchor does not steal the call: the earlier segment's route wins", () => {
+    expect(classify('GET', '/v2.1/extensions/os-hosts')).toEqual({
+      api: 'extensions',
+      action: 'show',
+      target: 'os-hosts',
+    });
+    expect(classify('GET', '/v2.1/os-hosts/os-agents')).toEqual({
+      api: 'os-hosts',
+      action: 'show',
+      target: 'os-agents',
+    });
   });
 
   it('a pack loaded alone still classifies its own route samples', () => {
     for (const p of packs) {
       const alone = compileClassifier([p]);
       for (const s of p.samples.filter((x) => x.action !== 'other')) {
-        expect(alone.classify(s.service ?? p.service, s.method, segmentsOf(s.path), s.auditAction ?? null), `${p.api}: ${s.method} ${s.path}`).toEqual({
+        expect(
+          alone.classify(s.service ?? p.service, s.method, segmentsOf(s.path), s.auditAction ?? null),
+          `${p.api}: ${s.method} ${s.path}`,
+        ).toEqual({
           api: p.api,
           action: s.action,
           target: s.target ?? null,
@@ -208,8 +239,16 @@ describe('live paths are claimed by no deprecated pack', () => {
     expect(classifier.classify('compute', 'POST', segs)).toBeNull();
     expect(classifier.classify('compute', '*', segs, 'update/reboot')).toBeNull();
     expect(classifier.classify('compute', '*', segs, 'update/os-resetState')).toBeNull();
-    expect(classifier.classify('compute', '*', segs, 'update/addFloatingIp')).toEqual({ api: 'nova-network-2.44', action: 'add-floating-ip', target: S });
-    expect(classifier.classify('compute', 'POST', segs, 'update/removeFixedIp')).toEqual({ api: 'nova-network-2.44', action: 'remove-fixed-ip', target: S });
+    expect(classifier.classify('compute', '*', segs, 'update/addFloatingIp')).toEqual({
+      api: 'nova-network-2.44',
+      action: 'add-floating-ip',
+      target: S,
+    });
+    expect(classifier.classify('compute', 'POST', segs, 'update/removeFixedIp')).toEqual({
+      api: 'nova-network-2.44',
+      action: 'remove-fixed-ip',
+      target: S,
+    });
   });
 
   it('every audit-only route classifies from its CADF action, and from no access line', () => {
@@ -217,18 +256,42 @@ describe('live paths are claimed by no deprecated pack', () => {
       for (const r of p.routes.filter((x) => x.auditAction !== undefined)) {
         const path = r.path.replace(/\{[^}]+\}/g, S);
         const want = { api: p.api, action: r.action, target: r.target ? S : null };
-        expect(classifier.classify(p.service, '*', segmentsOf(`/v2.1${path}`), r.auditAction), `${p.api} ${r.auditAction}`).toEqual(want);
-        expect(classifier.classify(p.service, r.method, segmentsOf(`/v2.1${path}`)), `${p.api} access ${r.method} ${path}`).toBeNull();
+        expect(
+          classifier.classify(p.service, '*', segmentsOf(`/v2.1${path}`), r.auditAction),
+          `${p.api} ${r.auditAction}`,
+        ).toEqual(want);
+        expect(
+          classifier.classify(p.service, r.method, segmentsOf(`/v2.1${path}`)),
+          `${p.api} access ${r.method} ${path}`,
+        ).toBeNull();
       }
     }
   });
 
   it('no compute pack anchors on a segment of a live API', () => {
-    const liveSegments = ['servers', 'action', 'detail', 'metadata', 'flavors', 'os-hypervisors', 'os-aggregates', 'os-interface', 'os-volume_attachments', 'os-volumes_boot', 'remote-consoles', 'limits'];
+    const liveSegments = [
+      'servers',
+      'action',
+      'detail',
+      'metadata',
+      'flavors',
+      'os-hypervisors',
+      'os-aggregates',
+      'os-interface',
+      'os-volume_attachments',
+      'os-volumes_boot',
+      'remote-consoles',
+      'limits',
+    ];
     for (const p of packs.filter((x) => x.service === 'compute')) {
       // The loader's default: the first literal segment of each access-log route.
-      const anchors =
-        p.anchors ?? [...new Set(p.routes.filter((r) => r.auditAction === undefined).map((r) => r.path.split('/').find((s) => s !== '' && !s.startsWith('{'))!))];
+      const anchors = p.anchors ?? [
+        ...new Set(
+          p.routes
+            .filter((r) => r.auditAction === undefined)
+            .map((r) => r.path.split('/').find((s) => s !== '' && !s.startsWith('{'))!),
+        ),
+      ];
       for (const a of anchors) expect(liveSegments, `${p.api} anchors on ${a}`).not.toContain(a);
     }
   });
@@ -278,8 +341,14 @@ describe('refusals are the answers the cited sources give', () => {
 
   it('compute: a removed API answers 410 at every microversion; a deprecated one 404 from its deprecation microversion', () => {
     for (const p of packs.filter((x) => x.service === 'compute')) {
-      if (p.removed) expect([p.api, p.refusal?.status, p.refusal?.fromMicroversion ?? null]).toEqual([p.api, 410, null]);
-      else if (p.deprecated?.microversion) expect([p.api, p.refusal?.status, p.refusal?.fromMicroversion]).toEqual([p.api, 404, p.deprecated.microversion]);
+      if (p.removed)
+        expect([p.api, p.refusal?.status, p.refusal?.fromMicroversion ?? null]).toEqual([p.api, 410, null]);
+      else if (p.deprecated?.microversion)
+        expect([p.api, p.refusal?.status, p.refusal?.fromMicroversion]).toEqual([
+          p.api,
+          404,
+          p.deprecated.microversion,
+        ]);
       else expect([p.api, p.refusal]).toEqual([p.api, null]);
     }
   });

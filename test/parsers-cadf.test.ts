@@ -9,7 +9,17 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AUDIT_FORMATS } from '../parsers/audit-formats.js';
 import { PyReprError, parsePyLiteral, readPyLiteral } from '../parsers/cadf-pyrepr.js';
-import { cadfPayload, ksmAuditLine, notification, NOVACLIENT_AGENT, OSC_AGENT, pyJson, pyRepr, SDK_AGENT, STORY } from '../parsers/cadf-samples.js';
+import {
+  cadfPayload,
+  ksmAuditLine,
+  notification,
+  NOVACLIENT_AGENT,
+  OSC_AGENT,
+  pyJson,
+  pyRepr,
+  SDK_AGENT,
+  STORY,
+} from '../parsers/cadf-samples.js';
 import {
   CADF_PARSERS,
   cadfEventToResult,
@@ -50,7 +60,8 @@ function parseFile(file: string, formatName: string): ParseResult[] {
   return linesOf(file).map(fn);
 }
 
-const requests = (rs: ParseResult[]): RequestRecord[] => rs.filter((r): r is RequestRecord => r !== null && r.kind === 'request');
+const requests = (rs: ParseResult[]): RequestRecord[] =>
+  rs.filter((r): r is RequestRecord => r !== null && r.kind === 'request');
 
 // Until the owner adds AUDIT_FORMATS to parsers/index.ts, parsers-samples.test.ts does not see these samples: check them here.
 for (const parser of CADF_PARSERS) {
@@ -126,8 +137,12 @@ describe('samples/audit: every input form gives the same six requests', () => {
 
   it('loggers: the event type for notifications, the oslo logger for log lines', () => {
     expect(requests(parseFile('notifications.jsonl', 'cadf-json'))[0]?.logger).toBe('audit.http.response');
-    expect(requests(parseFile('nova-api-audit.log', 'cadf-oslo'))[0]?.logger).toBe('oslo.messaging.notification.audit.http.response');
-    expect(requests(parseFile('keystonemiddleware-audit.log', 'cadf-oslo'))[0]?.logger).toBe('keystonemiddleware.audit');
+    expect(requests(parseFile('nova-api-audit.log', 'cadf-oslo'))[0]?.logger).toBe(
+      'oslo.messaging.notification.audit.http.response',
+    );
+    expect(requests(parseFile('keystonemiddleware-audit.log', 'cadf-oslo'))[0]?.logger).toBe(
+      'keystonemiddleware.audit',
+    );
   });
 });
 
@@ -163,10 +178,26 @@ describe('join with samples/nova/nova-api-uwsgi.log', () => {
   it('adds what nova does not log: the User-Agent, the user name, the CADF action', () => {
     const byId = new Map(audit.map((a) => [a.requestId, a]));
     expect(byId.get('req-fa616cc1-87fa-45c5-af9d-8b5808895f34')?.userAgent).toBe(OSC_AGENT);
-    expect(byId.get('req-5420befb-563b-4826-a1cc-4d5c26b4ab88')).toMatchObject({ userAgent: NOVACLIENT_AGENT, userName: 'bob', globalRequestId: 'req-2d4f6a8c-0e1b-4d3c-a5e7-9f1b3d5c7e9a' });
-    expect(byId.get('req-27e9852f-9e74-4f22-a721-4b8b0b5a01c7')).toMatchObject({ method: 'PUT', auditAction: 'update', userAgent: NOVACLIENT_AGENT });
-    expect(byId.get('req-4a38ac70-be45-4729-ad98-219f44f10f0a')).toMatchObject({ uri: '/v2.1/os-services?binary=nova-compute', auditAction: 'read/list' });
-    expect(byId.get('req-80aff773-a7bf-4fcd-aef7-777640bd0c06')).toMatchObject({ method: 'POST', auditAction: 'update/reboot', status: 202, userAgent: SDK_AGENT });
+    expect(byId.get('req-5420befb-563b-4826-a1cc-4d5c26b4ab88')).toMatchObject({
+      userAgent: NOVACLIENT_AGENT,
+      userName: 'bob',
+      globalRequestId: 'req-2d4f6a8c-0e1b-4d3c-a5e7-9f1b3d5c7e9a',
+    });
+    expect(byId.get('req-27e9852f-9e74-4f22-a721-4b8b0b5a01c7')).toMatchObject({
+      method: 'PUT',
+      auditAction: 'update',
+      userAgent: NOVACLIENT_AGENT,
+    });
+    expect(byId.get('req-4a38ac70-be45-4729-ad98-219f44f10f0a')).toMatchObject({
+      uri: '/v2.1/os-services?binary=nova-compute',
+      auditAction: 'read/list',
+    });
+    expect(byId.get('req-80aff773-a7bf-4fcd-aef7-777640bd0c06')).toMatchObject({
+      method: 'POST',
+      auditAction: 'update/reboot',
+      status: 202,
+      userAgent: SDK_AGENT,
+    });
   });
 });
 
@@ -231,7 +262,15 @@ describe('pending (request) events are never records', () => {
   });
 
   it('an audit.http.response whose outcome is still pending is not counted either', () => {
-    expect(cadfEventToResult(cadfPayload(c, 'request'), { parser: 't', eventType: 'audit.http.response', logger: null, host: null, context: null })).toBeNull();
+    expect(
+      cadfEventToResult(cadfPayload(c, 'request'), {
+        parser: 't',
+        eventType: 'audit.http.response',
+        logger: null,
+        host: null,
+        context: null,
+      }),
+    ).toBeNull();
   });
 });
 
@@ -243,7 +282,13 @@ describe('JSON array elements (cadfJsonObjectToResult)', () => {
     const fromEnvelope = cadfJsonObjectToResult({ 'oslo.version': '2.0', 'oslo.message': JSON.stringify(n) });
     const fromBare = cadfJsonObjectToResult(cadfPayload(c, 'response'));
     for (const r of [fromNotification, fromEnvelope, fromBare]) {
-      expect(r).toMatchObject({ kind: 'request', method: 'PUT', uri: '/v2.1/os-hosts/cmp-04', status: 200, requestId: c.requestId });
+      expect(r).toMatchObject({
+        kind: 'request',
+        method: 'PUT',
+        uri: '/v2.1/os-hosts/cmp-04',
+        status: 200,
+        requestId: c.requestId,
+      });
     }
   });
 
@@ -255,45 +300,70 @@ describe('JSON array elements (cadfJsonObjectToResult)', () => {
 
   it('a payload stored as a JSON string is decoded', () => {
     const n = notification(STORY[0]!, 'response');
-    expect(cadfJsonObjectToResult({ ...n, payload: JSON.stringify(n.payload) })).toMatchObject({ kind: 'request', status: 404 });
+    expect(cadfJsonObjectToResult({ ...n, payload: JSON.stringify(n.payload) })).toMatchObject({
+      kind: 'request',
+      status: 404,
+    });
   });
 });
 
 describe('malformed events', () => {
   const c = STORY[3]!;
-  const reasonOf = (r: ParseResult): string => (r !== null && r.kind === 'malformed' ? r.reason : `not malformed: ${JSON.stringify(r)}`);
-  const withPayload = (patch: Record<string, unknown>): string => pyJson({ ...notification(c, 'response'), payload: { ...cadfPayload(c, 'response'), ...patch } });
+  const reasonOf = (r: ParseResult): string =>
+    r !== null && r.kind === 'malformed' ? r.reason : `not malformed: ${JSON.stringify(r)}`;
+  const withPayload = (patch: Record<string, unknown>): string =>
+    pyJson({ ...notification(c, 'response'), payload: { ...cadfPayload(c, 'response'), ...patch } });
 
   it('valid JSON without requestPath', () => {
-    expect(reasonOf(parseWith(cadfJsonParser, withPayload({ requestPath: undefined }), ctx))).toBe('audit.http.response without requestPath');
+    expect(reasonOf(parseWith(cadfJsonParser, withPayload({ requestPath: undefined }), ctx))).toBe(
+      'audit.http.response without requestPath',
+    );
   });
   it('valid JSON without eventTime', () => {
-    expect(reasonOf(parseWith(cadfJsonParser, withPayload({ eventTime: undefined }), ctx))).toBe('audit.http.response without eventTime');
+    expect(reasonOf(parseWith(cadfJsonParser, withPayload({ eventTime: undefined }), ctx))).toBe(
+      'audit.http.response without eventTime',
+    );
   });
   it('an eventTime that is not a time', () => {
-    expect(reasonOf(parseWith(cadfJsonParser, withPayload({ eventTime: 'yesterday' }), ctx))).toBe('audit.http.response eventTime "yesterday" is not an ISO 8601 time');
+    expect(reasonOf(parseWith(cadfJsonParser, withPayload({ eventTime: 'yesterday' }), ctx))).toBe(
+      'audit.http.response eventTime "yesterday" is not an ISO 8601 time',
+    );
   });
   it('a payload that is not an object', () => {
-    expect(reasonOf(parseWith(cadfJsonParser, pyJson({ ...notification(c, 'response'), payload: 42 }), ctx))).toBe('audit.http.response payload is not an object');
+    expect(reasonOf(parseWith(cadfJsonParser, pyJson({ ...notification(c, 'response'), payload: 42 }), ctx))).toBe(
+      'audit.http.response payload is not an object',
+    );
   });
   it('a bare keystonemiddleware event (observer target) without requestPath', () => {
     const { requestPath: _r, ...bare } = cadfPayload(c, 'response');
     expect(reasonOf(parseWith(cadfJsonParser, JSON.stringify(bare), ctx))).toBe('CADF event without requestPath');
   });
   it('invalid JSON', () => {
-    expect(reasonOf(parseWith(cadfJsonParser, pyJson(notification(c, 'response')).slice(0, 300), ctx))).toBe('invalid JSON on a CADF audit line');
+    expect(reasonOf(parseWith(cadfJsonParser, pyJson(notification(c, 'response')).slice(0, 300), ctx))).toBe(
+      'invalid JSON on a CADF audit line',
+    );
   });
   it('an envelope whose oslo.message is not JSON', () => {
-    expect(reasonOf(parseWith(cadfJsonParser, '{"oslo.version": "2.0", "oslo.message": "{\\"event_type\\": \\"audit.http.response\\", "}', ctx))).toBe(
-      'oslo.message of an oslo.messaging envelope is not JSON',
-    );
+    expect(
+      reasonOf(
+        parseWith(
+          cadfJsonParser,
+          '{"oslo.version": "2.0", "oslo.message": "{\\"event_type\\": \\"audit.http.response\\", "}',
+          ctx,
+        ),
+      ),
+    ).toBe('oslo.message of an oslo.messaging envelope is not JSON');
   });
   it('a keystonemiddleware repr line cut short names the column', () => {
     const line = ksmAuditLine(c, 'response').slice(0, -60);
-    expect(reasonOf(parseWith(cadfKsmLogParser, line, ctx))).toMatch(/^keystonemiddleware\.audit Payload is not a Python dict repr we can read: .* at column \d+$/);
+    expect(reasonOf(parseWith(cadfKsmLogParser, line, ctx))).toMatch(
+      /^keystonemiddleware\.audit Payload is not a Python dict repr we can read: .* at column \d+$/,
+    );
   });
   it('a keystonemiddleware repr line with text after the payload', () => {
-    expect(reasonOf(parseWith(cadfKsmLogParser, ksmAuditLine(c, 'response') + " {'x': 1}", ctx))).toMatch(/^keystonemiddleware\.audit line: text after the Payload dict/);
+    expect(reasonOf(parseWith(cadfKsmLogParser, ksmAuditLine(c, 'response') + " {'x': 1}", ctx))).toMatch(
+      /^keystonemiddleware\.audit line: text after the Payload dict/,
+    );
   });
   it('a keystonemiddleware repr line without eventTime is malformed like the JSON forms', () => {
     const line = ksmAuditLine(c, 'response').replace(/'eventTime': '[^']*', /, '');
@@ -301,13 +371,16 @@ describe('malformed events', () => {
   });
   it('a log-driver line whose message is not JSON', () => {
     const line = '2024-05-02 09:20:00.003 3104 INFO oslo.messaging.notification.audit.http.response [-] not json';
-    expect(reasonOf(parseWith(cadfOsloNotificationParser, line, ctx))).toBe('oslo.messaging.notification.audit.http.response line whose message is not a JSON notification');
+    expect(reasonOf(parseWith(cadfOsloNotificationParser, line, ctx))).toBe(
+      'oslo.messaging.notification.audit.http.response line whose message is not a JSON notification',
+    );
   });
 });
 
 describe('lines that only mention an audit logger are not claimed as audit events', () => {
   it('another logger quoting the log-driver logger name', () => {
-    const line = '2024-05-02 09:00:00.000 3104 DEBUG oslo_config.cfg [-] logger oslo.messaging.notification.audit.http.response = INFO log_opt_values';
+    const line =
+      '2024-05-02 09:00:00.000 3104 DEBUG oslo_config.cfg [-] logger oslo.messaging.notification.audit.http.response = INFO log_opt_values';
     expect(parseWith(cadfOsloNotificationParser, line, ctx)).toBeNull();
   });
   it('an audit.http.request log-driver line is skipped before JSON.parse (even a broken one)', () => {
@@ -318,7 +391,9 @@ describe('lines that only mention an audit logger are not claimed as audit event
 
 describe('Python repr reader', () => {
   it('reads nested dicts, lists, tuples and the Python constants', () => {
-    expect(parsePyLiteral("{'a': {'b': [1, 2.5, -3e2, None, True, False]}, 'c': (1,), 'd': (), 'e': {}, 'f': []}")).toEqual({
+    expect(
+      parsePyLiteral("{'a': {'b': [1, 2.5, -3e2, None, True, False]}, 'c': (1,), 'd': (), 'e': {}, 'f': []}"),
+    ).toEqual({
       a: { b: [1, 2.5, -300, null, true, false] },
       c: [1],
       d: [],
@@ -336,28 +411,28 @@ describe('Python repr reader', () => {
   });
 
   it('reads escapes and Python 2 u/b/r prefixes', () => {
-    expect(parsePyLiteral("[u'caf\\xe9', u'\\u2603', '\\U0001f600', 'a\\\\b', 'tab\\there', 'nl\\n', b'raw', r'\\d+', '\\q', '\\101']")).toEqual([
-      'café',
-      '☃',
-      '😀',
-      'a\\b',
-      'tab\there',
-      'nl\n',
-      'raw',
-      '\\d+',
-      '\\q',
-      'A',
-    ]);
+    expect(
+      parsePyLiteral(
+        "[u'caf\\xe9', u'\\u2603', '\\U0001f600', 'a\\\\b', 'tab\\there', 'nl\\n', b'raw', r'\\d+', '\\q', '\\101']",
+      ),
+    ).toEqual(['café', '☃', '😀', 'a\\b', 'tab\there', 'nl\n', 'raw', '\\d+', '\\q', 'A']);
   });
 
   it('reads what pyRepr writes, Python 2 and 3, for a full event', () => {
-    const payload = { ...cadfPayload(STORY[1]!, 'response'), odd: "quote ' and \" and \\ and \n and é" };
+    const payload = { ...cadfPayload(STORY[1]!, 'response'), odd: 'quote \' and " and \\ and \n and é' };
     expect(parsePyLiteral(pyRepr(payload))).toEqual(payload);
     expect(parsePyLiteral(pyRepr(payload, true))).toEqual(payload);
   });
 
   it('reads sets as lists, non-string keys as Python prints them, longs, inf and nan', () => {
-    expect(parsePyLiteral("{'s': {1, 2}, 1: 'one', None: 'none', True: 't', 'l': 10L, 'i': -inf}")).toEqual({ s: [1, 2], '1': 'one', None: 'none', True: 't', l: 10, i: -Infinity });
+    expect(parsePyLiteral("{'s': {1, 2}, 1: 'one', None: 'none', True: 't', 'l': 10L, 'i': -inf}")).toEqual({
+      s: [1, 2],
+      '1': 'one',
+      None: 'none',
+      True: 't',
+      l: 10,
+      i: -Infinity,
+    });
     expect(Number.isNaN(parsePyLiteral('nan'))).toBe(true);
   });
 
@@ -383,7 +458,7 @@ describe('Python repr reader', () => {
     ["{'a': 1", /expected ',' or '}' in a dict at column 8/],
     ["'\\x4'", /bad \\x escape/],
     ["{'a': 1} tail", /unexpected text after the value at column 10/],
-    ['[' .repeat(100), /nesting deeper than 64/],
+    ['['.repeat(100), /nesting deeper than 64/],
   ])('rejects %s', (text, message) => {
     expect(() => parsePyLiteral(text)).toThrow(PyReprError);
     expect(() => parsePyLiteral(text)).toThrow(message);
@@ -396,7 +471,10 @@ describe('signatures stay apart from the other formats', () => {
       for (const s of p.samples) {
         const env = stripEnvelope(s.line, 2024);
         const payload = s.line.slice(env.start);
-        expect(AUDIT_FORMATS.filter((f) => f.signature.test(payload)).map((f) => f.name), `${p.name}: ${s.line.slice(0, 80)}`).toEqual([]);
+        expect(
+          AUDIT_FORMATS.filter((f) => f.signature.test(payload)).map((f) => f.name),
+          `${p.name}: ${s.line.slice(0, 80)}`,
+        ).toEqual([]);
       }
     }
   });
@@ -406,7 +484,10 @@ describe('signatures stay apart from the other formats', () => {
       for (const s of p.samples) {
         const env = stripEnvelope(s.line, 2024);
         const payload = s.line.slice(env.start);
-        expect(FORMATS.filter((f) => f.signature.test(payload)).map((f) => f.name), `${p.name}: ${s.line.slice(0, 80)}`).toEqual([]);
+        expect(
+          FORMATS.filter((f) => f.signature.test(payload)).map((f) => f.name),
+          `${p.name}: ${s.line.slice(0, 80)}`,
+        ).toEqual([]);
       }
     }
   });
@@ -415,7 +496,8 @@ describe('signatures stay apart from the other formats', () => {
     for (const p of CADF_PARSERS) {
       for (const s of p.samples) {
         if (typeof s.expect !== 'object') continue;
-        for (const f of FORMATS) expect(compileParsers(f.parsers, ctx)(s.line)?.kind, `${f.name} on ${p.name} sample`).not.toBe('request');
+        for (const f of FORMATS)
+          expect(compileParsers(f.parsers, ctx)(s.line)?.kind, `${f.name} on ${p.name} sample`).not.toBe('request');
       }
     }
   });

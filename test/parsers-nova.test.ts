@@ -10,10 +10,20 @@ import { describe, expect, it } from 'vitest';
 import { compileParsers } from '../parsers/compile.js';
 import { NOVA_FORMATS } from '../parsers/nova-formats.js';
 import { novaJsonObjectToResult } from '../parsers/nova-json.js';
-import { looksLikeOsloLine, newOsloHeader, readContext, readOsloHeader, type ContextFields } from '../parsers/nova-oslo.js';
+import {
+  looksLikeOsloLine,
+  newOsloHeader,
+  readContext,
+  readOsloHeader,
+  type ContextFields,
+} from '../parsers/nova-oslo.js';
 import type { FileFormat, ParseContext, ParseResult, RequestRecord } from '../parsers/types.js';
 
-const HOSTS_LOGGERS = ['nova.api.openstack.compute.hosts', 'nova.api.openstack.compute.contrib.hosts', 'nova.api.openstack.compute.legacy_v2.contrib.hosts'];
+const HOSTS_LOGGERS = [
+  'nova.api.openstack.compute.hosts',
+  'nova.api.openstack.compute.contrib.hosts',
+  'nova.api.openstack.compute.legacy_v2.contrib.hosts',
+];
 const ctx: ParseContext = { defaultYear: 2024, messageLoggers: new Set(HOSTS_LOGGERS) };
 
 const format = (name: string): FileFormat => {
@@ -27,27 +37,70 @@ const P = '9a1e2b3c4d5e4f60718293a4b5c6d7e8';
 const R = 'req-5b0e3a1c-7d2f-4e8a-9b6c-1d2e3f4a5b6c';
 const G = 'req-0a0b0c0d-1e1f-4a2b-8c3d-4e5f6a7b8c9d';
 
-const none: ContextFields = { requestId: null, globalRequestId: null, userId: null, projectId: null, userName: null, projectName: null };
+const none: ContextFields = {
+  requestId: null,
+  globalRequestId: null,
+  userId: null,
+  projectId: null,
+  userName: null,
+  projectName: null,
+};
 
 describe('readContext: every bracket form of nova-logs.md §2', () => {
   const table: Array<[string, string | null, Partial<ContextFields>]> = [
     ['no bracket (TRACE line)', null, {}],
     ['no context', '-', {}],
     ['Icehouse 3-token ids', `${R} ${U} ${P}`, { requestId: R, userId: U, projectId: P }],
-    ['Havana devstack 3-token names (user tenant)', `${R} ceilometer service`, { requestId: R, userName: 'ceilometer', projectName: 'service' }],
-    ['3-token, tempest names', `${R} QuotasAdminTestJSON1097677995-user QuotasAdminTestJSON1677964753-tenant`, { requestId: R, userName: 'QuotasAdminTestJSON1097677995-user', projectName: 'QuotasAdminTestJSON1677964753-tenant' }],
-    ['3-token with dashed uuids', `${R} 0e1d2c3b-4a59-4687-9a0b-1c2d3e4f5a6b 6b5a4f3e-2d1c-4b0a-9988-776655443322`, { requestId: R, userId: '0e1d2c3b-4a59-4687-9a0b-1c2d3e4f5a6b', projectId: '6b5a4f3e-2d1c-4b0a-9988-776655443322' }],
+    [
+      'Havana devstack 3-token names (user tenant)',
+      `${R} ceilometer service`,
+      { requestId: R, userName: 'ceilometer', projectName: 'service' },
+    ],
+    [
+      '3-token, tempest names',
+      `${R} QuotasAdminTestJSON1097677995-user QuotasAdminTestJSON1677964753-tenant`,
+      {
+        requestId: R,
+        userName: 'QuotasAdminTestJSON1097677995-user',
+        projectName: 'QuotasAdminTestJSON1677964753-tenant',
+      },
+    ],
+    [
+      '3-token with dashed uuids',
+      `${R} 0e1d2c3b-4a59-4687-9a0b-1c2d3e4f5a6b 6b5a4f3e-2d1c-4b0a-9988-776655443322`,
+      {
+        requestId: R,
+        userId: '0e1d2c3b-4a59-4687-9a0b-1c2d3e4f5a6b',
+        projectId: '6b5a4f3e-2d1c-4b0a-9988-776655443322',
+      },
+    ],
     ['3-token with None (old oslo-incubator)', `${R} None None`, { requestId: R }],
     ['Liberty–Yoga 6-token', `${R} ${U} ${P} - default default`, { requestId: R, userId: U, projectId: P }],
     ['Liberty–Yoga v2 token `- - -`', `${R} ${U} ${P} - - -`, { requestId: R, userId: U, projectId: P }],
-    ['Liberty–Yoga 6-token, LDAP user id kept as id', `${R} jdoe ${P} - default default`, { requestId: R, userId: 'jdoe', projectId: P, userName: null }],
+    [
+      'Liberty–Yoga 6-token, LDAP user id kept as id',
+      `${R} jdoe ${P} - default default`,
+      { requestId: R, userId: 'jdoe', projectId: P, userName: null },
+    ],
     ['Liberty–Yoga service (5 dashes)', `${R} - - - - -`, { requestId: R }],
-    ['Zed+ 8-token, no global id', `None ${R} ${U} ${P} - - default default`, { requestId: R, globalRequestId: null, userId: U, projectId: P }],
-    ['Zed+ 8-token with global id', `${G} ${R} ${U} ${P} - - default default`, { requestId: R, globalRequestId: G, userId: U, projectId: P }],
+    [
+      'Zed+ 8-token, no global id',
+      `None ${R} ${U} ${P} - - default default`,
+      { requestId: R, globalRequestId: null, userId: U, projectId: P },
+    ],
+    [
+      'Zed+ 8-token with global id',
+      `${G} ${R} ${U} ${P} - - default default`,
+      { requestId: R, globalRequestId: G, userId: U, projectId: P },
+    ],
     ['Zed+ system scope', `None ${R} ${U} - - all default -`, { requestId: R, userId: U, projectId: null }],
     ['Zed+ service (6 dashes)', `None ${R} - - - - - -`, { requestId: R }],
     ['devstack names, project first', `None ${R} demo alice`, { requestId: R, projectName: 'demo', userName: 'alice' }],
-    ['devstack with a global id', `${G} ${R} admin admin`, { requestId: R, globalRequestId: G, projectName: 'admin', userName: 'admin' }],
+    [
+      'devstack with a global id',
+      `${G} ${R} admin admin`,
+      { requestId: R, globalRequestId: G, projectName: 'admin', userName: 'admin' },
+    ],
     ['not a context (instance prefix)', 'instance: 8e0c1f7a-3b2d-4c5e-9f60-718293a4b5c6', {}],
   ];
   for (const [label, bracket, want] of table) {
@@ -81,7 +134,9 @@ describe('readOsloHeader', () => {
     expect(h.context).toBe(`None ${R} admin admin`);
   });
   it('reads a TRACE line without a bracket, and a message-less line', () => {
-    expect(readOsloHeader('2014-04-16 21:01:48.760 8459 TRACE nova.api.openstack Traceback (most recent call last):', h)).toBe(true);
+    expect(
+      readOsloHeader('2014-04-16 21:01:48.760 8459 TRACE nova.api.openstack Traceback (most recent call last):', h),
+    ).toBe(true);
     expect(h.level).toBe('TRACE');
     expect(h.context).toBeNull();
     expect(h.text.slice(h.messageStart)).toBe('Traceback (most recent call last):');
@@ -100,7 +155,13 @@ describe('readOsloHeader', () => {
     expect(h.wallMs).toBeNull();
   });
   it('rejects lines that are not oslo lines', () => {
-    for (const line of ['', '+ exec /bin/bash -c cd /opt/stack/new/nova', 'x-image-meta-status: active', 'Traceback (most recent call last):', '10.0.0.1 - - [22/Mar/2024:15:16:23 +0000] "GET / HTTP/1.1" 200 5']) {
+    for (const line of [
+      '',
+      '+ exec /bin/bash -c cd /opt/stack/new/nova',
+      'x-image-meta-status: active',
+      'Traceback (most recent call last):',
+      '10.0.0.1 - - [22/Mar/2024:15:16:23 +0000] "GET / HTTP/1.1" 200 5',
+    ]) {
       expect(readOsloHeader(line, h), line).toBe(false);
       expect(looksLikeOsloLine(line), line).toBe(false);
     }
@@ -115,13 +176,19 @@ describe('format signatures', () => {
     expect(nova.test('2013-09-27 18:22:40.016 INFO nova.osapi_compute.wsgi.server [req-x a b] x')).toBe(true);
     expect(nova.test(`INFO nova.api.openstack.requestlog [None ${R} admin admin] x`)).toBe(true);
     expect(nova.test(`\x1b[00;36mINFO nova.api.openstack.requestlog [\x1b[01;36mNone ${R} x`)).toBe(true);
-    expect(nova.test('2014-04-16 21:01:48.760 8459 AUDIT nova.api.openstack.extensions [-] Loaded extension: os-hosts')).toBe(true);
+    expect(
+      nova.test('2014-04-16 21:01:48.760 8459 AUDIT nova.api.openstack.extensions [-] Loaded extension: os-hosts'),
+    ).toBe(true);
   });
   it('nova-json matches a JSONFormatter line of a nova logger', () => {
-    expect(novaJson.test('{"message": "x", "asctime": "2024-05-02 09:15:01", "name": "nova.api.openstack.requestlog", "msg": "x"}')).toBe(true);
+    expect(
+      novaJson.test(
+        '{"message": "x", "asctime": "2024-05-02 09:15:01", "name": "nova.api.openstack.requestlog", "msg": "x"}',
+      ),
+    ).toBe(true);
     expect(nova.test('{"message": "x", "name": "nova.api.openstack.requestlog"}')).toBe(false);
   });
-  it('neither matches front-end or other programs\' lines', () => {
+  it("neither matches front-end or other programs' lines", () => {
     const others = [
       '10.0.0.1:51234 [22/Mar/2024:15:16:23.412] nova_api nova_api_back/ctl1 0/0/1/45/46 200 532 - - ---- 1/1/0/0/0 0/0 "GET /v2.1/os-hosts HTTP/1.1"',
       '10.0.0.1 - - [22/Mar/2024:15:16:23 +0000] "GET /compute/v2.1/os-hosts HTTP/1.1" 200 532 "-" "python-novaclient"',
@@ -142,10 +209,25 @@ describe('novaJsonObjectToResult (stream-json array elements)', () => {
     const record = {
       name: 'nova.api.openstack.requestlog',
       message: '10.0.0.5 "GET /v2.1/os-hosts" status: 200 len: 532 microversion: 2.1 time: 0.045678',
-      args: { REMOTE_ADDR: '10.0.0.5', REQUEST_METHOD: 'GET', REQUEST_URI: '/v2.1/os-hosts', status: '200', len: 532, time: 0.045678, microversion: '2.1' },
+      args: {
+        REMOTE_ADDR: '10.0.0.5',
+        REQUEST_METHOD: 'GET',
+        REQUEST_URI: '/v2.1/os-hosts',
+        status: '200',
+        len: 532,
+        time: 0.045678,
+        microversion: '2.1',
+      },
       levelname: 'INFO',
       created: 1714641301.337,
-      context: { user_id: U, project_id: P, request_id: R, global_request_id: null, user_name: 'admin', project_name: 'demo' },
+      context: {
+        user_id: U,
+        project_id: P,
+        request_id: R,
+        global_request_id: null,
+        user_name: 'admin',
+        project_name: 'demo',
+      },
     };
     expect(novaJsonObjectToResult(record, ctx)).toMatchObject({
       kind: 'request',
@@ -170,7 +252,16 @@ describe('novaJsonObjectToResult (stream-json array elements)', () => {
   });
   it('falls back to the message text when args are missing, and flags unreadable request_log records', () => {
     const base = { name: 'nova.api.openstack.requestlog', created: 1714641301.337, context: {} };
-    expect(novaJsonObjectToResult({ ...base, message: '10.0.0.5 "PUT /v2.1/os-hosts/cmp-01" status: 501 len: None microversion: 2.1 time: 0.130201', args: [] }, ctx)).toMatchObject({
+    expect(
+      novaJsonObjectToResult(
+        {
+          ...base,
+          message: '10.0.0.5 "PUT /v2.1/os-hosts/cmp-01" status: 501 len: None microversion: 2.1 time: 0.130201',
+          args: [],
+        },
+        ctx,
+      ),
+    ).toMatchObject({
       method: 'PUT',
       uri: '/v2.1/os-hosts/cmp-01',
       status: 501,
@@ -181,10 +272,22 @@ describe('novaJsonObjectToResult (stream-json array elements)', () => {
   });
   it('uses asctime (no offset) when created is missing', () => {
     const r = novaJsonObjectToResult(
-      { name: 'nova.api.openstack.compute.hosts', asctime: '2024-05-02 09:15:09', levelname: 'INFO', message: 'Enabling host cmp-01.', context: { request_id: R } },
+      {
+        name: 'nova.api.openstack.compute.hosts',
+        asctime: '2024-05-02 09:15:09',
+        levelname: 'INFO',
+        message: 'Enabling host cmp-01.',
+        context: { request_id: R },
+      },
       ctx,
     );
-    expect(r).toMatchObject({ kind: 'message', wallMs: Date.UTC(2024, 4, 2, 9, 15, 9), offsetMin: null, requestId: R, message: 'Enabling host cmp-01.' });
+    expect(r).toMatchObject({
+      kind: 'message',
+      wallMs: Date.UTC(2024, 4, 2, 9, 15, 9),
+      offsetMin: null,
+      requestId: R,
+      message: 'Enabling host cmp-01.',
+    });
   });
   it('does not claim or parse other JSON lines', () => {
     const [jsonParser] = format('nova-json').parsers;
@@ -195,7 +298,8 @@ describe('novaJsonObjectToResult (stream-json array elements)', () => {
 
 // ---- real logs (not in the repository; see ../shared/real-logs/SOURCES.md) ----
 
-const realLog = (name: string): string => fileURLToPath(new URL(`../../shared/real-logs/nova/${name}`, import.meta.url));
+const realLog = (name: string): string =>
+  fileURLToPath(new URL(`../../shared/real-logs/nova/${name}`, import.meta.url));
 
 function readLines(path: string): string[] {
   const buf = readFileSync(path);

@@ -9,7 +9,11 @@ import type { ParseContext } from '../parsers/types.js';
 
 const ctx: ParseContext = {
   defaultYear: 2024,
-  messageLoggers: new Set(['nova.api.openstack.compute.hosts', 'nova.api.openstack.compute.contrib.hosts', 'nova.api.openstack.compute.legacy_v2.contrib.hosts']),
+  messageLoggers: new Set([
+    'nova.api.openstack.compute.hosts',
+    'nova.api.openstack.compute.contrib.hosts',
+    'nova.api.openstack.compute.legacy_v2.contrib.hosts',
+  ]),
 };
 
 describe('parser registry', () => {

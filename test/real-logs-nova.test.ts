@@ -21,9 +21,13 @@ describe.skipIf(!existsSync(ICEHOUSE))('real logs: nova-api', () => {
     expect(r.inputs.malformed).toBe(0);
     const hosts = r.apis.find((a) => a.api === 'os-hosts')!;
     expect(hosts.calls).toBe(1);
-    expect(hosts.actions).toEqual([expect.objectContaining({ action: 'show', calls: 1, succeeded: 1, statuses: { '200': 1 } })]);
+    expect(hosts.actions).toEqual([
+      expect.objectContaining({ action: 'show', calls: 1, succeeded: 1, statuses: { '200': 1 } }),
+    ]);
     expect(hosts.byHost).toEqual([expect.objectContaining({ host: 'littlebigguy', calls: 1 })]);
-    expect(hosts.byProject).toEqual([expect.objectContaining({ project: 'e7dcfe9fe2f143d29e518e41a20553cf', calls: 1 })]);
+    expect(hosts.byProject).toEqual([
+      expect.objectContaining({ project: 'e7dcfe9fe2f143d29e518e41a20553cf', calls: 1 }),
+    ]);
     expect(hosts.byUser).toEqual([expect.objectContaining({ user: 'e75374ede9834b41919d07e6a311401c', calls: 1 })]);
     expect(r.verdict.used).toBe(true);
   });

@@ -6,7 +6,19 @@
  * At the end, the store must hold what one ingest of one file holding every
  * request once gives: every request counted exactly once, every line read once.
  */
-import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  truncateSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -315,7 +327,11 @@ describe('the edges of rotation', () => {
     writeFileSync(join(dir, 'nova-api.log.2.gz'), gzipSync(Buffer.from(text)));
     writeFileSync(join(dir, 'nova-api.log-20240503.gz'), gzipSync(Buffer.from(text)));
     const before = reportOf(db);
-    const s = await ingestInto(db, [join(dir, 'nova-api.log.1'), join(dir, 'nova-api.log.2.gz'), join(dir, 'nova-api.log-20240503.gz')]);
+    const s = await ingestInto(db, [
+      join(dir, 'nova-api.log.1'),
+      join(dir, 'nova-api.log.2.gz'),
+      join(dir, 'nova-api.log-20240503.gz'),
+    ]);
     expect(s.files.map((f) => f.status)).toEqual(['unchanged', 'unchanged', 'unchanged']);
     expect(s.files.map((f) => f.sourceId)).toEqual([1, 1, 1]);
     expect(s.lines).toBe(0);
@@ -391,7 +407,9 @@ describe('the edges of rotation', () => {
     writeFileSync(fork, forkText);
     const f = await ingestInto(db, [fork]);
     expect(f.files[0]!.status).toBe('ingested');
-    expect(f.files[0]!.notes.join(' ')).toMatch(/shares its first 4 KiB with source #1 but differs later: read as a new source/);
+    expect(f.files[0]!.notes.join(' ')).toMatch(
+      /shares its first 4 KiB with source #1 but differs later: read as a new source/,
+    );
     expect(f.files[0]!.sourceId).toBe(2);
     // Both sources now have the same first bytes; the original grows, still shorter than the fork was read.
     const growth = gen.next(20);

@@ -26,13 +26,18 @@ async function demoDb(dir: string): Promise<string> {
 function secretsOf(db: string): string[] {
   const h = openDb(db, { readonly: true });
   try {
-    const col = (sql: string) => (h.prepare(sql).pluck().all() as (string | null)[]).filter((v): v is string => v !== null && v.length >= 3);
+    const col = (sql: string) =>
+      (h.prepare(sql).pluck().all() as (string | null)[]).filter((v): v is string => v !== null && v.length >= 3);
     return [
       ...col('SELECT DISTINCT project_id FROM observations UNION SELECT DISTINCT user_id FROM observations'),
       ...col('SELECT DISTINCT project_name FROM observations UNION SELECT DISTINCT user_name FROM observations'),
-      ...col('SELECT DISTINCT target FROM observations UNION SELECT DISTINCT host FROM inventory_facts UNION SELECT DISTINCT hypervisor_hostname FROM inventory_facts'),
+      ...col(
+        'SELECT DISTINCT target FROM observations UNION SELECT DISTINCT host FROM inventory_facts UNION SELECT DISTINCT hypervisor_hostname FROM inventory_facts',
+      ),
       ...col('SELECT DISTINCT client FROM observations UNION SELECT DISTINCT client_chain FROM observations'),
-      ...col('SELECT DISTINCT request_id FROM observations UNION SELECT DISTINCT global_request_id FROM observations UNION SELECT DISTINCT request_id FROM effects'),
+      ...col(
+        'SELECT DISTINCT request_id FROM observations UNION SELECT DISTINCT global_request_id FROM observations UNION SELECT DISTINCT request_id FROM effects',
+      ),
       ...col('SELECT DISTINCT raw_path FROM observations'),
       // A User-Agent leaves only as its family: the whole header must not, unless it is nothing but the family name.
       ...col('SELECT DISTINCT user_agent FROM observations').filter((ua) => ua !== 'python-novaclient'),
@@ -55,7 +60,9 @@ describe('export', () => {
     const rows = x.apis.find((a) => a.api === 'os-hosts')!.days.flatMap((d) => d.rows);
     expect(rows.reduce((n, r) => n + r.calls, 0)).toBe(33);
     expect(rows.filter((r) => r.supported === 'no').reduce((n, r) => n + r.calls, 0)).toBe(9);
-    expect(new Set(rows.map((r) => r.client))).toEqual(new Set(['not logged', 'curl', 'python-novaclient', 'python-openstackclient']));
+    expect(new Set(rows.map((r) => r.client))).toEqual(
+      new Set(['not logged', 'curl', 'python-novaclient', 'python-openstackclient']),
+    );
   });
 
   it('keeps one secret and one deployment id per database, so exports stay linkable; the key file is private', async () => {
@@ -75,7 +82,11 @@ describe('export', () => {
 });
 
 /** A synthetic export: one deployment's os-hosts calls on given days. */
-function synthetic(id: string, generatedAt: string, days: Record<string, [action: string, driver: string | null, calls: number, project: string][]>): Export {
+function synthetic(
+  id: string,
+  generatedAt: string,
+  days: Record<string, [action: string, driver: string | null, calls: number, project: string][]>,
+): Export {
   return {
     schema: 'apicensus.export/v1',
     generatedAt,
@@ -95,7 +106,8 @@ function synthetic(id: string, generatedAt: string, days: Record<string, [action
           rows: rows.map(([action, driver, calls, project]) => ({
             action,
             driver,
-            supported: driver === 'libvirt' && action === 'reboot' ? ('no' as const) : driver === null ? null : ('yes' as const),
+            supported:
+              driver === 'libvirt' && action === 'reboot' ? ('no' as const) : driver === null ? null : ('yes' as const),
             microversion: '2.1',
             statusClass: driver === 'libvirt' && action === 'reboot' ? '5xx' : '2xx',
             refused: false,
@@ -112,9 +124,20 @@ function synthetic(id: string, generatedAt: string, days: Record<string, [action
 }
 
 describe('merge', () => {
-  const a = synthetic('dep-a', '2024-06-01T00:00:00Z', { '2024-05-01': [['list', null, 5, 'pa'], ['reboot', 'libvirt', 2, 'pa']], '2024-05-02': [['list', null, 1, 'pb']] });
+  const a = synthetic('dep-a', '2024-06-01T00:00:00Z', {
+    '2024-05-01': [
+      ['list', null, 5, 'pa'],
+      ['reboot', 'libvirt', 2, 'pa'],
+    ],
+    '2024-05-02': [['list', null, 1, 'pb']],
+  });
   const b = synthetic('dep-b', '2024-06-01T00:00:00Z', { '2024-05-01': [['list', null, 7, 'px']] });
-  const c = synthetic('dep-c', '2024-06-01T00:00:00Z', { '2024-05-03': [['show', null, 1, 'py'], ['reboot', 'xenapi', 1, 'py']] });
+  const c = synthetic('dep-c', '2024-06-01T00:00:00Z', {
+    '2024-05-03': [
+      ['show', null, 1, 'py'],
+      ['reboot', 'xenapi', 1, 'py'],
+    ],
+  });
 
   it('counts per action how many deployments call it', () => {
     const m = mergeExports([a, b, c], 'test');
@@ -129,14 +152,19 @@ describe('merge', () => {
       { name: 'libvirt', deployments: 1, calls: 2 },
       { name: 'xenapi', deployments: 1, calls: 1 },
     ]);
-    expect(m.verdict.summary).toMatch(/^os-hosts is called in 3 of 3 deployments: list in 2 deployments \(13 calls\); reboot in 2 deployments \(3 calls, 2 to drivers where it never works\)/);
+    expect(m.verdict.summary).toMatch(
+      /^os-hosts is called in 3 of 3 deployments: list in 2 deployments \(13 calls\); reboot in 2 deployments \(3 calls, 2 to drivers where it never works\)/,
+    );
   });
 
   it("merging one deployment's export twice, or an overlapping later export, changes nothing twice", () => {
     const once = mergeExports([a, b, c], 'test', new Date(0));
     expect(mergeExports([a, a, b, c], 'test', new Date(0)).apis).toEqual(once.apis);
     // a later export of dep-a covering 2024-05-02 again (same data) and a new day
-    const later = synthetic('dep-a', '2024-07-01T00:00:00Z', { '2024-05-02': [['list', null, 1, 'pb']], '2024-06-15': [['list', null, 4, 'pa']] });
+    const later = synthetic('dep-a', '2024-07-01T00:00:00Z', {
+      '2024-05-02': [['list', null, 1, 'pb']],
+      '2024-06-15': [['list', null, 4, 'pa']],
+    });
     const m = mergeExports([a, later, b, c], 'test', new Date(0));
     const list = m.apis[0]!.actions.find((x) => x.action === 'list')!;
     expect(list.calls).toBe(13 + 4);
@@ -149,8 +177,21 @@ describe('compare', () => {
     const dir = tempDir();
     const old = join(dir, 'old.json');
     const neu = join(dir, 'new.json');
-    writeFileSync(old, JSON.stringify(synthetic('dep-a', '2024-06-01T00:00:00Z', { '2024-05-01': [['list', null, 5, 'pa']] })));
-    writeFileSync(neu, JSON.stringify(synthetic('dep-a', '2024-07-01T00:00:00Z', { '2024-06-01': [['list', null, 3, 'pa'], ['reboot', 'libvirt', 1, 'pz']] })));
+    writeFileSync(
+      old,
+      JSON.stringify(synthetic('dep-a', '2024-06-01T00:00:00Z', { '2024-05-01': [['list', null, 5, 'pa']] })),
+    );
+    writeFileSync(
+      neu,
+      JSON.stringify(
+        synthetic('dep-a', '2024-07-01T00:00:00Z', {
+          '2024-06-01': [
+            ['list', null, 3, 'pa'],
+            ['reboot', 'libvirt', 1, 'pz'],
+          ],
+        }),
+      ),
+    );
     const c = compareFiles(old, neu);
     expect(c.somethingNewCalls).toBe(true);
     expect(c.changes).toEqual(
@@ -179,7 +220,11 @@ describe('compare', () => {
     const c = compareFiles(join(dir, 'r1.json'), join(dir, 'r2.json'));
     expect(c.kind).toBe('report');
     expect(c.somethingNewCalls).toBe(true);
-    expect(c.changes).toEqual(expect.arrayContaining([expect.objectContaining({ api: 'os-hosts', dimension: 'client', name: 'curl', change: 'appeared' })]));
+    expect(c.changes).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ api: 'os-hosts', dimension: 'client', name: 'curl', change: 'appeared' }),
+      ]),
+    );
     expect(readFileSync(join(dir, 'r2.json'), 'utf8')).toMatch(/apicensus\.report\/v1/);
   });
 });

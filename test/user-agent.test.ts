@@ -5,12 +5,20 @@ describe('clientFamily(userAgent)', () => {
   it.each([
     ['python-novaclient', 'python-novaclient', null],
     ['osc-lib/1.7.0 keystoneauth1/3.1.0 python-requests/2.14.2 CPython/2.7.5', 'python-openstackclient', '1.7.0'],
-    ['python-openstackclient keystoneauth1/5.1.2 python-requests/2.28.1 CPython/3.10.12', 'python-openstackclient', null],
+    [
+      'python-openstackclient keystoneauth1/5.1.2 python-requests/2.28.1 CPython/3.10.12',
+      'python-openstackclient',
+      null,
+    ],
     ['openstacksdk/0.101.0 keystoneauth1/5.0.0 python-requests/2.28.1 CPython/3.8.10', 'openstacksdk', '0.101.0'],
     ['keystoneauth1/5.6.0 python-requests/2.31.0 CPython/3.11.2', 'keystoneauth1', '5.6.0'],
     ['curl/7.88.1', 'curl', '7.88.1'],
     ['gophercloud/v2.0.0', 'gophercloud (Go)', 'v2.0.0'],
-    ['HashiCorp Terraform/1.5.7 (+https://www.terraform.io) Terraform Plugin SDK/2.10.1 gophercloud/2.0.0', 'Terraform', '1.5.7'],
+    [
+      'HashiCorp Terraform/1.5.7 (+https://www.terraform.io) Terraform Plugin SDK/2.10.1 gophercloud/2.0.0',
+      'Terraform',
+      '1.5.7',
+    ],
     ['Go-http-client/1.1', 'Go-http-client (Go)', '1.1'],
     ['Java/1.8.0_392', 'Java', '1.8.0_392'],
     ['python-requests/2.31.0', 'python-requests', '2.31.0'],

@@ -44,7 +44,14 @@ describe('user rule packs', () => {
       log,
       [
         line('09:00:00.000', 'req-aaaaaaaa-1111-4111-8111-111111111111', 'GET', '/v2.1/os-frobnicators', 200, '2.1'),
-        line('09:00:01.000', 'req-bbbbbbbb-1111-4111-8111-111111111111', 'POST', '/v2.1/os-frobnicators/f-1/frobnicate', 202, '2.1'),
+        line(
+          '09:00:01.000',
+          'req-bbbbbbbb-1111-4111-8111-111111111111',
+          'POST',
+          '/v2.1/os-frobnicators/f-1/frobnicate',
+          202,
+          '2.1',
+        ),
         line('09:00:02.000', 'req-cccccccc-1111-4111-8111-111111111111', 'GET', '/v2.1/os-frobnicators', 404, '2.100'),
         line('09:00:03.000', 'req-dddddddd-1111-4111-8111-111111111111', 'GET', '/v2.1/servers/detail', 200, '2.100'),
       ].join('\n') + '\n',
@@ -91,10 +98,14 @@ describe('user rule packs', () => {
     const lines = JSON.stringify(bad, null, 2).split('\n');
     const lineOf = (needle: string) => lines.findIndex((l) => l.includes(needle)) + 1;
     expect(message).toContain(`${f}:${lineOf('"method": "get"')}: route "method" must be an upper-case HTTP method`);
-    expect(message).toContain(`${f}:${lineOf('"action": "explode"')}: route "action" must be one of the pack's actions`);
+    expect(message).toContain(
+      `${f}:${lineOf('"action": "explode"')}: route "action" must be one of the pack's actions`,
+    );
   });
 
   it('report --rules with a pack that does not exist is a clear error', () => {
-    expect(() => runReport({ db: join(tempDir(), 'x.db'), api: [], format: 'json', rules: ['/nonexistent/pack.json'] })).toThrow(/No database|Cannot read rule pack/);
+    expect(() =>
+      runReport({ db: join(tempDir(), 'x.db'), api: [], format: 'json', rules: ['/nonexistent/pack.json'] }),
+    ).toThrow(/No database|Cannot read rule pack/);
   });
 });

@@ -33,7 +33,18 @@ const FIXED: Record<string, string> = {
   other: OTHER,
 };
 
-const SPARE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#882255', '#44AA99', '#999933'];
+const SPARE = [
+  '#0072B2',
+  '#E69F00',
+  '#009E73',
+  '#CC79A7',
+  '#56B4E9',
+  '#D55E00',
+  '#F0E442',
+  '#882255',
+  '#44AA99',
+  '#999933',
+];
 
 /** Colours for the actions of one API, in its order: fixed ones first, unused spare colours for the rest. */
 export function actionColours(actions: readonly string[]): Map<string, string> {

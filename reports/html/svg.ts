@@ -68,7 +68,13 @@ const actionList = (actions: Record<string, number>, order: readonly string[]): 
  * empty slot); logs from years apart are instead drawn side by side, with a
  * dashed line where days were skipped, and the caption says so.
  */
-export function dailyChart(id: string, title: string, days: readonly DayCalls[], order: readonly string[], colours: ReadonlyMap<string, string>): Html {
+export function dailyChart(
+  id: string,
+  title: string,
+  days: readonly DayCalls[],
+  order: readonly string[],
+  colours: ReadonlyMap<string, string>,
+): Html {
   if (days.length === 0) return html`<p class="empty">No calls, so no timeline.</p>`;
   const stack = stackOrder(days, order);
   const H = 240;
@@ -89,7 +95,9 @@ export function dailyChart(id: string, title: string, days: readonly DayCalls[],
   const slots = calendar ? span + undated : days.length;
   // Undated calls (no timestamp) go after the dated ones, in the order given.
   let nextUndated = span;
-  const slotOf = dated.map((x, i) => (calendar ? (x.t === null ? nextUndated++ : Math.round((x.t - first) / DAY_MS)) : i));
+  const slotOf = dated.map((x, i) =>
+    calendar ? (x.t === null ? nextUndated++ : Math.round((x.t - first) / DAY_MS)) : i,
+  );
   const slotW = plotW / slots;
   const barW = Math.min(48, slotW > 3 ? slotW * 0.8 : slotW);
   const max = Math.max(...days.map((d) => d.calls));
@@ -99,7 +107,9 @@ export function dailyChart(id: string, title: string, days: readonly DayCalls[],
 
   const grid: Html[] = [];
   for (let v = 0; v <= top; v += step) {
-    grid.push(html`<line class="${v === 0 ? 'axis' : 'grid'}" x1="${ml}" x2="${W - mr}" y1="${r2(y(v))}" y2="${r2(y(v))}"/>`);
+    grid.push(
+      html`<line class="${v === 0 ? 'axis' : 'grid'}" x1="${ml}" x2="${W - mr}" y1="${r2(y(v))}" y2="${r2(y(v))}"/>`,
+    );
     grid.push(html`<text class="tick" x="${ml - 6}" y="${r2(y(v) + 4)}" text-anchor="end">${num(v)}</text>`);
   }
 
@@ -128,7 +138,9 @@ export function dailyChart(id: string, title: string, days: readonly DayCalls[],
       const skipped = Math.round((b - a) / DAY_MS) - 1;
       if (skipped < 1) continue;
       const gx = r2(ml + (i + 1) * slotW);
-      gaps.push(html`<line class="gap" x1="${gx}" x2="${gx}" y1="${mt}" y2="${mt + plotH}"><title>${num(skipped)} ${skipped === 1 ? 'day' : 'days'} without calls</title></line>`);
+      gaps.push(
+        html`<line class="gap" x1="${gx}" x2="${gx}" y1="${mt}" y2="${mt + plotH}"><title>${num(skipped)} ${skipped === 1 ? 'day' : 'days'} without calls</title></line>`,
+      );
     }
   }
 
@@ -177,7 +189,13 @@ export interface HBarRow {
  * a faint track up to it ("3 of 12 deployments"); otherwise the largest fills
  * the width.
  */
-export function hbarChart(id: string, title: string, desc: string, rows: readonly HBarRow[], opts: { max?: number } = {}): Html {
+export function hbarChart(
+  id: string,
+  title: string,
+  desc: string,
+  rows: readonly HBarRow[],
+  opts: { max?: number } = {},
+): Html {
   if (rows.length === 0) return html`<p class="empty">Nothing to chart.</p>`;
   const rowH = 24;
   const barH = 15;
@@ -200,7 +218,10 @@ export function hbarChart(id: string, title: string, desc: string, rows: readonl
         ? html`<rect class="seg" data-action="${p.key}" x="${r2(x0)}" y="${r2(top)}" width="${r2(Math.max(0, x1 - x0))}" height="${barH}" fill="${p.colour}"/>`
         : html`<rect class="seg plain" x="${r2(x0)}" y="${r2(top)}" width="${r2(Math.max(0, x1 - x0))}" height="${barH}"/>`;
     });
-    const track = opts.max !== undefined ? html`<rect class="track" x="${labelW}" y="${r2(top)}" width="${r2(plotW)}" height="${barH}"/>` : null;
+    const track =
+      opts.max !== undefined
+        ? html`<rect class="track" x="${labelW}" y="${r2(top)}" width="${r2(plotW)}" height="${barH}"/>`
+        : null;
     const mid = r2(top + barH / 2 + 4);
     return html`<g class="hbar" data-label="${r.label}" data-value="${r.value}"><title>${r.title ?? r.label}: ${r.valueText ?? num(r.value)}</title><text class="label" x="${labelW - 8}" y="${mid}" text-anchor="end">${truncate(r.label, 30)}</text>${track}${segs}<text class="value" x="${r2(x(r.value) + 6)}" y="${mid}">${r.valueText ?? num(r.value)}</text></g>`;
   });
@@ -214,12 +235,17 @@ ${g}
 export function legend(actions: readonly string[], colours: ReadonlyMap<string, string>): Html {
   if (actions.length === 0) return html``;
   return html`<ul class="legend" aria-label="Colours of the actions">${actions.map(
-    (a) => html`<li><svg class="swatch" viewBox="0 0 12 12" aria-hidden="true"><rect width="12" height="12" rx="2" fill="${colours.get(a) ?? OTHER}"/></svg>${a}</li>`,
+    (a) =>
+      html`<li><svg class="swatch" viewBox="0 0 12 12" aria-hidden="true"><rect width="12" height="12" rx="2" fill="${colours.get(a) ?? OTHER}"/></svg>${a}</li>`,
   )}</ul>`;
 }
 
 /** The parts of a stacked horizontal bar, by action, in the API's order. */
-export function actionParts(actions: Record<string, number>, order: readonly string[], colours: ReadonlyMap<string, string>): NonNullable<HBarRow['parts']> {
+export function actionParts(
+  actions: Record<string, number>,
+  order: readonly string[],
+  colours: ReadonlyMap<string, string>,
+): NonNullable<HBarRow['parts']> {
   return stackOrder([{ actions }], order)
     .filter((a) => (actions[a] ?? 0) > 0)
     .map((a) => ({ key: a, value: actions[a]!, colour: colours.get(a) ?? OTHER }));

@@ -44,7 +44,8 @@ export function parseTimeArg(value: string | undefined, name: string, now = Date
   }
   const text = /^\d{4}-\d\d-\d\d$/.test(value) ? `${value}T00:00:00Z` : value;
   const t = Date.parse(text);
-  if (Number.isNaN(t)) throw usageError(`--${name} "${value}" is not a date: use 2024-05-01, 2024-05-01T10:00:00Z, or 7d / 12h / 2w ago.`);
+  if (Number.isNaN(t))
+    throw usageError(`--${name} "${value}" is not a date: use 2024-05-01, 2024-05-01T10:00:00Z, or 7d / 12h / 2w ago.`);
   return t;
 }
 

@@ -18,6 +18,7 @@ import type { CommandModule } from 'yargs';
  * importing every command's implementation cost ~0.13 s of the start of each run (bench/).
  */
 // yargs' CommandModule is invariant in its argument type: the list holds each command's own.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
 type AnyCommand = CommandModule<object, any>;
 const COMMANDS: Record<string, () => Promise<AnyCommand[]>> = {
   ingest: async () => [(await import('./commands/ingest.js')).ingestCommand],
@@ -50,7 +51,8 @@ const STDIN_TOKEN = '\0-';
 function restoreStdin(args: Record<string, unknown>): void {
   for (const [k, v] of Object.entries(args)) {
     if (v === STDIN_TOKEN) args[k] = '-';
-    else if (Array.isArray(v) && v.includes(STDIN_TOKEN)) args[k] = v.map((x: unknown) => (x === STDIN_TOKEN ? '-' : x));
+    else if (Array.isArray(v) && v.includes(STDIN_TOKEN))
+      args[k] = v.map((x: unknown) => (x === STDIN_TOKEN ? '-' : x));
   }
 }
 
@@ -61,13 +63,21 @@ export async function main(argv: string[]): Promise<number> {
     await yargs(argv.map((a) => (a === '-' ? STDIN_TOKEN : a)))
       .middleware(restoreStdin, true)
       .scriptName('apicensus')
-      .usage('$0 <command> [options]\n\nEvidence, from the logs a cloud already writes, of who still calls a deprecated OpenStack API.')
+      .usage(
+        '$0 <command> [options]\n\nEvidence, from the logs a cloud already writes, of who still calls a deprecated OpenStack API.',
+      )
       .command(commands)
       .option('verbose', { type: 'boolean', describe: 'Show stack traces of internal errors', global: true })
-      .example('$0 ingest /var/log/nova/nova-api.log*', 'Read nova-api logs (plain, .gz, directories) into ./apicensus.db')
+      .example(
+        '$0 ingest /var/log/nova/nova-api.log*',
+        'Read nova-api logs (plain, .gz, directories) into ./apicensus.db',
+      )
       .example('$0 report', 'Who still calls os-hosts, with what result, and what to move to')
       .example('$0 report --format json --out report.json', 'The same as a versioned JSON document')
-      .demandCommand(1, 'Name a command: ingest, report, apis, inventory, export, merge, compare, hook, db, demo, formats.')
+      .demandCommand(
+        1,
+        'Name a command: ingest, report, apis, inventory, export, merge, compare, hook, db, demo, formats.',
+      )
       .strict()
       .version(toolVersion())
       .help()
@@ -87,7 +97,9 @@ export async function main(argv: string[]): Promise<number> {
     const err = e as Error;
     process.stderr.write(
       `apicensus: internal error: ${err.message}\n` +
-        (verbose ? `${err.stack}\n` : 'Run again with --verbose for the stack trace, and please report it with the apicensus version.\n'),
+        (verbose
+          ? `${err.stack}\n`
+          : 'Run again with --verbose for the stack trace, and please report it with the apicensus version.\n'),
     );
     return ExitCode.failed;
   }

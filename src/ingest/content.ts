@@ -37,7 +37,12 @@ async function* prepend(first: Buffer, rest: AsyncIterator<Buffer>): AsyncGenera
  * piece in place, as it is. The last piece (no newline at the end of the file) and
  * a buffer holding no newline at all are handed over as read.
  */
-async function* lineAlignedReads(fh: FileHandle, first: Buffer, firstLength: number, blocks: BlockBuffers): AsyncGenerator<Buffer> {
+async function* lineAlignedReads(
+  fh: FileHandle,
+  first: Buffer,
+  firstLength: number,
+  blocks: BlockBuffers,
+): AsyncGenerator<Buffer> {
   // The buffer being filled is ours until it is handed over (the reader then calls blocks.done).
   let buf: Buffer | null = first;
   try {

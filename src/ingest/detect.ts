@@ -43,7 +43,12 @@ export function detectFormat(lines: readonly string[], year: number): Detection 
   }
   const ranked = Object.entries(hits).sort((a, b) => b[1] - a[1]);
   if (ranked.length === 0) {
-    return { ok: false, reason: 'unknown', hits, message: `none of the first ${looked} non-blank lines is in a known format (${FORMATS.map((f) => f.name).join(', ')})` };
+    return {
+      ok: false,
+      reason: 'unknown',
+      hits,
+      message: `none of the first ${looked} non-blank lines is in a known format (${FORMATS.map((f) => f.name).join(', ')})`,
+    };
   }
   const [top, topHits] = ranked[0]!;
   // Stray lines (under 5 % of the leader's, at most 2) do not make a file mixed.

@@ -36,7 +36,10 @@ interface Slot {
 
 export class ParsePool {
   private readonly slots: Slot[];
-  private readonly waiting = new Map<number, { resolve: (r: ChunkResult) => void; reject: (e: Error) => void; slot: Slot; buffer: number }>();
+  private readonly waiting = new Map<
+    number,
+    { resolve: (r: ChunkResult) => void; reject: (e: Error) => void; slot: Slot; buffer: number }
+  >();
   private nextId = 1;
   private failure: Error | null = null;
 
@@ -49,7 +52,9 @@ export class ParsePool {
     this.slots = [];
     for (let i = 0; i < size; i++) {
       // Bounded heaps: each worker holds a block's text and its results, never more (bench/: peak RSS).
-      const worker = new Worker(script, { resourceLimits: { maxOldGenerationSizeMb: 24, maxYoungGenerationSizeMb: 4 } });
+      const worker = new Worker(script, {
+        resourceLimits: { maxOldGenerationSizeMb: 24, maxYoungGenerationSizeMb: 4 },
+      });
       const slot: Slot = { worker, pending: 0, buffers: 0 };
       worker.on('message', (m: FromWorker) => this.settle(m));
       worker.on('error', (e) => this.fail(e));

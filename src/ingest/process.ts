@@ -10,7 +10,14 @@ import { formatByName } from '../../parsers/index.js';
 import { newScannedAccess, SCAN_NOT_REQUEST, SCAN_REQUEST, scannedRecord } from '../../parsers/nova-access-scan.js';
 import type { FileFormat, LineScanner, ParseContext, ParseResult, RequestRecord } from '../../parsers/types.js';
 import { hash52, hash52Values } from '../keys.js';
-import { emptyObservationLines, OBS_NUM, OBS_NUMS, OBS_STRS, shapeKeyOf, type ObservationLines, type ObservationShape } from '../observation-shape.js';
+import {
+  emptyObservationLines,
+  OBS_NUM,
+  OBS_NUMS,
+  shapeKeyOf,
+  type ObservationLines,
+  type ObservationShape,
+} from '../observation-shape.js';
 import { normalisePath, resourcePath, type NormalisedPath } from '../paths.js';
 import { compileClassifier, type RulePack } from '../rules.js';
 import { COMPUTE, compileServiceOf } from '../service.js';
@@ -101,12 +108,28 @@ export function resolveFormat(name: string): FileFormat {
     return f;
   });
   if (parts.length === 1) return parts[0]!;
-  return { name, title: parts.map((p) => p.title).join(' + '), parsers: parts.flatMap((p) => p.parsers), signature: parts[0]!.signature };
+  return {
+    name,
+    title: parts.map((p) => p.title).join(' + '),
+    parsers: parts.flatMap((p) => p.parsers),
+    signature: parts[0]!.signature,
+  };
 }
 
 /** A key for a request without a request id: its fields, so envelope and whitespace differences do not matter. */
 function fieldKey(r: RequestRecord): number {
-  return hash52Values([r.wallMs, r.client, r.method, r.uri, r.status, r.bytes, r.durationMs, r.frontend, r.server, r.host]);
+  return hash52Values([
+    r.wallMs,
+    r.client,
+    r.method,
+    r.uri,
+    r.status,
+    r.bytes,
+    r.durationMs,
+    r.frontend,
+    r.server,
+    r.host,
+  ]);
 }
 
 /** What the lines of one route share, for the packs: the shape their observations are stored under, and a project id the path holds. */
@@ -128,9 +151,13 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
   const serviceOf = compileServiceOf({ frontends: spec.frontends, filePath: spec.filePath });
   const readsNova = format.parsers.some((p) => p.layer === 'nova');
   // Needles, when every parser of the format declares them: lines holding none are skipped unread.
-  const needles = !spec.plain && format.parsers.every((p) => p.needles) ? [...new Set(format.parsers.flatMap((p) => p.needles!(ctx)))] : null;
+  const needles =
+    !spec.plain && format.parsers.every((p) => p.needles)
+      ? [...new Set(format.parsers.flatMap((p) => p.needles!(ctx)))]
+      : null;
   // A scanner reads the commonest lines in place; what it is not sure of goes to the parsers.
-  const scanner = !spec.plain && format.scanner ? format.scanner({ ...ctx, anchorRun: classifier.anchorRun(COMPUTE) }) : null;
+  const scanner =
+    !spec.plain && format.scanner ? format.scanner({ ...ctx, anchorRun: classifier.anchorRun(COMPUTE) }) : null;
   const scanned = newScannedAccess();
   const mayMatch = classifier.mayMatch;
 
@@ -267,28 +294,50 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
   const handleRecord = (r: NonNullable<ParseResult>, line: string, lineNo: number): void => {
     if (r.kind === 'malformed') {
       result.malformed++;
-      if (result.malformedExamples.length < MALFORMED_EXAMPLES) result.malformedExamples.push({ line: lineNo, reason: r.reason, text: line.slice(0, 400) });
+      if (result.malformedExamples.length < MALFORMED_EXAMPLES)
+        result.malformedExamples.push({ line: lineNo, reason: r.reason, text: line.slice(0, 400) });
       return;
     }
-    const utc = r.wallMs === null ? null : r.layer === 'nova' ? novaTime(r.wallMs, r.offsetMin) : frontTime(r.wallMs, r.offsetMin);
+    const utc =
+      r.wallMs === null
+        ? null
+        : r.layer === 'nova'
+          ? novaTime(r.wallMs, r.offsetMin)
+          : frontTime(r.wallMs, r.offsetMin);
     if (utc !== null) seen(utc);
     const hour = utc === null ? -1 : Math.floor(utc / HOUR_MS);
     if (r.kind === 'message') {
       if (r.requestId === null) return;
       const e = classifier.effect(r.logger, r.message);
-      if (e) result.effects.push({ requestId: r.requestId, api: e.api, action: e.action, refines: e.refines, target: e.target, time: utc, line: lineNo });
+      if (e)
+        result.effects.push({
+          requestId: r.requestId,
+          api: e.api,
+          action: e.action,
+          refines: e.refines,
+          target: e.target,
+          time: utc,
+          line: lineNo,
+        });
       return;
     }
     if (r.kind === 'opaque') {
       result.opaque++;
-      push(hash52(`${r.wallMs}|${r.frontend}|${r.backend}|${line}`), hour, label(`${r.layer}\t\topaque\t${r.frontend ?? ''}`));
+      push(
+        hash52(`${r.wallMs}|${r.frontend}|${r.backend}|${line}`),
+        hour,
+        label(`${r.layer}\t\topaque\t${r.frontend ?? ''}`),
+      );
       return;
     }
     result.requests++;
     let norm: NormalisedPath | null = null;
     // nova's lines are compute; CADF events name their service in target.typeURI; front ends are attributed.
     const uri = r.uri;
-    const service = r.layer === 'nova' ? COMPUTE : (r.service ?? serviceOf(r.frontend, r.backend, () => (norm ??= normalisePath(uri))) ?? 'unknown');
+    const service =
+      r.layer === 'nova'
+        ? COMPUTE
+        : (r.service ?? serviceOf(r.frontend, r.backend, () => (norm ??= normalisePath(uri))) ?? 'unknown');
     let key: number;
     if (r.requestId !== null) {
       key = hash52(`${r.requestId} ${r.method} ${r.uri} ${r.status}`);
@@ -309,7 +358,14 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
   };
 
   /** A line of a call of interest (OBS_NUM and OBS_STR order), its shape stored once per chunk. */
-  const observe = (r: RequestRecord, route: Route, utc: number | null, key: number, keyIndex: number, lineNo: number): void => {
+  const observe = (
+    r: RequestRecord,
+    route: Route,
+    utc: number | null,
+    key: number,
+    keyIndex: number,
+    lineNo: number,
+  ): void => {
     const shape = route.shape;
     let si = shapeIndex.get(shape.key);
     if (si === undefined) {
@@ -328,13 +384,25 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
     obsNums[at + OBS_NUM.dedupKey] = key;
     obsNums[at + OBS_NUM.line] = lineNo;
     obsNums[at + OBS_NUM.time] = utc ?? NaN;
-    obsNums[at + OBS_NUM.startTime] = utc === null ? NaN : r.timeIsEnd && r.durationMs !== null ? Math.round(utc - r.durationMs) : utc;
+    obsNums[at + OBS_NUM.startTime] =
+      utc === null ? NaN : r.timeIsEnd && r.durationMs !== null ? Math.round(utc - r.durationMs) : utc;
     obsNums[at + OBS_NUM.bytes] = r.bytes ?? NaN;
     obsNums[at + OBS_NUM.durationMs] = r.durationMs ?? NaN;
     obsNums[at + OBS_NUM.requestKey] = r.requestId === null ? NaN : hash52(r.requestId);
     obsCount++;
     // In OBS_STR order.
-    obsStrs.push(r.client, r.clientChain, r.userAgent, r.requestId, r.globalRequestId, r.userId, r.projectId ?? route.projectId, r.userName, r.projectName, r.microversion);
+    obsStrs.push(
+      r.client,
+      r.clientChain,
+      r.userAgent,
+      r.requestId,
+      r.globalRequestId,
+      r.userId,
+      r.projectId ?? route.projectId,
+      r.userName,
+      r.projectName,
+      r.microversion,
+    );
   };
 
   /** Every line through handleLine: the reference path, and formats without needles. */
@@ -363,7 +431,8 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
   const needleLines = (text: string, needles: readonly string[]): number => {
     let lineNo = firstLine - 1;
     const len = text.length;
-    if (lookForNovaApi && (text.includes(' nova.api.') || text.includes(' nova.osapi_compute.'))) result.novaApiSeen = true;
+    if (lookForNovaApi && (text.includes(' nova.api.') || text.includes(' nova.osapi_compute.')))
+      result.novaApiSeen = true;
     lookForNovaApi = false;
     const next = needles.map((n) => text.indexOf(n));
     let pos = 0;
@@ -385,7 +454,8 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
       pos = end + 1;
       if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
       handleLine(line, lineNo);
-      for (let i = 0; i < next.length; i++) if (next[i]! >= 0 && next[i]! < pos) next[i] = text.indexOf(needles[i]!, pos);
+      for (let i = 0; i < next.length; i++)
+        if (next[i]! >= 0 && next[i]! < pos) next[i] = text.indexOf(needles[i]!, pos);
     }
     return lineNo;
   };
@@ -398,7 +468,8 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
   const scannedLines = (bytes: Buffer, scan: LineScanner): number => {
     let lineNo = firstLine - 1;
     const len = bytes.length;
-    if (lookForNovaApi && (bytes.indexOf(' nova.api.') >= 0 || bytes.indexOf(' nova.osapi_compute.') >= 0)) result.novaApiSeen = true;
+    if (lookForNovaApi && (bytes.indexOf(' nova.api.') >= 0 || bytes.indexOf(' nova.osapi_compute.') >= 0))
+      result.novaApiSeen = true;
     lookForNovaApi = false;
     let pos = 0;
     while (pos < len) {
@@ -465,7 +536,8 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
     result.keys = keys.subarray(0, n);
     result.hours = hours.subarray(0, n);
     result.labelIndex = labelIndex.subarray(0, n);
-    if (obsCount > 0) result.observations = { count: obsCount, nums: obsNums.subarray(0, obsCount * OBS_NUMS), strs: obsStrs };
+    if (obsCount > 0)
+      result.observations = { count: obsCount, nums: obsNums.subarray(0, obsCount * OBS_NUMS), strs: obsStrs };
     result.unnumbered = Uint32Array.from(unnumbered);
     result.unnumberedSeconds = Float64Array.from(unnumberedSeconds);
     return result;
@@ -473,7 +545,13 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
 }
 
 /** A block's result before its lines are read. */
-function emptyResult(labels: string[], labelLayers: string[], keys: Float64Array, hours: Float64Array, labelIndex: Uint32Array): ChunkResult {
+function emptyResult(
+  labels: string[],
+  labelLayers: string[],
+  keys: Float64Array,
+  hours: Float64Array,
+  labelIndex: Uint32Array,
+): ChunkResult {
   return {
     lines: 0,
     requests: 0,
@@ -525,7 +603,8 @@ export class OccurrenceNumbering {
     }
     if (renumbered) {
       const nums = r.observations.nums;
-      for (let at = 0; at < nums.length; at += OBS_NUMS) nums[at + OBS_NUM.dedupKey] = renumbered.get(nums[at + OBS_NUM.keyIndex]!) ?? nums[at + OBS_NUM.dedupKey]!;
+      for (let at = 0; at < nums.length; at += OBS_NUMS)
+        nums[at + OBS_NUM.dedupKey] = renumbered.get(nums[at + OBS_NUM.keyIndex]!) ?? nums[at + OBS_NUM.dedupKey]!;
     }
   }
 }

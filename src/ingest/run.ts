@@ -17,7 +17,13 @@ import { ExitCode, UserError } from '../errors.js';
 import { loadPacks, type RulePack } from '../rules.js';
 import { getMeta, openDb, setMeta, type Db } from '../store/db.js';
 import { callsPerApi } from '../store/queries.js';
-import { acquireIngestLock, IngestWriter, releaseIngestLock, type NewSource, type SourceRow } from '../store/ingest-writes.js';
+import {
+  acquireIngestLock,
+  IngestWriter,
+  releaseIngestLock,
+  type NewSource,
+  type SourceRow,
+} from '../store/ingest-writes.js';
 import { machineZone, validateZone } from '../timezone.js';
 import { BlockBuffers } from './blocks.js';
 import { openContent } from './content.js';
@@ -25,7 +31,14 @@ import { detectFormat } from './detect.js';
 import { expandInputs } from './inputs.js';
 import { ParsePool, defaultJobs } from './pool.js';
 import { OBS_NUM, OBS_NUMS } from '../observation-shape.js';
-import { compileProcessor, OccurrenceNumbering, resolveFormat, type ChunkResult, type MalformedExample, type ProcessorSpec } from './process.js';
+import {
+  compileProcessor,
+  OccurrenceNumbering,
+  resolveFormat,
+  type ChunkResult,
+  type MalformedExample,
+  type ProcessorSpec,
+} from './process.js';
 
 export interface IngestOptions {
   db: string;
@@ -138,7 +151,10 @@ export const sha = (b: Buffer): string => createHash('sha256').update(b).digest(
 async function settledWithin<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([p, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)))]);
+    return await Promise.race([
+      p,
+      new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms))),
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -179,12 +195,15 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
   const jobs = opts.jobs ?? defaultJobs();
   // Workers when asked for, or by default when the inputs are large enough to repay their start-up
   // (stdin, of unknown size, gets them once it proves longer than the first read).
-  const large = files.reduce((n, f) => n + contentEstimate(f.path), 0) > (opts.jobs !== undefined ? 2 * PREBUFFER_BYTES : DEFAULT_WORKERS_ABOVE_BYTES);
+  const large =
+    files.reduce((n, f) => n + contentEstimate(f.path), 0) >
+    (opts.jobs !== undefined ? 2 * PREBUFFER_BYTES : DEFAULT_WORKERS_ABOVE_BYTES);
   const useWorkers = !opts.reference && (large || files.some((f) => f.path === '-'));
   // Enough buffers for the blocks in flight, the one being handed on, the one read ahead and the one after it.
   const blocks = new BlockBuffers(BLOCK_BYTES, jobs * IN_FLIGHT_PER_WORKER + 3);
   let pool: ParsePool | null | undefined;
-  const getPool = (): ParsePool | null => (!useWorkers ? null : pool === undefined ? (pool = ParsePool.create(jobs, blocks)) : pool);
+  const getPool = (): ParsePool | null =>
+    !useWorkers ? null : pool === undefined ? (pool = ParsePool.create(jobs, blocks)) : pool;
   const db = openDb(opts.db);
   const owner = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
   const results: FileResult[] = missing.map((m) => failed(m.path, `cannot read ${m.path}: ${m.reason}`));
@@ -196,7 +215,9 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
     const windowMs = Math.round((opts.joinWindowSeconds ?? 5) * 1000);
     const storedWindow = getMeta(db, 'join_window_ms');
     if (storedWindow !== null && Number(storedWindow) !== windowMs && opts.joinWindowSeconds !== undefined) {
-      opts.onNotice?.(`join window changed from ${Number(storedWindow) / 1000} s to ${windowMs / 1000} s; calls ingested earlier keep their joins until relinked`);
+      opts.onNotice?.(
+        `join window changed from ${Number(storedWindow) / 1000} s to ${windowMs / 1000} s; calls ingested earlier keep their joins until relinked`,
+      );
     }
     setMeta(db, 'join_window_ms', String(windowMs));
     setMeta(db, 'timezone', timezone);
@@ -221,7 +242,19 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
     try {
       for (const f of files) {
         try {
-          results.push(await ingestFile(f.path, f.fromDirectory, { opts, writer, owner, packs, timezone, novaTimezone, ignoreKnown: false, pool: getPool, blocks }));
+          results.push(
+            await ingestFile(f.path, f.fromDirectory, {
+              opts,
+              writer,
+              owner,
+              packs,
+              timezone,
+              novaTimezone,
+              ignoreKnown: false,
+              pool: getPool,
+              blocks,
+            }),
+          );
         } catch (e) {
           // A batch left open by the failure holds nothing committed: roll it back.
           if (writer.inBatch) writer.abort();
@@ -235,7 +268,8 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
     }
     const callsByApi = callsPerApi(db);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const sum = (k: 'bytes' | 'lines' | 'requests' | 'newRequests' | 'observations' | 'malformed'): number => results.reduce((a, r) => a + r[k], 0);
+    const sum = (k: 'bytes' | 'lines' | 'requests' | 'newRequests' | 'observations' | 'malformed'): number =>
+      results.reduce((a, r) => a + r[k], 0);
     return {
       files: results,
       seconds,
@@ -322,13 +356,31 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
   // first read): a file that grows while it is read differs from it, so is read again.
   const st = path === '-' ? null : statSync(path);
   const known0 = st && !fc.ignoreKnown && !opts.reference ? writer.fileState(path) : undefined;
-  if (st && known0 && known0.dev === st.dev && known0.ino === st.ino && known0.size === st.size && known0.mtime_ms === st.mtimeMs) {
+  if (
+    st &&
+    known0 &&
+    known0.dev === st.dev &&
+    known0.ino === st.ino &&
+    known0.size === st.size &&
+    known0.mtime_ms === st.mtimeMs
+  ) {
     writer.touch(known0.source_id, path);
-    return { ...res, status: 'unchanged', format: known0.format, sourceId: known0.source_id, notes: ['unchanged since it was last read to its end (same inode, size and time)'] };
+    return {
+      ...res,
+      status: 'unchanged',
+      format: known0.format,
+      sourceId: known0.source_id,
+      notes: ['unchanged since it was last read to its end (same inode, size and time)'],
+    };
   }
   const remember = (sourceId: number | null, format: string | null, complete: boolean): void => {
     if (st === null) return;
-    writer.saveFileState(path, complete && sourceId !== null && format !== null ? { path, dev: st.dev, ino: st.ino, size: st.size, mtime_ms: st.mtimeMs, source_id: sourceId, format } : null);
+    writer.saveFileState(
+      path,
+      complete && sourceId !== null && format !== null
+        ? { path, dev: st.dev, ino: st.ino, size: st.size, mtime_ms: st.mtimeMs, source_id: sourceId, format }
+        : null,
+    );
   };
   const { info, chunks } = await openContent(path, opts.stdin, opts.reference ? undefined : fc.blocks);
   res.compressed = info.compressed;
@@ -350,7 +402,8 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
   for (const p of pre) fc.blocks.done(p);
   if (preBuf.length === 0) {
     res.status = info.truncated ? 'incomplete' : 'empty';
-    if (info.truncated) res.notes.push('the gzip file ends before its first bytes (still being compressed?): will retry next run');
+    if (info.truncated)
+      res.notes.push('the gzip file ends before its first bytes (still being compressed?): will retry next run');
     return res;
   }
   const head = preBuf.subarray(0, HEAD_BYTES);
@@ -358,12 +411,16 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
   // Several sources share these first bytes (a file that differed later became a
   // source of its own): resume the one this content continues, proven by its tail.
   const known: SourceRow | undefined =
-    candidates.length > 1 && path !== '-' ? await continuedSource(path, candidates) : candidates.sort((a, b) => b.offset - a.offset)[0];
+    candidates.length > 1 && path !== '-'
+      ? await continuedSource(path, candidates)
+      : candidates.sort((a, b) => b.offset - a.offset)[0];
   const headUpdate = known && known.head_len < head.length ? { hash: sha(head), len: head.length } : undefined;
 
   let format = opts.format ?? known?.format;
   // A JSON array document: '[' then a JSON value — not uWSGI's `[pid: …` nor a `[Fri Mar …]` date.
-  const jsonArray = /^\s*\[\s*(?:[{["\]\d-]|true|false|null)/.test(preBuf.toString('latin1', 0, Math.min(preBuf.length, 256)));
+  const jsonArray = /^\s*\[\s*(?:[{["\]\d-]|true|false|null)/.test(
+    preBuf.toString('latin1', 0, Math.min(preBuf.length, 256)),
+  );
   if (!format) {
     const sample = jsonArray ? await sampleArrayLines(preBuf) : preBuf.toString('utf8').split('\n');
     if (!ended && !jsonArray) sample.pop(); // the last line of the sample may be cut
@@ -461,10 +518,25 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
   };
 
   /** Blocks submitted and not applied yet, in file order. */
-  const queue: { result: ChunkResult | Promise<ChunkResult>; ready: boolean; bytes: number; tail: Buffer; longLine: boolean }[] = [];
-  const enqueue = (result: ChunkResult | Promise<ChunkResult>, bytes: number, tail: Buffer, longLine: boolean): void => {
+  const queue: {
+    result: ChunkResult | Promise<ChunkResult>;
+    ready: boolean;
+    bytes: number;
+    tail: Buffer;
+    longLine: boolean;
+  }[] = [];
+  const enqueue = (
+    result: ChunkResult | Promise<ChunkResult>,
+    bytes: number,
+    tail: Buffer,
+    longLine: boolean,
+  ): void => {
     const q = { result, ready: !(result instanceof Promise), bytes, tail, longLine };
-    if (result instanceof Promise) result.then(() => (q.ready = true), () => (q.ready = true));
+    if (result instanceof Promise)
+      result.then(
+        () => (q.ready = true),
+        () => (q.ready = true),
+      );
     queue.push(q);
   };
   /** Apply the results that are ready, in order, and wait for more while more than `keep` are queued. */
@@ -472,7 +544,10 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
     while (queue.length > keep || (queue.length > 0 && queue[0]!.ready)) {
       const q = queue.shift()!;
       const r = await q.result;
-      if (q.longLine) res.notes.push(`a line longer than ${MAX_LINE_BYTES} bytes at line ${committedLines + batchLines + 1} was skipped`);
+      if (q.longLine)
+        res.notes.push(
+          `a line longer than ${MAX_LINE_BYTES} bytes at line ${committedLines + batchLines + 1} was skipped`,
+        );
       apply(r, q.bytes, q.tail);
     }
   };
@@ -658,10 +733,18 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
         if (known && sha(skipTail) !== known.tail_hash) {
           // Same first bytes, different content further on: a different file.
           if (path === '-') {
-            res.notes.push('stdin shares its first bytes with an earlier source but differs later; reading on from the same offset');
+            res.notes.push(
+              'stdin shares its first bytes with an earlier source but differs later; reading on from the same offset',
+            );
           } else {
-            const again = await ingestFile(path, fromDirectory, { ...fc, ignoreKnown: true, opts: { ...opts, format } });
-            again.notes.unshift(`shares its first 4 KiB with source #${known.id} but differs later: read as a new source`);
+            const again = await ingestFile(path, fromDirectory, {
+              ...fc,
+              ignoreKnown: true,
+              opts: { ...opts, format },
+            });
+            again.notes.unshift(
+              `shares its first 4 KiB with source #${known.id} but differs later: read as a new source`,
+            );
             return again;
           }
         }
@@ -688,7 +771,12 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
       if (skippingLongLine) {
         // Drop the rest of the over-long line (its bytes count toward the offset).
         await flushGathered();
-        enqueue({ ...processor('', 1), lines: 0 }, nl + 1, Buffer.from(b.subarray(Math.max(0, nl + 1 - HEAD_BYTES), nl + 1)), false);
+        enqueue(
+          { ...processor('', 1), lines: 0 },
+          nl + 1,
+          Buffer.from(b.subarray(Math.max(0, nl + 1 - HEAD_BYTES), nl + 1)),
+          false,
+        );
         skippingLongLine = false;
         b = b.subarray(nl + 1);
         const rest = b.lastIndexOf(10);
@@ -712,17 +800,23 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
     // The content ends before what was already read: it is a prefix of a known source.
     // A gzip cut short (still being compressed) is incomplete even so: its rest may hold new lines.
     res.status = info.truncated ? 'incomplete' : 'unchanged';
-    if (info.truncated) res.notes.push('the gzip stream ends early (still being compressed?) before the part not read yet: will retry next run');
+    if (info.truncated)
+      res.notes.push(
+        'the gzip stream ends early (still being compressed?) before the part not read yet: will retry next run',
+      );
     if (known) writer.touch(known.id, path, headUpdate);
     remember(known?.id ?? null, format, !info.truncated);
     return res;
   }
   if (info.truncated) {
     res.status = 'incomplete';
-    res.notes.push('the gzip stream ends early (still being compressed?): read up to the cut, the rest will be read next run');
+    res.notes.push(
+      'the gzip stream ends early (still being compressed?): read up to the cut, the rest will be read next run',
+    );
   } else if (carry.length > 0 && !skippingLongLine) {
     const mode = opts.partialLastLine ?? 'auto';
-    const settled = info.compressed || path === '-' || (info.mtimeMs !== null && Date.now() - info.mtimeMs > PARTIAL_LINE_QUIET_MS);
+    const settled =
+      info.compressed || path === '-' || (info.mtimeMs !== null && Date.now() - info.mtimeMs > PARTIAL_LINE_QUIET_MS);
     if (mode === 'count' || (mode === 'auto' && settled)) await processLines(carry);
     else {
       res.notes.push(`the last line has no newline yet (${carry.length} bytes): left for the next run`);

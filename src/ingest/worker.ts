@@ -14,13 +14,21 @@ export type ToWorker =
   | { type: 'spec'; id: number; spec: ProcessorSpec }
   | { type: 'buffers'; memories: readonly SharedArrayBuffer[] }
   | { type: 'block'; id: number; spec: number; buffer: number; data: ArrayBuffer | null; length: number };
-export type FromWorker = { type: 'result'; id: number; result: ChunkResult } | { type: 'error'; id: number; message: string };
+export type FromWorker =
+  { type: 'result'; id: number; result: ChunkResult } | { type: 'error'; id: number; message: string };
 
 const processors = new Map<number, ChunkProcessor>();
 let memories: readonly SharedArrayBuffer[] = [];
 
 function transferables(r: ChunkResult): ArrayBuffer[] {
-  return [r.keys.buffer, r.hours.buffer, r.labelIndex.buffer, r.unnumbered.buffer, r.unnumberedSeconds.buffer, r.observations.nums.buffer] as ArrayBuffer[];
+  return [
+    r.keys.buffer,
+    r.hours.buffer,
+    r.labelIndex.buffer,
+    r.unnumbered.buffer,
+    r.unnumberedSeconds.buffer,
+    r.observations.nums.buffer,
+  ] as ArrayBuffer[];
 }
 
 parentPort!.on('message', (m: ToWorker) => {

@@ -24,7 +24,21 @@ export const COMPUTE_DRIVER_LOGGER = 'nova.virt.driver';
 const LOADING_COMPUTE_DRIVER = /^Loading compute driver '([^']+)'/;
 
 /** Directories nova-compute.log lives in that name no host (distribution, kolla and Windows defaults). */
-const DIRS_NAMING_NO_HOST = new Set(['', '.', '..', 'nova', 'nova-compute', 'nova_compute', 'log', 'logs', 'kolla', 'var', 'tmp', 'openstack', 'containers']);
+const DIRS_NAMING_NO_HOST = new Set([
+  '',
+  '.',
+  '..',
+  'nova',
+  'nova-compute',
+  'nova_compute',
+  'log',
+  'logs',
+  'kolla',
+  'var',
+  'tmp',
+  'openstack',
+  'containers',
+]);
 
 /**
  * The host a path `…/<host>/nova-compute.log*` names (rotations such as
@@ -72,7 +86,8 @@ class HostResolver {
   /** `--host X` given but every host came from elsewhere: say so, so a wrong path-derived name is noticed. */
   warnings(): string[] {
     return [...this.overridden].map(
-      ([host, source]) => `${this.opts.path}: host ${host} is taken from ${SOURCE_WORDS[source]}; --host ${this.opts.host} applies only to lines whose prefix names no host.`,
+      ([host, source]) =>
+        `${this.opts.path}: host ${host} is taken from ${SOURCE_WORDS[source]}; --host ${this.opts.host} applies only to lines whose prefix names no host.`,
     );
   }
 }
@@ -131,12 +146,20 @@ export function parseComputeLogText(lines: readonly string[], opts: InventoryPar
     if (!m) return;
     const g = grepPrefixLength(line);
     // `path:` or `path:12:` (grep -H [-n]), or loghub's `name ` prefix.
-    const grepPath = g === 0 ? null : line.slice(0, g).replace(/(?::\d+)?:$/, '').trimEnd();
+    const grepPath =
+      g === 0
+        ? null
+        : line
+            .slice(0, g)
+            .replace(/(?::\d+)?:$/, '')
+            .trimEnd();
     const resolved = hosts.resolve(env.host, grepPath);
     if (resolved === null) throw noHostError(opts.path, i + 1);
     // An envelope with a stated offset is unambiguous; oslo's own time is local time, read as UTC.
     const observedAt =
-      env.wallMs !== null && env.offsetMin !== null ? env.wallMs - env.offsetMin * 60_000 : (header.wallMs ?? env.wallMs);
+      env.wallMs !== null && env.offsetMin !== null
+        ? env.wallMs - env.offsetMin * 60_000
+        : (header.wallMs ?? env.wallMs);
     facts.push(fact(resolved.host, m[1]!, observedAt, i + 1));
   });
   if (facts.length === 0) throw noStartupError(opts.path);
@@ -151,7 +174,10 @@ export const isOsloJsonRecord = (o: Record<string, unknown>): boolean =>
  * oslo.log JSON records (one per line): `name`, `message`, `created` (epoch
  * seconds, UTC) and `hostname` (socket.gethostname() of the writer).
  */
-export function parseComputeLogRecords(records: ReadonlyArray<{ value: Record<string, unknown>; line: number }>, opts: InventoryParseOptions): InventoryParse {
+export function parseComputeLogRecords(
+  records: ReadonlyArray<{ value: Record<string, unknown>; line: number }>,
+  opts: InventoryParseOptions,
+): InventoryParse {
   const hosts = new HostResolver(opts);
   const facts: InventoryFact[] = [];
   for (const { value: r, line } of records) {
@@ -163,7 +189,8 @@ export function parseComputeLogRecords(records: ReadonlyArray<{ value: Record<st
     if (resolved === null) throw noHostError(opts.path, line);
     const created = r['created'];
     const asctime = typeof r['asctime'] === 'string' ? parseIso(r['asctime']) : null;
-    const observedAt = typeof created === 'number' && Number.isFinite(created) ? epochSecondsToMs(created) : (asctime?.wallMs ?? null);
+    const observedAt =
+      typeof created === 'number' && Number.isFinite(created) ? epochSecondsToMs(created) : (asctime?.wallMs ?? null);
     facts.push(fact(resolved.host, m[1]!, observedAt, line));
   }
   if (facts.length === 0) throw noStartupError(opts.path);

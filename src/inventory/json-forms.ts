@@ -18,12 +18,21 @@ import { UserError } from '../errors.js';
 import { isOsloJsonRecord, parseComputeLogRecords } from './compute-log.js';
 import { driverFromHypervisorType } from './drivers.js';
 import { isoToUtcMs } from './utc.js';
-import { ACCEPTED_FORMS, type InventoryFact, type InventoryKind, type InventoryParse, type InventoryParseOptions } from './types.js';
+import {
+  ACCEPTED_FORMS,
+  type InventoryFact,
+  type InventoryKind,
+  type InventoryParse,
+  type InventoryParseOptions,
+} from './types.js';
 
 type JsonObject = Record<string, unknown>;
 
 /** The inventory kinds that are JSON documents. */
-type JsonKind = Extract<InventoryKind, 'osc-hypervisor-list' | 'osc-hypervisor-show' | 'osc-compute-service-list' | 'api-hypervisors'>;
+type JsonKind = Extract<
+  InventoryKind,
+  'osc-hypervisor-list' | 'osc-hypervisor-show' | 'osc-compute-service-list' | 'api-hypervisors'
+>;
 
 /** One value to read (an object, unless the file is damaged), with its number and the words a warning uses for it. */
 interface Item {
@@ -60,7 +69,8 @@ export function splitJsonDocuments(source: string): JsonDocument[] {
     }
     if (i >= n) return docs;
     const open = source[i];
-    if (open !== '{' && open !== '[') throw new SyntaxError(`unexpected ${JSON.stringify(source.slice(i, i + 20))} at line ${line}`);
+    if (open !== '{' && open !== '[')
+      throw new SyntaxError(`unexpected ${JSON.stringify(source.slice(i, i + 20))} at line ${line}`);
     const start = i;
     const startLine = line;
     let depth = 0;
@@ -69,7 +79,8 @@ export function splitJsonDocuments(source: string): JsonDocument[] {
       const c = source.charCodeAt(i);
       if (c === 10) line++;
       if (inString) {
-        if (c === 92) i++; // backslash: the next character is escaped
+        if (c === 92)
+          i++; // backslash: the next character is escaped
         else if (c === 34) inString = false;
       } else if (c === 34) inString = true;
       else if (c === 123 || c === 91) depth++;
@@ -84,7 +95,7 @@ export function splitJsonDocuments(source: string): JsonDocument[] {
     try {
       docs.push({ value: JSON.parse(source.slice(start, i)), line: startLine });
     } catch (e) {
-      throw new SyntaxError(`in the value starting at line ${startLine}: ${(e as Error).message}`);
+      throw new SyntaxError(`in the value starting at line ${startLine}: ${(e as Error).message}`, { cause: e });
     }
   }
 }
@@ -105,9 +116,14 @@ function notInventory(path: string, why: string): UserError {
 }
 
 /** The objects to read and their form; throws when the JSON is none of the forms. */
-function itemsOf(docs: JsonDocument[], path: string, warnings: string[]): { kind: JsonKind | 'oslo-record'; items: Item[] } {
+function itemsOf(
+  docs: JsonDocument[],
+  path: string,
+  warnings: string[],
+): { kind: JsonKind | 'oslo-record'; items: Item[] } {
   const only = docs.length === 1 ? docs[0]! : null;
-  const elements = (arr: unknown[], where: (i: number) => string): Item[] => arr.map((value, i) => ({ value, line: i + 1, where: where(i) }));
+  const elements = (arr: unknown[], where: (i: number) => string): Item[] =>
+    arr.map((value, i) => ({ value, line: i + 1, where: where(i) }));
   let items: Item[];
   if (only !== null && Array.isArray(only.value)) {
     if (only.value.length === 0) throw notInventory(path, 'an empty JSON array names no host');
@@ -117,21 +133,37 @@ function itemsOf(docs: JsonDocument[], path: string, warnings: string[]): { kind
     if (list.length === 0) warnings.push(`${path}: the response lists no hypervisors.`);
     return { kind: 'api-hypervisors', items: list };
   } else if (only !== null && isObject(only.value) && isObject(only.value['hypervisor'])) {
-    return { kind: 'api-hypervisors', items: [{ value: only.value['hypervisor'], line: only.line, where: `line ${only.line}` }] };
+    return {
+      kind: 'api-hypervisors',
+      items: [{ value: only.value['hypervisor'], line: only.line, where: `line ${only.line}` }],
+    };
   } else {
     items = [];
     for (const d of docs) {
       if (isObject(d.value)) items.push({ value: d.value, line: d.line, where: `line ${d.line}` });
-      else throw notInventory(path, `the JSON value at line ${d.line} is not an object, and the file holds ${docs.length} JSON values`);
+      else
+        throw notInventory(
+          path,
+          `the JSON value at line ${d.line} is not an object, and the file holds ${docs.length} JSON values`,
+        );
     }
   }
   const first = items.find((item) => isObject(item.value))?.value as JsonObject | undefined;
   const kind = first === undefined ? null : kindOfElement(first);
-  if (kind === null) throw notInventory(path, 'JSON without the keys of a hypervisor list, hypervisor show, compute service list or os-hypervisors response');
+  if (kind === null)
+    throw notInventory(
+      path,
+      'JSON without the keys of a hypervisor list, hypervisor show, compute service list or os-hypervisors response',
+    );
   return { kind, items };
 }
 
-function hypervisorFact(host: string, hypervisorHostname: string | null, hypervisorType: string | null, line: number): InventoryFact {
+function hypervisorFact(
+  host: string,
+  hypervisorHostname: string | null,
+  hypervisorType: string | null,
+  line: number,
+): InventoryFact {
   return {
     host,
     hypervisorHostname,
@@ -143,7 +175,11 @@ function hypervisorFact(host: string, hypervisorHostname: string | null, hypervi
 }
 
 /** Reads one object; returns null (after a warning when something is wrong) for an element that gives no fact. */
-type ItemReader = (item: { value: JsonObject; line: number; where: string }, path: string, warnings: string[]) => InventoryFact | null;
+type ItemReader = (
+  item: { value: JsonObject; line: number; where: string },
+  path: string,
+  warnings: string[],
+) => InventoryFact | null;
 
 /** `openstack hypervisor list`: no service host column, so the hypervisor hostname stands in for it. */
 const readHypervisorListRow: ItemReader = ({ value: o, line, where }, path, warnings) => {
@@ -185,7 +221,14 @@ const readComputeServiceRow: ItemReader = ({ value: o, line, where }, path, warn
     warnings.push(`${path}: ${where} is a nova-compute service without a "Host"; skipped.`);
     return null;
   }
-  return { host, hypervisorHostname: null, driver: null, hypervisorType: null, observedAt: isoToUtcMs(o['Updated At']), line };
+  return {
+    host,
+    hypervisorHostname: null,
+    driver: null,
+    hypervisorType: null,
+    observedAt: isoToUtcMs(o['Updated At']),
+    line,
+  };
 };
 
 const READERS: Record<JsonKind, ItemReader> = {

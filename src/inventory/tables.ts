@@ -52,7 +52,12 @@ type Columns = Partial<Record<Column, number>>;
 function columnsOf(header: readonly string[]): Columns {
   const cols: Columns = {};
   header.forEach((cell, i) => {
-    const c = COLUMN_BY_HEADER.get(cell.trim().toLowerCase().replace(/[\s-]+/g, '_'));
+    const c = COLUMN_BY_HEADER.get(
+      cell
+        .trim()
+        .toLowerCase()
+        .replace(/[\s-]+/g, '_'),
+    );
     if (c !== undefined && cols[c] === undefined) cols[c] = i;
   });
   return cols;
@@ -134,7 +139,9 @@ export function detectTable(lines: readonly DataLine[]): TableShape | null {
     const header = lines[1] === undefined ? null : boxedCells(lines[1].text);
     if (header === null) return null;
     const columns = columnsOf(header);
-    return columns.host !== undefined && columns.hypervisor_type !== undefined ? { kind: 'mysql-compute-nodes', boxed: true, columns, width: header.length } : null;
+    return columns.host !== undefined && columns.hypervisor_type !== undefined
+      ? { kind: 'mysql-compute-nodes', boxed: true, columns, width: header.length }
+      : null;
   }
   const delimiter = delimiterOf(first);
   if (delimiter === null) return null;
@@ -145,19 +152,32 @@ export function detectTable(lines: readonly DataLine[]): TableShape | null {
     if (columns.driver !== undefined) return { kind: 'csv', delimiter, columns, header: true };
     if (columns.hypervisor_type !== undefined) {
       // Tab separated with hypervisor_type and no driver: what `mysql -B` prints for compute_nodes.
-      return delimiter === '\t' ? { kind: 'mysql-compute-nodes', boxed: false, columns, width: cells.length } : { kind: 'csv', delimiter, columns, header: true };
+      return delimiter === '\t'
+        ? { kind: 'mysql-compute-nodes', boxed: false, columns, width: cells.length }
+        : { kind: 'csv', delimiter, columns, header: true };
     }
   }
   const [host, driver] = cells;
-  if (cells.length <= 3 && host !== undefined && host !== '' && driver !== undefined && recognisedDriver(driver) !== null) {
+  if (
+    cells.length <= 3 &&
+    host !== undefined &&
+    host !== '' &&
+    driver !== undefined &&
+    recognisedDriver(driver) !== null
+  ) {
     return { kind: 'csv', delimiter, columns: { host: 0, driver: 1, hypervisor_type: 2 }, header: false };
   }
   return null;
 }
 
-const cellAt = (cells: readonly string[], i: number | undefined): string => (i === undefined ? '' : (cells[i] ?? '').trim());
+const cellAt = (cells: readonly string[], i: number | undefined): string =>
+  i === undefined ? '' : (cells[i] ?? '').trim();
 
-function parseCsv(lines: readonly DataLine[], shape: Extract<TableShape, { kind: 'csv' }>, path: string): InventoryParse {
+function parseCsv(
+  lines: readonly DataLine[],
+  shape: Extract<TableShape, { kind: 'csv' }>,
+  path: string,
+): InventoryParse {
   const facts: InventoryFact[] = [];
   const warnings: string[] = [];
   const { columns, delimiter } = shape;
@@ -176,10 +196,19 @@ function parseCsv(lines: readonly DataLine[], shape: Extract<TableShape, { kind:
     const typeCell = cellAt(cells, columns.hypervisor_type);
     const driver = driverFromCell(driverCell) ?? (typeCell === '' ? null : driverFromHypervisorType(typeCell));
     if (isAmbiguousXen(driverCell) || (driverCell === '' && isAmbiguousXen(typeCell))) {
-      warnings.push(`${path}:${line}: "xen" is read as libvirt's Xen backend (hypervisor_type Xen); write xenapi if ${host} runs XenServer.`);
+      warnings.push(
+        `${path}:${line}: "xen" is read as libvirt's Xen backend (hypervisor_type Xen); write xenapi if ${host} runs XenServer.`,
+      );
     }
     const hv = cellAt(cells, columns.hypervisor_hostname);
-    facts.push({ host, hypervisorHostname: hv === '' ? null : hv, driver, hypervisorType: typeCell === '' ? null : typeCell, observedAt: null, line });
+    facts.push({
+      host,
+      hypervisorHostname: hv === '' ? null : hv,
+      driver,
+      hypervisorType: typeCell === '' ? null : typeCell,
+      observedAt: null,
+      line,
+    });
   }
   return { kind: 'csv', facts, warnings };
 }
@@ -196,10 +225,17 @@ function unescapeMysql(cell: string): string {
 function boxedCells(text: string): string[] | null {
   const t = text.trim();
   if (!t.startsWith('|') || !t.endsWith('|') || t.length < 2) return null;
-  return t.slice(1, -1).split('|').map((c) => c.trim());
+  return t
+    .slice(1, -1)
+    .split('|')
+    .map((c) => c.trim());
 }
 
-function parseMysql(lines: readonly DataLine[], shape: Extract<TableShape, { kind: 'mysql-compute-nodes' }>, path: string): InventoryParse {
+function parseMysql(
+  lines: readonly DataLine[],
+  shape: Extract<TableShape, { kind: 'mysql-compute-nodes' }>,
+  path: string,
+): InventoryParse {
   const facts: InventoryFact[] = [];
   const warnings: string[] = [];
   const { columns, width, boxed } = shape;
@@ -226,7 +262,9 @@ function parseMysql(lines: readonly DataLine[], shape: Extract<TableShape, { kin
       cells = text.split('\t');
     }
     if (cells === null || cells.length !== width) {
-      warnings.push(`${path}:${line}: ${cells === null ? 'not a table row' : `${cells.length} cells where the header has ${width}`}; row skipped.`);
+      warnings.push(
+        `${path}:${line}: ${cells === null ? 'not a table row' : `${cells.length} cells where the header has ${width}`}; row skipped.`,
+      );
       continue;
     }
     const deleted = value(cells, columns.deleted);
@@ -252,7 +290,9 @@ function parseMysql(lines: readonly DataLine[], shape: Extract<TableShape, { kin
 export function parseTable(lines: readonly DataLine[], shape: TableShape, opts: InventoryParseOptions): InventoryParse {
   const parsed = shape.kind === 'csv' ? parseCsv(lines, shape, opts.path) : parseMysql(lines, shape, opts.path);
   if (parsed.facts.length === 0 && parsed.warnings.length === 0) {
-    parsed.warnings.push(`${opts.path}: ${shape.kind === 'csv' ? 'no host rows' : 'no compute node rows that are not deleted'}.`);
+    parsed.warnings.push(
+      `${opts.path}: ${shape.kind === 'csv' ? 'no host rows' : 'no compute node rows that are not deleted'}.`,
+    );
   }
   return parsed;
 }

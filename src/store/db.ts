@@ -26,7 +26,9 @@ export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
 export function openDb(file: string, opts: OpenOptions = {}): Db {
   if (opts.readonly && file !== ':memory:' && !existsSync(file)) {
-    throw new UserError(`No database at ${file}. Run \`apicensus ingest <logs>\` first, or point --db (or APICENSUS_DB) at an existing one.`);
+    throw new UserError(
+      `No database at ${file}. Run \`apicensus ingest <logs>\` first, or point --db (or APICENSUS_DB) at an existing one.`,
+    );
   }
   let db: Db;
   try {
@@ -47,9 +49,15 @@ export function openDb(file: string, opts: OpenOptions = {}): Db {
     db.pragma('foreign_keys = ON');
     // The keys ingest computes, for migrations that derive them from stored rows (008).
     db.function('hash52', { deterministic: true }, (s: unknown) => hash52(String(s)));
-    db.function('shape_key', { deterministic: true, varargs: true }, (...values: unknown[]) => shapeKey(values as (string | number | null)[]));
+    db.function('shape_key', { deterministic: true, varargs: true }, (...values: unknown[]) =>
+      shapeKey(values as (string | number | null)[]),
+    );
   } catch (e) {
-    throw new UserError(`Cannot open database ${file}: ${(e as Error).message}. Is it an apicensus database? Use another --db path.`, 1, { cause: e });
+    throw new UserError(
+      `Cannot open database ${file}: ${(e as Error).message}. Is it an apicensus database? Use another --db path.`,
+      1,
+      { cause: e },
+    );
   }
   try {
     if (!opts.readonly) migrate(db);
@@ -57,7 +65,9 @@ export function openDb(file: string, opts: OpenOptions = {}): Db {
   } catch (e) {
     db.close();
     if (e instanceof UserError) throw e;
-    throw new UserError(`Database ${file} is not a usable apicensus database: ${(e as Error).message}`, 1, { cause: e });
+    throw new UserError(`Database ${file} is not a usable apicensus database: ${(e as Error).message}`, 1, {
+      cause: e,
+    });
   }
   return db;
 }
@@ -65,17 +75,23 @@ export function openDb(file: string, opts: OpenOptions = {}): Db {
 function checkVersion(db: Db, file: string): void {
   const v = db.pragma('user_version', { simple: true }) as number;
   if (v > LATEST_VERSION) {
-    throw new UserError(`Database ${file} was written by a newer apicensus (schema ${v}, this one knows ${LATEST_VERSION}). Upgrade apicensus.`);
+    throw new UserError(
+      `Database ${file} was written by a newer apicensus (schema ${v}, this one knows ${LATEST_VERSION}). Upgrade apicensus.`,
+    );
   }
   if (v < LATEST_VERSION) {
-    throw new UserError(`Database ${file} has schema ${v}; run \`apicensus db check\` or any ingest to migrate it to ${LATEST_VERSION}.`);
+    throw new UserError(
+      `Database ${file} has schema ${v}; run \`apicensus db check\` or any ingest to migrate it to ${LATEST_VERSION}.`,
+    );
   }
 }
 
 export function migrate(db: Db): MigrationResult[] {
   const version = (): number => db.pragma('user_version', { simple: true }) as number;
   const newer = (v: number): UserError =>
-    new UserError(`This database was written by a newer apicensus (schema ${v}, this one knows ${LATEST_VERSION}). Upgrade apicensus.`);
+    new UserError(
+      `This database was written by a newer apicensus (schema ${v}, this one knows ${LATEST_VERSION}). Upgrade apicensus.`,
+    );
   const before = version();
   if (before > LATEST_VERSION) throw newer(before);
   if (before === LATEST_VERSION) return MIGRATIONS.map((m) => ({ name: m.name, status: 'already' as const }));
@@ -88,8 +104,13 @@ export function migrate(db: Db): MigrationResult[] {
         if (current > LATEST_VERSION) throw newer(current);
         if (current === 0) {
           // A non-empty database without our version is someone else's file: refuse to touch it.
-          const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
-          if (tables.n > 0) throw new UserError('This SQLite file is not an apicensus database (it has tables but no apicensus schema). Use another --db path.');
+          const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as {
+            n: number;
+          };
+          if (tables.n > 0)
+            throw new UserError(
+              'This SQLite file is not an apicensus database (it has tables but no apicensus schema). Use another --db path.',
+            );
         }
         if (m.version <= current) return false;
         db.exec(m.sql);
@@ -107,5 +128,8 @@ export function getMeta(db: Db, key: string): string | null {
 }
 
 export function setMeta(db: Db, key: string, value: string): void {
-  db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+  db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(
+    key,
+    value,
+  );
 }

@@ -31,7 +31,9 @@ export class HourKeys {
     /** Memory budget for key sets, bytes. */
     private readonly budget = 4 * 1024 * 1024,
   ) {
-    this.load = db.prepare<[string, number], { keys: Buffer }>('SELECT keys FROM hour_keys WHERE layer = ? AND hour = ? ORDER BY seg');
+    this.load = db.prepare<[string, number], { keys: Buffer }>(
+      'SELECT keys FROM hour_keys WHERE layer = ? AND hour = ? ORDER BY seg',
+    );
     this.segCount = db.prepare<[string, number], { n: number; next: number }>(
       'SELECT count(*) AS n, coalesce(max(seg), -1) + 1 AS next FROM hour_keys WHERE layer = ? AND hour = ?',
     );

@@ -95,8 +95,12 @@ export class IngestWriter {
       name: db.prepare(
         'INSERT INTO source_names (source_id, path, last_seen) VALUES (?, ?, ?) ON CONFLICT (source_id, path) DO UPDATE SET last_seen = excluded.last_seen',
       ),
-      malformedCount: db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM malformed_lines WHERE source_id = ?'),
-      malformed: db.prepare('INSERT OR IGNORE INTO malformed_lines (source_id, line, reason, text) VALUES (?, ?, ?, ?)'),
+      malformedCount: db.prepare<[number], { n: number }>(
+        'SELECT count(*) AS n FROM malformed_lines WHERE source_id = ?',
+      ),
+      malformed: db.prepare(
+        'INSERT OR IGNORE INTO malformed_lines (source_id, line, reason, text) VALUES (?, ?, ?, ?)',
+      ),
       total: db.prepare(
         `INSERT INTO hourly_totals (layer, service, hour, requests) VALUES (?, ?, ?, ?)
          ON CONFLICT (layer, service, hour) DO UPDATE SET requests = requests + excluded.requests`,
@@ -110,7 +114,9 @@ export class IngestWriter {
          ON CONFLICT (layer, name, service) DO UPDATE SET requests = requests + excluded.requests`,
       ),
       heartbeat: db.prepare('UPDATE ingest_lock SET heartbeat = ? WHERE id = 1 AND owner = ?'),
-      fileState: db.prepare<[string], FileState>('SELECT path, dev, ino, size, mtime_ms, source_id, format FROM file_states WHERE path = ?'),
+      fileState: db.prepare<[string], FileState>(
+        'SELECT path, dev, ino, size, mtime_ms, source_id, format FROM file_states WHERE path = ?',
+      ),
       saveFileState: db.prepare(
         `INSERT INTO file_states (path, dev, ino, size, mtime_ms, source_id, format) VALUES (@path, @dev, @ino, @size, @mtime_ms, @source_id, @format)
          ON CONFLICT (path) DO UPDATE SET dev = excluded.dev, ino = excluded.ino, size = excluded.size, mtime_ms = excluded.mtime_ms,
@@ -132,8 +138,14 @@ export class IngestWriter {
 
   createSource(s: NewSource): number {
     return Number(
-      this.stmts.insertSource.run({ headHash: s.headHash, headLen: s.headLen, format: s.format, path: s.path, compressed: s.compressed ? 1 : 0, at: now() })
-        .lastInsertRowid,
+      this.stmts.insertSource.run({
+        headHash: s.headHash,
+        headLen: s.headLen,
+        format: s.format,
+        path: s.path,
+        compressed: s.compressed ? 1 : 0,
+        at: now(),
+      }).lastInsertRowid,
     );
   }
 
@@ -330,7 +342,9 @@ export class IngestWriter {
         novaApiSeen: b.novaApiSeen,
       });
       if (this.stmts.heartbeat.run(Date.now(), lockOwner).changes !== 1) {
-        throw new UserError('Lost the ingest lock on the database (another process took it over). Nothing of this batch was written; run ingest again.');
+        throw new UserError(
+          'Lost the ingest lock on the database (another process took it over). Nothing of this batch was written; run ingest again.',
+        );
       }
       this.db.exec('COMMIT');
     } catch (e) {
@@ -403,7 +417,12 @@ function holderAlive(l: LockInfo): boolean {
  * Take the database's ingest lock, waiting up to waitMs for another ingest to
  * finish. A lock left by a killed process is taken over.
  */
-export async function acquireIngestLock(db: Db, owner: string, waitMs: number, onWait?: (l: LockInfo) => void): Promise<void> {
+export async function acquireIngestLock(
+  db: Db,
+  owner: string,
+  waitMs: number,
+  onWait?: (l: LockInfo) => void,
+): Promise<void> {
   const get = db.prepare<[], LockInfo>('SELECT owner, host, pid, started_at, heartbeat FROM ingest_lock WHERE id = 1');
   const take = db.prepare(
     `INSERT INTO ingest_lock (id, owner, host, pid, started_at, heartbeat) VALUES (1, ?, ?, ?, ?, ?)

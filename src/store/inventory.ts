@@ -21,7 +21,13 @@ export interface InventoryRow {
 }
 
 /** Store facts from one file; returns how many were new and how many were seen again. */
-export function importFacts(db: Db, facts: readonly FactInput[], kind: string, path: string, now = Date.now()): { added: number; updated: number } {
+export function importFacts(
+  db: Db,
+  facts: readonly FactInput[],
+  kind: string,
+  path: string,
+  now = Date.now(),
+): { added: number; updated: number } {
   const upsert = db.prepare(
     `INSERT INTO inventory_facts (host, hypervisor_hostname, driver, hypervisor_type, first_seen, last_seen, kind, source_path, line, imported_at)
      VALUES (@host, @hh, @driver, @type, @at, @at, @kind, @path, @line, @now)
@@ -39,7 +45,17 @@ export function importFacts(db: Db, facts: readonly FactInput[], kind: string, p
       const key = [f.host, f.hypervisorHostname ?? '', f.driver ?? '', f.hypervisorType ?? ''] as const;
       if (exists.get(...key)!.n > 0) updated++;
       else added++;
-      upsert.run({ host: key[0], hh: key[1], driver: key[2], type: key[3], at: f.observedAt ?? now, kind, path, line: f.line, now });
+      upsert.run({
+        host: key[0],
+        hh: key[1],
+        driver: key[2],
+        type: key[3],
+        at: f.observedAt ?? now,
+        kind,
+        path,
+        line: f.line,
+        now,
+      });
     }
   })();
   return { added, updated };
@@ -47,6 +63,8 @@ export function importFacts(db: Db, facts: readonly FactInput[], kind: string, p
 
 export function inventoryFacts(db: Db): InventoryRow[] {
   return db
-    .prepare('SELECT host, hypervisor_hostname, driver, hypervisor_type, first_seen, last_seen, kind, source_path, line FROM inventory_facts ORDER BY host, first_seen, driver')
+    .prepare(
+      'SELECT host, hypervisor_hostname, driver, hypervisor_type, first_seen, last_seen, kind, source_path, line FROM inventory_facts ORDER BY host, first_seen, driver',
+    )
     .all() as InventoryRow[];
 }

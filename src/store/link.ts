@@ -83,7 +83,9 @@ export interface LinkSeed {
 }
 
 /** Every column of an observation as relinking reads it, from the three tables (see the observations view). */
-const OBS_SELECT = (index: string): string => `SELECT l.id, s.layer, l.dedup_key, l.source_id, l.line, g.api, s.action, s.target, g.method,
+const OBS_SELECT = (
+  index: string,
+): string => `SELECT l.id, s.layer, l.dedup_key, l.source_id, l.line, g.api, s.action, s.target, g.method,
     s.raw_path, g.norm_path, l.time, l.start_time, s.status, l.bytes, l.duration_ms, l.client, l.user_agent, l.request_id,
     l.global_request_id, l.user_id, l.project_id, l.user_name, l.project_name, l.microversion, s.frontend, s.host, l.call_id
   FROM observation_lines l INDEXED BY ${index} JOIN observation_shapes s ON s.id = l.shape_id JOIN observation_groups g ON g.id = l.group_id`;
@@ -143,12 +145,16 @@ export class CallLinker {
       findGroup: db.prepare<[string, string, string], { id: number; request_keyed: number }>(
         'SELECT id, request_keyed FROM observation_groups WHERE api = ? AND method = ? AND norm_path = ?',
       ),
-      insertGroup: db.prepare('INSERT INTO observation_groups (api, method, norm_path, request_keyed) VALUES (?, ?, ?, ?)'),
+      insertGroup: db.prepare(
+        'INSERT INTO observation_groups (api, method, norm_path, request_keyed) VALUES (?, ?, ?, ?)',
+      ),
       keyLines: db.prepare(
         'UPDATE observation_lines SET request_key = hash52(request_id) WHERE group_id = ? AND request_key IS NULL AND request_id IS NOT NULL',
       ),
       keyGroup: db.prepare('UPDATE observation_groups SET request_keyed = 1 WHERE id = ?'),
-      unkeyedGroupsOf: db.prepare<[string], { id: number }>('SELECT id FROM observation_groups WHERE api = ? AND request_keyed = 0'),
+      unkeyedGroupsOf: db.prepare<[string], { id: number }>(
+        'SELECT id FROM observation_groups WHERE api = ? AND request_keyed = 0',
+      ),
       findShapes: db.prepare<[number, number], Record<string, unknown> & { id: number }>(
         `SELECT s.id, ${SHAPE_COLUMNS.map((c) => `${SHAPE_STORED.includes(c) ? 's' : 'g'}.${c}`).join(', ')}
            FROM observation_shapes s JOIN observation_groups g ON g.id = s.group_id WHERE s.shape_key = ? AND s.group_id = ?`,
@@ -164,7 +170,9 @@ export class CallLinker {
         `SELECT DISTINCT l.group_id FROM observation_lines l INDEXED BY observation_lines_by_request JOIN observation_groups g ON g.id = l.group_id
           WHERE l.request_key = ? AND l.request_id = ? AND g.api = ?`,
       ),
-      layersOf: db.prepare<[number], { layer: string }>('SELECT DISTINCT layer FROM observation_shapes INDEXED BY observation_shapes_by_group WHERE group_id = ?'),
+      layersOf: db.prepare<[number], { layer: string }>(
+        'SELECT DISTINCT layer FROM observation_shapes INDEXED BY observation_shapes_by_group WHERE group_id = ?',
+      ),
       requestIdsOf: db.prepare<[number], { request_id: string }>(
         'SELECT request_id FROM observation_lines INDEXED BY observation_lines_by_group_time WHERE group_id = ? AND request_id IS NOT NULL',
       ),
@@ -178,7 +186,9 @@ export class CallLinker {
     if (!g) {
       const found = this.s.findGroup.get(api, method, normPath);
       const keyed = found ? found.request_keyed === 1 : this.opts.effectApis.has(api);
-      const id = found ? found.id : Number(this.s.insertGroup.run(api, method, normPath, keyed ? 1 : 0).lastInsertRowid);
+      const id = found
+        ? found.id
+        : Number(this.s.insertGroup.run(api, method, normPath, keyed ? 1 : 0).lastInsertRowid);
       g = { id, api, layers: new Set(this.s.layersOf.all(id).map((r) => r.layer)), requestKeys: new KeySet(), keyed };
       for (const r of this.s.requestIdsOf.all(id)) g.requestKeys.add(hash52(r.request_id));
       this.groups.set(gid, g);
@@ -210,7 +220,10 @@ export class CallLinker {
         break;
       }
     }
-    if (id === 0) id = Number(this.s.insertShape.run(shape.key, groupId, ...SHAPE_STORED_FIELDS.map((f) => shape[f])).lastInsertRowid);
+    if (id === 0)
+      id = Number(
+        this.s.insertShape.run(shape.key, groupId, ...SHAPE_STORED_FIELDS.map((f) => shape[f])).lastInsertRowid,
+      );
     if (this.shapes.size >= SHAPE_CACHE) this.shapes.clear();
     this.shapes.set(shape.key, id);
     return id;
@@ -270,20 +283,49 @@ export class CallLinker {
     if (!alone && !g.keyed) this.keyGroup(g);
     // A line alone is a call by itself: its row, with call_id NULL (see call_list).
     this.s.insertLine.run(
-      shape.id, g.id, n[at + OBS_NUM.dedupKey], sourceId, n[at + OBS_NUM.line], numOrNull(n[at + OBS_NUM.time]!), numOrNull(n[at + OBS_NUM.startTime]!),
-      numOrNull(n[at + OBS_NUM.bytes]!), numOrNull(n[at + OBS_NUM.durationMs]!), s[st + OBS_STR.client], s[st + OBS_STR.clientChain], s[st + OBS_STR.userAgent],
-      s[st + OBS_STR.requestId], s[st + OBS_STR.globalRequestId], g.keyed ? rkey : null, s[st + OBS_STR.userId], s[st + OBS_STR.projectId],
-      s[st + OBS_STR.userName], s[st + OBS_STR.projectName], s[st + OBS_STR.microversion],
+      shape.id,
+      g.id,
+      n[at + OBS_NUM.dedupKey],
+      sourceId,
+      n[at + OBS_NUM.line],
+      numOrNull(n[at + OBS_NUM.time]!),
+      numOrNull(n[at + OBS_NUM.startTime]!),
+      numOrNull(n[at + OBS_NUM.bytes]!),
+      numOrNull(n[at + OBS_NUM.durationMs]!),
+      s[st + OBS_STR.client],
+      s[st + OBS_STR.clientChain],
+      s[st + OBS_STR.userAgent],
+      s[st + OBS_STR.requestId],
+      s[st + OBS_STR.globalRequestId],
+      g.keyed ? rkey : null,
+      s[st + OBS_STR.userId],
+      s[st + OBS_STR.projectId],
+      s[st + OBS_STR.userName],
+      s[st + OBS_STR.projectName],
+      s[st + OBS_STR.microversion],
     );
     if (!alone) {
-      this.seeds.push({ groupId: g.id, startTime: numOrNull(n[at + OBS_NUM.startTime]!), requestId: s[st + OBS_STR.requestId] ?? null });
+      this.seeds.push({
+        groupId: g.id,
+        startTime: numOrNull(n[at + OBS_NUM.startTime]!),
+        requestId: s[st + OBS_STR.requestId] ?? null,
+      });
     }
     g.layers.add(shape.layer);
     if (rkey !== null) g.requestKeys.add(rkey);
   }
 
   /** Store a log message that makes an action precise; the calls holding its request id are relinked. */
-  addEffect(e: { requestId: string; api: string; action: string; refines: string; target: string | null; time: number | null; sourceId: number; line: number }): void {
+  addEffect(e: {
+    requestId: string;
+    api: string;
+    action: string;
+    refines: string;
+    target: string | null;
+    time: number | null;
+    sourceId: number;
+    line: number;
+  }): void {
     if (this.s.insertEffect.run(e).changes === 0) return;
     this.keyApi(e.api);
     if (this.effectKeys !== null) this.noteEffect(e.api, e.requestId);
@@ -320,7 +362,9 @@ function linkStatements(db: Db) {
       `${OBS_SELECT('observation_lines_by_request')} WHERE l.request_key = ? AND l.request_id = ? AND l.group_id = ?`,
     ),
     byCall: db.prepare<[number], StoredObs>(`${OBS_SELECT('observation_lines_by_call')} WHERE l.call_id = ?`),
-    selectEffects: db.prepare<[string, string], { action: string; refines: string }>('SELECT action, refines FROM effects WHERE request_id = ? AND api = ?'),
+    selectEffects: db.prepare<[string, string], { action: string; refines: string }>(
+      'SELECT action, refines FROM effects WHERE request_id = ? AND api = ?',
+    ),
     deleteCall: db.prepare('DELETE FROM calls WHERE id = ?'),
     insertCall: db.prepare(
       `INSERT INTO calls (api, action, route_action, target, method, norm_path, raw_path, time, status, bytes, duration_ms, client,
@@ -380,7 +424,10 @@ export function relinkAround(db: Db, seeds: Iterable<LinkSeed>, opts: LinkOption
     const api = cluster.values().next().value!.api;
     for (const id of seenCalls) deleteCall.run(id);
     const obs = [...cluster.values()].sort(
-      (a, b) => (a.start_time ?? Infinity) - (b.start_time ?? Infinity) || a.layer.localeCompare(b.layer) || a.dedup_key - b.dedup_key,
+      (a, b) =>
+        (a.start_time ?? Infinity) - (b.start_time ?? Infinity) ||
+        a.layer.localeCompare(b.layer) ||
+        a.dedup_key - b.dedup_key,
     );
     for (const members of joinObservations(obs, W)) {
       const call = mergeCall(members, (rid) => selectEffects.all(rid, api), opts.actionOrder.get(api) ?? []);
@@ -396,10 +443,9 @@ export function relinkAround(db: Db, seeds: Iterable<LinkSeed>, opts: LinkOption
 }
 
 /** Group observations into calls (exported for tests). */
-export function joinObservations<T extends Pick<ObsRow, 'layer' | 'dedup_key' | 'start_time' | 'status' | 'request_id'>>(
-  obs: readonly T[],
-  windowMs: number,
-): T[][] {
+export function joinObservations<
+  T extends Pick<ObsRow, 'layer' | 'dedup_key' | 'start_time' | 'status' | 'request_id'>,
+>(obs: readonly T[], windowMs: number): T[][] {
   const parent = obs.map((_, i) => i);
   const find = (i: number): number => {
     while (parent[i] !== i) i = parent[i] = parent[parent[i]!]!;
@@ -439,7 +485,9 @@ export function joinObservations<T extends Pick<ObsRow, 'layer' | 'dedup_key' | 
     keyOf.set(r, Math.min(keyOf.get(r) ?? Infinity, o.dedup_key));
   });
   const roots = [...timeOf.keys()];
-  const timed = roots.filter((r) => Number.isFinite(timeOf.get(r)!)).sort((a, b) => timeOf.get(a)! - timeOf.get(b)! || keyOf.get(a)! - keyOf.get(b)!);
+  const timed = roots
+    .filter((r) => Number.isFinite(timeOf.get(r)!))
+    .sort((a, b) => timeOf.get(a)! - timeOf.get(b)! || keyOf.get(a)! - keyOf.get(b)!);
   const compatible = (a: number, b: number): boolean => {
     if ((layers[a]! & layers[b]!) !== 0) return false;
     if (reqId[a] !== null && reqId[b] !== null && reqId[a] !== reqId[b]) return false;
@@ -497,7 +545,9 @@ function mergeCall(
     refined.size === 0
       ? routeAction
       : [...refined].sort((a, b) => actionOrder.indexOf(a) - actionOrder.indexOf(b) || a.localeCompare(b)).join('+');
-  const layerNames = [...new Set(members.map((o) => o.layer))].sort((a, b) => OUTER_FIRST.indexOf(a) - OUTER_FIRST.indexOf(b));
+  const layerNames = [...new Set(members.map((o) => o.layer))].sort(
+    (a, b) => OUTER_FIRST.indexOf(a) - OUTER_FIRST.indexOf(b),
+  );
   const times = members.map((o) => o.start_time).filter((t): t is number => t !== null);
   const nova = members.find((o) => o.layer === 'nova');
   return {

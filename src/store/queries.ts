@@ -53,7 +53,10 @@ export function callsOf(db: Db, api: string, w: Window): IterableIterator<CallRo
                  FROM call_list WHERE api = ?${windowClause('time', w, params)}`;
   // No ORDER BY: sorting a million rows of the view costs seconds, and every aggregate the
   // report builds is independent of row order (ties break on content).
-  return db.prepare(sql).raw(true).iterate(...params) as IterableIterator<CallRow>;
+  return db
+    .prepare(sql)
+    .raw(true)
+    .iterate(...params) as IterableIterator<CallRow>;
 }
 
 /**
@@ -92,7 +95,9 @@ export function serviceTotals(db: Db, service: string, w: Window): TotalsByLayer
   const from = w.from === null ? null : Math.floor(w.from / HOUR);
   const to = w.to === null ? null : Math.ceil(w.to / HOUR);
   const rows = db
-    .prepare(`SELECT layer, hour, requests FROM hourly_totals WHERE service = ?${windowClause('hour', { from, to }, params)}`)
+    .prepare(
+      `SELECT layer, hour, requests FROM hourly_totals WHERE service = ?${windowClause('hour', { from, to }, params)}`,
+    )
     .all(...params) as { layer: string; hour: number; requests: number }[];
   const byLayer: Record<string, number> = {};
   const perHour = new Map<number, number>();
@@ -133,7 +138,10 @@ export function sourcesSummary(db: Db): SourceSummaryRow[] {
     .all() as SourceSummaryRow[];
 }
 
-export function malformedExamples(db: Db, limit: number): { path: string; line: number; reason: string; text: string }[] {
+export function malformedExamples(
+  db: Db,
+  limit: number,
+): { path: string; line: number; reason: string; text: string }[] {
   return db
     .prepare(
       `SELECT s.path, m.line, m.reason, m.text FROM malformed_lines m JOIN sources s ON s.id = m.source_id
@@ -158,7 +166,9 @@ export function opaqueHours(db: Db, w: Window): { frontend: string; hour: number
   const to = w.to === null ? null : Math.ceil(w.to / HOUR);
   return (
     db
-      .prepare(`SELECT frontend, hour, connections FROM opaque_hours WHERE 1 = 1${windowClause('hour', { from, to }, params)} ORDER BY hour, frontend`)
+      .prepare(
+        `SELECT frontend, hour, connections FROM opaque_hours WHERE 1 = 1${windowClause('hour', { from, to }, params)} ORDER BY hour, frontend`,
+      )
       .all(...params) as { frontend: string; hour: number; connections: number }[]
   ).map((r) => ({ ...r, hour: r.hour * HOUR }));
 }
@@ -170,7 +180,9 @@ export function coveredDays(db: Db, w: Window): string[] {
   const to = w.to === null ? null : Math.ceil(w.to / HOUR);
   const clause = windowClause('hour', { from, to }, params);
   const rows = db
-    .prepare(`SELECT DISTINCT hour FROM hourly_totals WHERE hour >= 0${clause} UNION SELECT DISTINCT hour FROM opaque_hours WHERE hour >= 0${clause}`)
+    .prepare(
+      `SELECT DISTINCT hour FROM hourly_totals WHERE hour >= 0${clause} UNION SELECT DISTINCT hour FROM opaque_hours WHERE hour >= 0${clause}`,
+    )
     .all(...params, ...params) as { hour: number }[];
   return [...new Set(rows.map((r) => new Date(r.hour * HOUR).toISOString().slice(0, 10)))].sort();
 }

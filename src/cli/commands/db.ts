@@ -22,7 +22,9 @@ export function checkDb(file: string): DbCheck {
     const fk = db.pragma('foreign_key_check') as unknown[];
     if (fk.length > 0) integrity.push(`${fk.length} rows break foreign keys`);
     const version = db.pragma('user_version', { simple: true }) as number;
-    const sources = (db.prepare('SELECT id, path, format, offset, lines FROM sources ORDER BY id').all() as DbCheck['sources']).map((s) => ({
+    const sources = (
+      db.prepare('SELECT id, path, format, offset, lines FROM sources ORDER BY id').all() as DbCheck['sources']
+    ).map((s) => ({
       ...s,
       present: s.path === '-' || existsSync(s.path),
     }));
@@ -30,7 +32,8 @@ export function checkDb(file: string): DbCheck {
     for (const t of ['sources', 'observations', 'calls', 'effects', 'hourly_totals', 'hour_keys', 'inventory_facts']) {
       counts[t] = (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
     }
-    const lock = db.prepare('SELECT pid, host, started_at AS startedAt FROM ingest_lock WHERE id = 1').get() as DbCheck['ingestRunning'] | undefined;
+    const lock = db.prepare('SELECT pid, host, started_at AS startedAt FROM ingest_lock WHERE id = 1').get() as
+      DbCheck['ingestRunning'] | undefined;
     const ok = integrity.length === 1 && integrity[0] === 'ok' && version === LATEST_VERSION;
     return { ok, integrity, schema: { version, latest: LATEST_VERSION }, sources, counts, ingestRunning: lock ?? null };
   } finally {
@@ -42,10 +45,15 @@ export function renderCheck(c: DbCheck): string {
   const out = [
     `integrity: ${c.integrity.join('; ')}`,
     `schema: ${c.schema.version} (this apicensus: ${c.schema.latest})`,
-    `rows: ${Object.entries(c.counts).map(([k, v]) => `${k} ${num(v)}`).join(', ')}`,
+    `rows: ${Object.entries(c.counts)
+      .map(([k, v]) => `${k} ${num(v)}`)
+      .join(', ')}`,
     `ingest running: ${c.ingestRunning ? `pid ${c.ingestRunning.pid} on ${c.ingestRunning.host} since ${c.ingestRunning.startedAt}` : 'no'}`,
     `sources (${c.sources.length}):`,
-    ...c.sources.map((s) => `  #${s.id} ${s.format} ${num(s.lines)} lines, ${num(s.offset)} bytes read — ${s.path}${s.present ? '' : ' (no longer at this path: rotated or removed; its content stays counted)'}`),
+    ...c.sources.map(
+      (s) =>
+        `  #${s.id} ${s.format} ${num(s.lines)} lines, ${num(s.offset)} bytes read — ${s.path}${s.present ? '' : ' (no longer at this path: rotated or removed; its content stays counted)'}`,
+    ),
     c.ok ? 'OK' : 'PROBLEMS FOUND',
   ];
   return out.join('\n') + '\n';
@@ -73,7 +81,8 @@ export const dbCommand: CommandModule = {
       .command({
         command: 'check',
         describe: 'Integrity, schema version, sources and whether an ingest is running; exit 1 on problems',
-        builder: (b: Argv) => withDb(b).option('format', { choices: ['text', 'json'] as const, default: 'text' as const }),
+        builder: (b: Argv) =>
+          withDb(b).option('format', { choices: ['text', 'json'] as const, default: 'text' as const }),
         handler: (args) => {
           const c = checkDb(args.db as string);
           process.stdout.write(args.format === 'json' ? JSON.stringify(c, null, 2) + '\n' : renderCheck(c));

@@ -22,7 +22,12 @@ export const demoCommand: CommandModule<object, { format: ReportFormat; keep: bo
     try {
       const samples = join(packageRoot(), 'samples');
       // The story's logs, then the inventory that says which driver each host runs.
-      const summary = await ingest({ db, inputs: [join(samples, 'nova'), join(samples, 'frontends'), join(samples, 'audit')], timezone: 'UTC', partialLastLine: 'count' });
+      const summary = await ingest({
+        db,
+        inputs: [join(samples, 'nova'), join(samples, 'frontends'), join(samples, 'audit')],
+        timezone: 'UTC',
+        partialLastLine: 'count',
+      });
       process.stderr.write(summaryText(summary) + '\n');
       for (const r of importInventory(db, [join(samples, 'inventory')])) {
         process.stderr.write(`inventory ${r.path}: ${r.kind}, ${r.facts} facts\n`);

@@ -63,7 +63,8 @@ export function logrotateStanza(o: HookOptions): string {
   let out = `# apicensus: count every nova-api request exactly once across rotations.
 # Install as /etc/logrotate.d/apicensus-nova (replacing the distribution's nova-api stanza).
 ${block(o.logs, '')}`;
-  if (o.frontendLogs.length > 0) out += `\n# Front-end logs: timestamps without a UTC offset are read in${tz ? ` ${o.timezone}` : " the machine's zone"}.\n${block(o.frontendLogs, tz)}`;
+  if (o.frontendLogs.length > 0)
+    out += `\n# Front-end logs: timestamps without a UTC offset are read in${tz ? ` ${o.timezone}` : " the machine's zone"}.\n${block(o.frontendLogs, tz)}`;
   return out;
 }
 
@@ -111,14 +112,36 @@ export const hookCommand: CommandModule<object, HookArgs> = {
   builder: (y: Argv) =>
     y
       .positional('kind', { choices: ['logrotate', 'systemd'] as const, demandOption: true })
-      .option('db', { type: 'string', default: process.env.APICENSUS_DB || DEFAULT_DB, describe: 'Database the hook writes to' })
-      .option('log', { type: 'string', array: true, default: ['/var/log/nova/nova-api.log'], describe: 'nova-api log(s) to ingest' })
-      .option('frontend-log', { type: 'string', array: true, default: [] as string[], describe: 'Load-balancer log(s), e.g. /var/log/haproxy.log' })
+      .option('db', {
+        type: 'string',
+        default: process.env.APICENSUS_DB || DEFAULT_DB,
+        describe: 'Database the hook writes to',
+      })
+      .option('log', {
+        type: 'string',
+        array: true,
+        default: ['/var/log/nova/nova-api.log'],
+        describe: 'nova-api log(s) to ingest',
+      })
+      .option('frontend-log', {
+        type: 'string',
+        array: true,
+        default: [] as string[],
+        describe: 'Load-balancer log(s), e.g. /var/log/haproxy.log',
+      })
       .option('timezone', { type: 'string', describe: 'Zone of front-end timestamps without an offset' })
-      .example('$0 hook logrotate --frontend-log /var/log/haproxy.log > /etc/logrotate.d/apicensus-nova', 'Ingest at every rotation')
+      .example(
+        '$0 hook logrotate --frontend-log /var/log/haproxy.log > /etc/logrotate.d/apicensus-nova',
+        'Ingest at every rotation',
+      )
       .example('$0 hook systemd', 'A service and an hourly timer') as unknown as Argv<HookArgs>,
   handler: (a) => {
-    const o: HookOptions = { db: a.db, logs: a.log, frontendLogs: a['frontend-log'], ...(a.timezone ? { timezone: a.timezone } : {}) };
+    const o: HookOptions = {
+      db: a.db,
+      logs: a.log,
+      frontendLogs: a['frontend-log'],
+      ...(a.timezone ? { timezone: a.timezone } : {}),
+    };
     process.stdout.write(a.kind === 'logrotate' ? logrotateStanza(o) : systemdUnits(o));
   },
 };

@@ -40,7 +40,9 @@ export function summaryText(s: IngestSummary): string {
     for (const m of f.malformedExamples) out.push(`    malformed line ${m.line}: ${m.reason}: ${m.text.slice(0, 160)}`);
   }
   const apis = Object.entries(s.callsByApi);
-  out.push(`Calls of interest now stored: ${apis.length ? apis.map(([a, n]) => `${a} ${num(n)}`).join(', ') : 'none'}. Run \`apicensus report\` for the evidence.`);
+  out.push(
+    `Calls of interest now stored: ${apis.length ? apis.map(([a, n]) => `${a} ${num(n)}`).join(', ') : 'none'}. Run \`apicensus report\` for the evidence.`,
+  );
   return out.join('\n');
 }
 
@@ -56,27 +58,61 @@ export const ingestCommand: CommandModule<object, IngestArgs> = {
   describe: 'Read nova-api and front-end logs (files, .gz, directories, - for stdin) into the database',
   builder: (y) =>
     withRules(withDb(y))
-      .positional('files', { type: 'string', array: true, demandOption: true, describe: 'Log files, directories (read recursively) or - for stdin' })
-      .option('format', { type: 'string', describe: 'Force a format instead of detecting it (see `apicensus formats`)' })
-      .option('timezone', { type: 'string', describe: "Zone of front-end timestamps without a UTC offset (default: the machine's)" })
+      .positional('files', {
+        type: 'string',
+        array: true,
+        demandOption: true,
+        describe: 'Log files, directories (read recursively) or - for stdin',
+      })
+      .option('format', {
+        type: 'string',
+        describe: 'Force a format instead of detecting it (see `apicensus formats`)',
+      })
+      .option('timezone', {
+        type: 'string',
+        describe: "Zone of front-end timestamps without a UTC offset (default: the machine's)",
+      })
       .option('nova-timezone', { type: 'string', describe: "Zone of nova's oslo.log text timestamps (default UTC)" })
-      .option('frontend', { type: 'string', array: true, default: [] as string[], describe: 'HAProxy frontend/backend or vhost that serves the compute API (repeatable)' })
-      .option('join-window', { type: 'number', default: 5, describe: 'Seconds within which lines of different logs may be the same request' })
-      .option('year', { type: 'number', describe: "Year for syslog timestamps that carry none (default: the file's modification year)" })
+      .option('frontend', {
+        type: 'string',
+        array: true,
+        default: [] as string[],
+        describe: 'HAProxy frontend/backend or vhost that serves the compute API (repeatable)',
+      })
+      .option('join-window', {
+        type: 'number',
+        default: 5,
+        describe: 'Seconds within which lines of different logs may be the same request',
+      })
+      .option('year', {
+        type: 'number',
+        describe: "Year for syslog timestamps that carry none (default: the file's modification year)",
+      })
       .option('partial-last-line', {
         choices: ['auto', 'count', 'leave'] as const,
         default: 'auto' as const,
         describe: 'A last line without newline: auto counts it unless the file changed in the last minute',
       })
-      .option('wait', { type: 'number', default: 600, describe: 'Seconds to wait for another ingest on the same database' })
+      .option('wait', {
+        type: 'number',
+        default: 600,
+        describe: 'Seconds to wait for another ingest on the same database',
+      })
       .option('jobs', {
         type: 'number',
         describe:
           'Parse with this many worker threads besides the main thread, which parses when they are busy (default: one fewer than the cores, for inputs over ~190 MB; 0 = the main thread alone)',
       })
-      .option('quiet', { type: 'boolean', default: false, describe: 'For cron: print nothing on success, one line on failure' })
+      .option('quiet', {
+        type: 'boolean',
+        default: false,
+        describe: 'For cron: print nothing on success, one line on failure',
+      })
       .example('$0 ingest /var/log/nova/nova-api.log*', 'nova-api logs, rotated and compressed ones included')
-      .example('$0 ingest --timezone Europe/Berlin /var/log/haproxy.log /var/log/nova/', 'HAProxy (local time) and nova logs together')
+      .example(
+        '$0 ingest --timezone Europe/Berlin /var/log/haproxy.log /var/log/nova/',
+        'HAProxy (local time) and nova logs together',
+      )
       .example('journalctl -u devstack@n-api -o short-iso | $0 ingest -', 'From stdin'),
   handler: async (args) => {
     const progress = process.stderr.isTTY && !args.quiet;
@@ -102,7 +138,9 @@ export const ingestCommand: CommandModule<object, IngestArgs> = {
       ...(progress
         ? {
             onProgress: (p: { path: string; bytes: number; seconds: number }) =>
-              process.stderr.write(`\r${p.path}: ${(p.bytes / 1e6).toFixed(0)} MB, ${(p.bytes / 1e6 / p.seconds).toFixed(0)} MB/s   `),
+              process.stderr.write(
+                `\r${p.path}: ${(p.bytes / 1e6).toFixed(0)} MB, ${(p.bytes / 1e6 / p.seconds).toFixed(0)} MB/s   `,
+              ),
           }
         : {}),
       onNotice: (m: string) => {
@@ -114,7 +152,9 @@ export const ingestCommand: CommandModule<object, IngestArgs> = {
       const failed = summary.files.filter((f) => f.status === 'failed');
       if (args.quiet) throw new UserError(failed.map((f) => f.error).join('; '));
       process.stdout.write(summaryText(summary) + '\n');
-      process.stderr.write(`apicensus: ${failed.length} input${failed.length === 1 ? '' : 's'} could not be read; everything else was ingested.\n`);
+      process.stderr.write(
+        `apicensus: ${failed.length} input${failed.length === 1 ? '' : 's'} could not be read; everything else was ingested.\n`,
+      );
       setExitCode(summary.exitCode);
       return;
     }

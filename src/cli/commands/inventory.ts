@@ -20,7 +20,11 @@ export interface ImportResult {
 }
 
 /** Import inventory files; every file is parsed before anything is written, so a bad file changes nothing. */
-export function importInventory(db: string, inputs: readonly string[], opts: { host?: string; year?: number } = {}): ImportResult[] {
+export function importInventory(
+  db: string,
+  inputs: readonly string[],
+  opts: { host?: string; year?: number } = {},
+): ImportResult[] {
   const { files, missing } = expandInputs(inputs);
   if (missing.length > 0) throw new UserError(missing.map((m) => `Cannot read ${m.path}: ${m.reason}`).join('\n'));
   const parsed = files.map((f) => {
@@ -34,7 +38,13 @@ export function importInventory(db: string, inputs: readonly string[], opts: { h
   });
   const handle = openDb(db);
   try {
-    return parsed.map((p) => ({ path: p.path, kind: p.kind, facts: p.facts.length, warnings: p.warnings, ...importFacts(handle, p.facts, p.kind, p.path) }));
+    return parsed.map((p) => ({
+      path: p.path,
+      kind: p.kind,
+      facts: p.facts.length,
+      warnings: p.warnings,
+      ...importFacts(handle, p.facts, p.kind, p.path),
+    }));
   } finally {
     handle.close();
   }
@@ -56,10 +66,15 @@ export function renderInventory(hosts: readonly HostSummary[]): string {
   const out = [`${'HOST'.padEnd(28)} ${'DRIVER'.padEnd(10)} ${'HYPERVISOR TYPE'.padEnd(22)} SEEN`];
   for (const h of hosts) {
     const last = h.history[h.history.length - 1];
-    out.push(`${h.host.padEnd(28)} ${(h.driver ?? 'unknown').padEnd(10)} ${(h.hypervisorType ?? '-').padEnd(22)} ${last ? `${day(last.firstSeen)}…${day(last.lastSeen)}` : '-'}`);
+    out.push(
+      `${h.host.padEnd(28)} ${(h.driver ?? 'unknown').padEnd(10)} ${(h.hypervisorType ?? '-').padEnd(22)} ${last ? `${day(last.firstSeen)}…${day(last.lastSeen)}` : '-'}`,
+    );
     if (h.hypervisorHostnames.length) out.push(`  also named ${h.hypervisorHostnames.join(', ')}`);
     if (h.history.length > 1) {
-      for (const e of h.history) out.push(`  ${day(e.firstSeen)}…${day(e.lastSeen)}: ${e.driver ?? 'unknown'}${e.hypervisorType ? ` (${e.hypervisorType})` : ''} from ${e.source}`);
+      for (const e of h.history)
+        out.push(
+          `  ${day(e.firstSeen)}…${day(e.lastSeen)}: ${e.driver ?? 'unknown'}${e.hypervisorType ? ` (${e.hypervisorType})` : ''} from ${e.source}`,
+        );
     }
   }
   return out.join('\n') + '\n';
@@ -84,15 +99,26 @@ export const inventoryCommand: CommandModule = {
         builder: (b: Argv) =>
           withDb(b)
             .positional('files', { type: 'string', array: true, demandOption: true })
-            .option('host', { type: 'string', describe: 'Host a nova-compute log belongs to, when neither its lines nor its path say' })
+            .option('host', {
+              type: 'string',
+              describe: 'Host a nova-compute log belongs to, when neither its lines nor its path say',
+            })
             .option('year', { type: 'number', describe: 'Year for syslog timestamps without one' })
-            .example('openstack hypervisor list --long -f json > hv.json && $0 inventory import hv.json', 'From the OpenStack client')
+            .example(
+              'openstack hypervisor list --long -f json > hv.json && $0 inventory import hv.json',
+              'From the OpenStack client',
+            )
             .example('$0 inventory import /var/log/nova/nova-compute.log --host cmp-01', 'From a compute node log'),
         handler: (args) => {
           const a = args as unknown as ImportArgs;
-          const results = importInventory(a.db, a.files, { ...(a.host ? { host: a.host } : {}), ...(a.year ? { year: a.year } : {}) });
+          const results = importInventory(a.db, a.files, {
+            ...(a.host ? { host: a.host } : {}),
+            ...(a.year ? { year: a.year } : {}),
+          });
           for (const r of results) {
-            process.stdout.write(`${r.path}: ${r.kind}, ${num(r.facts)} facts (${num(r.added)} new, ${num(r.updated)} seen again)\n`);
+            process.stdout.write(
+              `${r.path}: ${r.kind}, ${num(r.facts)} facts (${num(r.added)} new, ${num(r.updated)} seen again)\n`,
+            );
             for (const w of r.warnings) process.stdout.write(`  warning: ${w}\n`);
           }
         },
@@ -100,7 +126,8 @@ export const inventoryCommand: CommandModule = {
       .command({
         command: 'list',
         describe: 'List the hosts, their current driver and its history',
-        builder: (b: Argv) => withDb(b).option('format', { choices: ['text', 'json'] as const, default: 'text' as const }),
+        builder: (b: Argv) =>
+          withDb(b).option('format', { choices: ['text', 'json'] as const, default: 'text' as const }),
         handler: (args) => {
           const hosts = listInventory(args.db as string);
           process.stdout.write(args.format === 'json' ? JSON.stringify(hosts, null, 2) + '\n' : renderInventory(hosts));

@@ -44,7 +44,10 @@ export function runReport(args: ReportArgs, now = new Date()): { report: Report;
     const known = new Set(packs.map((p) => p.api));
     const apis = args.api.length > 0 ? args.api : ['os-hosts', 'os-services'];
     for (const a of apis) {
-      if (!known.has(a)) throw usageError(`No rule pack for --api "${a}". Known: ${[...known].sort().join(', ')}. Add one with --rules FILE.`);
+      if (!known.has(a))
+        throw usageError(
+          `No rule pack for --api "${a}". Known: ${[...known].sort().join(', ')}. Add one with --rules FILE.`,
+        );
     }
     const report = buildReport(db, { apis, window: { from, to }, packs, version: toolVersion(), now });
     return { report, output: RENDERERS[args.format](report) };
@@ -58,8 +61,16 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
   describe: 'Who calls the API under study (os-hosts by default), with what result, and what to migrate to',
   builder: (y) =>
     withRules(withDb(y))
-      .option('api', { type: 'string', array: true, default: [] as string[], describe: 'API(s) to report (default: os-hosts, then os-services); the first gets the verdict' })
-      .option('since', { type: 'string', describe: 'Only calls at or after this time (2024-05-01, ISO time, or 7d/12h ago)' })
+      .option('api', {
+        type: 'string',
+        array: true,
+        default: [] as string[],
+        describe: 'API(s) to report (default: os-hosts, then os-services); the first gets the verdict',
+      })
+      .option('since', {
+        type: 'string',
+        describe: 'Only calls at or after this time (2024-05-01, ISO time, or 7d/12h ago)',
+      })
       .option('until', { type: 'string', describe: 'Only calls before this time' })
       .option('format', { choices: REPORT_FORMATS, default: 'text' as ReportFormat, describe: 'Output format' })
       .option('out', { type: 'string', describe: 'Write to this file instead of stdout' })

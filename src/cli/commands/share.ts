@@ -45,7 +45,15 @@ export function runExport(a: ExportArgs, now = new Date()): string {
     const packs = packsFor(db, a.rules, false);
     const apis = a.api.length > 0 ? a.api : ['os-hosts', 'os-services'];
     for (const api of apis) if (!packs.some((p) => p.api === api)) throw usageError(`No rule pack for --api "${api}".`);
-    const x = buildExport(db, { apis, window: { from, to }, packs, label: a.deployment ?? null, identity: exportIdentity(a.db), version: toolVersion(), now });
+    const x = buildExport(db, {
+      apis,
+      window: { from, to },
+      packs,
+      label: a.deployment ?? null,
+      identity: exportIdentity(a.db),
+      version: toolVersion(),
+      now,
+    });
     return JSON.stringify(x, null, 2) + '\n';
   } finally {
     db.close();
@@ -54,16 +62,32 @@ export function runExport(a: ExportArgs, now = new Date()): string {
 
 export const exportCommand: CommandModule<object, ExportArgs> = {
   command: 'export',
-  describe: 'Write anonymised evidence to share (apicensus.export/v1): aggregates per day, hashed projects and users, no hosts, addresses or paths',
+  describe:
+    'Write anonymised evidence to share (apicensus.export/v1): aggregates per day, hashed projects and users, no hosts, addresses or paths',
   builder: (y: Argv) =>
     withRules(withDb(y))
       .option('out', { type: 'string', describe: 'File to write (default: stdout)' })
-      .option('deployment', { type: 'string', describe: 'A label for this cloud in merged reports (default: none, only a random id)' })
+      .option('deployment', {
+        type: 'string',
+        describe: 'A label for this cloud in merged reports (default: none, only a random id)',
+      })
       .option('since', { type: 'string', describe: 'Only calls at or after this time' })
       .option('until', { type: 'string', describe: 'Only calls before this time' })
-      .option('api', { type: 'string', array: true, default: [] as string[], describe: 'APIs to export (default: os-hosts and os-services)' })
-      .option('explain', { type: 'boolean', default: false, describe: 'Print every field that leaves and why, and write nothing' })
-      .example('$0 export --out cloud-a-2024-05.json --deployment cloud-a --since 30d', 'A month of evidence to send the core team') as unknown as Argv<ExportArgs>,
+      .option('api', {
+        type: 'string',
+        array: true,
+        default: [] as string[],
+        describe: 'APIs to export (default: os-hosts and os-services)',
+      })
+      .option('explain', {
+        type: 'boolean',
+        default: false,
+        describe: 'Print every field that leaves and why, and write nothing',
+      })
+      .example(
+        '$0 export --out cloud-a-2024-05.json --deployment cloud-a --since 30d',
+        'A month of evidence to send the core team',
+      ) as unknown as Argv<ExportArgs>,
   handler: (a) => {
     if (a.explain) {
       process.stdout.write(EXPLAIN);
@@ -97,7 +121,10 @@ export const mergeCommand: CommandModule<object, MergeArgs> = {
       .positional('files', { type: 'string', array: true, demandOption: true })
       .option('format', { choices: ['text', 'json', 'markdown', 'html'] as const, default: 'text' as const })
       .option('out', { type: 'string', describe: 'File to write (default: stdout)' })
-      .example('$0 merge exports/*.json --format html --out census.html', 'One page for the mailing list') as unknown as Argv<MergeArgs>,
+      .example(
+        '$0 merge exports/*.json --format html --out census.html',
+        'One page for the mailing list',
+      ) as unknown as Argv<MergeArgs>,
   handler: async (a) => {
     const merged = mergeExports(a.files.map(readExport), toolVersion());
     write(a.out, await renderMerge(merged, a.format));
@@ -118,7 +145,10 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       .positional('old', { type: 'string', demandOption: true })
       .positional('new', { type: 'string', demandOption: true })
       .option('format', { choices: ['text', 'json'] as const, default: 'text' as const })
-      .example('$0 compare last-week.json this-week.json || mail -s "new os-hosts caller" ops@example.com', 'Alert on new callers') as unknown as Argv<CompareArgs>,
+      .example(
+        '$0 compare last-week.json this-week.json || mail -s "new os-hosts caller" ops@example.com',
+        'Alert on new callers',
+      ) as unknown as Argv<CompareArgs>,
   handler: (a) => {
     const c = compareFiles(a.old, a.new);
     process.stdout.write(a.format === 'json' ? JSON.stringify(c, null, 2) + '\n' : renderComparison(c));
