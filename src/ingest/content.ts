@@ -1,8 +1,9 @@
 /**
  * The content of an input as a stream of Buffers, decompressed when the bytes
  * say gzip (magic 1f 8b), whatever the name: a rotated file reappearing as
- * .gz is the same content. A gzip cut short (logrotate still compressing) is
- * reported through `truncated`, with everything before the cut delivered.
+ * .gz is the same content. A gzip cut short (logrotate still compressing, or a
+ * copy that lost its end) is reported through `truncated`, a damaged one through
+ * `damage`: in both cases everything before the cut or the damage is delivered.
  */
 import { createReadStream, statSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
@@ -16,6 +17,8 @@ export interface ContentInfo {
   mtimeMs: number | null;
   /** Set when the gzip stream ended early: the content is incomplete. */
   truncated: boolean;
+  /** What zlib said of a gzip stream it could not read on (bad data, bad checksum), or null. */
+  damage: string | null;
 }
 
 /** Read size: large enough that per-chunk overhead vanishes (see bench/). */
@@ -92,7 +95,8 @@ export async function openContent(
       const { bytesRead } = await fh.read(first, 0, first.length, 0);
       plain = !(bytesRead >= 2 && first[0] === 0x1f && first[1] === 0x8b);
       if (plain) {
-        const info: ContentInfo = { compressed: false, mtimeMs: (await fh.stat()).mtimeMs, truncated: false };
+        const mtimeMs = (await fh.stat()).mtimeMs;
+        const info: ContentInfo = { compressed: false, mtimeMs, truncated: false, damage: null };
         return { info, chunks: lineAlignedReads(fh, first, bytesRead, blocks) };
       }
     } finally {
@@ -115,6 +119,7 @@ export async function openContent(
     compressed: first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b,
     mtimeMs: path === '-' ? null : statSync(path).mtimeMs,
     truncated: false,
+    damage: null,
   };
   const rawChunks = prepend(first, it);
   if (!info.compressed) return { info, chunks: rawChunks };
@@ -132,9 +137,14 @@ export async function openContent(
       for await (const c of gunzip) yield c as Buffer;
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      // zlib's "unexpected end of file": the .gz is still being written.
+      // zlib's "unexpected end of file": the .gz is still being written, or lost its end.
       if (code === 'Z_BUF_ERROR' || /unexpected end of file/i.test((e as Error).message)) {
         info.truncated = true;
+        return;
+      }
+      // Bad data or checksum: nothing after it can be read (gzip cannot find its way back in).
+      if (code === 'Z_DATA_ERROR' || code === 'Z_NEED_DICT' || code === 'Z_STREAM_ERROR') {
+        info.damage = (e as Error).message;
         return;
       }
       throw e;

@@ -2,7 +2,7 @@
  * Command-line inputs → the files to read: plain files, directories walked
  * recursively (sorted, so runs are repeatable), and '-' for stdin.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface InputFile {
@@ -16,11 +16,14 @@ export interface ExpandedInputs {
   files: InputFile[];
   /** Inputs that do not exist or cannot be read, with the reason. */
   missing: { path: string; reason: string }[];
+  /** Entries of a directory that are not files to read (a dangling link), with the reason. */
+  passedOver: { path: string; reason: string }[];
 }
 
 export function expandInputs(args: readonly string[]): ExpandedInputs {
   const files: InputFile[] = [];
   const missing: { path: string; reason: string }[] = [];
+  const passedOver: { path: string; reason: string }[] = [];
   const walk = (dir: string): void => {
     let entries: string[];
     try {
@@ -35,8 +38,11 @@ export function expandInputs(args: readonly string[]): ExpandedInputs {
       let st;
       try {
         st = statSync(p);
-      } catch {
-        continue; // a dangling symlink or a file rotated away while walking
+      } catch (e) {
+        const why = whyNotThere(p, e);
+        // A file rotated away while walking is simply gone; anything else is said.
+        if (why !== null) passedOver.push({ path: p, reason: why });
+        continue;
       }
       if (st.isDirectory()) walk(p);
       else if (st.isFile()) files.push({ path: p, fromDirectory: true });
@@ -58,5 +64,16 @@ export function expandInputs(args: readonly string[]): ExpandedInputs {
     if (st.isDirectory()) walk(arg);
     else files.push({ path: arg, fromDirectory: false });
   }
-  return { files, missing };
+  return { files, missing, passedOver };
+}
+
+/** Why an entry found in a directory cannot be statted: a dangling link (to where), or the error; null when it is gone. */
+function whyNotThere(p: string, e: unknown): string | null {
+  const code = (e as NodeJS.ErrnoException).code;
+  try {
+    if (lstatSync(p).isSymbolicLink()) return `a symbolic link to ${readlinkSync(p)}, which does not exist`;
+  } catch {
+    return null;
+  }
+  return code === 'ENOENT' ? null : (e as Error).message;
 }

@@ -22,6 +22,9 @@ import { normalisePath, resourcePath, type NormalisedPath } from '../paths.js';
 import { compileClassifier, type RulePack } from '../rules.js';
 import { COMPUTE, compileServiceOf } from '../service.js';
 import { wallToUtc } from '../timezone.js';
+import type { ChunkResult } from '../chunk-result.js';
+
+export type { ChunkResult, EffectRow, MalformedExample } from '../chunk-result.js';
 
 export const HOUR_MS = 3_600_000;
 /** Most malformed-line examples kept per chunk (the store keeps the first few per source). */
@@ -41,57 +44,6 @@ export interface ProcessorSpec {
   packs: RulePack[];
   /** Read every line through every parser (no needle skipping): the reference path. */
   plain?: boolean;
-}
-
-export interface EffectRow {
-  requestId: string;
-  api: string;
-  action: string;
-  refines: string;
-  target: string | null;
-  time: number | null;
-  line: number;
-}
-
-export interface MalformedExample {
-  line: number;
-  reason: string;
-  text: string;
-}
-
-/**
- * Every request and opaque connection of a chunk, as parallel arrays (cheap
- * to transfer from a worker): its key, hour, and an index into `labels`
- * ("layer\tservice\tfrontend" for requests, "layer\t\topaque\tfrontend" for connections).
- */
-export interface ChunkResult {
-  lines: number;
-  requests: number;
-  opaque: number;
-  malformed: number;
-  malformedExamples: MalformedExample[];
-  firstTime: number | null;
-  lastTime: number | null;
-  labels: string[];
-  /** The layer of each label, for the per-request loop at apply time. */
-  labelLayers: string[];
-  keys: Float64Array;
-  hours: Float64Array;
-  labelIndex: Uint32Array;
-  /**
-   * Requests without a request id, keyed by their fields: identical ones in the
-   * same second are distinct requests, numbered in file order by
-   * OccurrenceNumbering before the keys are used (indexes into keys, and the second).
-   */
-  unnumbered: Uint32Array;
-  unnumberedSeconds: Float64Array;
-  /** The chunk's lines of calls of interest (see OBS_NUM and OBS_STR). */
-  observations: ObservationLines;
-  /** The shapes of the chunk's observations, each once. */
-  shapes: ObservationShape[];
-  effects: EffectRow[];
-  /** A line of nova-api's own loggers was seen (whether or not it was an access line). */
-  novaApiSeen: boolean;
 }
 
 /**
@@ -273,6 +225,16 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
     if (result.lastTime === null || t > result.lastTime) result.lastTime = t;
   };
 
+  /** A line claimed but unreadable: counted, kept as an example, and tied to the API it names, if any. */
+  const malformedLine = (lineNo: number, reason: string, text: string): void => {
+    result.malformed++;
+    const apis = classifier.apisNamedIn(text);
+    for (const api of apis) result.malformedApis[api] = (result.malformedApis[api] ?? 0) + 1;
+    const api = apis[0] ?? null;
+    if (result.malformedExamples.length < (api === null ? MALFORMED_EXAMPLES : 2 * MALFORMED_EXAMPLES))
+      result.malformedExamples.push({ line: lineNo, reason, text: text.slice(0, 400), api });
+  };
+
   /** Everything a line does to the result (both loops below share it). */
   const handleLine = (line: string, lineNo: number): void => {
     const r = lineFn(line);
@@ -293,9 +255,7 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
   /** What a parsed line does to the result (`line` names malformed lines and keys connections). */
   const handleRecord = (r: NonNullable<ParseResult>, line: string, lineNo: number): void => {
     if (r.kind === 'malformed') {
-      result.malformed++;
-      if (result.malformedExamples.length < MALFORMED_EXAMPLES)
-        result.malformedExamples.push({ line: lineNo, reason: r.reason, text: line.slice(0, 400) });
+      malformedLine(lineNo, r.reason, line);
       return;
     }
     const utc =
@@ -331,6 +291,7 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
       return;
     }
     result.requests++;
+    if (utc === null) result.undated++;
     let norm: NormalisedPath | null = null;
     // nova's lines are compute; CADF events name their service in target.typeURI; front ends are attributed.
     const uri = r.uri;
@@ -505,7 +466,8 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
     return lineNo;
   };
 
-  return (block, first) => {
+  /** Per-block state, reset in place before each block. */
+  const reset = (first: number): void => {
     firstLine = first;
     labels = [];
     labelLayers = [];
@@ -526,12 +488,8 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
     obsNums = new Float64Array(OBS_NUMS * 64);
     obsCount = 0;
     obsStrs = [];
-    const lastLine =
-      scanner !== null
-        ? scannedLines(typeof block === 'string' ? Buffer.from(block, 'utf8') : block, scanner)
-        : needles !== null
-          ? needleLines(typeof block === 'string' ? block : block.toString('utf8'), needles)
-          : plainLines(typeof block === 'string' ? block : block.toString('utf8'));
+  };
+  const finish = (lastLine: number): ChunkResult => {
     result.lines = lastLine - firstLine + 1;
     result.keys = keys.subarray(0, n);
     result.hours = hours.subarray(0, n);
@@ -541,6 +499,51 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
     result.unnumbered = Uint32Array.from(unnumbered);
     result.unnumberedSeconds = Float64Array.from(unnumberedSeconds);
     return result;
+  };
+
+  const processor: ChunkProcessor = (block, first) => {
+    reset(first);
+    const lastLine =
+      scanner !== null
+        ? scannedLines(typeof block === 'string' ? Buffer.from(block, 'utf8') : block, scanner)
+        : needles !== null
+          ? needleLines(typeof block === 'string' ? block : block.toString('utf8'), needles)
+          : plainLines(typeof block === 'string' ? block : block.toString('utf8'));
+    return finish(lastLine);
+  };
+  return processor;
+}
+
+/**
+ * An over-long line (more than a log line may be, see framing.ts): one line, read and skipped.
+ * Its first bytes say what it was: a line some parser claims (a request line with a monstrous
+ * target) is malformed, and an unreadable call of interest when it names an API; anything else
+ * (a DEBUG dump) is only skipped. Either way it is kept, with its line number, as an example.
+ */
+export function overLongLine(spec: ProcessorSpec): (head: Buffer, length: number, lineNo: number) => ChunkResult {
+  const format = resolveFormat(spec.format);
+  const classifier = compileClassifier(spec.packs);
+  const lineFn = compileParsers(format.parsers, {
+    defaultYear: spec.defaultYear,
+    messageLoggers: classifier.messageLoggers,
+  });
+  return (head, length, lineNo) => {
+    const r = emptyResult([], [], new Float64Array(0), new Float64Array(0), new Uint32Array(0));
+    r.lines = 1;
+    r.skipped = 1;
+    const text = head.toString('utf8').replace(/\r?\n$/, '');
+    const claimed = lineFn(text) !== null;
+    const apis = claimed ? classifier.apisNamedIn(text) : [];
+    if (claimed) r.malformed = 1;
+    for (const api of apis) r.malformedApis[api] = 1;
+    const what = claimed ? `not read${apis.length ? `: it names ${apis.join(', ')}` : ''}` : 'skipped';
+    r.malformedExamples.push({
+      line: lineNo,
+      reason: `over-long line (${length} bytes, more than a log line may be): ${what}`,
+      text: text.slice(0, 400),
+      api: apis[0] ?? null,
+    });
+    return r;
   };
 }
 
@@ -557,7 +560,10 @@ function emptyResult(
     requests: 0,
     opaque: 0,
     malformed: 0,
+    undated: 0,
+    skipped: 0,
     malformedExamples: [],
+    malformedApis: {},
     firstTime: null,
     lastTime: null,
     labels,

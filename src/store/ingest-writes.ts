@@ -4,48 +4,34 @@
  * them commit together, so a killed ingest resumes exactly where the store
  * says it stopped.
  */
-import { hostname } from 'node:os';
+import type { ChunkResult } from '../chunk-result.js';
 import { UserError } from '../errors.js';
-import type { ChunkResult } from '../ingest/process.js';
 import { OBS_NUM, OBS_NUMS } from '../observation-shape.js';
 import type { Db } from './db.js';
 import { HourKeys } from './hour-keys.js';
 import { CallLinker, type LinkOptions } from './link.js';
+import { SourceStore, type ChainLink, type NewSource, type SourceState } from './sources.js';
 
-export interface SourceRow {
-  id: number;
-  head_hash: string;
-  head_len: number;
-  offset: number;
-  tail_hash: string;
-  lines: number;
-  format: string;
-  path: string;
-  compressed: number;
-}
+export type { FileState, NewSource, SourceRow, KnownSourceRow, SourceState, ChainLink } from './sources.js';
 
-export interface FileState {
-  path: string;
-  dev: number;
-  ino: number;
-  size: number;
-  mtime_ms: number;
-  source_id: number;
-  format: string;
-}
-
+/** Where a source's reading stands at a commit: the rows of the batch commit with it. */
 export interface Checkpoint {
   offset: number;
   lines: number;
-  tailHash: string;
+  /** Chain links of the content this batch covers (identity.ts). */
+  links: readonly ChainLink[];
+  state: SourceState;
+  problem?: string | null;
 }
 
-export interface NewSource {
-  headHash: string;
-  headLen: number;
-  format: string;
+/** The source a batch writes to: made on its first batch when `id` is null. */
+export interface BatchSource {
+  id: number | null;
+  create: NewSource;
   path: string;
-  compressed: boolean;
+  head?: { hash: string; len: number };
+  /** The file's size when reading began (null for .gz and stdin). */
+  size: number | null;
 }
 
 export interface BatchOutcome {
@@ -61,11 +47,12 @@ const now = (): string => new Date().toISOString();
 
 export class IngestWriter {
   readonly hourKeys: HourKeys;
+  readonly sources: SourceStore;
   private readonly linker: CallLinker;
   private readonly stmts;
 
   constructor(
-    private readonly db: Db,
+    readonly db: Db,
     private readonly link: LinkOptions,
   ) {
     // Checkpoint the WAL into the database every 64 MB instead of every 4 MB: each checkpoint
@@ -75,31 +62,29 @@ export class IngestWriter {
     db.pragma(`wal_autocheckpoint = ${Math.max(1000, Math.round((64 << 20) / pageSize))}`);
     this.hourKeys = new HourKeys(db);
     this.linker = new CallLinker(db, link);
+    this.sources = new SourceStore(db);
     this.stmts = {
-      byHead: db.prepare<[string], SourceRow>('SELECT * FROM sources WHERE head_hash = ? ORDER BY id'),
-      shortHeads: db.prepare<[number], SourceRow>('SELECT * FROM sources WHERE head_len < ? ORDER BY id'),
-      insertSource: db.prepare(
-        `INSERT INTO sources (head_hash, head_len, format, path, compressed, created_at, updated_at)
-         VALUES (@headHash, @headLen, @format, @path, @compressed, @at, @at)`,
-      ),
-      updateHead: db.prepare('UPDATE sources SET head_hash = ?, head_len = ? WHERE id = ?'),
+      reading: db.prepare("UPDATE sources SET state = 'reading', size = coalesce(?, size) WHERE id = ?"),
       checkpoint: db.prepare(
-        `UPDATE sources SET offset = @offset, lines = @lines, tail_hash = @tailHash, path = @path, updated_at = @at,
+        `UPDATE sources SET offset = @offset, lines = @lines, path = @path, updated_at = @at,
            requests = requests + @requests, new_requests = new_requests + @newRequests, opaque = opaque + @opaque,
            malformed = malformed + @malformed, observations = observations + @observations,
+           undated = undated + @undated, skipped = skipped + @skipped, state = @state, problem = @problem,
            first_time = min(coalesce(first_time, @firstTime), coalesce(@firstTime, first_time)),
            last_time = max(coalesce(last_time, @lastTime), coalesce(@lastTime, last_time)),
            nova_api_seen = max(nova_api_seen, @novaApiSeen)
          WHERE id = @id`,
       ),
-      name: db.prepare(
-        'INSERT INTO source_names (source_id, path, last_seen) VALUES (?, ?, ?) ON CONFLICT (source_id, path) DO UPDATE SET last_seen = excluded.last_seen',
-      ),
+      link: db.prepare('INSERT OR REPLACE INTO source_chain (source_id, end_offset, hash) VALUES (?, ?, ?)'),
       malformedCount: db.prepare<[number], { n: number }>(
         'SELECT count(*) AS n FROM malformed_lines WHERE source_id = ?',
       ),
       malformed: db.prepare(
-        'INSERT OR IGNORE INTO malformed_lines (source_id, line, reason, text) VALUES (?, ?, ?, ?)',
+        'INSERT OR IGNORE INTO malformed_lines (source_id, line, reason, text, api) VALUES (?, ?, ?, ?, ?)',
+      ),
+      malformedApi: db.prepare(
+        `INSERT INTO malformed_apis (source_id, api, lines) VALUES (?, ?, ?)
+         ON CONFLICT (source_id, api) DO UPDATE SET lines = lines + excluded.lines`,
       ),
       total: db.prepare(
         `INSERT INTO hourly_totals (layer, service, hour, requests) VALUES (?, ?, ?, ?)
@@ -114,63 +99,12 @@ export class IngestWriter {
          ON CONFLICT (layer, name, service) DO UPDATE SET requests = requests + excluded.requests`,
       ),
       heartbeat: db.prepare('UPDATE ingest_lock SET heartbeat = ? WHERE id = 1 AND owner = ?'),
-      fileState: db.prepare<[string], FileState>(
-        'SELECT path, dev, ino, size, mtime_ms, source_id, format FROM file_states WHERE path = ?',
-      ),
-      saveFileState: db.prepare(
-        `INSERT INTO file_states (path, dev, ino, size, mtime_ms, source_id, format) VALUES (@path, @dev, @ino, @size, @mtime_ms, @source_id, @format)
-         ON CONFLICT (path) DO UPDATE SET dev = excluded.dev, ino = excluded.ino, size = excluded.size, mtime_ms = excluded.mtime_ms,
-           source_id = excluded.source_id, format = excluded.format`,
-      ),
-      forgetFileState: db.prepare('DELETE FROM file_states WHERE path = ?'),
     };
-  }
-
-  /** Sources whose first bytes match: same hash over the same length, or a shorter stored head that is a prefix of ours. */
-  findByHead(head: Buffer, hashOf: (b: Buffer) => string): SourceRow[] {
-    const full = hashOf(head);
-    const found = this.stmts.byHead.all(full).filter((s) => s.head_len === head.length);
-    for (const s of this.stmts.shortHeads.all(head.length)) {
-      if (s.head_len > 0 && hashOf(head.subarray(0, s.head_len)) === s.head_hash) found.push(s);
-    }
-    return found;
-  }
-
-  createSource(s: NewSource): number {
-    return Number(
-      this.stmts.insertSource.run({
-        headHash: s.headHash,
-        headLen: s.headLen,
-        format: s.format,
-        path: s.path,
-        compressed: s.compressed ? 1 : 0,
-        at: now(),
-      }).lastInsertRowid,
-    );
   }
 
   /** Keep the ingest lock's heartbeat fresh between batches; false when the lock is no longer ours. */
   heartbeat(lockOwner: string): boolean {
     return this.stmts.heartbeat.run(Date.now(), lockOwner).changes === 1;
-  }
-
-  /** How a file looked when it was last read to its end, if it was. */
-  fileState(path: string): FileState | undefined {
-    return this.stmts.fileState.get(path);
-  }
-
-  /** Remember how a file looked before it was read to its end; forget it when it was not. */
-  saveFileState(path: string, st: FileState | null): void {
-    if (st === null) this.stmts.forgetFileState.run(path);
-    else this.stmts.saveFileState.run(st);
-  }
-
-  /** Record that a source was seen under a name, with no new content. */
-  touch(sourceId: number, path: string, head?: { hash: string; len: number }): void {
-    this.db.transaction(() => {
-      this.stmts.name.run(sourceId, path, now());
-      if (head) this.stmts.updateHead.run(head.hash, head.len, sourceId);
-    })();
   }
 
   /** The batch being written: its transaction is open from begin() to commit(). */
@@ -181,39 +115,23 @@ export class IngestWriter {
   }
 
   /**
-   * Open a batch: one write transaction that the chunks applied next and the
-   * checkpoint that covers them commit in. `create` makes the source row on its
-   * first batch. Chunks are applied as they come (bench/: holding a batch's
-   * results until the commit promoted them all to the old generation, and V8
-   * marked and compacted the applying thread's heap every few blocks).
+   * Open a batch: one write transaction that the chunks applied next and the checkpoint that
+   * covers them commit in. The source is made on its first batch and marked as being read, so
+   * a killed ingest leaves it 'reading' (the report says it was read only in part). Chunks are
+   * applied as they come (bench/: holding a batch's results until the commit promoted them all
+   * to the old generation, and V8 marked and compacted the applying thread's heap every few blocks).
    */
-  begin(source: { id: number | null; create: NewSource; path: string; head?: { hash: string; len: number } }): number {
+  begin(source: BatchSource): number {
     if (this.batch) throw new Error('a batch is already open');
-    this.db.exec('BEGIN IMMEDIATE');
     try {
-      const sourceId = source.id ?? this.createSource(source.create);
-      if (source.head) this.stmts.updateHead.run(source.head.hash, source.head.len, sourceId);
-      this.stmts.name.run(sourceId, source.path, now());
-      this.batch = {
-        sourceId,
-        path: source.path,
-        startedAt: Date.now(),
-        outcome: { newRequests: 0, newObservations: 0, newOpaque: 0 },
-        totals: new Map(),
-        opaque: new Map(),
-        frontends: new Map(),
-        requests: 0,
-        opaqueLines: 0,
-        malformed: 0,
-        firstTime: null,
-        lastTime: null,
-        novaApiSeen: 0,
-        malformedKept: this.stmts.malformedCount.get(sourceId)!.n,
-      };
+      this.db.exec('BEGIN IMMEDIATE');
+      const sourceId = source.id ?? this.sources.create(source.create);
+      this.sources.seenAs(sourceId, source.path, source.head);
+      this.stmts.reading.run(source.size, sourceId);
+      this.batch = newBatch(sourceId, source.path, this.stmts.malformedCount.get(sourceId)!.n);
       return sourceId;
     } catch (e) {
-      this.abort();
-      throw e;
+      throw this.failed(e);
     }
   }
 
@@ -227,38 +145,16 @@ export class IngestWriter {
     const b = this.batch;
     if (!b) throw new Error('no open batch');
     try {
-      b.requests += c.requests;
-      b.opaqueLines += c.opaque;
-      b.malformed += c.malformed;
-      if (c.novaApiSeen) b.novaApiSeen = 1;
-      if (c.firstTime !== null && (b.firstTime === null || c.firstTime < b.firstTime)) b.firstTime = c.firstTime;
-      if (c.lastTime !== null && (b.lastTime === null || c.lastTime > b.lastTime)) b.lastTime = c.lastTime;
+      addCounts(b, c);
       for (const m of c.malformedExamples) {
-        if (b.malformedKept >= MALFORMED_KEPT) break;
-        this.stmts.malformed.run(b.sourceId, m.line, m.reason, m.text);
+        // The first few, and a few more that name an API (unreadable calls of interest are shown as such).
+        if (b.malformedKept >= (m.api === null ? MALFORMED_KEPT : 2 * MALFORMED_KEPT)) continue;
+        this.stmts.malformed.run(b.sourceId, m.line, m.reason, m.text, m.api);
         b.malformedKept++;
       }
       // Which requests were new: a line of a call of interest is stored exactly when its request is.
       const fresh = c.observations.count > 0 ? new Uint8Array(c.keys.length) : null;
-      const perLabelHour = this.countNewKeys(c, fresh);
-      for (const [k, n] of perLabelHour) {
-        const labelId = Math.floor(k / 1e7);
-        const hour = k - labelId * 1e7 - 1;
-        const [layer, service, third, fourth] = c.labels[labelId]!.split('\t') as [string, string, string, string?];
-        if (service === '' && third === 'opaque') {
-          b.outcome.newOpaque += n;
-          const key = `${layer}\t${fourth ?? ''}\t${hour}`;
-          b.opaque.set(key, (b.opaque.get(key) ?? 0) + n);
-          continue;
-        }
-        b.outcome.newRequests += n;
-        const key = `${layer}\t${service}\t${hour}`;
-        b.totals.set(key, (b.totals.get(key) ?? 0) + n);
-        if (third) {
-          const f = `${layer}\t${third}\t${service}`;
-          b.frontends.set(f, (b.frontends.get(f) ?? 0) + n);
-        }
-      }
+      this.addNewKeyCounts(b, c, this.countNewKeys(c, fresh));
       const obs = c.observations;
       if (obs.count > 0) {
         const shapes = this.linker.resolveShapes(c.shapes);
@@ -271,8 +167,24 @@ export class IngestWriter {
       }
       for (const e of c.effects) this.linker.addEffect({ ...e, sourceId: b.sourceId });
     } catch (e) {
-      this.abort();
-      throw e;
+      throw this.failed(e);
+    }
+  }
+
+  /** New requests per (label, hour) into the batch's totals, front ends and opaque connections. */
+  private addNewKeyCounts(b: Batch, c: ChunkResult, perLabelHour: Map<number, number>): void {
+    for (const [k, n] of perLabelHour) {
+      const labelId = Math.floor(k / 1e7);
+      const hour = k - labelId * 1e7 - 1;
+      const [layer, service, third, fourth] = c.labels[labelId]!.split('\t') as [string, string, string, string?];
+      if (service === '' && third === 'opaque') {
+        b.outcome.newOpaque += n;
+        addTo(b.opaque, `${layer}\t${fourth ?? ''}\t${hour}`, n);
+        continue;
+      }
+      b.outcome.newRequests += n;
+      addTo(b.totals, `${layer}\t${service}\t${hour}`, n);
+      if (third) addTo(b.frontends, `${layer}\t${third}\t${service}`, n);
     }
   }
 
@@ -312,24 +224,13 @@ export class IngestWriter {
     if (!b) throw new Error('no open batch');
     try {
       this.hourKeys.flush();
-      for (const [k, n] of b.totals) {
-        const [layer, service, hour] = k.split('\t');
-        this.stmts.total.run(layer, service, Number(hour), n);
-      }
-      for (const [k, n] of b.opaque) {
-        const [layer, frontend, hour] = k.split('\t');
-        this.stmts.opaque.run(layer, frontend, Number(hour), n);
-      }
-      for (const [k, n] of b.frontends) {
-        const [layer, name, service] = k.split('\t');
-        this.stmts.frontend.run(layer, name, service, n);
-      }
+      this.writeTotals(b);
       this.linker.finish();
+      for (const l of cp.links) this.stmts.link.run(b.sourceId, l.end, l.hash);
       this.stmts.checkpoint.run({
         id: b.sourceId,
         offset: cp.offset,
         lines: cp.lines,
-        tailHash: cp.tailHash,
         path: b.path,
         at: now(),
         requests: b.requests,
@@ -337,23 +238,43 @@ export class IngestWriter {
         opaque: b.opaqueLines,
         malformed: b.malformed,
         observations: b.outcome.newObservations,
+        undated: b.undated,
+        skipped: b.skipped,
+        state: cp.state,
+        problem: cp.problem ?? null,
         firstTime: b.firstTime,
         lastTime: b.lastTime,
         novaApiSeen: b.novaApiSeen,
       });
       if (this.stmts.heartbeat.run(Date.now(), lockOwner).changes !== 1) {
         throw new UserError(
-          'Lost the ingest lock on the database (another process took it over). Nothing of this batch was written; run ingest again.',
+          'Lost the ingest lock on the database (another process took it over). ' +
+            'Nothing of this batch was written; run ingest again.',
         );
       }
       this.db.exec('COMMIT');
     } catch (e) {
-      this.abort();
-      throw e;
+      throw this.failed(e);
     }
     this.batch = null;
     this.hourKeys.trim();
     return { sourceId: b.sourceId, outcome: b.outcome };
+  }
+
+  private writeTotals(b: Batch): void {
+    for (const [k, n] of b.totals) {
+      const [layer, service, hour] = k.split('\t');
+      this.stmts.total.run(layer, service, Number(hour), n);
+    }
+    for (const [k, n] of b.opaque) {
+      const [layer, frontend, hour] = k.split('\t');
+      this.stmts.opaque.run(layer, frontend, Number(hour), n);
+    }
+    for (const [k, n] of b.frontends) {
+      const [layer, name, service] = k.split('\t');
+      this.stmts.frontend.run(layer, name, service, n);
+    }
+    for (const [api, n] of b.malformedApis) this.stmts.malformedApi.run(b.sourceId, api, n);
   }
 
   /**
@@ -361,11 +282,46 @@ export class IngestWriter {
    * notes hold what it added, so they are dropped and reloaded on demand.
    */
   abort(): void {
-    if (this.db.inTransaction) this.db.exec('ROLLBACK');
-    this.batch = null;
-    this.hourKeys.discard();
-    this.linker.forget();
+    try {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+    } finally {
+      this.batch = null;
+      this.hourKeys.discard();
+      this.linker.forget();
+    }
   }
+
+  /** The batch is rolled back; a store that cannot be written (disk full, read-only) is said so plainly. */
+  private failed(e: unknown): unknown {
+    try {
+      this.abort();
+    } catch {
+      // The rollback failed too (the file is gone, say): SQLite rolls back when the database is next opened.
+    }
+    return storeWriteError(e, this.db.name);
+  }
+}
+
+/** A write the store refused, as the user should hear of it; other errors as they are. */
+export function storeWriteError(e: unknown, file: string): unknown {
+  const code = (e as { code?: unknown }).code;
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return e;
+  const why =
+    code === 'SQLITE_FULL'
+      ? 'the disk (or the file size limit) is full'
+      : code.startsWith('SQLITE_READONLY')
+        ? 'the database can no longer be written (read-only file or file system)'
+        : code.startsWith('SQLITE_IOERR') || code === 'SQLITE_CANTOPEN'
+          ? 'the file system refused a write'
+          : null;
+  if (why === null) return e;
+  return new UserError(
+    `Cannot write the database ${file}: ${why} (${code}: ${(e as Error).message}). ` +
+      'Nothing of the batch being written was kept; what was committed before stays. ' +
+      'Make room (or make it writable) and run ingest again: it continues where this stopped.',
+    1,
+    { cause: e },
+  );
 }
 
 interface Batch {
@@ -376,7 +332,10 @@ interface Batch {
   totals: Map<string, number>;
   opaque: Map<string, number>;
   frontends: Map<string, number>;
+  malformedApis: Map<string, number>;
   requests: number;
+  undated: number;
+  skipped: number;
   opaqueLines: number;
   malformed: number;
   firstTime: number | null;
@@ -385,76 +344,39 @@ interface Batch {
   malformedKept: number;
 }
 
-// ---------------------------------------------------------------- the ingest lock
-
-export interface LockInfo {
-  owner: string;
-  host: string;
-  pid: number;
-  started_at: string;
-  heartbeat: number;
+function newBatch(sourceId: number, path: string, malformedKept: number): Batch {
+  return {
+    sourceId,
+    path,
+    startedAt: Date.now(),
+    outcome: { newRequests: 0, newObservations: 0, newOpaque: 0 },
+    totals: new Map(),
+    opaque: new Map(),
+    frontends: new Map(),
+    malformedApis: new Map(),
+    requests: 0,
+    undated: 0,
+    skipped: 0,
+    opaqueLines: 0,
+    malformed: 0,
+    firstTime: null,
+    lastTime: null,
+    novaApiSeen: 0,
+    malformedKept,
+  };
 }
 
-/** A lock whose holder has not written for this long is stale (a killed process, here or on another host). */
-const STALE_MS = 10 * 60_000;
-
-function holderAlive(l: LockInfo): boolean {
-  // A live ingest writes its heartbeat at least every minute (see heartbeat()). Without that,
-  // a pid reused after a crash or a reboot would keep every later ingest waiting forever.
-  if (Date.now() - l.heartbeat >= STALE_MS) return false;
-  if (l.host === hostname()) {
-    try {
-      process.kill(l.pid, 0);
-      return true;
-    } catch (e) {
-      return (e as NodeJS.ErrnoException).code === 'EPERM';
-    }
-  }
-  return true;
+/** A chunk's counts into the batch's. */
+function addCounts(b: Batch, c: ChunkResult): void {
+  b.requests += c.requests;
+  b.undated += c.undated;
+  b.skipped += c.skipped;
+  b.opaqueLines += c.opaque;
+  b.malformed += c.malformed;
+  for (const [api, n] of Object.entries(c.malformedApis)) addTo(b.malformedApis, api, n);
+  if (c.novaApiSeen) b.novaApiSeen = 1;
+  if (c.firstTime !== null && (b.firstTime === null || c.firstTime < b.firstTime)) b.firstTime = c.firstTime;
+  if (c.lastTime !== null && (b.lastTime === null || c.lastTime > b.lastTime)) b.lastTime = c.lastTime;
 }
 
-/**
- * Take the database's ingest lock, waiting up to waitMs for another ingest to
- * finish. A lock left by a killed process is taken over.
- */
-export async function acquireIngestLock(
-  db: Db,
-  owner: string,
-  waitMs: number,
-  onWait?: (l: LockInfo) => void,
-): Promise<void> {
-  const get = db.prepare<[], LockInfo>('SELECT owner, host, pid, started_at, heartbeat FROM ingest_lock WHERE id = 1');
-  const take = db.prepare(
-    `INSERT INTO ingest_lock (id, owner, host, pid, started_at, heartbeat) VALUES (1, ?, ?, ?, ?, ?)
-     ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, host = excluded.host, pid = excluded.pid,
-       started_at = excluded.started_at, heartbeat = excluded.heartbeat`,
-  );
-  const deadline = Date.now() + waitMs;
-  let told = false;
-  for (;;) {
-    const holder = db
-      .transaction(() => {
-        const l = get.get();
-        if (l && l.owner !== owner && holderAlive(l)) return l;
-        take.run(owner, hostname(), process.pid, now(), Date.now());
-        return null;
-      })
-      .immediate();
-    if (holder === null) return;
-    if (!told) {
-      onWait?.(holder);
-      told = true;
-    }
-    if (Date.now() >= deadline) {
-      throw new UserError(
-        `Another ingest (pid ${holder.pid} on ${holder.host}, started ${holder.started_at}) is writing to this database; waited ${Math.round(waitMs / 1000)} s. ` +
-          'Try again when it has finished, or raise --wait.',
-      );
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-export function releaseIngestLock(db: Db, owner: string): void {
-  db.prepare('DELETE FROM ingest_lock WHERE id = 1 AND owner = ?').run(owner);
-}
+const addTo = (m: Map<string, number>, k: string, n: number): void => void m.set(k, (m.get(k) ?? 0) + n);

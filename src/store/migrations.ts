@@ -382,4 +382,50 @@ CREATE VIEW call_list AS
 ALTER TABLE observation_groups ADD COLUMN request_keyed INTEGER NOT NULL DEFAULT 1;
 `,
   },
+  {
+    version: 10,
+    name: '010-proven-sources',
+    sql: `
+-- A source is proven by a chain: the hash of each frame (~1 MiB) of content it was read in,
+-- with the offset the frame ends at. Content is "already read" only when it hashes to every
+-- link up to where it stops (src/ingest/identity.ts); the old 4 KiB head + tail hash could take
+-- two files sharing a head for one. Sources read before this version have no chain: a file
+-- that is one of them is read again in full, once (request keys keep it from counting twice).
+CREATE TABLE source_chain (
+  source_id INTEGER NOT NULL REFERENCES sources(id),
+  end_offset INTEGER NOT NULL,
+  hash BLOB NOT NULL,
+  PRIMARY KEY (source_id, end_offset)
+) WITHOUT ROWID;
+-- How a source was left: 'reading' while (or when killed while) an ingest read it,
+-- 'complete', 'interrupted' (SIGINT/SIGTERM), 'incomplete' (a .gz still being written),
+-- 'corrupt' (a .gz that ends early or is damaged and no longer changes); size is the file's
+-- size when reading began (NULL for .gz and stdin), problem what went wrong.
+ALTER TABLE sources ADD COLUMN state TEXT NOT NULL DEFAULT 'complete';
+ALTER TABLE sources ADD COLUMN size INTEGER;
+ALTER TABLE sources ADD COLUMN problem TEXT;
+-- Requests without a date (journalctl -o cat): counted, but no time window can hold them.
+ALTER TABLE sources ADD COLUMN undated INTEGER NOT NULL DEFAULT 0;
+-- Over-long lines (more than 1 MiB): counted as read and skipped, with their line number in malformed_lines.
+ALTER TABLE sources ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0;
+-- A malformed line that names a rule pack's API (an unreadable call of interest), per source.
+ALTER TABLE malformed_lines ADD COLUMN api TEXT;
+CREATE TABLE malformed_apis (
+  source_id INTEGER NOT NULL REFERENCES sources(id),
+  api TEXT NOT NULL,
+  lines INTEGER NOT NULL,
+  PRIMARY KEY (source_id, api)
+) WITHOUT ROWID;
+-- Inputs that could not be read (a corrupt .gz, an unreadable file), until a later ingest reads them.
+CREATE TABLE input_problems (
+  path TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  message TEXT NOT NULL,
+  seen_at TEXT NOT NULL
+) WITHOUT ROWID;
+-- The lock holder's process start time (Linux /proc/<pid>/stat): a pid reused after a crash
+-- or a reboot is not the holder.
+ALTER TABLE ingest_lock ADD COLUMN pid_start TEXT;
+`,
+  },
 ];
