@@ -10,14 +10,7 @@ import { formatByName } from '../../parsers/index.js';
 import { newScannedAccess, SCAN_NOT_REQUEST, SCAN_REQUEST, scannedRecord } from '../../parsers/nova-access-scan.js';
 import type { FileFormat, LineScanner, ParseContext, ParseResult, RequestRecord } from '../../parsers/types.js';
 import { hash52, hash52Values } from '../keys.js';
-import {
-  emptyObservationLines,
-  OBS_NUM,
-  OBS_NUMS,
-  shapeKeyOf,
-  type ObservationLines,
-  type ObservationShape,
-} from '../observation-shape.js';
+import { emptyObservationLines, OBS_NUM, OBS_NUMS, shapeKeyOf, type ObservationShape } from '../observation-shape.js';
 import { normalisePath, resourcePath, type NormalisedPath } from '../paths.js';
 import { compileClassifier, type RulePack } from '../rules.js';
 import { COMPUTE, compileServiceOf } from '../service.js';
