@@ -5,8 +5,15 @@
  * worth it, so memory stays bounded by the blocks in flight, never by the file.
  */
 import type { ChunkResult } from '../chunk-result.js';
-import type { ParsePool } from './pool.js';
 import type { ChunkProcessor } from './process.js';
+
+/** What dispatch needs of the worker pool (pool.ts's ParsePool). */
+export interface ParseWorkers {
+  readonly size: number;
+  /** Whether every worker has `inFlight` blocks or more waiting. */
+  saturated(inFlight: number): boolean;
+  parse(specId: number, block: Buffer): Promise<ChunkResult>;
+}
 
 /** Blocks in flight per worker: keeps every worker busy while one result is applied. */
 export const IN_FLIGHT_PER_WORKER = 2;
@@ -21,7 +28,7 @@ interface Queued<T> {
 
 export interface DispatchOptions<T> {
   /** Workers, or null to parse every block on this thread. */
-  pool: ParsePool | null;
+  pool: ParseWorkers | null;
   /** The file's processor in the workers (ParsePool.spec). */
   specId: number;
   /** The same processor on this thread. */
