@@ -14,6 +14,8 @@ import { inventoryFacts } from '../src/store/inventory.js';
 import {
   callsOf,
   frontendsSeen,
+  inputProblems,
+  malformedByApi,
   malformedExamples,
   opaqueHours,
   serviceTotals,
@@ -21,6 +23,8 @@ import {
   type Window,
 } from '../src/store/queries.js';
 import { clientFamily } from '../src/user-agent.js';
+import { lockStatus } from '../src/store/ingest-lock.js';
+import { readingState, readTo } from '../src/reading-state.js';
 
 export const REPORT_SCHEMA = 'apicensus.report/v1';
 
@@ -151,13 +155,22 @@ export interface Report {
     malformed: number;
     firstSeen: string | null;
     lastSeen: string | null;
+    /** How reading it was left: 'complete', or read in part ('reading' when an ingest stopped, 'interrupted', 'incomplete', 'corrupt'). */
+    state: 'reading' | 'complete' | 'interrupted' | 'incomplete' | 'corrupt';
+    /** Content bytes read, and the file's size when reading began (null for .gz and stdin). */
+    readBytes: number;
+    sizeBytes: number | null;
+    /** Where it stands, in words, when not complete. */
+    note: string | null;
+    undated: number;
+    skipped: number;
   }[];
   frontends: { layer: string; name: string; service: string; requests: number }[];
   apis: ApiReport[];
   verdict: Verdict;
   coverage: Coverage;
   warnings: string[];
-  malformedExamples: { path: string; line: number; reason: string; text: string }[];
+  malformedExamples: { path: string; line: number; reason: string; text: string; api: string | null }[];
 }
 
 /** What the logs could see: hours with requests (paths visible) against hours only TCP-mode front ends logged. */
@@ -628,6 +641,7 @@ function verdictFor(
   answerable: Verdict['answerable'],
   coverage: Coverage,
   silentNova: boolean,
+  unreadable: number,
 ): Verdict {
   const without = a.actions.filter((x) => x.replacement === null && x.action !== 'other').map((x) => x.action);
   if (a.calls === 0) {
@@ -638,8 +652,10 @@ function verdictFor(
         why += `: the front end logged ${plural(coverage.opaqueConnections, 'connection')} in TCP mode, without paths`;
       else if (silentNova) why += ": nova-api's log has no access lines (request_log is missing from api-paste.ini)";
       why += '.';
+    } else if (unreadable > 0) {
+      why = ` But ${plural(unreadable, 'unreadable line')} name ${a.api} (see the malformed lines): a call among them cannot be ruled out.`;
     } else if (answerable === 'partly') {
-      why = ` Some logs cannot show paths (see the warnings), so calls in ${coverage.blindHours > 0 ? `${plural(coverage.blindHours, 'hour')} of TCP-mode logs` : 'those sources'} would not be seen.`;
+      why = ` Some logs were not read in full or cannot show paths (see the warnings), so calls in ${coverage.blindHours > 0 ? `${plural(coverage.blindHours, 'hour')} of TCP-mode logs` : 'those sources'} would not be seen.`;
     }
     return {
       api: a.api,
@@ -707,8 +723,17 @@ export function buildReport(db: Db, opts: ReportOptions): Report {
   const malformed = sources.reduce((n, s) => n + s.malformed, 0);
   if (malformed > 0)
     warnings.push(`${plural(malformed, 'line')} looked like request lines but could not be read (examples below).`);
-  const answerable: Verdict['answerable'] =
-    totals.requests === 0 ? 'no' : coverage.blindHours > 0 || silentNova.length > 0 ? 'partly' : 'yes';
+  const unreadable = malformedByApi(db);
+  const reading = readingState({
+    sources,
+    problems: inputProblems(db),
+    ingestRunning: lockStatus(db)?.alive ?? false,
+    malformedByApi: unreadable,
+  });
+  warnings.unshift(...reading.warnings);
+  const blind =
+    coverage.blindHours > 0 || silentNova.length > 0 || reading.incomplete || (unreadable[studied.api] ?? 0) > 0;
+  const answerable: Verdict['answerable'] = totals.requests === 0 ? 'no' : blind ? 'partly' : 'yes';
   return {
     schema: REPORT_SCHEMA,
     generatedAt: (opts.now ?? new Date()).toISOString(),
@@ -733,10 +758,24 @@ export function buildReport(db: Db, opts: ReportOptions): Report {
       malformed: s.malformed,
       firstSeen: iso(s.first_time),
       lastSeen: iso(s.last_time),
+      state: s.state,
+      readBytes: s.offset,
+      sizeBytes: s.size,
+      note: s.state === 'complete' ? null : `${s.state}: read ${readTo(s)}${s.problem ? `; ${s.problem}` : ''}`,
+      undated: s.undated,
+      skipped: s.skipped,
     })),
     frontends: frontendsSeen(db),
     apis,
-    verdict: verdictFor(studied, totals.requests, sources.length, answerable, coverage, silentNova.length > 0),
+    verdict: verdictFor(
+      studied,
+      totals.requests,
+      sources.length,
+      answerable,
+      coverage,
+      silentNova.length > 0,
+      unreadable[studied.api] ?? 0,
+    ),
     coverage,
     warnings,
     malformedExamples: malformedExamples(db, 5),

@@ -10,6 +10,10 @@ export const ExitCode = {
   failed: 1,
   /** Usage error: unknown option, bad value. */
   usage: 2,
+  /** Stopped by SIGINT (128 + 2): what was read is committed. */
+  interrupted: 130,
+  /** Stopped by SIGTERM (128 + 15): what was read is committed. */
+  terminated: 143,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

@@ -29,7 +29,9 @@ function hostile(r: Report): Report {
   a.daily[0]!.day = HOSTILE;
   a.title = HOSTILE;
   h.sources[0]!.path = `/var/log/${BREAKOUT}/nova-api.log`;
-  h.malformedExamples = [{ path: `/x/${HOSTILE}`, line: 1, reason: BREAKOUT, text: `GET /${HOSTILE} ${BREAKOUT}` }];
+  h.malformedExamples = [
+    { path: `/x/${HOSTILE}`, line: 1, reason: BREAKOUT, text: `GET /${HOSTILE} ${BREAKOUT}`, api: null },
+  ];
   h.warnings = [...h.warnings, `A warning with ${BREAKOUT}`];
   h.verdict = { ...h.verdict, summary: `${h.verdict.summary} ${HOSTILE} ${BREAKOUT}` };
   return h;

@@ -149,6 +149,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
       (l) =>
         opts.onNotice?.(`waiting for another ingest (pid ${l.pid} on ${l.host}, started ${l.started_at}) to finish…`),
       (l) => opts.onNotice?.(`taking over the lock left by pid ${l.pid} on ${l.host} (no longer running)`),
+      opts.signal,
     );
     const writer = new IngestWriter(db, {
       windowMs,
@@ -262,7 +263,7 @@ function summarise(
 }
 
 /** 128 + the signal's number, as a shell reports a process a signal stopped (130 for SIGINT, 143 for SIGTERM). */
-const interruptedExit = (reason: string): number => (reason === 'SIGTERM' ? 143 : 130);
+const interruptedExit = (reason: string): number => (reason === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted);
 
 /** Workers now (large inputs, or asked for), later (stdin: once it proves long), or none. */
 function workersFor(files: readonly { path: string }[], opts: IngestOptions): 'now' | 'later' | 'none' {

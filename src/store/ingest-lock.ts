@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { UserError } from '../errors.js';
+import { ExitCode, UserError } from '../errors.js';
 import type { Db } from './db.js';
 
 export interface LockInfo {
@@ -72,6 +72,7 @@ export async function acquireIngestLock(
   waitMs: number,
   onWait?: (l: LockInfo) => void,
   onTakeOver?: (l: LockInfo) => void,
+  signal?: AbortSignal,
 ): Promise<void> {
   const get = db.prepare<[], LockInfo>(
     'SELECT owner, host, pid, started_at, heartbeat, pid_start FROM ingest_lock WHERE id = 1',
@@ -97,6 +98,13 @@ export async function acquireIngestLock(
     if (!told) {
       onWait?.(holder);
       told = true;
+    }
+    if (signal?.aborted) {
+      const code = signal.reason === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted;
+      throw new UserError(
+        `Stopped (${String(signal.reason)}) while waiting for another ingest's lock; nothing was read.`,
+        code,
+      );
     }
     if (Date.now() >= deadline) {
       throw new UserError(

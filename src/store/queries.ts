@@ -126,13 +126,21 @@ export interface SourceSummaryRow {
   compressed: number;
   names: number;
   nova_api_seen: number;
+  /** Content bytes read, and the file's size when reading began (null for .gz and stdin). */
+  offset: number;
+  size: number | null;
+  state: 'reading' | 'complete' | 'interrupted' | 'incomplete' | 'corrupt';
+  problem: string | null;
+  undated: number;
+  skipped: number;
 }
 
 export function sourcesSummary(db: Db): SourceSummaryRow[] {
   return db
     .prepare(
       `SELECT s.id, s.path, s.format, s.lines, s.requests, s.new_requests, s.opaque, s.malformed, s.observations, s.first_time,
-              s.last_time, s.compressed, s.nova_api_seen, (SELECT count(*) FROM source_names n WHERE n.source_id = s.id) AS names
+              s.last_time, s.compressed, s.nova_api_seen, (SELECT count(*) FROM source_names n WHERE n.source_id = s.id) AS names,
+              s.offset, s.size, s.state, s.problem, s.undated, s.skipped
          FROM sources s ORDER BY s.id`,
     )
     .all() as SourceSummaryRow[];
@@ -141,13 +149,33 @@ export function sourcesSummary(db: Db): SourceSummaryRow[] {
 export function malformedExamples(
   db: Db,
   limit: number,
-): { path: string; line: number; reason: string; text: string }[] {
+): { path: string; line: number; reason: string; text: string; api: string | null }[] {
+  // Lines that name an API first: an unreadable call of interest matters more than noise.
   return db
     .prepare(
-      `SELECT s.path, m.line, m.reason, m.text FROM malformed_lines m JOIN sources s ON s.id = m.source_id
-        ORDER BY m.source_id, m.line LIMIT ?`,
+      `SELECT s.path, m.line, m.reason, m.text, m.api FROM malformed_lines m JOIN sources s ON s.id = m.source_id
+        ORDER BY m.api IS NULL, m.source_id, m.line LIMIT ?`,
     )
-    .all(limit) as { path: string; line: number; reason: string; text: string }[];
+    .all(limit) as { path: string; line: number; reason: string; text: string; api: string | null }[];
+}
+
+/** Unreadable lines (malformed or over-long) that name each API, over every source. */
+export function malformedByApi(db: Db): Record<string, number> {
+  const rows = db.prepare('SELECT api, sum(lines) AS n FROM malformed_apis GROUP BY api').all() as {
+    api: string;
+    n: number;
+  }[];
+  return Object.fromEntries(rows.map((r) => [r.api, r.n]));
+}
+
+/** Inputs the last ingest of each could not read (corrupt .gz, unreadable files). */
+export function inputProblems(db: Db): { path: string; kind: string; message: string; seenAt: string }[] {
+  return db.prepare('SELECT path, kind, message, seen_at AS seenAt FROM input_problems ORDER BY path').all() as {
+    path: string;
+    kind: string;
+    message: string;
+    seenAt: string;
+  }[];
 }
 
 export function frontendsSeen(db: Db): { layer: string; name: string; service: string; requests: number }[] {

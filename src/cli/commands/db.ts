@@ -4,15 +4,26 @@ import type { Argv, CommandModule } from 'yargs';
 import { num } from '../../../reports/format.js';
 import { UserError } from '../../errors.js';
 import { LATEST_VERSION, openDb } from '../../store/db.js';
+import { lockStatus } from '../../store/ingest-lock.js';
 import { setExitCode, withDb } from '../common.js';
 
 export interface DbCheck {
   ok: boolean;
   integrity: string[];
   schema: { version: number; latest: number };
-  sources: { id: number; path: string; format: string; offset: number; lines: number; present: boolean }[];
+  sources: {
+    id: number;
+    path: string;
+    format: string;
+    offset: number;
+    lines: number;
+    state: string;
+    present: boolean;
+  }[];
   counts: Record<string, number>;
   ingestRunning: { pid: number; host: string; startedAt: string } | null;
+  /** A lock left by an ingest that no longer runs (killed): the next ingest takes it over. */
+  staleLock: { pid: number; host: string; startedAt: string } | null;
 }
 
 export function checkDb(file: string): DbCheck {
@@ -23,7 +34,7 @@ export function checkDb(file: string): DbCheck {
     if (fk.length > 0) integrity.push(`${fk.length} rows break foreign keys`);
     const version = db.pragma('user_version', { simple: true }) as number;
     const sources = (
-      db.prepare('SELECT id, path, format, offset, lines FROM sources ORDER BY id').all() as DbCheck['sources']
+      db.prepare('SELECT id, path, format, offset, lines, state FROM sources ORDER BY id').all() as DbCheck['sources']
     ).map((s) => ({
       ...s,
       present: s.path === '-' || existsSync(s.path),
@@ -32,10 +43,18 @@ export function checkDb(file: string): DbCheck {
     for (const t of ['sources', 'observations', 'calls', 'effects', 'hourly_totals', 'hour_keys', 'inventory_facts']) {
       counts[t] = (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
     }
-    const lock = db.prepare('SELECT pid, host, started_at AS startedAt FROM ingest_lock WHERE id = 1').get() as
-      DbCheck['ingestRunning'] | undefined;
+    const lock = lockStatus(db);
+    const holder = lock ? { pid: lock.holder.pid, host: lock.holder.host, startedAt: lock.holder.started_at } : null;
     const ok = integrity.length === 1 && integrity[0] === 'ok' && version === LATEST_VERSION;
-    return { ok, integrity, schema: { version, latest: LATEST_VERSION }, sources, counts, ingestRunning: lock ?? null };
+    return {
+      ok,
+      integrity,
+      schema: { version, latest: LATEST_VERSION },
+      sources,
+      counts,
+      ingestRunning: lock?.alive ? holder : null,
+      staleLock: lock && !lock.alive ? holder : null,
+    };
   } finally {
     db.close();
   }
@@ -49,14 +68,27 @@ export function renderCheck(c: DbCheck): string {
       .map(([k, v]) => `${k} ${num(v)}`)
       .join(', ')}`,
     `ingest running: ${c.ingestRunning ? `pid ${c.ingestRunning.pid} on ${c.ingestRunning.host} since ${c.ingestRunning.startedAt}` : 'no'}`,
+    ...(c.staleLock
+      ? [
+          `stale lock: left by pid ${c.staleLock.pid} on ${c.staleLock.host} (started ${c.staleLock.startedAt}), ` +
+            'which no longer runs; the next ingest takes it over',
+        ]
+      : []),
     `sources (${c.sources.length}):`,
     ...c.sources.map(
       (s) =>
-        `  #${s.id} ${s.format} ${num(s.lines)} lines, ${num(s.offset)} bytes read — ${s.path}${s.present ? '' : ' (no longer at this path: rotated or removed; its content stays counted)'}`,
+        `  #${s.id} ${s.format} ${num(s.lines)} lines, ${num(s.offset)} bytes read${s.state === 'complete' ? '' : ` (${partialState(s.state)})`} — ${s.path}${s.present ? '' : ' (no longer at this path: rotated or removed; its content stays counted)'}`,
     ),
     c.ok ? 'OK' : 'PROBLEMS FOUND',
   ];
   return out.join('\n') + '\n';
+}
+
+function partialState(state: string): string {
+  if (state === 'reading') return 'read in part: its ingest stopped or still runs';
+  if (state === 'interrupted') return 'read in part: its ingest was interrupted';
+  if (state === 'incomplete') return 'a .gz still being written';
+  return state;
 }
 
 /** SQLite's online backup: consistent while an ingest writes. */

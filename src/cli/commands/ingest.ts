@@ -1,7 +1,7 @@
 /** `apicensus ingest FILE…`: read logs into the store. */
 import type { CommandModule } from 'yargs';
 import { ExitCode, UserError } from '../../errors.js';
-import type { IngestSummary } from '../../ingest/run.js';
+import type { FileResult, IngestSummary } from '../../ingest/run.js';
 import { num } from '../../../reports/format.js';
 import { setExitCode, withDb, withRules } from '../common.js';
 
@@ -26,24 +26,66 @@ export function summaryText(s: IngestSummary): string {
   const mbps = s.seconds > 0 ? s.bytes / 1e6 / s.seconds : 0;
   out.push(
     `Read ${s.files.length} input${s.files.length === 1 ? '' : 's'} in ${s.seconds.toFixed(2)} s (${(s.bytes / 1e6).toFixed(1)} MB, ${mbps.toFixed(1)} MB/s): ` +
-      `${num(s.lines)} lines, ${num(s.requests)} requests (${num(s.newRequests)} not seen before), ${num(s.observations)} new calls of interest, ${num(s.malformed)} malformed lines.`,
+      `${num(s.lines)} lines, ${num(s.requests)} requests (${num(s.newRequests)} not seen before), ${num(s.observations)} new calls of interest, ${num(s.malformed)} malformed lines` +
+      `${s.skipped > 0 ? `, ${num(s.skipped)} over-long lines skipped` : ''}.`,
   );
-  for (const f of s.files) {
-    const what =
-      f.status === 'failed'
-        ? `FAILED: ${f.error}`
-        : f.status === 'skipped'
-          ? `skipped: ${f.notes.join('; ')}`
-          : `${f.status}, ${f.format ?? '?'}${f.compressed ? ', gzip' : ''}: ${num(f.lines)} lines, ${num(f.requests)} requests (${num(f.newRequests)} new), ${num(f.observations)} calls, ${num(f.malformed)} malformed`;
-    out.push(`  ${f.path}: ${what}`);
-    for (const n of f.status === 'skipped' ? [] : f.notes) out.push(`    note: ${n}`);
-    for (const m of f.malformedExamples) out.push(`    malformed line ${m.line}: ${m.reason}: ${m.text.slice(0, 160)}`);
-  }
+  for (const f of s.files) out.push(...fileLines(f));
+  for (const p of s.passedOver) out.push(`  ${p.path}: not read: ${p.reason}`);
+  if (s.undated > 0)
+    out.push(
+      `${num(s.undated)} requests carry no date: they count when no --since/--until is given; no time window can hold them.`,
+    );
   const apis = Object.entries(s.callsByApi);
   out.push(
     `Calls of interest now stored: ${apis.length ? apis.map(([a, n]) => `${a} ${num(n)}`).join(', ') : 'none'}. Run \`apicensus report\` for the evidence.`,
   );
   return out.join('\n');
+}
+
+function fileLines(f: FileResult): string[] {
+  if (f.status === 'failed') return [`  ${f.path}: FAILED: ${f.error}`];
+  if (f.status === 'skipped') return [`  ${f.path}: skipped: ${f.notes.join('; ')}`];
+  const counts =
+    `${num(f.lines)} lines, ${num(f.requests)} requests (${num(f.newRequests)} new), ${num(f.observations)} calls, ` +
+    `${num(f.malformed)} malformed${f.skipped > 0 ? `, ${num(f.skipped)} over-long skipped` : ''}` +
+    `${f.undated > 0 ? `, ${num(f.undated)} undated` : ''}`;
+  const out = [`  ${f.path}: ${f.status}, ${f.format ?? '?'}${f.compressed ? ', gzip' : ''}: ${counts}`];
+  for (const n of f.notes) out.push(`    note: ${n}`);
+  for (const m of f.malformedExamples) out.push(`    line ${m.line}: ${m.reason}: ${m.text.slice(0, 160)}`);
+  return out;
+}
+
+/** The one line said on stderr when a signal stopped the ingest: what is kept, how far each file got. */
+export function interruptedText(s: IngestSummary): string {
+  const partial = s.files.filter((f) => f.status === 'interrupted' && f.lines > 0);
+  const where = partial.map((f) => `${f.path} to line ${num(f.lines)} of this run`).join(', ');
+  const notRead = s.files.filter((f) => f.status === 'interrupted' && f.lines === 0).length;
+  return (
+    `apicensus: interrupted by ${s.interrupted}: what was read is committed${where ? ` (${where})` : ''}` +
+    `${notRead > 0 ? `, ${notRead} input${notRead === 1 ? '' : 's'} not read` : ''}; run the same ingest again to finish.\n`
+  );
+}
+
+/**
+ * SIGINT and SIGTERM stop the ingest at the next chunk: what was read is committed and the file
+ * is marked interrupted (the report says how far it got). A second signal exits at once: the
+ * store is safe at any moment (one transaction per batch).
+ */
+function stopOnSignals(): { signal: AbortSignal; done: () => void } {
+  const ac = new AbortController();
+  const handler = (sig: NodeJS.Signals): void => {
+    if (ac.signal.aborted) process.exit(sig === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted);
+    ac.abort(sig);
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return {
+    signal: ac.signal,
+    done: () => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
 }
 
 /** APICENSUS_BATCH_BYTES (undocumented): a positive integer overrides the batch size, for crash tests. */
@@ -120,7 +162,9 @@ export const ingestCommand: CommandModule<object, IngestArgs> = {
     // On this thread: a thread of its own cost ~0.15 s of start-up per run, its heap bound
     // no longer needed now that chunks are applied as they come (bench/).
     const { ingest } = await import('../../ingest/run.js');
+    const stop = stopOnSignals();
     const summary = await ingest({
+      signal: stop.signal,
       db: args.db,
       inputs: args.files,
       ...(args.format ? { format: args.format } : {}),
@@ -146,11 +190,17 @@ export const ingestCommand: CommandModule<object, IngestArgs> = {
       onNotice: (m: string) => {
         if (!args.quiet) process.stderr.write(`apicensus: ${m}\n`);
       },
-    });
+    }).finally(() => stop.done());
     if (progress) process.stderr.write('\r\x1b[K');
+    if (summary.interrupted !== null) {
+      if (!args.quiet) process.stdout.write(summaryText(summary) + '\n');
+      process.stderr.write(interruptedText(summary));
+      setExitCode(summary.exitCode);
+      return;
+    }
     if (summary.exitCode !== ExitCode.ok) {
-      const failed = summary.files.filter((f) => f.status === 'failed');
-      if (args.quiet) throw new UserError(failed.map((f) => f.error).join('; '));
+      const failed = summary.files.filter((f) => f.status === 'failed' || f.status === 'corrupt');
+      if (args.quiet) throw new UserError(failed.map((f) => f.error ?? `${f.path}: ${f.notes.join('; ')}`).join('; '));
       process.stdout.write(summaryText(summary) + '\n');
       process.stderr.write(
         `apicensus: ${failed.length} input${failed.length === 1 ? '' : 's'} could not be read; everything else was ingested.\n`,
