@@ -30,7 +30,7 @@ import {
   type ScannedAccess,
   type ScannerContext,
 } from './types.js';
-import { FNV_PRIME, HASH52_A, HASH52_B, hash52Fold } from '../src/keys.js';
+import { FNV_PRIME, HASH52_A, HASH52_B, hash52Fold } from './hash52.js';
 
 /** Another logger's line (or a header no parser reads): the parsers would give null. */
 export const SCAN_NOT_REQUEST = 0;

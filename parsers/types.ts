@@ -231,7 +231,7 @@ export interface ScannedAccess {
   microversionEnd: number;
   secondsStart: number;
   secondsEnd: number;
-  /** The request's key: hash52 of `${requestId} ${method} ${target} ${status}` (src/keys.ts). */
+  /** The request's key: hash52 of `${requestId} ${method} ${target} ${status}` (hash52.ts). */
   key: number;
   /** The target may name a call of interest: Classifier.mayMatch(compute, target), read in place. */
   mayMatch: boolean;
