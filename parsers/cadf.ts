@@ -899,7 +899,7 @@ const osloNotificationSamples: Sample[] = [
       durationMs: 88.741,
       client: '10.0.1.13',
       clientChain: null,
-      requestId: STORY[2]!.requestId,
+      requestId: 'req-27e9852f-9e74-4f22-a721-4b8b0b5a01c7',
       globalRequestId: null,
       userId: '9b8a7c6d5e4f4a3b2c1d0e9f8a7b6c5d',
       projectId: '6f1c2a9e4b7d4e0f8a3b5c7d9e1f2a3b',

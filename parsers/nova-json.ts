@@ -237,7 +237,7 @@ const samples: Sample[] = [
       kind: 'request',
       parser: 'nova-json',
       layer: 'nova',
-      wallMs: 1714641301337,
+      wallMs: T(2024, 4, 2, 9, 15, 1, 337),
       offsetMin: 0,
       timeIsEnd: true,
       method: 'GET',
@@ -271,7 +271,9 @@ const samples: Sample[] = [
       'May 02 09:15:03 ctl-1 nova-api-wsgi[2211]: ' +
       pyJson({
         ...requestlogRecord,
-        message: '10.0.0.5 "GET /compute/v2.1/os-hosts?zone=nova" status: 302 len: None microversion: - time: 0.016000',
+        // JSONFormatter's message is msg % args: the same REMOTE_ADDR as args.
+        message:
+          '203.0.113.7,10.0.0.5 "GET /compute/v2.1/os-hosts?zone=nova" status: 302 len: None microversion: - time: 0.016000',
         args: {
           REMOTE_ADDR: '203.0.113.7,10.0.0.5',
           REQUEST_METHOD: 'GET',
