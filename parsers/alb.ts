@@ -82,7 +82,11 @@ export const awsAlb: LineParser = {
   parse: parseAlbLine,
   samples: [
     {
-      line: 'http 2016-08-10T22:08:42.945958Z app/my-loadbalancer/50dc6c495c0c9188 192.168.131.39:2817 10.0.0.1:80 0.000 0.001 0.000 200 200 34 366 "GET http://www.example.com:80/ HTTP/1.1" "curl/7.46.0" - - arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/my-targets/73e2d6bc24d8a067 "Root=1-58337262-36d228ad5d99923122bbe354" - -',
+      line:
+        'http 2016-08-10T22:08:42.945958Z app/my-loadbalancer/50dc6c495c0c9188 192.168.131.39:2817 10.0.0.1:80 ' +
+        '0.000 0.001 0.000 200 200 34 366 "GET http://www.example.com:80/ HTTP/1.1" "curl/7.46.0" - - ' +
+        'arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/my-targets/73e2d6bc24d8a067 ' +
+        '"Root=1-58337262-36d228ad5d99923122bbe354" - -',
       note: 'real: lb/aws-alb-samples.log',
       expect: {
         kind: 'request',
@@ -117,7 +121,13 @@ export const awsAlb: LineParser = {
       },
     },
     {
-      line: 'https 2016-08-10T23:39:43.065466Z app/my-loadbalancer/50dc6c495c0c9188 192.168.131.39:2817 10.0.0.1:80 0.086 0.048 0.037 200 200 0 57 "GET https://www.example.com:443/ HTTP/1.1" "curl/7.46.0" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/my-targets/73e2d6bc24d8a067 "Root=1-58337281-1d84f3d73c47ec4e58577259" www.example.com arn:aws:acm:us-east-2:123456789012:certificate/12345678-1234-1234-1234-123456789012',
+      line:
+        'https 2016-08-10T23:39:43.065466Z app/my-loadbalancer/50dc6c495c0c9188 192.168.131.39:2817 10.0.0.1:80 ' +
+        '0.086 0.048 0.037 200 200 0 57 "GET https://www.example.com:443/ HTTP/1.1" "curl/7.46.0" ' +
+        'ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 ' +
+        'arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/my-targets/73e2d6bc24d8a067 ' +
+        '"Root=1-58337281-1d84f3d73c47ec4e58577259" www.example.com ' +
+        'arn:aws:acm:us-east-2:123456789012:certificate/12345678-1234-1234-1234-123456789012',
       note: 'real: lb/aws-alb-samples.log (durations summed: 86+48+37 ms)',
       expect: {
         kind: 'request',
@@ -152,7 +162,11 @@ export const awsAlb: LineParser = {
       },
     },
     {
-      line: 'ws 2016-08-10T00:32:08.923954Z app/my-loadbalancer/50dc6c495c0c9188 10.0.0.140:40914 10.0.1.192:8010 0.001 0.003 0.000 101 101 218 587 "GET http://10.0.0.30:80/ HTTP/1.1" "-" - - arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/my-targets/73e2d6bc24d8a067 "Root=1-58337364-23a8c76965a2ef7629b185e3" - -',
+      line:
+        'ws 2016-08-10T00:32:08.923954Z app/my-loadbalancer/50dc6c495c0c9188 10.0.0.140:40914 10.0.1.192:8010 0.001 ' +
+        '0.003 0.000 101 101 218 587 "GET http://10.0.0.30:80/ HTTP/1.1" "-" - - ' +
+        'arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/my-targets/73e2d6bc24d8a067 ' +
+        '"Root=1-58337364-23a8c76965a2ef7629b185e3" - -',
       note: 'real: lb/aws-alb-samples.log (WebSocket, UA `-`)',
       expect: {
         kind: 'request',
@@ -187,7 +201,12 @@ export const awsAlb: LineParser = {
       },
     },
     {
-      line: 'https 2024-03-22T15:16:23.412345Z app/nova-api/50dc6c495c0c9188 203.0.113.7:40112 - -1 -1 -1 503 - 312 0 "GET https://compute.example.com:443/v2.1/os-hosts HTTP/1.1" "python-novaclient" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 - "Root=1-65fda1b7-0a1b2c3d4e5f60718293a4b5" "compute.example.com" "arn:aws:acm:us-east-2:123456789012:certificate/12345678-1234-1234-1234-123456789012" 0 2024-03-22T15:16:23.410000Z "forward" "-" "-" "-" "-" "-" "-" "-" "TID_0123456789abcdef"',
+      line:
+        'https 2024-03-22T15:16:23.412345Z app/nova-api/50dc6c495c0c9188 203.0.113.7:40112 - -1 -1 -1 503 - 312 0 ' +
+        '"GET https://compute.example.com:443/v2.1/os-hosts HTTP/1.1" "python-novaclient" ' +
+        'ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 - "Root=1-65fda1b7-0a1b2c3d4e5f60718293a4b5" "compute.example.com" ' +
+        '"arn:aws:acm:us-east-2:123456789012:certificate/12345678-1234-1234-1234-123456789012" 0 ' +
+        '2024-03-22T15:16:23.410000Z "forward" "-" "-" "-" "-" "-" "-" "-" "TID_0123456789abcdef"',
       note: 'constructed: lb-logs.md §4 field list (no target: `-`, processing times -1, newer trailing fields)',
       expect: {
         kind: 'request',

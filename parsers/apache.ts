@@ -129,8 +129,12 @@ export const apacheVhost: LineParser = {
   parse: (p) => readAccessLine('apache-vhost', p),
   samples: [
     {
-      line: 'nova-api:8774 10.0.0.15 - - [22/Mar/2024:15:16:23 +0000] "GET /v2.1/os-hosts HTTP/1.1" 200 1207 "-" "python-novaclient"',
-      note: 'constructed: lb-logs.md §3.1 (Debian vhost_combined `%v:%p %h %l %u %t "%r" %>s %O "%{Referer}i" "%{User-Agent}i"`)',
+      line:
+        'nova-api:8774 10.0.0.15 - - [22/Mar/2024:15:16:23 +0000] "GET /v2.1/os-hosts HTTP/1.1" 200 1207 "-" ' +
+        '"python-novaclient"',
+      note:
+        'constructed: lb-logs.md §3.1 (Debian vhost_combined `%v:%p %h %l %u %t "%r" %>s %O "%{Referer}i" ' +
+        '"%{User-Agent}i"`)',
       expect: {
         kind: 'request',
         parser: 'apache-vhost',
@@ -164,7 +168,10 @@ export const apacheVhost: LineParser = {
       },
     },
     {
-      line: 'devstack.localdomain:80 2001:db8::15 - - [22/Mar/2024:11:16:23 -0400] "GET /compute/v2.1/os-hosts/compute-3 HTTP/1.1" 200 640 "-" "openstacksdk/1.0.1 keystoneauth1/5.1.2 python-requests/2.31.0 CPython/3.10.12"',
+      line:
+        'devstack.localdomain:80 2001:db8::15 - - [22/Mar/2024:11:16:23 -0400] "GET ' +
+        '/compute/v2.1/os-hosts/compute-3 HTTP/1.1" 200 640 "-" "openstacksdk/1.0.1 keystoneauth1/5.1.2 ' +
+        'python-requests/2.31.0 CPython/3.10.12"',
       note: 'constructed: lb-logs.md §2.6 (devstack other_vhosts_access.log, /compute prefix; IPv6 client)',
       expect: {
         kind: 'request',
@@ -210,7 +217,9 @@ export const apacheKolla: LineParser = {
   parse: (p) => readAccessLine('apache-kolla', p),
   samples: [
     {
-      line: '10.0.0.15 - - [22/Mar/2024:15:16:23 +0000] "GET /v2.1/os-hosts HTTP/1.1" 200 1207 53712 "-" "python-novaclient"',
+      line:
+        '10.0.0.15 - - [22/Mar/2024:15:16:23 +0000] "GET /v2.1/os-hosts HTTP/1.1" 200 1207 53712 "-" ' +
+        '"python-novaclient"',
       note: 'constructed: lb-logs.md §3.1 / §2.1 (kolla template)',
       expect: {
         kind: 'request',
@@ -245,7 +254,9 @@ export const apacheKolla: LineParser = {
       },
     },
     {
-      line: '203.0.113.7, 10.0.0.5 - - [22/Mar/2024:15:16:24 +0000] "PUT /v2.1/os-hosts/compute-3 HTTP/1.1" 200 88 41230 "-" "python-openstackclient keystoneauth1/5.1.2"',
+      line:
+        '203.0.113.7, 10.0.0.5 - - [22/Mar/2024:15:16:24 +0000] "PUT /v2.1/os-hosts/compute-3 HTTP/1.1" 200 88 ' +
+        '41230 "-" "python-openstackclient keystoneauth1/5.1.2"',
       note: 'constructed: lb-logs.md §3.1 (X-Forwarded-For chain: client = first hop)',
       expect: {
         kind: 'request',
@@ -361,7 +372,9 @@ export const apacheCombined: LineParser = {
       },
     },
     {
-      line: '192.168.202.254 - - [20/Jul/2009:22:59:29 +0000] "GET /vmw/vSphere/default/vmkboot.gz HTTP/1.0" 404 46210 "-" "gPXE/0.9.7"',
+      line:
+        '192.168.202.254 - - [20/Jul/2009:22:59:29 +0000] "GET /vmw/vSphere/default/vmkboot.gz HTTP/1.0" 404 46210 ' +
+        '"-" "gPXE/0.9.7"',
       note: 'real: lb/apache-combined.log',
       expect: {
         kind: 'request',
@@ -396,8 +409,12 @@ export const apacheCombined: LineParser = {
       },
     },
     {
-      line: '172.16.2.41 - - [22/Mar/2024:15:16:23 +0530] "DELETE /v2.1/servers/5f1c HTTP/1.1" 204 - "-" "python-novaclient"',
-      note: 'constructed: lb-logs.md §2.3 (TripleO nova_api_wsgi_access.log, puppetlabs-apache `%a … %b`; `-` bytes read as 0)',
+      line:
+        '172.16.2.41 - - [22/Mar/2024:15:16:23 +0530] "DELETE /v2.1/servers/5f1c HTTP/1.1" 204 - "-" ' +
+        '"python-novaclient"',
+      note:
+        'constructed: lb-logs.md §2.3 (TripleO nova_api_wsgi_access.log, puppetlabs-apache `%a … %b`; `-` bytes ' +
+        'read as 0)',
       expect: {
         kind: 'request',
         parser: 'apache-combined',
@@ -431,7 +448,9 @@ export const apacheCombined: LineParser = {
       },
     },
     {
-      line: '10.0.0.15 - admin [22/Mar/2024:15:16:23 +0000] "GET /identity/v3/auth/tokens HTTP/1.1" 200 5123 "-" "python-keystoneclient" 3126025(us)',
+      line:
+        '10.0.0.15 - admin [22/Mar/2024:15:16:23 +0000] "GET /identity/v3/auth/tokens HTTP/1.1" 200 5123 "-" ' +
+        '"python-keystoneclient" 3126025(us)',
       note: 'constructed: devstack files/apache-keystone.template keystone_combined `… "%{User-agent}i" %D(us)`',
       expect: {
         kind: 'request',
@@ -466,7 +485,9 @@ export const apacheCombined: LineParser = {
       },
     },
     {
-      line: '10.0.0.5 - - [22/Mar/2024:15:16:23 +0000] "GET /v2.1/os-hosts HTTP/1.1" 200 1207 "-" "python-novaclient" "203.0.113.7, 198.51.100.2"',
+      line:
+        '10.0.0.5 - - [22/Mar/2024:15:16:23 +0000] "GET /v2.1/os-hosts HTTP/1.1" 200 1207 "-" "python-novaclient" ' +
+        '"203.0.113.7, 198.51.100.2"',
       note: 'constructed: lb-logs.md §3.2 (nginx `main`: trailing "$http_x_forwarded_for")',
       expect: {
         kind: 'request',
@@ -501,7 +522,9 @@ export const apacheCombined: LineParser = {
       },
     },
     {
-      line: '10.0.0.5 - - [22/Mar/2024:15:16:23 +0000] "GET /v2.1/os-hosts HTTP/1.1" 200 1207 "-" "python-novaclient" "-"',
+      line:
+        '10.0.0.5 - - [22/Mar/2024:15:16:23 +0000] "GET /v2.1/os-hosts HTTP/1.1" 200 1207 "-" "python-novaclient" ' +
+        '"-"',
       note: 'constructed: lb-logs.md §3.2 (nginx `main` with no X-Forwarded-For)',
       expect: {
         kind: 'request',
@@ -536,7 +559,9 @@ export const apacheCombined: LineParser = {
       },
     },
     {
-      line: '10.0.0.5 - - [22/Mar/2024:15:16:23 +0000] "GET /v2.1/os-hosts HTTP/1.1" 200 1207 "-" "python-novaclient" "req-0b2f6a6e-5a0e-4c35-9d25-2e4b5f1c8a71"',
+      line:
+        '10.0.0.5 - - [22/Mar/2024:15:16:23 +0000] "GET /v2.1/os-hosts HTTP/1.1" 200 1207 "-" "python-novaclient" ' +
+        '"req-0b2f6a6e-5a0e-4c35-9d25-2e4b5f1c8a71"',
       note: 'constructed: mod_log_config `%{x-openstack-request-id}o` appended, quoted',
       expect: {
         kind: 'request',
@@ -571,7 +596,9 @@ export const apacheCombined: LineParser = {
       },
     },
     {
-      line: '10.0.0.5 - - [22/Mar/2024:15:16:23 +0000] "GET /v2.1/os-hosts HTTP/1.1" 200 1207 "-" "python-novaclient" 52110 req-0b2f6a6e-5a0e-4c35-9d25-2e4b5f1c8a71',
+      line:
+        '10.0.0.5 - - [22/Mar/2024:15:16:23 +0000] "GET /v2.1/os-hosts HTTP/1.1" 200 1207 "-" "python-novaclient" ' +
+        '52110 req-0b2f6a6e-5a0e-4c35-9d25-2e4b5f1c8a71',
       note: 'constructed: mod_log_config `%D %{x-openstack-request-id}o` appended, unquoted',
       expect: {
         kind: 'request',
@@ -606,7 +633,9 @@ export const apacheCombined: LineParser = {
       },
     },
     {
-      line: '10.0.0.5 - - [22/Mar/2024:15:16:23 +0000] "GET /v2.1/os-hosts?name=\\"x\\" HTTP/1.1" 200 1207 "-" "curl/8.5.0 \\"quoted\\""',
+      line:
+        '10.0.0.5 - - [22/Mar/2024:15:16:23 +0000] "GET /v2.1/os-hosts?name=\\"x\\" HTTP/1.1" 200 1207 "-" ' +
+        '"curl/8.5.0 \\"quoted\\""',
       note: 'constructed: mod_log_config (`"` escaped as `\\"` in %r and %{User-Agent}i)',
       expect: {
         kind: 'request',

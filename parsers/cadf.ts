@@ -442,7 +442,9 @@ const T = Date.UTC;
 
 const jsonSamples: Sample[] = [
   {
-    note: 'constructed: keystonemiddleware _process_response notification (oslo_messaging notifier envelope keys, pycadf payload), os-hosts list refused at 2.79',
+    note:
+      'constructed: keystonemiddleware _process_response notification (oslo_messaging notifier envelope keys, ' +
+      'pycadf payload), os-hosts list refused at 2.79',
     line: pyJson(notification(STORY[0]!, 'response')),
     expect: {
       kind: 'request',
@@ -483,7 +485,9 @@ const jsonSamples: Sample[] = [
     expect: null,
   },
   {
-    note: 'constructed: oslo.messaging v2 envelope (serialize_msg) around the response, with _unique_id and _context_* keys; global request id in the initiator',
+    note:
+      'constructed: oslo.messaging v2 envelope (serialize_msg) around the response, with _unique_id and _context_* ' +
+      'keys; global request id in the initiator',
     line: pyJson(osloEnvelope(STORY[1]!, 'response')),
     expect: {
       kind: 'request',
@@ -523,7 +527,9 @@ const jsonSamples: Sample[] = [
     expect: null,
   },
   {
-    note: 'constructed: a bare CADF response event (update → PUT), as a JSON array element comes back from the ingest layer (JSON.stringify, no spaces)',
+    note:
+      'constructed: a bare CADF response event (update → PUT), as a JSON array element comes back from the ingest ' +
+      'layer (JSON.stringify, no spaces)',
     line: JSON.stringify(cadfPayload(STORY[2]!, 'response')),
     expect: {
       kind: 'request',
@@ -598,7 +604,9 @@ const jsonSamples: Sample[] = [
     },
   },
   {
-    note: 'constructed: nova_api_audit_map.conf custom action `reboot = start/reboot` → method unknown (*), 501 from libvirt',
+    note:
+      'constructed: nova_api_audit_map.conf custom action `reboot = start/reboot` → method unknown (*), 501 from ' +
+      'libvirt',
     line: pyJson(notification(REBOOT_CALL, 'response')),
     expect: {
       kind: 'request',
@@ -633,7 +641,9 @@ const jsonSamples: Sample[] = [
     },
   },
   {
-    note: 'constructed: a cinder event (volumev3 = service/storage/block in cinder_api_audit_map.conf) still parses, service block-storage',
+    note:
+      'constructed: a cinder event (volumev3 = service/storage/block in cinder_api_audit_map.conf) still parses, ' +
+      'service block-storage',
     line: pyJson({
       ...notification(REBOOT_CALL, 'response'),
       payload: {
@@ -677,7 +687,9 @@ const jsonSamples: Sample[] = [
     },
   },
   {
-    note: 'constructed: request raised before a response (outcome unknown, no reason): status null; target unknown (no catalog match): service null',
+    note:
+      'constructed: request raised before a response (outcome unknown, no reason): status null; target unknown (no ' +
+      'catalog match): service null',
     line: pyJson({
       ...notification(REBOOT_CALL, 'response'),
       payload: {
@@ -720,8 +732,19 @@ const jsonSamples: Sample[] = [
     },
   },
   {
-    note: "real shape: keystone's own CADF notification (identity.user.updated, Canonical docs api-auditing) is not an API request",
-    line: '{"message_id": "e585b0b6-42b2-4423-947a-b5987796dd1e", "publisher_id": "identity.keystone-0", "event_type": "identity.user.updated", "priority": "INFO", "payload": {"typeURI": "http://schemas.dmtf.org/cloud/audit/1.0/event", "eventType": "activity", "id": "0b349407-5549-51bf-adff-e3c484740c0a", "eventTime": "2025-06-17T10:23:40.204955+0000", "action": "updated.user", "outcome": "success", "observer": {"id": "41393a82908d4d59ae36032d92569fd7", "typeURI": "service/security"}, "initiator": {"id": "f28f7f5a711941af99f5a09a42699dc6", "typeURI": "service/security/account/user", "host": {"address": "10.1.0.197", "agent": "python-keystoneclient"}}, "target": {"id": "da9429a6cda54340b9a8652423c21d0a", "typeURI": "data/security/account/user"}}, "timestamp": "2025-06-17 10:23:40.241660"}',
+    note:
+      "real shape: keystone's own CADF notification (identity.user.updated, Canonical docs api-auditing) is not an " +
+      'API request',
+    line:
+      '{"message_id": "e585b0b6-42b2-4423-947a-b5987796dd1e", "publisher_id": "identity.keystone-0", "event_type": ' +
+      '"identity.user.updated", "priority": "INFO", "payload": {"typeURI": ' +
+      '"http://schemas.dmtf.org/cloud/audit/1.0/event", "eventType": "activity", "id": ' +
+      '"0b349407-5549-51bf-adff-e3c484740c0a", "eventTime": "2025-06-17T10:23:40.204955+0000", "action": ' +
+      '"updated.user", "outcome": "success", "observer": {"id": "41393a82908d4d59ae36032d92569fd7", "typeURI": ' +
+      '"service/security"}, "initiator": {"id": "f28f7f5a711941af99f5a09a42699dc6", "typeURI": ' +
+      '"service/security/account/user", "host": {"address": "10.1.0.197", "agent": "python-keystoneclient"}}, ' +
+      '"target": {"id": "da9429a6cda54340b9a8652423c21d0a", "typeURI": "data/security/account/user"}}, "timestamp": ' +
+      '"2025-06-17 10:23:40.241660"}',
     expect: null,
   },
   {
@@ -738,7 +761,9 @@ const jsonSamples: Sample[] = [
     expect: { kind: 'malformed', reason: 'invalid JSON on a CADF audit line' },
   },
   {
-    note: 'constructed: oslo.log JSONFormatter record of the log driver (name oslo.messaging.notification.audit.http.response, message = the notification)',
+    note:
+      'constructed: oslo.log JSONFormatter record of the log driver (name ' +
+      'oslo.messaging.notification.audit.http.response, message = the notification)',
     line: pyJson({
       message: pyJson(notification(STORY[4]!, 'response', '***')),
       asctime: '2024-05-02 09:30:10',
@@ -807,8 +832,30 @@ export const cadfJsonParser: LineParser = {
 
 const osloNotificationSamples: Sample[] = [
   {
-    note: 'real: Canonical OpenStack docs, reference/api-auditing (nova-api under pebble, driver = log): the response line',
-    line: '2025-06-12T09:45:56.184Z [wsgi-nova-api] 2025-06-12 09:45:56.184431 2025-06-12 09:45:56.184 80 INFO oslo.messaging.notification.audit.http.response [None req-4cf54a26-26b3-4cd3-9442-2630480563b4 1c6dfb96f6ad40cab32a5add1daef45e 123e60b3cd024672b6dfdd0b6db8c32d - - 756f65bca3e74610aed6fffb0cc771c3 756f65bca3e74610aed6fffb0cc771c3] {"message_id": "1ecdd560-e881-4038-ba27-2a74cf322872", "publisher_id": "mod_wsgi", "event_type": "audit.http.response", "priority": "INFO", "payload": {"typeURI": "http://schemas.dmtf.org/cloud/audit/1.0/event", "eventType": "activity", "id": "d7853699-5d1c-5bea-9fe0-815616e40ee0", "eventTime": "2025-06-12T09:45:55.774005+0000", "action": "read/list", "outcome": "success", "observer": {"id": "target"}, "initiator": {"id": "1c6dfb96f6ad40cab32a5add1daef45e", "typeURI": "service/security/account/user", "name": "admin", "credential": {"token": "***", "identity_status": "Confirmed"}, "host": {"address": "10.1.0.179", "agent": "openstacksdk/3.0.0 keystoneauth1/5.6.0 python-requests/2.31.0 CPython/3.12.3"}, "project_id": "123e60b3cd024672b6dfdd0b6db8c32d", "request_id": "req-4cf54a26-26b3-4cd3-9442-2630480563b4"}, "target": {"id": "nova", "typeURI": "service/compute/servers/detail", "name": "nova", "addresses": [{"url": "http://10.152.183.37:8774/v2.1", "name": "admin"}, {"url": "http://10.7.66.204:80/openstack-nova/v2.1", "name": "private"}, {"url": "http://10.7.66.205:80/openstack-nova/v2.1", "name": "public"}]}, "requestPath": "/openstack-nova/v2.1/servers/detail?deleted=False", "tags": ["correlation_id?value=79a738d0-b97d-556e-9efe-d99536267d1e"], "reason": {"reasonType": "HTTP", "reasonCode": "200"}, "reporterchain": [{"role": "modifier", "reporterTime": "2025-06-12T09:45:56.183492+0000", "reporter": {"id": "target"}}]}, "timestamp": "2025-06-12 09:45:56.183889"}',
+    note:
+      'real: Canonical OpenStack docs, reference/api-auditing (nova-api under pebble, driver = log): the response ' +
+      'line',
+    line:
+      '2025-06-12T09:45:56.184Z [wsgi-nova-api] 2025-06-12 09:45:56.184431 2025-06-12 09:45:56.184 80 INFO ' +
+      'oslo.messaging.notification.audit.http.response [None req-4cf54a26-26b3-4cd3-9442-2630480563b4 ' +
+      '1c6dfb96f6ad40cab32a5add1daef45e 123e60b3cd024672b6dfdd0b6db8c32d - - 756f65bca3e74610aed6fffb0cc771c3 ' +
+      '756f65bca3e74610aed6fffb0cc771c3] {"message_id": "1ecdd560-e881-4038-ba27-2a74cf322872", "publisher_id": ' +
+      '"mod_wsgi", "event_type": "audit.http.response", "priority": "INFO", "payload": {"typeURI": ' +
+      '"http://schemas.dmtf.org/cloud/audit/1.0/event", "eventType": "activity", "id": ' +
+      '"d7853699-5d1c-5bea-9fe0-815616e40ee0", "eventTime": "2025-06-12T09:45:55.774005+0000", "action": ' +
+      '"read/list", "outcome": "success", "observer": {"id": "target"}, "initiator": {"id": ' +
+      '"1c6dfb96f6ad40cab32a5add1daef45e", "typeURI": "service/security/account/user", "name": "admin", ' +
+      '"credential": {"token": "***", "identity_status": "Confirmed"}, "host": {"address": "10.1.0.179", "agent": ' +
+      '"openstacksdk/3.0.0 keystoneauth1/5.6.0 python-requests/2.31.0 CPython/3.12.3"}, "project_id": ' +
+      '"123e60b3cd024672b6dfdd0b6db8c32d", "request_id": "req-4cf54a26-26b3-4cd3-9442-2630480563b4"}, "target": ' +
+      '{"id": "nova", "typeURI": "service/compute/servers/detail", "name": "nova", "addresses": [{"url": ' +
+      '"http://10.152.183.37:8774/v2.1", "name": "admin"}, {"url": "http://10.7.66.204:80/openstack-nova/v2.1", ' +
+      '"name": "private"}, {"url": "http://10.7.66.205:80/openstack-nova/v2.1", "name": "public"}]}, "requestPath": ' +
+      '"/openstack-nova/v2.1/servers/detail?deleted=False", "tags": ' +
+      '["correlation_id?value=79a738d0-b97d-556e-9efe-d99536267d1e"], "reason": {"reasonType": "HTTP", ' +
+      '"reasonCode": "200"}, "reporterchain": [{"role": "modifier", "reporterTime": ' +
+      '"2025-06-12T09:45:56.183492+0000", "reporter": {"id": "target"}}]}, "timestamp": "2025-06-12 ' +
+      '09:45:56.183889"}',
     expect: {
       kind: 'request',
       parser: 'cadf-oslo-notification',
@@ -843,7 +890,24 @@ const osloNotificationSamples: Sample[] = [
   },
   {
     note: 'real: the same docs, the request line of that pair (outcome pending) is not a request',
-    line: '2025-06-12T09:45:55.775Z [wsgi-nova-api] 2025-06-12 09:45:55.775335 2025-06-12 09:45:55.774 80 INFO oslo.messaging.notification.audit.http.request [None req-4cf54a26-26b3-4cd3-9442-2630480563b4 1c6dfb96f6ad40cab32a5add1daef45e 123e60b3cd024672b6dfdd0b6db8c32d - - 756f65bca3e74610aed6fffb0cc771c3 756f65bca3e74610aed6fffb0cc771c3] {"message_id": "31f1874a-91ea-4822-84a2-b82570afdc44", "publisher_id": "mod_wsgi", "event_type": "audit.http.request", "priority": "INFO", "payload": {"typeURI": "http://schemas.dmtf.org/cloud/audit/1.0/event", "eventType": "activity", "id": "d7853699-5d1c-5bea-9fe0-815616e40ee0", "eventTime": "2025-06-12T09:45:55.774005+0000", "action": "read/list", "outcome": "pending", "observer": {"id": "target"}, "initiator": {"id": "1c6dfb96f6ad40cab32a5add1daef45e", "typeURI": "service/security/account/user", "name": "admin", "credential": {"token": "***", "identity_status": "Confirmed"}, "host": {"address": "10.1.0.179", "agent": "openstacksdk/3.0.0 keystoneauth1/5.6.0 python-requests/2.31.0 CPython/3.12.3"}, "project_id": "123e60b3cd024672b6dfdd0b6db8c32d", "request_id": "req-4cf54a26-26b3-4cd3-9442-2630480563b4"}, "target": {"id": "nova", "typeURI": "service/compute/servers/detail", "name": "nova", "addresses": [{"url": "http://10.152.183.37:8774/v2.1", "name": "admin"}, {"url": "http://10.7.66.204:80/openstack-nova/v2.1", "name": "private"}, {"url": "http://10.7.66.205:80/openstack-nova/v2.1", "name": "public"}]}, "requestPath": "/openstack-nova/v2.1/servers/detail?deleted=False", "tags": ["correlation_id?value=79a738d0-b97d-556e-9efe-d99536267d1e"]}, "timestamp": "2025-06-12 09:45:55.774487"}',
+    line:
+      '2025-06-12T09:45:55.775Z [wsgi-nova-api] 2025-06-12 09:45:55.775335 2025-06-12 09:45:55.774 80 INFO ' +
+      'oslo.messaging.notification.audit.http.request [None req-4cf54a26-26b3-4cd3-9442-2630480563b4 ' +
+      '1c6dfb96f6ad40cab32a5add1daef45e 123e60b3cd024672b6dfdd0b6db8c32d - - 756f65bca3e74610aed6fffb0cc771c3 ' +
+      '756f65bca3e74610aed6fffb0cc771c3] {"message_id": "31f1874a-91ea-4822-84a2-b82570afdc44", "publisher_id": ' +
+      '"mod_wsgi", "event_type": "audit.http.request", "priority": "INFO", "payload": {"typeURI": ' +
+      '"http://schemas.dmtf.org/cloud/audit/1.0/event", "eventType": "activity", "id": ' +
+      '"d7853699-5d1c-5bea-9fe0-815616e40ee0", "eventTime": "2025-06-12T09:45:55.774005+0000", "action": ' +
+      '"read/list", "outcome": "pending", "observer": {"id": "target"}, "initiator": {"id": ' +
+      '"1c6dfb96f6ad40cab32a5add1daef45e", "typeURI": "service/security/account/user", "name": "admin", ' +
+      '"credential": {"token": "***", "identity_status": "Confirmed"}, "host": {"address": "10.1.0.179", "agent": ' +
+      '"openstacksdk/3.0.0 keystoneauth1/5.6.0 python-requests/2.31.0 CPython/3.12.3"}, "project_id": ' +
+      '"123e60b3cd024672b6dfdd0b6db8c32d", "request_id": "req-4cf54a26-26b3-4cd3-9442-2630480563b4"}, "target": ' +
+      '{"id": "nova", "typeURI": "service/compute/servers/detail", "name": "nova", "addresses": [{"url": ' +
+      '"http://10.152.183.37:8774/v2.1", "name": "admin"}, {"url": "http://10.7.66.204:80/openstack-nova/v2.1", ' +
+      '"name": "private"}, {"url": "http://10.7.66.205:80/openstack-nova/v2.1", "name": "public"}]}, "requestPath": ' +
+      '"/openstack-nova/v2.1/servers/detail?deleted=False", "tags": ' +
+      '["correlation_id?value=79a738d0-b97d-556e-9efe-d99536267d1e"]}, "timestamp": "2025-06-12 09:45:55.774487"}',
     expect: null,
   },
   {
@@ -882,7 +946,9 @@ const osloNotificationSamples: Sample[] = [
     },
   },
   {
-    note: 'constructed: an older keystonemiddleware without initiator.request_id: the request id comes from the oslo context bracket',
+    note:
+      'constructed: an older keystonemiddleware without initiator.request_id: the request id comes from the oslo ' +
+      'context bracket',
     line: osloNotificationLine(STORY[2]!, 'response').replace(`, "request_id": "${STORY[2]!.requestId}"`, ''),
     expect: {
       kind: 'request',
@@ -999,7 +1065,9 @@ const KSM_PARSER = 'cadf-ksm-log';
 
 const ksmSamples: Sample[] = [
   {
-    note: 'constructed: keystonemiddleware/audit/_notifier.py _LogNotifier line (Python 3 dict reprs), os-hosts list refused at 2.79',
+    note:
+      'constructed: keystonemiddleware/audit/_notifier.py _LogNotifier line (Python 3 dict reprs), os-hosts list ' +
+      'refused at 2.79',
     line: ksmAuditLine(STORY[0]!, 'response'),
     expect: {
       kind: 'request',
@@ -1128,7 +1196,8 @@ const ksmSamples: Sample[] = [
     expect: {
       kind: 'malformed',
       reason:
-        'keystonemiddleware.audit Payload is not a Python dict repr we can read: unsupported Python value starting `<` at column 565',
+        'keystonemiddleware.audit Payload is not a Python dict repr we can read: unsupported Python value ' +
+        'starting `<` at column 565',
     },
   },
 ];

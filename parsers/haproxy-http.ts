@@ -128,7 +128,10 @@ export const haproxyHttp: LineParser = {
   parse: parseHttplog,
   samples: [
     {
-      line: 'Nov 28 16:37:50 dvd-ctrl1 haproxy[403100]: fe80::9379:c29e:6701:cef8:52438 [28/Nov/2019:16:37:50.293] keystone_admin keystone_admin/dvd-ctrl1.ctlplane.int.dvd.dev 0/0/0/175/175 200 624 - - ---- 5/1/0/0/0 0/0 "GET /v3/auth/tokens?nocatalog HTTP/1.1"',
+      line:
+        'Nov 28 16:37:50 dvd-ctrl1 haproxy[403100]: fe80::9379:c29e:6701:cef8:52438 [28/Nov/2019:16:37:50.293] ' +
+        'keystone_admin keystone_admin/dvd-ctrl1.ctlplane.int.dvd.dev 0/0/0/175/175 200 624 - - ---- 5/1/0/0/0 0/0 ' +
+        '"GET /v3/auth/tokens?nocatalog HTTP/1.1"',
       note: 'real: lb-logs.md §1.7 (lbdata/haproxy_tripleo_keystone_ipv6.log), IPv6 client',
       expect: {
         kind: 'request',
@@ -163,7 +166,9 @@ export const haproxyHttp: LineParser = {
       },
     },
     {
-      line: 'Mar 22 15:16:23 haproxy[25]: 10.0.0.15:51044 [22/Mar/2024:15:16:23.412] nova_api_front nova_api_back/ctl2 0/0/1/57/58 200 1207 - - ---- 12/3/0/0/0 0/0 "GET /v2.1/os-hosts HTTP/1.1"',
+      line:
+        'Mar 22 15:16:23 haproxy[25]: 10.0.0.15:51044 [22/Mar/2024:15:16:23.412] nova_api_front nova_api_back/ctl2 ' +
+        '0/0/1/57/58 200 1207 - - ---- 12/3/0/0/0 0/0 "GET /v2.1/os-hosts HTTP/1.1"',
       note: 'constructed: lb-logs.md §1.7 example 2 (kolla names, HAProxy `local` syslog format without host)',
       expect: {
         kind: 'request',
@@ -198,7 +203,10 @@ export const haproxyHttp: LineParser = {
       },
     },
     {
-      line: 'Mar 22 15:16:24 lb1 haproxy[2291]: 203.0.113.7:40112 [22/Mar/2024:15:16:24.018] nova_api_os_compute-front-1~ nova_api_os_compute-back/infra2 0/0/0/41/41 200 1188 - - ---- 9/2/0/0/0 0/0 {python-novaclient} {req-0b2f6a6e-5a0e-4c35-9d25-2e4b5f1c8a71} "GET /v2.1/os-hosts/compute-3 HTTP/1.1"',
+      line:
+        'Mar 22 15:16:24 lb1 haproxy[2291]: 203.0.113.7:40112 [22/Mar/2024:15:16:24.018] ' +
+        'nova_api_os_compute-front-1~ nova_api_os_compute-back/infra2 0/0/0/41/41 200 1188 - - ---- 9/2/0/0/0 0/0 ' +
+        '{python-novaclient} {req-0b2f6a6e-5a0e-4c35-9d25-2e4b5f1c8a71} "GET /v2.1/os-hosts/compute-3 HTTP/1.1"',
       note: 'constructed: lb-logs.md §1.7 example 3 (OSA names, SSL `~`, captured User-Agent and request id)',
       expect: {
         kind: 'request',
@@ -233,7 +241,10 @@ export const haproxyHttp: LineParser = {
       },
     },
     {
-      line: 'Nov 28 16:40:02 ctl0 haproxy[7]: 172.16.2.41:38212 [28/Nov/2019:16:40:02.101] nova_osapi nova_osapi/ctl0.internalapi.localdomain 0/0/0/88/88 200 905 - - ---- 3/1/0/0/0 0/0 "PUT /v2.1/os-hosts/compute-0.localdomain HTTP/1.1"',
+      line:
+        'Nov 28 16:40:02 ctl0 haproxy[7]: 172.16.2.41:38212 [28/Nov/2019:16:40:02.101] nova_osapi ' +
+        'nova_osapi/ctl0.internalapi.localdomain 0/0/0/88/88 200 905 - - ---- 3/1/0/0/0 0/0 "PUT ' +
+        '/v2.1/os-hosts/compute-0.localdomain HTTP/1.1"',
       note: 'constructed: lb-logs.md §2.3 (TripleO `nova_osapi` listen section, same shape as §1.7 example 1)',
       expect: {
         kind: 'request',
@@ -268,7 +279,11 @@ export const haproxyHttp: LineParser = {
       },
     },
     {
-      line: 'Feb 25 16:19:49 192.168.4.2 haproxy[7]: 141.35.244.171:53332 [25/Feb/2019:16:19:48.143] prod_http_in~ bk_admin/nginx_sonst 0/0/7/1457/1487 200 11394 - - ---- 2/1/0/0/0 0/0 {Mozilla/5.0 (Windows NT 6.1; Win64; x64; rv:65.0) Gecko/20100101 Firefox/65.0} {} "GET /admin/colt/administration?survey=130&input_stats=1&ajax=1&&ajax=1&refresh=1&ihandle=1 HTTP/1.1"',
+      line:
+        'Feb 25 16:19:49 192.168.4.2 haproxy[7]: 141.35.244.171:53332 [25/Feb/2019:16:19:48.143] prod_http_in~ ' +
+        'bk_admin/nginx_sonst 0/0/7/1457/1487 200 11394 - - ---- 2/1/0/0/0 0/0 {Mozilla/5.0 (Windows NT 6.1; Win64; ' +
+        'x64; rv:65.0) Gecko/20100101 Firefox/65.0} {} "GET ' +
+        '/admin/colt/administration?survey=130&input_stats=1&ajax=1&&ajax=1&refresh=1&ihandle=1 HTTP/1.1"',
       note: 'real: lb/haproxy-httplog.log (capture with spaces, empty capture)',
       expect: {
         kind: 'request',
@@ -303,7 +318,10 @@ export const haproxyHttp: LineParser = {
       },
     },
     {
-      line: 'Feb  6 12:14:14 localhost haproxy[14389]: 10.0.1.2:33317 [06/Feb/2009:12:14:14.655] https-in static/srv1 10/0/30/69/109 200 2750 - - ---- 1/1/1/1/0 0/0 {1wt.eu} {} "GET /index.html HTTP/1.1" 0/0/0/0/0 1wt.eu/TLSv1.3/TLS_AES_256_GCM_SHA384',
+      line:
+        'Feb  6 12:14:14 localhost haproxy[14389]: 10.0.1.2:33317 [06/Feb/2009:12:14:14.655] https-in static/srv1 ' +
+        '10/0/30/69/109 200 2750 - - ---- 1/1/1/1/0 0/0 {1wt.eu} {} "GET /index.html HTTP/1.1" 0/0/0/0/0 ' +
+        '1wt.eu/TLSv1.3/TLS_AES_256_GCM_SHA384',
       note: 'real: lb/haproxy-doc-examples.log (httpslog suffix; a Host capture is not a User-Agent)',
       expect: {
         kind: 'request',
@@ -338,7 +356,10 @@ export const haproxyHttp: LineParser = {
       },
     },
     {
-      line: 'Aug  9 20:30:46 localhost haproxy[2022]: 127.0.0.1:34028 [09/Aug/2004:20:30:46] proxy-out proxy-out/cache1 0/0/2/126/+128 301 +223 - - ---- 0/0/0/0/0 0/0 {www.sytadin.equipement.gouv.fr||http://trafic.1wt.eu/} {Apache|230|||http://www.sytadin.} "GET http://www.sytadin.equipement.gouv.fr/ HTTP/1.1"',
+      line:
+        'Aug  9 20:30:46 localhost haproxy[2022]: 127.0.0.1:34028 [09/Aug/2004:20:30:46] proxy-out proxy-out/cache1 ' +
+        '0/0/2/126/+128 301 +223 - - ---- 0/0/0/0/0 0/0 {www.sytadin.equipement.gouv.fr||http://trafic.1wt.eu/} ' +
+        '{Apache|230|||http://www.sytadin.} "GET http://www.sytadin.equipement.gouv.fr/ HTTP/1.1"',
       note: 'real: lb/haproxy-doc-examples.log (date without ms, logasap `+`, `|` captures, absolute URI)',
       expect: {
         kind: 'request',
@@ -373,7 +394,9 @@ export const haproxyHttp: LineParser = {
       },
     },
     {
-      line: 'haproxy[18113]: 10.0.0.1:34552 [15/Oct/2003:15:26:31.462] px-http px-http/srv1 3183/-1/-1/-1/11215 503 0 - - SC-- 205/202/202/115/3 0/0 "HEAD / HTTP/1.0"',
+      line:
+        'haproxy[18113]: 10.0.0.1:34552 [15/Oct/2003:15:26:31.462] px-http px-http/srv1 3183/-1/-1/-1/11215 503 0 - ' +
+        '- SC-- 205/202/202/115/3 0/0 "HEAD / HTTP/1.0"',
       note: 'real: lb/haproxy-doc-examples.log (`-1` timers, bare `tag[pid]:` prefix without date)',
       expect: {
         kind: 'request',
@@ -408,7 +431,9 @@ export const haproxyHttp: LineParser = {
       },
     },
     {
-      line: 'Mar 22 15:17:02 lb1 haproxy[2291]: 203.0.113.9:40200 [22/Mar/2024:15:17:02.500] nova_api_front nova_api_back/ctl1 0/0/-1/-1/-1 -1 0 - - CC-- 9/2/0/0/+1 0/0 "GET /v2.1/os-hosts HTTP/1.1"',
+      line:
+        'Mar 22 15:17:02 lb1 haproxy[2291]: 203.0.113.9:40200 [22/Mar/2024:15:17:02.500] nova_api_front ' +
+        'nova_api_back/ctl1 0/0/-1/-1/-1 -1 0 - - CC-- 9/2/0/0/+1 0/0 "GET /v2.1/os-hosts HTTP/1.1"',
       note: 'constructed: lb-logs.md §1.1 (client abort: -1 status and Ta → null; `+` retries)',
       expect: {
         kind: 'request',
@@ -443,7 +468,9 @@ export const haproxyHttp: LineParser = {
       },
     },
     {
-      line: '<134>1 2024-06-12T10:09:11.823400+02:00 - normal 224482 - - 127.0.0.1:53594 [12/Jun/2024:10:09:11.814] myproxy myproxy/<NOSRV> 0/-1/-1/-1/0 200 49 - - LR-- 1/1/0/0/0 0/0 "GET / HTTP/1.1"',
+      line:
+        '<134>1 2024-06-12T10:09:11.823400+02:00 - normal 224482 - - 127.0.0.1:53594 [12/Jun/2024:10:09:11.814] ' +
+        'myproxy myproxy/<NOSRV> 0/-1/-1/-1/0 200 49 - - LR-- 1/1/0/0/0 0/0 "GET / HTTP/1.1"',
       note: 'real: lb/haproxy-doc-examples.log (RFC 5424 envelope, <NOSRV>)',
       expect: {
         kind: 'request',
@@ -478,17 +505,25 @@ export const haproxyHttp: LineParser = {
       },
     },
     {
-      line: '<134>1 2024-06-12T10:09:44.810929+02:00 - normal 224482 - - 127.0.0.1:59258 [12/Jun/2024:10:09:44.426] myproxy myproxy/<NOSRV> -1/-1/-1/-1/384 400 0 - - CR-- 1/1/0/0/0 0/0 "<BADREQ>"',
+      line:
+        '<134>1 2024-06-12T10:09:44.810929+02:00 - normal 224482 - - 127.0.0.1:59258 [12/Jun/2024:10:09:44.426] ' +
+        'myproxy myproxy/<NOSRV> -1/-1/-1/-1/384 400 0 - - CR-- 1/1/0/0/0 0/0 "<BADREQ>"',
       note: 'real: lb/haproxy-doc-examples.log (<BADREQ>: no request, null by decision)',
       expect: null,
     },
     {
-      line: 'haproxy[18113]: 127.0.0.1:34549 [15/Oct/2003:15:19:06.103] px-http px-http/<NOSRV> -1/-1/-1/-1/50001 408 0 - - cR-- 2/2/2/0/0 0/0 ""',
+      line:
+        'haproxy[18113]: 127.0.0.1:34549 [15/Oct/2003:15:19:06.103] px-http px-http/<NOSRV> -1/-1/-1/-1/50001 408 0 ' +
+        '- - cR-- 2/2/2/0/0 0/0 ""',
       note: 'real: lb/haproxy-doc-examples.log (empty request: client sent nothing)',
       expect: null,
     },
     {
-      line: 'Mar 22 15:16:25.412345 infra1 haproxy[2291]: 2001:db8:10::15:51044 [22/Mar/2024:15:16:25.100] nova_api_os_compute-front-1 nova_api_os_compute-back/infra1 0/0/0/30/31 200 1188 - - ---- 4/2/0/0/0 0/0 {openstacksdk/1.0.1 keystoneauth1/5.1.2 python-requests/2.31.0 CPython/3.10.12} "GET /compute/v2.1/os-hosts HTTP/1.1"',
+      line:
+        'Mar 22 15:16:25.412345 infra1 haproxy[2291]: 2001:db8:10::15:51044 [22/Mar/2024:15:16:25.100] ' +
+        'nova_api_os_compute-front-1 nova_api_os_compute-back/infra1 0/0/0/30/31 200 1188 - - ---- 4/2/0/0/0 0/0 ' +
+        '{openstacksdk/1.0.1 keystoneauth1/5.1.2 python-requests/2.31.0 CPython/3.10.12} "GET ' +
+        '/compute/v2.1/os-hosts HTTP/1.1"',
       note: 'constructed: lb-logs.md §1.3 (journalctl -o short-precise envelope) + §1.6 (one capture block)',
       expect: {
         kind: 'request',
@@ -523,8 +558,14 @@ export const haproxyHttp: LineParser = {
       },
     },
     {
-      line: '2024-03-22T15:16:26.001234+00:00 lb1 haproxy[1234]: 10.0.0.15:51050 [22/Mar/2024:15:16:26.000] nova_api_external_front nova_api_external_back/ctl3 0/0/1/20/21 404 310 - - ---- 2/1/0/0/0 0/0 "GET https://api.example.com:8774/v2.1/os-hosts HTTP/2.0" hdrs:"x-openstack-request-id: req-0b2f6a6e-5a0e-4c35-9d25-2e4b5f1c8a71"',
-      note: 'constructed: lb-logs.md §1.2-1.3 (RSYSLOG_FileFormat envelope, HTTP/2 absolute URI, ${HAPROXY_HTTP_LOG_FMT} extra field)',
+      line:
+        '2024-03-22T15:16:26.001234+00:00 lb1 haproxy[1234]: 10.0.0.15:51050 [22/Mar/2024:15:16:26.000] ' +
+        'nova_api_external_front nova_api_external_back/ctl3 0/0/1/20/21 404 310 - - ---- 2/1/0/0/0 0/0 "GET ' +
+        'https://api.example.com:8774/v2.1/os-hosts HTTP/2.0" hdrs:"x-openstack-request-id: ' +
+        'req-0b2f6a6e-5a0e-4c35-9d25-2e4b5f1c8a71"',
+      note:
+        'constructed: lb-logs.md §1.2-1.3 (RSYSLOG_FileFormat envelope, HTTP/2 absolute URI, ' +
+        '${HAPROXY_HTTP_LOG_FMT} extra field)',
       expect: {
         kind: 'request',
         parser: 'haproxy-http',
@@ -558,7 +599,10 @@ export const haproxyHttp: LineParser = {
       },
     },
     {
-      line: 'Mar 22 15:16:27 lb1 haproxy[2291]: 10.0.0.15:51060 [22/Mar/2024:15:16:27.000] nova_api_front nova_api_back/ctl2 0/0/1/57/58 200 1207 - - ---- 12/3/0/0/0 0/0 {python-novaclient} "GET /v2.1/os-hosts?zone=nova&filler=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+      line:
+        'Mar 22 15:16:27 lb1 haproxy[2291]: 10.0.0.15:51060 [22/Mar/2024:15:16:27.000] nova_api_front ' +
+        'nova_api_back/ctl2 0/0/1/57/58 200 1207 - - ---- 12/3/0/0/0 0/0 {python-novaclient} "GET ' +
+        '/v2.1/os-hosts?zone=nova&filler=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
       note: 'constructed: lb-logs.md §1.1 field 16 (line cut by the syslog length limit: no closing quote)',
       expect: { kind: 'malformed', reason: 'HAProxy httplog line that does not parse (truncated?)' },
     },
@@ -578,7 +622,9 @@ export const haproxyClf: LineParser = {
   parse: parseHttplogClf,
   samples: [
     {
-      line: '10.0.1.2 - - [06/Feb/2009:12:14:14 +0000] "GET /index.html HTTP/1.1" 200 2750 "" "" 33317 655 "http-in" "static" "srv1" 10 0 30 69 109 "----" 1 1 1 1 0 0 0 "" "" "1wt.eu"',
+      line:
+        '10.0.1.2 - - [06/Feb/2009:12:14:14 +0000] "GET /index.html HTTP/1.1" 200 2750 "" "" 33317 655 "http-in" ' +
+        '"static" "srv1" 10 0 30 69 109 "----" 1 1 1 1 0 0 0 "" "" "1wt.eu"',
       note: 'constructed: lb-logs.md §1.4 (example built from the clf log-format string)',
       expect: {
         kind: 'request',
@@ -613,7 +659,10 @@ export const haproxyClf: LineParser = {
       },
     },
     {
-      line: 'Mar 22 15:16:23 lb1 haproxy[2291]: 203.0.113.7 - - [22/Mar/2024:15:16:23 +0000] "GET /v2.1/os-hosts HTTP/1.1" 200 1207 "" "" 40112 412 "nova_api_front~" "nova_api_back" "ctl2" 0 0 1 57 58 "----" 12 3 0 0 0 0 0 "" "" "python-openstackclient keystoneauth1/5.1.2" "req-0b2f6a6e-5a0e-4c35-9d25-2e4b5f1c8a71"',
+      line:
+        'Mar 22 15:16:23 lb1 haproxy[2291]: 203.0.113.7 - - [22/Mar/2024:15:16:23 +0000] "GET /v2.1/os-hosts ' +
+        'HTTP/1.1" 200 1207 "" "" 40112 412 "nova_api_front~" "nova_api_back" "ctl2" 0 0 1 57 58 "----" 12 3 0 0 0 ' +
+        '0 0 "" "" "python-openstackclient keystoneauth1/5.1.2" "req-0b2f6a6e-5a0e-4c35-9d25-2e4b5f1c8a71"',
       note: 'constructed: lb-logs.md §1.4 (clf with two %hrl captures)',
       expect: {
         kind: 'request',

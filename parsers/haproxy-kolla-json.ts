@@ -69,7 +69,10 @@ export const haproxyKollaJson: LineParser = {
   parse: parseFluentdLine,
   samples: [
     {
-      line: '{"Payload":"Mar 22 15:16:23 haproxy[25]: 10.0.0.15:51044 [22/Mar/2024:15:16:23.412] nova_api_front nova_api_back/ctl2 0/0/1/57/58 200 1207 - - ---- 12/3/0/0/0 0/0 \\"GET /v2.1/os-hosts HTTP/1.1\\"","log_level":"info","Hostname":"10.0.0.11","programname":"haproxy"}',
+      line:
+        '{"Payload":"Mar 22 15:16:23 haproxy[25]: 10.0.0.15:51044 [22/Mar/2024:15:16:23.412] nova_api_front ' +
+        'nova_api_back/ctl2 0/0/1/57/58 200 1207 - - ---- 12/3/0/0/0 0/0 \\"GET /v2.1/os-hosts ' +
+        'HTTP/1.1\\"","log_level":"info","Hostname":"10.0.0.11","programname":"haproxy"}',
       note: 'constructed: lb-logs.md §2.1 (kolla Fluentd syslog input + file output)',
       expect: {
         kind: 'request',
@@ -104,7 +107,10 @@ export const haproxyKollaJson: LineParser = {
       },
     },
     {
-      line: '{"Payload":"Mar 22 15:16:30 haproxy[25]: 10.0.0.15:51080 [22/Mar/2024:15:16:30.001] mariadb_front mariadb_back/ctl1 1/0/2210 5120 -- 30/2/1/1/0 0/0","log_level":"info","Hostname":"10.0.0.11","programname":"haproxy"}',
+      line:
+        '{"Payload":"Mar 22 15:16:30 haproxy[25]: 10.0.0.15:51080 [22/Mar/2024:15:16:30.001] mariadb_front ' +
+        'mariadb_back/ctl1 1/0/2210 5120 -- 30/2/1/1/0 ' +
+        '0/0","log_level":"info","Hostname":"10.0.0.11","programname":"haproxy"}',
       note: 'constructed: lb-logs.md §2.1 (kolla TCP frontend, `option tcplog`)',
       expect: {
         kind: 'opaque',
@@ -117,12 +123,16 @@ export const haproxyKollaJson: LineParser = {
       },
     },
     {
-      line: '{"Payload":"Mar 22 15:16:01 haproxy[25]: Proxy nova_api_front started.","log_level":"notice","Hostname":"10.0.0.11","programname":"haproxy"}',
+      line:
+        '{"Payload":"Mar 22 15:16:01 haproxy[25]: Proxy nova_api_front ' +
+        'started.","log_level":"notice","Hostname":"10.0.0.11","programname":"haproxy"}',
       note: 'constructed: lb-logs.md §2.1 / §1.2 (event inside the wrapper)',
       expect: null,
     },
     {
-      line: '{"Payload":"Mar 22 15:16:23 haproxy[25]: 10.0.0.15:51044 [22/Mar/2024:15:16:23.412] nova_api_front nova_api_back/ctl2 0/0/1/57/58 200 1207',
+      line:
+        '{"Payload":"Mar 22 15:16:23 haproxy[25]: 10.0.0.15:51044 [22/Mar/2024:15:16:23.412] nova_api_front ' +
+        'nova_api_back/ctl2 0/0/1/57/58 200 1207',
       note: 'constructed: lb-logs.md §2.1 (JSON cut short)',
       expect: { kind: 'malformed', reason: 'kolla Fluentd line is not valid JSON' },
     },

@@ -94,7 +94,9 @@ export const haproxyTcp: LineParser = {
       },
     },
     {
-      line: 'Feb 26 23:16:16 192.168.8.2 haproxy[7]: 178.203.144.192:50210 [26/Feb/2019:23:16:15.321] prod_ssh_in prod_ssh_out/ssh1 1/1/861 1485 -- 2/1/0/0/0 0/0',
+      line:
+        'Feb 26 23:16:16 192.168.8.2 haproxy[7]: 178.203.144.192:50210 [26/Feb/2019:23:16:15.321] prod_ssh_in ' +
+        'prod_ssh_out/ssh1 1/1/861 1485 -- 2/1/0/0/0 0/0',
       note: 'real: lb/haproxy-mixed-samples.log',
       expect: {
         kind: 'opaque',
@@ -107,7 +109,10 @@ export const haproxyTcp: LineParser = {
       },
     },
     {
-      line: 'Mar 22 15:16:23 juju-ctl-0 haproxy[1234]: 10.5.0.10:53712 [22/Mar/2024:15:16:23.102] tcp-in_nova-api-os-compute nova-api-os-compute_10.5.0.5/nova-cloud-controller-0 1/0/48 1234 -- 3/1/0/0/0 0/0',
+      line:
+        'Mar 22 15:16:23 juju-ctl-0 haproxy[1234]: 10.5.0.10:53712 [22/Mar/2024:15:16:23.102] ' +
+        'tcp-in_nova-api-os-compute nova-api-os-compute_10.5.0.5/nova-cloud-controller-0 1/0/48 1234 -- 3/1/0/0/0 ' +
+        '0/0',
       note: 'constructed: lb-logs.md §2.4 (Juju charm-helpers mode tcp)',
       expect: {
         kind: 'opaque',
@@ -120,7 +125,9 @@ export const haproxyTcp: LineParser = {
       },
     },
     {
-      line: 'Mar 22 15:16:23 ctl1 haproxy[25]: 10.0.0.15:51044 [22/Mar/2024:15:16:23.412] mariadb_front mariadb_back/ctl2 1/0/48',
+      line:
+        'Mar 22 15:16:23 ctl1 haproxy[25]: 10.0.0.15:51044 [22/Mar/2024:15:16:23.412] mariadb_front ' +
+        'mariadb_back/ctl2 1/0/48',
       note: 'constructed: lb-logs.md §1.2 (a tcplog line cut short)',
       expect: { kind: 'malformed', reason: 'HAProxy tcplog line that does not parse' },
     },
@@ -151,17 +158,23 @@ export const haproxyEvent: LineParser = {
       expect: null,
     },
     {
-      line: 'Feb 25 16:20:15 192.168.4.2 haproxy[7]: 95.216.197.33:56224 [25/Feb/2019:16:20:10.111] prod_http_in/sktst2: SSL handshake failure',
+      line:
+        'Feb 25 16:20:15 192.168.4.2 haproxy[7]: 95.216.197.33:56224 [25/Feb/2019:16:20:10.111] ' +
+        'prod_http_in/sktst2: SSL handshake failure',
       note: 'real: lb/haproxy-httplog.log',
       expect: null,
     },
     {
-      line: 'Feb 26 23:08:47 192.168.8.2 haproxy[7]: 178.203.144.192:50210 [26/Feb/2019:23:08:47.266] prod_http_in/slsp: Connection closed during SSL handshake',
+      line:
+        'Feb 26 23:08:47 192.168.8.2 haproxy[7]: 178.203.144.192:50210 [26/Feb/2019:23:08:47.266] ' +
+        'prod_http_in/slsp: Connection closed during SSL handshake',
       note: 'real: lb/haproxy-mixed-samples.log',
       expect: null,
     },
     {
-      line: 'Dec  3 18:27:14 localhost haproxy[6103]: 127.0.0.1:56059 [03/Dec/2012:17:35:10.380] frt/f1: Connection error during SSL handshake',
+      line:
+        'Dec  3 18:27:14 localhost haproxy[6103]: 127.0.0.1:56059 [03/Dec/2012:17:35:10.380] frt/f1: Connection ' +
+        'error during SSL handshake',
       note: 'real: lb/haproxy-doc-examples.log',
       expect: null,
     },
@@ -171,12 +184,17 @@ export const haproxyEvent: LineParser = {
       expect: null,
     },
     {
-      line: 'Mar 22 15:20:01 ctl1 haproxy[25]: Server nova_api_back/ctl2 is DOWN, reason: Layer4 connection problem, info: "Connection refused", check duration: 0ms. 2 active and 0 backup servers left. 0 sessions active, 0 requeued, 0 remaining in queue.',
+      line:
+        'Mar 22 15:20:01 ctl1 haproxy[25]: Server nova_api_back/ctl2 is DOWN, reason: Layer4 connection problem, ' +
+        'info: "Connection refused", check duration: 0ms. 2 active and 0 backup servers left. 0 sessions active, 0 ' +
+        'requeued, 0 remaining in queue.',
       note: 'constructed: lb-logs.md §1.2 (`Server x/y is DOWN`)',
       expect: null,
     },
     {
-      line: 'Mar 22 15:20:31 ctl1 haproxy[25]: Server nova_api_back/ctl2 is UP, reason: Layer7 check passed, code: 200, check duration: 3ms. 3 active and 0 backup servers online. 0 sessions requeued, 0 total in queue.',
+      line:
+        'Mar 22 15:20:31 ctl1 haproxy[25]: Server nova_api_back/ctl2 is UP, reason: Layer7 check passed, code: 200, ' +
+        'check duration: 3ms. 3 active and 0 backup servers online. 0 sessions requeued, 0 total in queue.',
       note: 'constructed: lb-logs.md §1.2',
       expect: null,
     },
@@ -186,7 +204,9 @@ export const haproxyEvent: LineParser = {
       expect: null,
     },
     {
-      line: 'Mar 22 15:20:03 ctl1 haproxy[25]: Health check for server nova_api_back/ctl3 failed, reason: Layer7 timeout, check duration: 2001ms, status: 0/2 DOWN.',
+      line:
+        'Mar 22 15:20:03 ctl1 haproxy[25]: Health check for server nova_api_back/ctl3 failed, reason: Layer7 ' +
+        'timeout, check duration: 2001ms, status: 0/2 DOWN.',
       note: 'constructed: lb-logs.md §1.2',
       expect: null,
     },

@@ -175,7 +175,9 @@ const requestlogRecord = {
   message: '10.0.0.5 "GET /v2.1/os-hosts" status: 200 len: 532 microversion: 2.1 time: 0.045678',
   asctime: '2024-05-02 09:15:01',
   name: 'nova.api.openstack.requestlog',
-  msg: '%(REMOTE_ADDR)s "%(REQUEST_METHOD)s %(REQUEST_URI)s" status: %(status)s len: %(len)s microversion: %(microversion)s time: %(time).6f',
+  msg:
+    '%(REMOTE_ADDR)s "%(REQUEST_METHOD)s %(REQUEST_URI)s" status: %(status)s len: %(len)s microversion: ' +
+    '%(microversion)s time: %(time).6f',
   args: {
     REMOTE_ADDR: '10.0.0.5',
     REQUEST_METHOD: 'GET',
@@ -266,14 +268,17 @@ const samples: Sample[] = [
     },
   },
   {
-    note: 'constructed: request_log JSON record with len None (null), microversion "-", /compute prefix and query; behind `journalctl -o short`',
+    note:
+      'constructed: request_log JSON record with len None (null), microversion "-", /compute prefix and query; ' +
+      'behind `journalctl -o short`',
     line:
       'May 02 09:15:03 ctl-1 nova-api-wsgi[2211]: ' +
       pyJson({
         ...requestlogRecord,
         // JSONFormatter's message is msg % args: the same REMOTE_ADDR as args.
         message:
-          '203.0.113.7,10.0.0.5 "GET /compute/v2.1/os-hosts?zone=nova" status: 302 len: None microversion: - time: 0.016000',
+          '203.0.113.7,10.0.0.5 "GET /compute/v2.1/os-hosts?zone=nova" status: 302 len: None microversion: - ' +
+          'time: 0.016000',
         args: {
           REMOTE_ADDR: '203.0.113.7,10.0.0.5',
           REQUEST_METHOD: 'GET',
@@ -327,10 +332,13 @@ const samples: Sample[] = [
     note: 'constructed: eventlet access line under JSONFormatter (message pre-formatted, args [])',
     line: pyJson({
       message:
-        '10.0.0.5,10.0.0.1 "GET /v2.1/9a1e2b3c4d5e4f60718293a4b5c6d7e8/os-hosts/cmp-01 HTTP/1.1" status: 200 len: 640 time: 0.1286221',
+        '10.0.0.5,10.0.0.1 "GET /v2.1/9a1e2b3c4d5e4f60718293a4b5c6d7e8/os-hosts/cmp-01 HTTP/1.1" status: 200 len: ' +
+        '640 time: 0.1286221',
       asctime: '2019-03-01 12:00:00',
       name: 'nova.osapi_compute.wsgi.server',
-      msg: '10.0.0.5,10.0.0.1 "GET /v2.1/9a1e2b3c4d5e4f60718293a4b5c6d7e8/os-hosts/cmp-01 HTTP/1.1" status: 200 len: 640 time: 0.1286221',
+      msg:
+        '10.0.0.5,10.0.0.1 "GET /v2.1/9a1e2b3c4d5e4f60718293a4b5c6d7e8/os-hosts/cmp-01 HTTP/1.1" status: 200 len: ' +
+        '640 time: 0.1286221',
       args: [],
       levelname: 'INFO',
       levelno: 20,

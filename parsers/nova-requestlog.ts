@@ -60,7 +60,10 @@ const T = Date.UTC;
 const samples: Sample[] = [
   {
     note: 'constructed: nova-logs.md §1b os-hosts example (Zed+ default format, 8-token context), ids filled in',
-    line: '2024-05-02 09:15:01.337 2211 INFO nova.api.openstack.requestlog [None req-5b0e3a1c-7d2f-4e8a-9b6c-1d2e3f4a5b6c 5d7c0e1f2a3b4c5d6e7f8a9b0c1d2e3f 9a1e2b3c4d5e4f60718293a4b5c6d7e8 - - default default] 10.0.0.5 "GET /v2.1/os-hosts" status: 200 len: 532 microversion: 2.1 time: 0.045678',
+    line:
+      '2024-05-02 09:15:01.337 2211 INFO nova.api.openstack.requestlog [None ' +
+      'req-5b0e3a1c-7d2f-4e8a-9b6c-1d2e3f4a5b6c 5d7c0e1f2a3b4c5d6e7f8a9b0c1d2e3f 9a1e2b3c4d5e4f60718293a4b5c6d7e8 - ' +
+      '- default default] 10.0.0.5 "GET /v2.1/os-hosts" status: 200 len: 532 microversion: 2.1 time: 0.045678',
     expect: {
       kind: 'request',
       parser: 'nova-requestlog',
@@ -94,8 +97,13 @@ const samples: Sample[] = [
     },
   },
   {
-    note: 'constructed: nova-logs.md §1b — os-hosts refused at microversion ≥ 2.43 (404), Zed+ context with a global request id',
-    line: '2024-05-02 09:15:12.410 2211 INFO nova.api.openstack.requestlog [req-0a0b0c0d-1e1f-4a2b-8c3d-4e5f6a7b8c9d req-81cc2f3e-4d5c-4b6a-9788-a1b2c3d4e5f6 5d7c0e1f2a3b4c5d6e7f8a9b0c1d2e3f 9a1e2b3c4d5e4f60718293a4b5c6d7e8 - - default default] 10.0.0.5 "GET /v2.1/os-hosts" status: 404 len: 112 microversion: 2.79 time: 0.004410',
+    note:
+      'constructed: nova-logs.md §1b — os-hosts refused at microversion ≥ 2.43 (404), Zed+ context with a global ' +
+      'request id',
+    line:
+      '2024-05-02 09:15:12.410 2211 INFO nova.api.openstack.requestlog [req-0a0b0c0d-1e1f-4a2b-8c3d-4e5f6a7b8c9d ' +
+      'req-81cc2f3e-4d5c-4b6a-9788-a1b2c3d4e5f6 5d7c0e1f2a3b4c5d6e7f8a9b0c1d2e3f 9a1e2b3c4d5e4f60718293a4b5c6d7e8 - ' +
+      '- default default] 10.0.0.5 "GET /v2.1/os-hosts" status: 404 len: 112 microversion: 2.79 time: 0.004410',
     expect: {
       kind: 'request',
       parser: 'nova-requestlog',
@@ -130,7 +138,10 @@ const samples: Sample[] = [
   },
   {
     note: 'constructed: Zed+ system-scoped token context `… <user_id> - - all default -` (nova-logs.md §2)',
-    line: '2024-05-02 09:16:00.000 2211 INFO nova.api.openstack.requestlog [None req-3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f 5d7c0e1f2a3b4c5d6e7f8a9b0c1d2e3f - - all default -] 10.0.0.5 "PUT /v2.1/os-hosts/cmp-01" status: 501 len: 114 microversion: 2.1 time: 0.130201',
+    line:
+      '2024-05-02 09:16:00.000 2211 INFO nova.api.openstack.requestlog [None ' +
+      'req-3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f 5d7c0e1f2a3b4c5d6e7f8a9b0c1d2e3f - - all default -] 10.0.0.5 "PUT ' +
+      '/v2.1/os-hosts/cmp-01" status: 501 len: 114 microversion: 2.1 time: 0.130201',
     expect: {
       kind: 'request',
       parser: 'nova-requestlog',
@@ -165,7 +176,10 @@ const samples: Sample[] = [
   },
   {
     note: 'constructed: Zed+ service context `[None req-… - - - - - -]` (6 dashes, nova-logs.md §2)',
-    line: '2024-05-02 09:15:00.100 2211 INFO nova.api.openstack.requestlog [None req-9e8d7c6b-5a49-4382-8716-05f4e3d2c1b0 - - - - - -] 10.0.0.7 "GET /v2.1/os-hypervisors/detail" status: 200 len: 1789 microversion: 2.88 time: 0.061000',
+    line:
+      '2024-05-02 09:15:00.100 2211 INFO nova.api.openstack.requestlog [None ' +
+      'req-9e8d7c6b-5a49-4382-8716-05f4e3d2c1b0 - - - - - -] 10.0.0.7 "GET /v2.1/os-hypervisors/detail" status: 200 ' +
+      'len: 1789 microversion: 2.88 time: 0.061000',
     expect: {
       kind: 'request',
       parser: 'nova-requestlog',
@@ -200,7 +214,10 @@ const samples: Sample[] = [
   },
   {
     note: 'constructed: Pike–Yoga 6-token context, `/compute` uwsgi prefix, query string',
-    line: '2019-11-02 12:00:00.500 77 INFO nova.api.openstack.requestlog [req-11112222-3333-4444-8555-666677778888 5d7c0e1f2a3b4c5d6e7f8a9b0c1d2e3f 9a1e2b3c4d5e4f60718293a4b5c6d7e8 - default default] 10.0.0.9 "GET /compute/v2.1/os-hosts?zone=nova" status: 200 len: 211 microversion: 2.1 time: 0.021000',
+    line:
+      '2019-11-02 12:00:00.500 77 INFO nova.api.openstack.requestlog [req-11112222-3333-4444-8555-666677778888 ' +
+      '5d7c0e1f2a3b4c5d6e7f8a9b0c1d2e3f 9a1e2b3c4d5e4f60718293a4b5c6d7e8 - default default] 10.0.0.9 "GET ' +
+      '/compute/v2.1/os-hosts?zone=nova" status: 200 len: 211 microversion: 2.1 time: 0.021000',
     expect: {
       kind: 'request',
       parser: 'nova-requestlog',
@@ -234,8 +251,12 @@ const samples: Sample[] = [
     },
   },
   {
-    note: 'real: lxc/lxc issue #1786 devstack journal output (nova-logs.md §1b) — no time, no pid, `[None req-… project user]` names',
-    line: 'INFO nova.api.openstack.requestlog [None req-7e465212-6160-4dab-9d38-6c06e8cafbcc admin admin] 85.10.193.66 "GET /compute/v2.1/" status: 200 len: 389 microversion: 2.1 time: 0.016996',
+    note:
+      'real: lxc/lxc issue #1786 devstack journal output (nova-logs.md §1b) — no time, no pid, `[None req-… project ' +
+      'user]` names',
+    line:
+      'INFO nova.api.openstack.requestlog [None req-7e465212-6160-4dab-9d38-6c06e8cafbcc admin admin] 85.10.193.66 ' +
+      '"GET /compute/v2.1/" status: 200 len: 389 microversion: 2.1 time: 0.016996',
     expect: {
       kind: 'request',
       parser: 'nova-requestlog',
@@ -269,8 +290,13 @@ const samples: Sample[] = [
     },
   },
   {
-    note: 'constructed: after lxc/lxc#1786 — devstack journal form under `journalctl -o short` (time from the envelope), project name before user name, `len: None`, `microversion: -`',
-    line: 'Sep 05 09:02:05 devstack devstack@n-api.service[15083]: INFO nova.api.openstack.requestlog [None req-b3d96f17-2a4c-4e5d-8f60-718293a4b5c6 demo alice] 85.10.193.66 "GET /compute/v2.1" status: 302 len: None microversion: - time: 0.016000',
+    note:
+      'constructed: after lxc/lxc#1786 — devstack journal form under `journalctl -o short` (time from the ' +
+      'envelope), project name before user name, `len: None`, `microversion: -`',
+    line:
+      'Sep 05 09:02:05 devstack devstack@n-api.service[15083]: INFO nova.api.openstack.requestlog [None ' +
+      'req-b3d96f17-2a4c-4e5d-8f60-718293a4b5c6 demo alice] 85.10.193.66 "GET /compute/v2.1" status: 302 len: None ' +
+      'microversion: - time: 0.016000',
     expect: {
       kind: 'request',
       parser: 'nova-requestlog',
@@ -304,8 +330,13 @@ const samples: Sample[] = [
     },
   },
   {
-    note: 'constructed: devstack journal form with ANSI colours (devstack functions setup_systemd_logging: %(color)s, [01;36m … [00m)',
-    line: '\x1b[00;36mINFO nova.api.openstack.requestlog [\x1b[01;36mNone req-c0ffee00-1234-4abc-8def-0123456789ab \x1b[00;36mdemo alice\x1b[00;36m] \x1b[01;35m\x1b[00;36m85.10.193.66 "GET /compute/v2.1/os-hosts" status: 200 len: 532 microversion: 2.1 time: 0.045678\x1b[00m',
+    note:
+      'constructed: devstack journal form with ANSI colours (devstack functions setup_systemd_logging: %(color)s, ' +
+      '[01;36m … [00m)',
+    line:
+      '\x1b[00;36mINFO nova.api.openstack.requestlog [\x1b[01;36mNone req-c0ffee00-1234-4abc-8def-0123456789ab ' +
+      '\x1b[00;36mdemo alice\x1b[00;36m] \x1b[01;35m\x1b[00;36m85.10.193.66 "GET /compute/v2.1/os-hosts" status: ' +
+      '200 len: 532 microversion: 2.1 time: 0.045678\x1b[00m',
     expect: {
       kind: 'request',
       parser: 'nova-requestlog',
@@ -339,8 +370,12 @@ const samples: Sample[] = [
     },
   },
   {
-    note: 'constructed: request_log with an X-Forwarded-For list in REMOTE_ADDR (http_proxy_to_wsgi, nova-logs.md §1b), 401 before keystonecontext: `[-]`',
-    line: '2024-05-02 09:17:00.001 2211 INFO nova.api.openstack.requestlog [-] 203.0.113.7, 10.0.0.2 "GET /v2.1/os-hosts" status: 401 len: 114 microversion: - time: 0.001234',
+    note:
+      'constructed: request_log with an X-Forwarded-For list in REMOTE_ADDR (http_proxy_to_wsgi, nova-logs.md §1b), ' +
+      '401 before keystonecontext: `[-]`',
+    line:
+      '2024-05-02 09:17:00.001 2211 INFO nova.api.openstack.requestlog [-] 203.0.113.7, 10.0.0.2 "GET ' +
+      '/v2.1/os-hosts" status: 401 len: 114 microversion: - time: 0.001234',
     expect: {
       kind: 'request',
       parser: 'nova-requestlog',
@@ -375,7 +410,11 @@ const samples: Sample[] = [
   },
   {
     note: 'constructed: `journalctl -o short-iso` envelope (offset in the envelope, oslo time in the payload wins)',
-    line: '2024-05-02T09:15:01+0200 ctl1 nova-api-wsgi[2211]: 2024-05-02 09:15:01.337 2211 INFO nova.api.openstack.requestlog [None req-5b0e3a1c-7d2f-4e8a-9b6c-1d2e3f4a5b6c 5d7c0e1f2a3b4c5d6e7f8a9b0c1d2e3f 9a1e2b3c4d5e4f60718293a4b5c6d7e8 - - default default] 10.0.0.5 "GET /v2.1/os-hosts/cmp-01" status: 200 len: 480 microversion: 2.1 time: 0.050000',
+    line:
+      '2024-05-02T09:15:01+0200 ctl1 nova-api-wsgi[2211]: 2024-05-02 09:15:01.337 2211 INFO ' +
+      'nova.api.openstack.requestlog [None req-5b0e3a1c-7d2f-4e8a-9b6c-1d2e3f4a5b6c ' +
+      '5d7c0e1f2a3b4c5d6e7f8a9b0c1d2e3f 9a1e2b3c4d5e4f60718293a4b5c6d7e8 - - default default] 10.0.0.5 "GET ' +
+      '/v2.1/os-hosts/cmp-01" status: 200 len: 480 microversion: 2.1 time: 0.050000',
     expect: {
       kind: 'request',
       parser: 'nova-requestlog',
@@ -410,7 +449,11 @@ const samples: Sample[] = [
   },
   {
     note: 'constructed: `grep -Hn` prefix around a request_log line',
-    line: '/var/log/nova/nova-api.log:1042:2024-05-02 09:15:09.002 2211 INFO nova.api.openstack.requestlog [None req-77aa1b2c-3d4e-4f5a-8b6c-7d8e9f0a1b2c 5d7c0e1f2a3b4c5d6e7f8a9b0c1d2e3f 9a1e2b3c4d5e4f60718293a4b5c6d7e8 - - default default] 10.0.0.5 "PUT /v2.1/os-hosts/cmp-01" status: 501 len: 114 microversion: 2.1 time: 0.130201',
+    line:
+      '/var/log/nova/nova-api.log:1042:2024-05-02 09:15:09.002 2211 INFO nova.api.openstack.requestlog [None ' +
+      'req-77aa1b2c-3d4e-4f5a-8b6c-7d8e9f0a1b2c 5d7c0e1f2a3b4c5d6e7f8a9b0c1d2e3f 9a1e2b3c4d5e4f60718293a4b5c6d7e8 - ' +
+      '- default default] 10.0.0.5 "PUT /v2.1/os-hosts/cmp-01" status: 501 len: 114 microversion: 2.1 time: ' +
+      '0.130201',
     expect: {
       kind: 'request',
       parser: 'nova-requestlog',
@@ -445,12 +488,18 @@ const samples: Sample[] = [
   },
   {
     note: 'constructed: another nova logger (wsgi) line under the same file — not an access line',
-    line: '2024-05-02 09:15:09.001 2211 INFO nova.api.openstack.wsgi [None req-77aa1b2c-3d4e-4f5a-8b6c-7d8e9f0a1b2c 5d7c0e1f2a3b4c5d6e7f8a9b0c1d2e3f 9a1e2b3c4d5e4f60718293a4b5c6d7e8 - - default default] HTTP exception thrown: The requested functionality is not supported.',
+    line:
+      '2024-05-02 09:15:09.001 2211 INFO nova.api.openstack.wsgi [None req-77aa1b2c-3d4e-4f5a-8b6c-7d8e9f0a1b2c ' +
+      '5d7c0e1f2a3b4c5d6e7f8a9b0c1d2e3f 9a1e2b3c4d5e4f60718293a4b5c6d7e8 - - default default] HTTP exception ' +
+      'thrown: The requested functionality is not supported.',
     expect: null,
   },
   {
     note: 'constructed: a request_log line cut off after `len:`',
-    line: '2024-05-02 09:15:01.337 2211 INFO nova.api.openstack.requestlog [None req-5b0e3a1c-7d2f-4e8a-9b6c-1d2e3f4a5b6c 5d7c0e1f2a3b4c5d6e7f8a9b0c1d2e3f 9a1e2b3c4d5e4f60718293a4b5c6d7e8 - - default default] 10.0.0.5 "GET /v2.1/os-hosts" status: 200 len: 53',
+    line:
+      '2024-05-02 09:15:01.337 2211 INFO nova.api.openstack.requestlog [None ' +
+      'req-5b0e3a1c-7d2f-4e8a-9b6c-1d2e3f4a5b6c 5d7c0e1f2a3b4c5d6e7f8a9b0c1d2e3f 9a1e2b3c4d5e4f60718293a4b5c6d7e8 - ' +
+      '- default default] 10.0.0.5 "GET /v2.1/os-hosts" status: 200 len: 53',
     expect: { kind: 'malformed', reason: 'nova.api.openstack.requestlog line does not match request_log _log_format' },
   },
 ];

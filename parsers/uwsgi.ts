@@ -73,7 +73,10 @@ export const uwsgiRequest: LineParser = {
   parse: parseRequestLog,
   samples: [
     {
-      line: '[pid: 88185|app: 0|req: 1/1] 127.0.0.1 () {38 vars in 696 bytes} [Sun Mar 13 22:49:12 2016] POST /update_metrics => generated 47 bytes in 129 msecs (HTTP/1.1 200) 9 headers in 378 bytes (1 switches on core 3)',
+      line:
+        '[pid: 88185|app: 0|req: 1/1] 127.0.0.1 () {38 vars in 696 bytes} [Sun Mar 13 22:49:12 2016] POST ' +
+        '/update_metrics => generated 47 bytes in 129 msecs (HTTP/1.1 200) 9 headers in 378 bytes (1 switches on ' +
+        'core 3)',
       note: 'real: lb/uwsgi-default.log',
       expect: {
         kind: 'request',
@@ -108,7 +111,10 @@ export const uwsgiRequest: LineParser = {
       },
     },
     {
-      line: '[pid: 88185|app: 0|req: 3/3] 127.0.0.1 () {34 vars in 617 bytes} [Sun Mar 13 22:49:15 2016] POST /endpoint2 => generated 215 bytes in 68 micros (HTTP/1.1 200) 9 headers in 373 bytes (1 switches on core 8)',
+      line:
+        '[pid: 88185|app: 0|req: 3/3] 127.0.0.1 () {34 vars in 617 bytes} [Sun Mar 13 22:49:15 2016] POST ' +
+        '/endpoint2 => generated 215 bytes in 68 micros (HTTP/1.1 200) 9 headers in 373 bytes (1 switches on core ' +
+        '8)',
       note: 'real: lb/uwsgi-default.log (log-micros)',
       expect: {
         kind: 'request',
@@ -143,7 +149,10 @@ export const uwsgiRequest: LineParser = {
       },
     },
     {
-      line: 'Mar 22 15:16:23.412345 devstack devstack@n-api.service[87040]: [pid: 87040|app: 0|req: 12/40] 10.0.0.15 () {64 vars in 1291 bytes} [Fri Mar 22 15:16:23 2024] GET /compute/v2.1/os-hosts => generated 1207 bytes in 58 msecs (HTTP/1.1 200) 9 headers in 380 bytes (1 switches on core 0)',
+      line:
+        'Mar 22 15:16:23.412345 devstack devstack@n-api.service[87040]: [pid: 87040|app: 0|req: 12/40] 10.0.0.15 () ' +
+        '{64 vars in 1291 bytes} [Fri Mar 22 15:16:23 2024] GET /compute/v2.1/os-hosts => generated 1207 bytes in ' +
+        '58 msecs (HTTP/1.1 200) 9 headers in 380 bytes (1 switches on core 0)',
       note: 'constructed: lb-logs.md §2.6 (devstack journal, journalctl -o short-precise)',
       expect: {
         kind: 'request',
@@ -178,7 +187,10 @@ export const uwsgiRequest: LineParser = {
       },
     },
     {
-      line: '[pid: 22|app: 0|req: 1/1] 192.168.113.14 () {36 vars in 461 bytes} [Sat Jul  4 07:13:09 2026] POST /v3/auth/tokens => generated 109 bytes in 38 msecs (HTTP/1.1 401) 6 headers in 262 bytes (1 switches on core 0)',
+      line:
+        '[pid: 22|app: 0|req: 1/1] 192.168.113.14 () {36 vars in 461 bytes} [Sat Jul  4 07:13:09 2026] POST ' +
+        '/v3/auth/tokens => generated 109 bytes in 38 msecs (HTTP/1.1 401) 6 headers in 262 bytes (1 switches on ' +
+        'core 0)',
       note: 'constructed: lb-logs.md §3.3 example 3 (space-padded day)',
       expect: {
         kind: 'request',
@@ -213,7 +225,10 @@ export const uwsgiRequest: LineParser = {
       },
     },
     {
-      line: '[pid: 31|app: 0|req: 7/19] 203.0.113.7, 10.0.0.5 (admin) {40 vars in 812 bytes} [Fri Mar 22 15:16:24 2024] PUT /v2.1/os-hosts/compute-3 => generated 88 bytes in 12 msecs via route() (HTTP/1.1 200) 5 headers in 190 bytes (1 switches on core 0)',
+      line:
+        '[pid: 31|app: 0|req: 7/19] 203.0.113.7, 10.0.0.5 (admin) {40 vars in 812 bytes} [Fri Mar 22 15:16:24 2024] ' +
+        'PUT /v2.1/os-hosts/compute-3 => generated 88 bytes in 12 msecs via route() (HTTP/1.1 200) 5 headers in 190 ' +
+        'bytes (1 switches on core 0)',
       note: 'constructed: lb-logs.md §3.3 (log-x-forwarded-for list, REMOTE_USER, `via route()`)',
       expect: {
         kind: 'request',
@@ -248,7 +263,9 @@ export const uwsgiRequest: LineParser = {
       },
     },
     {
-      line: '[pid: 31|app: -1|req: -1/20] 10.0.0.5 () {32 vars in 402 bytes} [Fri Mar 22 15:16:25 2024] GET /favicon.ico => generated 21 bytes in 0 msecs (HTTP/1.1 500) 2 headers in 83 bytes (0 switches on core 0)',
+      line:
+        '[pid: 31|app: -1|req: -1/20] 10.0.0.5 () {32 vars in 402 bytes} [Fri Mar 22 15:16:25 2024] GET ' +
+        '/favicon.ico => generated 21 bytes in 0 msecs (HTTP/1.1 500) 2 headers in 83 bytes (0 switches on core 0)',
       note: 'constructed: lb-logs.md §3.3 (`app: -1`, no app)',
       expect: {
         kind: 'request',
@@ -283,7 +300,10 @@ export const uwsgiRequest: LineParser = {
       },
     },
     {
-      line: 'nova-api.example.com {address space usage: 512000000 bytes/488MB} {rss usage: 120000000 bytes/114MB} [pid: 31|app: 0|req: 8/21] 10.0.0.5 () {40 vars in 812 bytes} [Fri Mar 22 15:16:26 2024] GET /v2.1/os-hosts => generated 1207 bytes in 40 msecs (HTTP/1.1 200) 9 headers in 380 bytes (1 switches on core 0)',
+      line:
+        'nova-api.example.com {address space usage: 512000000 bytes/488MB} {rss usage: 120000000 bytes/114MB} [pid: ' +
+        '31|app: 0|req: 8/21] 10.0.0.5 () {40 vars in 812 bytes} [Fri Mar 22 15:16:26 2024] GET /v2.1/os-hosts => ' +
+        'generated 1207 bytes in 40 msecs (HTTP/1.1 200) 9 headers in 380 bytes (1 switches on core 0)',
       note: 'constructed: unbit/uwsgi core/logging.c uwsgi_logit_simple (--vhost host and memory-report prefixes)',
       expect: {
         kind: 'request',
@@ -318,8 +338,12 @@ export const uwsgiRequest: LineParser = {
       },
     },
     {
-      line: '[pid: 31|app: 0|req: 9/22] 0.0.0.0 () {40 vars in 9000 bytes} [Fri Mar 22 15:16:27 2024] - - => generated 1207 bytes in 40 msecs (- 200) 9 headers in 380 bytes (1 switches on core 0)',
-      note: 'constructed: unbit/uwsgi core/logging.c (fallback line when the full line exceeds 4096 bytes; opaque by decision)',
+      line:
+        '[pid: 31|app: 0|req: 9/22] 0.0.0.0 () {40 vars in 9000 bytes} [Fri Mar 22 15:16:27 2024] - - => generated ' +
+        '1207 bytes in 40 msecs (- 200) 9 headers in 380 bytes (1 switches on core 0)',
+      note:
+        'constructed: unbit/uwsgi core/logging.c (fallback line when the full line exceeds 4096 bytes; opaque by ' +
+        'decision)',
       expect: {
         kind: 'opaque',
         parser: 'uwsgi',
@@ -331,7 +355,9 @@ export const uwsgiRequest: LineParser = {
       },
     },
     {
-      line: '[pid: 31|app: 0|req: 9/22] 10.0.0.5 () {40 vars in 812 bytes} [Fri Mar 22 15:16:27 2024] GET /v2.1/os-hosts => generated 1207 bytes in',
+      line:
+        '[pid: 31|app: 0|req: 9/22] 10.0.0.5 () {40 vars in 812 bytes} [Fri Mar 22 15:16:27 2024] GET ' +
+        '/v2.1/os-hosts => generated 1207 bytes in',
       note: 'constructed: lb-logs.md §3.3 (line cut short)',
       expect: { kind: 'malformed', reason: 'uWSGI request-log line that does not parse' },
     },

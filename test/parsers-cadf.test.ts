@@ -360,7 +360,8 @@ describe('malformed events', () => {
 describe('lines that only mention an audit logger are not claimed as audit events', () => {
   it('another logger quoting the log-driver logger name', () => {
     const line =
-      '2024-05-02 09:00:00.000 3104 DEBUG oslo_config.cfg [-] logger oslo.messaging.notification.audit.http.response = INFO log_opt_values';
+      '2024-05-02 09:00:00.000 3104 DEBUG oslo_config.cfg [-] logger ' +
+      'oslo.messaging.notification.audit.http.response = INFO log_opt_values';
     expect(parseWith(cadfOsloNotificationParser, line, ctx)).toBeNull();
   });
   it('an audit.http.request log-driver line is skipped before JSON.parse (even a broken one)', () => {

@@ -11,7 +11,8 @@ import * as keys from '../src/keys.js';
 
 const EVENTLET_LINE =
   '2017-05-16 00:00:00.008 25746 INFO nova.osapi_compute.wsgi.server ' +
-  '[req-38101a0b-2096-447d-96ea-a692162415ae 113d3a99c3da401fbd62cc2caa5b96d2 54fadb412c4e40cdbaed9335e4c35a9e - - -] ' +
+  '[req-38101a0b-2096-447d-96ea-a692162415ae 113d3a99c3da401fbd62cc2caa5b96d2 54fadb412c4e40cdbaed9335e4c35a9e - ' +
+  '- -] ' +
   '10.11.10.1 "GET /v2/54fadb412c4e40cdbaed9335e4c35a9e/servers/detail HTTP/1.1" status: 200 len: 1893 time: 0.2477829';
 const REQUESTLOG_LINE =
   '2024-05-02 09:15:01.337 2211 INFO nova.api.openstack.requestlog ' +
