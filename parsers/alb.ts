@@ -22,8 +22,11 @@ const ALB_DOC = 'https://docs.aws.amazon.com/elasticloadbalancing/latest/applica
 // Groups: 1 time, 2 elb, 3 client:port, 4 target:port, 5-7 processing times,
 //         8 elb status, 9 sent bytes, 10 request, 11 user agent, 12 target group, 13 trace id.
 // The fields after user_agent are optional: older lines stop early.
-const ALB_LINE =
-  /^(?:https?|h2|grpcs|wss?) (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z) (\S+) (\S+) (\S+) (-?[\d.]+) (-?[\d.]+) (-?[\d.]+) (\d+|-) (?:\d+|-) (?:\d+|-) (\d+|-) "([^"\\]*(?:\\.[^"\\]*)*)" "([^"\\]*(?:\\.[^"\\]*)*)"(?: \S+ \S+ (\S+) "([^"]*)")?(?: .*)?$/;
+const ALB_LINE = new RegExp(
+  String.raw`^(?:https?|h2|grpcs|wss?) (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z) (\S+) (\S+) (\S+) ` +
+    String.raw`(-?[\d.]+) (-?[\d.]+) (-?[\d.]+) (\d+|-) (?:\d+|-) (?:\d+|-) (\d+|-) "([^"\\]*(?:\\.[^"\\]*)*)" ` +
+    String.raw`"([^"\\]*(?:\\.[^"\\]*)*)"(?: \S+ \S+ (\S+) "([^"]*)")?(?: .*)?$`,
+);
 
 /** `192.168.131.39:2817` → the address; IPv6 may come bracketed. `-` → null. */
 function addressOf(hostPort: string): string | null {

@@ -39,8 +39,11 @@ const MOD_LOG_CONFIG = 'https://httpd.apache.org/docs/2.4/mod/mod_log_config.htm
 //  - `%v:%p `: the vhost has no colon, so an IPv6 %h (`fe80::1`) is not taken for one;
 //  - the client field may be an X-Forwarded-For list `a, b` (kolla, §3.1);
 //  - quoted fields: backslash escapes inside, unrolled loop for speed.
-const ACCESS =
-  /^(?:([^\s:]+):(\d+) )?([^\s,]+(?:, ?[^\s,]+)*) \S+ \S+ \[(\d\d\/[A-Z][a-z]{2}\/\d{4}:\d\d:\d\d:\d\d(?:\.\d+)?(?: [+-]\d{4})?)\] "([^"\\]*(?:\\.[^"\\]*)*)" (\d+|-) (\d+|-)(?: (\d+))?(?: "([^"\\]*(?:\\.[^"\\]*)*)" "([^"\\]*(?:\\.[^"\\]*)*)")?(.*)$/;
+const ACCESS = new RegExp(
+  String.raw`^(?:([^\s:]+):(\d+) )?([^\s,]+(?:, ?[^\s,]+)*) \S+ \S+ \[(\d\d\/[A-Z][a-z]{2}\/\d{4}:\d\d:\d\d:\d\d` +
+    String.raw`(?:\.\d+)?(?: [+-]\d{4})?)\] "([^"\\]*(?:\\.[^"\\]*)*)" (\d+|-) (\d+|-)(?: (\d+))?(?: "([^"\\]*` +
+    String.raw`(?:\\.[^"\\]*)*)" "([^"\\]*(?:\\.[^"\\]*)*)")?(.*)$`,
+);
 
 /** Anything with an Apache `%t` followed by a quoted field is meant to be an access line. */
 const LOOKS_LIKE_ACCESS = /\[\d\d\/[A-Z][a-z]{2}\/\d{4}:\d\d:\d\d:\d\d[^\]]*\] "/;
@@ -211,7 +214,9 @@ export const apacheVhost: LineParser = {
 export const apacheKolla: LineParser = {
   name: 'apache-kolla',
   title: 'kolla nova-api-access.log (X-Forwarded-For first, %D µs after the bytes)',
-  url: 'https://opendev.org/openstack/kolla-ansible/src/commit/1a681814/ansible/roles/nova/templates/nova-api-wsgi.conf.j2',
+  url:
+    'https://opendev.org/openstack/kolla-ansible/src/commit/1a681814/' +
+    'ansible/roles/nova/templates/nova-api-wsgi.conf.j2',
   layer: 'web',
   claims: (p) => variantOf(p) === KOLLA,
   parse: (p) => readAccessLine('apache-kolla', p),

@@ -1188,7 +1188,8 @@ const ksmSamples: Sample[] = [
   {
     note: 'constructed: a payload holding a Python object repr (not what as_dict gives) is malformed',
     line:
-      `2024-05-02 09:20:00.003 3104 INFO keystonemiddleware.audit [-] Event type: audit.http.response, Context: ${pyRepr(adminContext(STORY[3]!))}, Payload: ` +
+      '2024-05-02 09:20:00.003 3104 INFO keystonemiddleware.audit [-] Event type: audit.http.response, ' +
+      `Context: ${pyRepr(adminContext(STORY[3]!))}, Payload: ` +
       pyRepr(cadfPayload(STORY[3]!, 'response')).replace(
         "'eventType': 'activity'",
         "'eventType': <pycadf.event.Event object at 0x7f00deadbeef>",

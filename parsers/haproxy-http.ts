@@ -40,8 +40,11 @@ const HAPROXY_DOC =
 //  - request: quoted, `\"` tolerated (syslog-ng escapes, §1.1); anything may follow (httpslog, §1.2).
 // Groups: 1 client, 2 port, 3 date, 4 frontend, 5 backend, 6 server, 7 Ta/Tt,
 //         8 status, 9 bytes, 10 first capture, 11 second capture, 12 request, 13 rest.
-const HTTPLOG =
-  /^(\S+):(\d+) \[(\d\d\/[A-Z][a-z]{2}\/\d{4}:\d\d:\d\d:\d\d(?:\.\d+)?)\] (\S+) ([^\s/]+)\/(\S+) -?\d+\/-?\d+\/-?\d+\/-?\d+\/\+?(-?\d+) (-?\d+) \+?(\d+) \S+ \S+ \S+ \d+\/\d+\/\d+\/\d+\/\+?\d+ \d+\/\d+ (?:\{([^}]*)\} )?(?:\{([^}]*)\} )?"([^"\\]*(?:\\.[^"\\]*)*)"(.*)$/;
+const HTTPLOG = new RegExp(
+  String.raw`^(\S+):(\d+) \[(\d\d\/[A-Z][a-z]{2}\/\d{4}:\d\d:\d\d:\d\d(?:\.\d+)?)\] (\S+) ([^\s/]+)\/(\S+) ` +
+    String.raw`-?\d+\/-?\d+\/-?\d+\/-?\d+\/\+?(-?\d+) (-?\d+) \+?(\d+) \S+ \S+ \S+ \d+\/\d+\/\d+\/\d+\/\+?\d+ ` +
+    String.raw`\d+\/\d+ (?:\{([^}]*)\} )?(?:\{([^}]*)\} )?"([^"\\]*(?:\\.[^"\\]*)*)"(.*)$`,
+);
 
 /** `prod_http_in~` → `prod_http_in`: `%ft` marks SSL frontends with `~` (§1.1 field 4). */
 export function frontendName(ft: string): string {
@@ -79,12 +82,16 @@ function parseHttplog(p: string): ParseResult {
 }
 
 // `option httplog clf` (src/log.c:332, §1.4):
-// `%{+Q}o %{-Q}ci - - [%trg] %r %ST %B "" "" %cp %ms %ft %b %s %TR %Tw %Tc %Tr %Ta %tsc %ac %fc %bc %sc %rc %sq %bq %CC %CS %hrl %hsl`
+// `%{+Q}o %{-Q}ci - - [%trg] %r %ST %B "" "" %cp %ms %ft %b %s %TR %Tw %Tc %Tr %Ta %tsc
+//  %ac %fc %bc %sc %rc %sq %bq %CC %CS %hrl %hsl`
 // %trg is UTC with a zone. Whether `-` items get quotes was not verified on a
 // live HAProxy (§1.4), so quotes around names are optional here.
 // Groups: 1 client, 2 date, 3 request, 4 status, 5 bytes, 6 frontend, 7 backend, 8 server, 9 Ta, 10 rest.
-const CLF =
-  /^(\S+) - - \[(\d\d\/[A-Z][a-z]{2}\/\d{4}:\d\d:\d\d:\d\d [+-]\d{4})\] "([^"\\]*(?:\\.[^"\\]*)*)" (-?\d+) \+?(\d+) "[^"]*" "[^"]*" \d+ \d+ "?([^"\s]*)"? "?([^"\s]*)"? "?([^"\s]*)"? -?\d+ -?\d+ -?\d+ -?\d+ \+?(-?\d+)(.*)$/;
+const CLF = new RegExp(
+  String.raw`^(\S+) - - \[(\d\d\/[A-Z][a-z]{2}\/\d{4}:\d\d:\d\d:\d\d [+-]\d{4})\] "([^"\\]*(?:\\.[^"\\]*)*)" ` +
+    String.raw`(-?\d+) \+?(\d+) "[^"]*" "[^"]*" \d+ \d+ "?([^"\s]*)"? "?([^"\s]*)"? "?([^"\s]*)"? -?\d+ -?\d+ ` +
+    String.raw`-?\d+ -?\d+ \+?(-?\d+)(.*)$`,
+);
 const QUOTED = /"([^"]*)"/g;
 
 function parseHttplogClf(p: string): ParseResult {

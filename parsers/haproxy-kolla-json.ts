@@ -63,7 +63,9 @@ function parseFluentdLine(line: string, ctx: ParseContext): ParseResult {
 export const haproxyKollaJson: LineParser = {
   name: 'haproxy-kolla-json',
   title: 'kolla-ansible Fluentd JSON wrapper around HAProxy syslog lines',
-  url: 'https://opendev.org/openstack/kolla-ansible/src/commit/1a681814/ansible/roles/fluentd/templates/conf/input/01-syslog.conf.j2',
+  url:
+    'https://opendev.org/openstack/kolla-ansible/src/commit/1a681814/' +
+    'ansible/roles/fluentd/templates/conf/input/01-syslog.conf.j2',
   layer: 'lb',
   claims: (p) => p.charCodeAt(0) === 123 && p.indexOf('"Payload"') !== -1,
   parse: parseFluentdLine,

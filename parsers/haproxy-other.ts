@@ -20,8 +20,10 @@ const HAPROXY_DOC =
 // `%ci:%cp [%t] %ft %b/%s %Tw/%Tc/%Tt %B %ts %ac/%fc/%bc/%sc/%rc %sq/%bq` (§1.2, HAPROXY_TCP_LOG_FMT);
 // `+` on Tt, bytes and retries under logasap/redispatch; extra fields tolerated.
 // Groups: 1 date, 2 frontend, 3 backend.
-const TCPLOG =
-  /^\S+:\d+ \[(\d\d\/[A-Z][a-z]{2}\/\d{4}:\d\d:\d\d:\d\d(?:\.\d+)?)\] (\S+) ([^\s/]+)\/\S+ -?\d+\/-?\d+\/\+?-?\d+ \+?\d+ \S+ \d+\/\d+\/\d+\/\d+\/\+?\d+ \d+\/\d+(?: .*)?$/;
+const TCPLOG = new RegExp(
+  String.raw`^\S+:\d+ \[(\d\d\/[A-Z][a-z]{2}\/\d{4}:\d\d:\d\d:\d\d(?:\.\d+)?)\] (\S+) ([^\s/]+)\/\S+ ` +
+    String.raw`-?\d+\/-?\d+\/\+?-?\d+ \+?\d+ \S+ \d+\/\d+\/\d+\/\d+\/\+?\d+ \d+\/\d+(?: .*)?$`,
+);
 
 function parseTcplog(p: string): ParseResult {
   const m = TCPLOG.exec(p);
@@ -47,8 +49,12 @@ function isConnectionErrorLine(p: string): boolean {
 // Administrative messages HAProxy sends to the same log: proxies starting and
 // stopping, servers going DOWN/UP, health checks, `Connect from` (no option
 // *log, §8.2.1), and start-up diagnostics printed with a level tag.
-const EVENT_PREFIX =
-  /^(?:Proxy \S+ (?:started|stopped|paused|resumed)|Stopping (?:frontend|backend|proxy) |Pausing |Resuming |Connect from \S+ to |\[(?:WARNING|ALERT|NOTICE)\]|(?:Backup )?Server \S+\/\S+ |backend \S+ has no server available!|Health check |Health agent |Loading success\.|haproxy version is )/;
+const EVENT_PREFIX = new RegExp(
+  String.raw`^(?:Proxy \S+ (?:started|stopped|paused|resumed)|Stopping (?:frontend|backend|proxy) |Pausing ` +
+    String.raw`|Resuming |Connect from \S+ to |\[(?:WARNING|ALERT|NOTICE)\]|(?:Backup )?Server \S+\/\S+ ` +
+    String.raw`|backend \S+ has no server available!|Health check |Health agent |Loading success\.|haproxy ` +
+    String.raw`version is )`,
+);
 
 function isHaproxyEvent(p: string): boolean {
   if (hasBracketAfterFirstToken(p)) return isConnectionErrorLine(p);

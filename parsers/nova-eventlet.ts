@@ -195,7 +195,9 @@ const samples: Sample[] = [
     },
   },
   {
-    note: 'constructed: Havana devstack shape, no-context `[-]` line written with a pid (logging_default_format_string)',
+    note:
+      'constructed: Havana devstack shape, no-context `[-]` line written with a pid ' +
+      '(logging_default_format_string)',
     line:
       '2013-09-27 18:22:10.810 2791 INFO nova.osapi_compute.wsgi.server [-] 127.0.0.1 "GET / HTTP/1.1" status: 200 ' +
       'len: 402 time: 0.0069771',
@@ -608,7 +610,9 @@ const samples: Sample[] = [
   },
   {
     note: "constructed: eventlet/wsgi.py `'(%s) accepted %r'` on this logger",
-    line: "2014-04-16 21:17:10.358 8885 INFO nova.osapi_compute.wsgi.server [-] (8885) accepted ('192.168.0.10', 49211)",
+    line:
+      '2014-04-16 21:17:10.358 8885 INFO nova.osapi_compute.wsgi.server [-] (8885) accepted ' +
+      "('192.168.0.10', 49211)",
     expect: null,
   },
   {

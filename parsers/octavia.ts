@@ -21,8 +21,11 @@ const OCTAVIA_DOC = 'https://github.com/openstack/octavia/blob/0e6ea11c/doc/sour
 
 // Groups: 1 listener, 2 client ip, 3 date, 4 request (undefined for `-`),
 //         5 status, 6 bytes read, 7 pool, 8 member, 9 Tt.
-const AMPHORA =
-  /^\S+ \S+ (\S+) (\S+) \d+ (\d\d\/[A-Z][a-z]{2}\/\d{4}:\d\d:\d\d:\d\d(?:\.\d+)?) (?:"([^"\\]*(?:\\.[^"\\]*)*)"|-) (-?\d+|-) \+?(\d+) \+?\d+ \S+ "[^"\\]*(?:\\.[^"\\]*)*" (\S+) (\S+) \+?(-?\d+) \S+(?: .*)?$/;
+const AMPHORA = new RegExp(
+  String.raw`^\S+ \S+ (\S+) (\S+) \d+ (\d\d\/[A-Z][a-z]{2}\/\d{4}:\d\d:\d\d:\d\d(?:\.\d+)?) (?:"([^"\\]*` +
+    String.raw`(?:\\.[^"\\]*)*)"|-) (-?\d+|-) \+?(\d+) \+?\d+ \S+ "[^"\\]*(?:\\.[^"\\]*)*" (\S+) (\S+) \+?` +
+    String.raw`(-?\d+) \S+(?: .*)?$`,
+);
 
 function parseAmphoraLine(p: string): ParseResult {
   const m = AMPHORA.exec(p);

@@ -27,8 +27,13 @@ const UWSGI_SOURCE = 'https://github.com/unbit/uwsgi/blob/master/core/logging.c'
 // Sticky: matched from the index of `[pid: `. ADDR and USER are lazy up to
 // ` (` and `) {` (the fluentd/kolla reading, lb-logs.md §3.3).
 // Groups: 1 addr, 2 ctime, 3 method, 4 uri, 5 bytes, 6 time, 7 unit, 8 protocol, 9 status.
-const REQUEST_LOG =
-  /\[pid: \d+\|app: -?\d+\|req: -?\d+\/\d+\] (.*?) \(.*?\) \{\d+ vars in \d+ bytes\} \[([A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4})\] (\S+) (.*?) => generated (\d+) bytes in (\d+) (msecs|micros) (?:via \w+\(\) )?\((\S*) (-?\d+)\) \d+ headers in \d+ bytes \(\d+ switches on core \d+\)\s*$/y;
+const REQUEST_LOG = new RegExp(
+  String.raw`\[pid: \d+\|app: -?\d+\|req: -?\d+\/\d+\] (.*?) \(.*?\) \{\d+ vars in \d+ bytes\} \[` +
+    String.raw`([A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4})\] (\S+) (.*?) => generated (\d+) ` +
+    String.raw`bytes in (\d+) (msecs|micros) (?:via \w+\(\) )?\((\S*) (-?\d+)\) \d+ headers in \d+ bytes \(\d+ ` +
+    String.raw`switches on core \d+\)\s*$`,
+  'y',
+);
 
 // `--vhost` writes the Host header and a space before everything else; a
 // one-token `--logdate` strftime date (`2024-03-22T15:16:23 `) is not a host.
@@ -61,8 +66,18 @@ function parseRequestLog(p: string): ParseResult {
 
 // Start-up and shutdown chatter uWSGI prints to the same log (`*** Starting
 // uWSGI …`, `spawned uWSGI worker …`, `WSGI app 0 … ready …`).
-const BANNER =
-  /^(?:\*\*\* |!!! |spawned uWSGI |WSGI app \d|uWSGI |uwsgi socket \d|mapped \d+ bytes|Python (?:version|main interpreter|threads)|python threads support|your (?:processes|memory page|mercy|server socket)|detected (?:binary path|number of CPU|max file descriptor)|compiled with version|os: |nodename: |machine: |clock source: |pcre jit|thunder lock|current working directory|writing pidfile|lock engine|setgid\(\)|setuid\(\)|chdir\(\)|chmod\(\)|Set PythonHome|\.\.\.brutally killing|\.\.\.gracefully killing|gracefully (?:destroying|killing)|worker \d+ buried|goodbye to uWSGI|SIGINT\/SIGQUIT received|SIGTERM received|VACUUM: |announcing my loyalty|Respawned uWSGI worker|DAMN ! worker|unable to (?:find|load)|--- no python application found|\*\*\* Operational MODE|Operational MODE|added \S+ to sys\.path|bind\(\): |probably another instance|cache sweeper|spawned \d+ offload threads|daemonizing uWSGI)/;
+const BANNER = new RegExp(
+  String.raw`^(?:\*\*\* |!!! |spawned uWSGI |WSGI app \d|uWSGI |uwsgi socket \d|mapped \d+ bytes|Python ` +
+    String.raw`(?:version|main interpreter|threads)|python threads support|your (?:processes|memory page|mercy` +
+    String.raw`|server socket)|detected (?:binary path|number of CPU|max file descriptor)|compiled with version` +
+    String.raw`|os: |nodename: |machine: |clock source: |pcre jit|thunder lock|current working directory` +
+    String.raw`|writing pidfile|lock engine|setgid\(\)|setuid\(\)|chdir\(\)|chmod\(\)|Set PythonHome` +
+    String.raw`|\.\.\.brutally killing|\.\.\.gracefully killing|gracefully (?:destroying|killing)|worker \d+ ` +
+    String.raw`buried|goodbye to uWSGI|SIGINT\/SIGQUIT received|SIGTERM received|VACUUM: |announcing my loyalty` +
+    String.raw`|Respawned uWSGI worker|DAMN ! worker|unable to (?:find|load)|--- no python application found|\*\*\* ` +
+    String.raw`Operational MODE|Operational MODE|added \S+ to sys\.path|bind\(\): |probably another instance` +
+    String.raw`|cache sweeper|spawned \d+ offload threads|daemonizing uWSGI)`,
+);
 
 export const uwsgiRequest: LineParser = {
   name: 'uwsgi',

@@ -48,7 +48,10 @@ const format = (name: string): FileFormat => {
   return f;
 };
 
-/** The lines of a sample file as the ingest layer hands them to parsers (a JSON array: one compact element per line). */
+/**
+ * The lines of a sample file as the ingest layer hands them to parsers (a JSON array: one compact
+ * element per line).
+ */
 function linesOf(file: string): string[] {
   const text = readFileSync(join(AUDIT, file), 'utf8');
   if (/^\s*\[/.test(text)) return (JSON.parse(text) as unknown[]).map((e) => JSON.stringify(e));
@@ -97,7 +100,8 @@ describe('samples/audit: every input form gives the same six requests', () => {
   });
 
   for (const [file, formatName] of FILES) {
-    it(`${file} (${formatName}): one record per response event, null for each pending request event, nothing malformed`, () => {
+    const spec = 'one record per response event, null for each pending request event, nothing malformed';
+    it(`${file} (${formatName}): ${spec}`, () => {
       const rs = parseFile(file, formatName);
       expect(rs).toHaveLength(STORY.length * 2);
       expect(rs.filter((r) => r === null)).toHaveLength(STORY.length);

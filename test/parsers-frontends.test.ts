@@ -216,7 +216,8 @@ describe('HAProxy httplog', () => {
   it('keeps an unquoted-escape request and tolerates fields after it', () => {
     const r = request(
       'haproxy',
-      `${head} "GET /v2.1/os-hosts?x=\\"y\\" HTTP/1.1" 0/0/0/0/0 api.example.com/TLSv1.3/TLS_AES_256_GCM_SHA384 extra "quoted extra"`,
+      `${head} "GET /v2.1/os-hosts?x=\\"y\\" HTTP/1.1" ` +
+        '0/0/0/0/0 api.example.com/TLSv1.3/TLS_AES_256_GCM_SHA384 extra "quoted extra"',
     );
     expect([r.uri, r.protocol]).toEqual(['/v2.1/os-hosts?x=\\"y\\"', 'HTTP/1.1']);
   });

@@ -115,7 +115,9 @@ describe('readContext: every bracket form of nova-logs.md §2', () => {
 describe('readOsloHeader', () => {
   const h = newOsloHeader();
   it('reads time, level, logger, bracket and message start with a pid', () => {
-    const line = `2024-05-02 09:15:01.337 2211 INFO nova.api.openstack.requestlog [None ${R} ${U} ${P} - - default default] 10.0.0.5 "GET /"`;
+    const line =
+      `2024-05-02 09:15:01.337 2211 INFO nova.api.openstack.requestlog [None ${R} ${U} ${P} - - default default] ` +
+      '10.0.0.5 "GET /"';
     expect(readOsloHeader(line, h)).toBe(true);
     expect(h.wallMs).toBe(Date.UTC(2024, 4, 2, 9, 15, 1, 337));
     expect(h.level).toBe('INFO');
