@@ -53,9 +53,10 @@ export function logrotateNeed(): MachineNeed {
 
 /** The real public logs next to the repository (never copied into it), for the checks on real lines. */
 export function realLogsNeed(): MachineNeed {
-  return need({
+  const dir = fileURLToPath(new URL('../../shared/real-logs/', import.meta.url));
+  const n = need({
     name: 'the real public logs',
-    looked: [fileURLToPath(new URL('../../shared/real-logs/', import.meta.url))],
+    looked: [`${dir}nova/`, `${dir}lb/`],
     files: [
       'test/real-logs-nova.test.ts',
       'test/parsers-nova.test.ts',
@@ -65,6 +66,8 @@ export function realLogsNeed(): MachineNeed {
     install: 'put the logs listed in shared/real-logs/SOURCES.md in ../shared/real-logs next to the repository',
     requireEnv: 'APICENSUS_REQUIRE_REAL_LOGS',
   });
+  // Both folders: the tests read nova/ and lb/.
+  return { ...n, path: n.looked.every((p) => existsSync(p)) ? dir : null };
 }
 
 export const MACHINE_NEEDS = (): MachineNeed[] => [chromiumNeed(), logrotateNeed(), realLogsNeed()];
@@ -76,5 +79,5 @@ export const skipWithout = (n: MachineNeed): boolean => n.path === null && !isRe
 
 /** Why a need's tests cannot run, and how to make them run. */
 export function missing(n: MachineNeed): string {
-  return `${n.name} was not found (looked for ${n.looked.join(', ')}). To run ${n.files.join(', ')}: ${n.install}.`;
+  return `${n.name}: not found (looked for ${n.looked.join(', ')}). To run ${n.files.join(', ')}: ${n.install}.`;
 }
