@@ -17,6 +17,8 @@ const SLOW = [
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Builds dist/ when stale and checks what the suite needs from the machine (test/machine.ts).
+    globalSetup: ['test/global-setup.ts'],
     exclude: process.env.APICENSUS_TEST_FAST ? SLOW : [],
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -27,8 +27,10 @@ export const AUDIT_FORMATS: FileFormat[] = [
     name: 'cadf-json',
     title: 'keystonemiddleware CADF audit events (JSON notifications, oslo.messaging envelopes, bare events)',
     parsers: [cadfJsonParser],
-    signature:
-      /^\{(?=.*(?:audit\.http\.(?:request|response)|"typeURI": ?"http:\/\/schemas\.dmtf\.org\/cloud\/audit\/1\.0\/event"))/,
+    signature: new RegExp(
+      String.raw`^\{(?=.*(?:audit\.http\.(?:request|response)|"typeURI": ` +
+        String.raw`?"http:\/\/schemas\.dmtf\.org\/cloud\/audit\/1\.0\/event"))`,
+    ),
     json: true,
   },
   {
@@ -36,7 +38,9 @@ export const AUDIT_FORMATS: FileFormat[] = [
     title:
       'keystonemiddleware CADF audit events in an oslo.log text log (log driver JSON, or log notifier Python repr)',
     parsers: [cadfOsloNotificationParser, cadfKsmLogParser],
-    signature:
-      / oslo\.messaging\.notification\.audit\.http\.(?:request|response) |Event type: audit\.http\.(?:request|response), Context: /,
+    signature: new RegExp(
+      String.raw` oslo\.messaging\.notification\.audit\.http\.(?:request|response) |Event type: audit\.http\.` +
+        String.raw`(?:request|response), Context: `,
+    ),
   },
 ];

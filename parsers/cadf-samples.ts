@@ -163,6 +163,7 @@ export function notification(c: StoryCall, phase: 'request' | 'response', token?
  * one, not the API request's.
  */
 export function osloEnvelope(c: StoryCall, phase: 'request' | 'response'): Record<string, Json> {
+  const eventHex = c.eventId.replace(/-/g, '');
   const msg = {
     ...notification(c, phase),
     _unique_id: (phase === 'request' ? c.requestMessageId : c.responseMessageId)
@@ -173,7 +174,7 @@ export function osloEnvelope(c: StoryCall, phase: 'request' | 'response'): Recor
     _context_user: null,
     _context_project: null,
     _context_is_admin: true,
-    _context_request_id: `req-${c.correlationId.slice(0, 8)}-0000-4000-8000-${c.eventId.replace(/-/g, '').slice(0, 12)}`,
+    _context_request_id: `req-${c.correlationId.slice(0, 8)}-0000-4000-8000-${eventHex.slice(0, 12)}`,
     _context_roles: [],
   };
   return { 'oslo.version': '2.0', 'oslo.message': pyJson(msg) };
@@ -209,10 +210,14 @@ function bracket(c: StoryCall): string {
   return `[${c.globalRequestId ?? 'None'} ${c.requestId} ${c.userId} ${c.projectId} - - default default]`;
 }
 
-/** `driver = log`: oslo_messaging/notify/_impl_log.py logs jsonutils.dumps(message) on logger oslo.messaging.notification.<event_type>. */
+/**
+ * `driver = log`: oslo_messaging/notify/_impl_log.py logs jsonutils.dumps(message) on logger
+ * oslo.messaging.notification.<event_type>.
+ */
 export function osloNotificationLine(c: StoryCall, phase: 'request' | 'response', pid = 3104): string {
   const ts = phase === 'request' ? c.requestTimestamp : c.responseTimestamp;
-  return `${osloTime(ts)} ${pid} INFO oslo.messaging.notification.audit.http.${phase} ${bracket(c)} ${pyJson(notification(c, phase, '***'))}`;
+  const logger = `oslo.messaging.notification.audit.http.${phase}`;
+  return `${osloTime(ts)} ${pid} INFO ${logger} ${bracket(c)} ${pyJson(notification(c, phase, '***'))}`;
 }
 
 /** No oslo.messaging: keystonemiddleware's `_LogNotifier` on logger keystonemiddleware.audit, Python reprs. */
@@ -220,7 +225,8 @@ export function ksmAuditLine(c: StoryCall, phase: 'request' | 'response', py2 = 
   const ts = phase === 'request' ? c.requestTimestamp : c.responseTimestamp;
   return (
     `${osloTime(ts)} ${pid} INFO keystonemiddleware.audit ${bracket(c)} ` +
-    `Event type: audit.http.${phase}, Context: ${pyRepr(adminContext(c), py2)}, Payload: ${pyRepr(cadfPayload(c, phase), py2)}`
+    `Event type: audit.http.${phase}, Context: ${pyRepr(adminContext(c), py2)}, ` +
+    `Payload: ${pyRepr(cadfPayload(c, phase), py2)}`
   );
 }
 
@@ -379,7 +385,10 @@ export const STORY: readonly StoryCall[] = [
   },
 ];
 
-/** A call outside the story, for parser samples: the os-hosts reboot a libvirt cloud answers with 501 (nova-logs.md §7). */
+/**
+ * A call outside the story, for parser samples: the os-hosts reboot a libvirt cloud answers with
+ * 501 (nova-logs.md §7).
+ */
 export const REBOOT_CALL: StoryCall = {
   eventId: '8c1f2a3b-4c5d-5e6f-8a7b-9c0d1e2f3a4b',
   correlationId: '1b2c3d4e-5f6a-5b7c-8d9e-0f1a2b3c4d5e',

@@ -53,8 +53,10 @@ export const FRONTEND_FORMATS: FileFormat[] = [
     name: 'uwsgi',
     title: 'uWSGI default request log',
     parsers: [uwsgiRequest, uwsgiBanner],
-    signature:
-      /\[pid: \d+\|app: -?\d+\|req: -?\d+\/\d+\] .* => generated \d+ bytes in \d+ (?:msecs|micros)|^\*\*\* Starting uWSGI /,
+    signature: new RegExp(
+      String.raw`\[pid: \d+\|app: -?\d+\|req: -?\d+\/\d+\] .* => generated \d+ bytes in \d+ (?:msecs|micros)|^\*\*\* ` +
+        String.raw`Starting uWSGI `,
+    ),
   },
   {
     name: 'apache',

@@ -63,46 +63,80 @@ function parseFluentdLine(line: string, ctx: ParseContext): ParseResult {
 export const haproxyKollaJson: LineParser = {
   name: 'haproxy-kolla-json',
   title: 'kolla-ansible Fluentd JSON wrapper around HAProxy syslog lines',
-  url: 'https://opendev.org/openstack/kolla-ansible/src/commit/1a681814/ansible/roles/fluentd/templates/conf/input/01-syslog.conf.j2',
+  url:
+    'https://opendev.org/openstack/kolla-ansible/src/commit/1a681814/' +
+    'ansible/roles/fluentd/templates/conf/input/01-syslog.conf.j2',
   layer: 'lb',
   claims: (p) => p.charCodeAt(0) === 123 && p.indexOf('"Payload"') !== -1,
   parse: parseFluentdLine,
   samples: [
     {
-      line: '{"Payload":"Mar 22 15:16:23 haproxy[25]: 10.0.0.15:51044 [22/Mar/2024:15:16:23.412] nova_api_front nova_api_back/ctl2 0/0/1/57/58 200 1207 - - ---- 12/3/0/0/0 0/0 \\"GET /v2.1/os-hosts HTTP/1.1\\"","log_level":"info","Hostname":"10.0.0.11","programname":"haproxy"}',
+      line:
+        '{"Payload":"Mar 22 15:16:23 haproxy[25]: 10.0.0.15:51044 [22/Mar/2024:15:16:23.412] nova_api_front ' +
+        'nova_api_back/ctl2 0/0/1/57/58 200 1207 - - ---- 12/3/0/0/0 0/0 \\"GET /v2.1/os-hosts ' +
+        'HTTP/1.1\\"","log_level":"info","Hostname":"10.0.0.11","programname":"haproxy"}',
       note: 'constructed: lb-logs.md §2.1 (kolla Fluentd syslog input + file output)',
       expect: {
         kind: 'request',
         parser: 'haproxy-kolla-json',
         layer: 'lb',
+        wallMs: Date.UTC(2024, 2, 22, 15, 16, 23, 412),
+        offsetMin: null,
+        timeIsEnd: false,
         method: 'GET',
         uri: '/v2.1/os-hosts',
+        protocol: 'HTTP/1.1',
         status: 200,
         bytes: 1207,
         durationMs: 58,
         client: '10.0.0.15',
+        clientChain: null,
+        requestId: null,
+        globalRequestId: null,
+        userId: null,
+        projectId: null,
+        userName: null,
+        projectName: null,
+        microversion: null,
+        userAgent: null,
         frontend: 'nova_api_front',
         backend: 'nova_api_back',
         server: 'ctl2',
+        logger: null,
         host: '10.0.0.11',
-        wallMs: Date.UTC(2024, 2, 22, 15, 16, 23, 412),
-        offsetMin: null,
+        auditAction: null,
+        service: null,
       },
     },
     {
-      line: '{"Payload":"Mar 22 15:16:30 haproxy[25]: 10.0.0.15:51080 [22/Mar/2024:15:16:30.001] mariadb_front mariadb_back/ctl1 1/0/2210 5120 -- 30/2/1/1/0 0/0","log_level":"info","Hostname":"10.0.0.11","programname":"haproxy"}',
+      line:
+        '{"Payload":"Mar 22 15:16:30 haproxy[25]: 10.0.0.15:51080 [22/Mar/2024:15:16:30.001] mariadb_front ' +
+        'mariadb_back/ctl1 1/0/2210 5120 -- 30/2/1/1/0 ' +
+        '0/0","log_level":"info","Hostname":"10.0.0.11","programname":"haproxy"}',
       note: 'constructed: lb-logs.md §2.1 (kolla TCP frontend, `option tcplog`)',
-      expect: { kind: 'opaque', parser: 'haproxy-kolla-json', frontend: 'mariadb_front', backend: 'mariadb_back' },
+      expect: {
+        kind: 'opaque',
+        parser: 'haproxy-kolla-json',
+        layer: 'lb',
+        wallMs: Date.UTC(2024, 2, 22, 15, 16, 30, 1),
+        offsetMin: null,
+        frontend: 'mariadb_front',
+        backend: 'mariadb_back',
+      },
     },
     {
-      line: '{"Payload":"Mar 22 15:16:01 haproxy[25]: Proxy nova_api_front started.","log_level":"notice","Hostname":"10.0.0.11","programname":"haproxy"}',
+      line:
+        '{"Payload":"Mar 22 15:16:01 haproxy[25]: Proxy nova_api_front ' +
+        'started.","log_level":"notice","Hostname":"10.0.0.11","programname":"haproxy"}',
       note: 'constructed: lb-logs.md §2.1 / §1.2 (event inside the wrapper)',
-      expect: 'not-request',
+      expect: null,
     },
     {
-      line: '{"Payload":"Mar 22 15:16:23 haproxy[25]: 10.0.0.15:51044 [22/Mar/2024:15:16:23.412] nova_api_front nova_api_back/ctl2 0/0/1/57/58 200 1207',
+      line:
+        '{"Payload":"Mar 22 15:16:23 haproxy[25]: 10.0.0.15:51044 [22/Mar/2024:15:16:23.412] nova_api_front ' +
+        'nova_api_back/ctl2 0/0/1/57/58 200 1207',
       note: 'constructed: lb-logs.md §2.1 (JSON cut short)',
-      expect: 'malformed',
+      expect: { kind: 'malformed', reason: 'kolla Fluentd line is not valid JSON' },
     },
   ],
 };

@@ -1,7 +1,9 @@
 /**
  * The registry of file formats, in detection order. Detection (src/ingest/detect.ts)
  * tries each format's signature on a file's first lines; the collision test
- * (test/parsers-collision.test.ts) proves no format claims another's samples.
+ * (test/parsers-collision.test.ts) proves every sample is detected as its own
+ * format and read by its own parser, and names each line another format's
+ * `claims` also accepts, with why it is harmless.
  */
 import { AUDIT_FORMATS } from './audit-formats.js';
 import { FRONTEND_FORMATS } from './frontend-formats.js';

@@ -3,8 +3,12 @@
  * nova-api log are either another logger's line or an access line in one
  * common form:
  *
- *   2024-05-02 09:15:01.337 2211 INFO nova.api.openstack.requestlog [None req-… u p - - default default] 10.0.0.5 "GET /v2.1/servers/detail" status: 200 len: 532 microversion: 2.90 time: 0.045678
- *   2017-05-16 00:00:00.008 25746 INFO nova.osapi_compute.wsgi.server [req-… u p - - -] 10.11.10.1 "GET /v2/…/servers/detail HTTP/1.1" status: 200 len: 1893 time: 0.2477829
+ *   2024-05-02 09:15:01.337 2211 INFO nova.api.openstack.requestlog [None req-… u p - - default default]
+ *     10.0.0.5 "GET /v2.1/servers/detail" status: 200 len: 532 microversion: 2.90 time: 0.045678
+ *   2017-05-16 00:00:00.008 25746 INFO nova.osapi_compute.wsgi.server [req-… u p - - -]
+ *     10.11.10.1 "GET /v2/…/servers/detail HTTP/1.1" status: 200 len: 1893 time: 0.2477829
+ *
+ * (each one line in the log).
  *
  * For those, the scanner gives what every request needs (time, request id,
  * method, target, status) as positions in the block's bytes: no string, regex
@@ -30,7 +34,7 @@ import {
   type ScannedAccess,
   type ScannerContext,
 } from './types.js';
-import { FNV_PRIME, HASH52_A, HASH52_B, hash52Fold } from '../src/keys.js';
+import { FNV_PRIME, HASH52_A, HASH52_B, hash52Fold } from './hash52.js';
 
 /** Another logger's line (or a header no parser reads): the parsers would give null. */
 export const SCAN_NOT_REQUEST = 0;
@@ -179,7 +183,10 @@ function tokenEnd(b: Uint8Array, i: number, end: number): number {
 
 const EVENTLET = literal(EVENTLET_LOGGER);
 const REQUESTLOG = literal(REQUESTLOG_LOGGER);
-/** The other access logger's needle: a request_log line holding it is the eventlet parser's to decide (it is tried first). */
+/**
+ * The other access logger's needle: a request_log line holding it is the eventlet parser's to
+ * decide (it is tried first).
+ */
 const EVENTLET_NEEDLE = Buffer.from(` ${EVENTLET_LOGGER} `, 'latin1');
 const REQ = literal('req-');
 const NONE = literal('None');
@@ -409,7 +416,9 @@ export function compileNovaScanner(
         if (c === 47 || c === 63 || c === 35) {
           if (!mayMatch && run >= 0 && anchorRun !== null && anchorRun(b, run, i)) mayMatch = true;
           run = c === 47 ? i + 1 : -1;
-        } else if (c === 37 && anchorRun !== null) mayMatch = true; // '%': normalisePath decodes it, so let classify look
+        } else if (c === 37 && anchorRun !== null) {
+          mayMatch = true; // '%': normalisePath decodes it, so let classify look
+        }
       } else if (c > 126) return SCAN_UNSURE; // keys hash characters: a decoded string's
       ha = Math.imul(ha ^ c, FNV_PRIME);
       hb = Math.imul(hb ^ c, FNV_PRIME) ^ (hb >>> 15);
@@ -497,10 +506,10 @@ export function compileNovaScanner(
 }
 
 /** The nova parsers' sample lines, each inside a block as ingest hands lines over. */
-const WARM_UP = Buffer.from(
-  `\n${[novaEventletParser, novaRequestlogParser, novaMessageParser].flatMap((p) => p.samples.map((s) => s.line)).join('\n')}\n`,
-  'utf8',
+const WARM_UP_LINES = [novaEventletParser, novaRequestlogParser, novaMessageParser].flatMap((p) =>
+  p.samples.map((s) => s.line),
 );
+const WARM_UP = Buffer.from(`\n${WARM_UP_LINES.join('\n')}\n`, 'utf8');
 
 /**
  * Scan the nova parsers' sample lines a few times before any file's: V8 optimises the scanner

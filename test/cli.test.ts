@@ -1,11 +1,12 @@
 /**
  * The built CLI, spawned as a user runs it: output and exit codes
- * (0 done, 1 failed, 2 usage). `npm test` builds dist/ before vitest runs.
+ * (0 done, 1 failed, 2 usage). test/global-setup.ts builds dist/ when it is
+ * missing or stale, so these never skip: without a build they fail.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, SAMPLES, tempDir } from './helpers.js';
 
 const BIN = join(ROOT, 'dist', 'src', 'cli', 'main.js');
@@ -18,7 +19,9 @@ function run(args: string[], env: Record<string, string> = {}) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-describe.skipIf(!existsSync(BIN))('apicensus (built CLI)', () => {
+describe('apicensus (built CLI)', () => {
+  beforeAll(() => expect(existsSync(BIN), `${BIN} is missing: test/global-setup.ts builds it`).toBe(true));
+
   it('ingest then report: the os-hosts evidence, exit 0', () => {
     const db = join(tempDir(), 'cli.db');
     const i = run(['ingest', join(SAMPLES, 'nova'), '--db', db, '--timezone', 'UTC']);

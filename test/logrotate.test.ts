@@ -7,7 +7,8 @@
  * WatchedFileHandler) and keeping its descriptor open (the default: a plain
  * FileHandler that never notices a rotation).
  *
- * Skipped only when logrotate is not installed (`apt-get install -y logrotate`).
+ * Skipped, and the run ends saying so, when logrotate is not installed; with
+ * APICENSUS_REQUIRE_LOGROTATE=1 (.ci/run) a missing logrotate fails the run (test/machine.ts).
  */
 import { spawnSync } from 'node:child_process';
 import {
@@ -25,9 +26,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../reports/model.js';
 import { ingestInto, reportOf, ROOT, stable, tempDir } from './helpers.js';
 import { novaLogGenerator } from './log-generator.js';
+import { logrotateNeed, missing, skipWithout } from './machine.js';
 
 const BIN = join(ROOT, 'dist', 'src', 'cli', 'main.js');
-const LOGROTATE = ['/usr/sbin/logrotate', '/sbin/logrotate', '/usr/bin/logrotate'].find((p) => existsSync(p));
+const LOGROTATE = logrotateNeed();
 
 function cli(args: string[]): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
@@ -66,74 +68,75 @@ class Nova {
 
 beforeAll(() => expect(existsSync(BIN), `${BIN} is missing: npm test builds it (npm run build)`).toBe(true));
 
-describe.skipIf(!LOGROTATE)(
-  `apicensus hook logrotate, run by logrotate -f${LOGROTATE ? '' : ' (skipped: logrotate is not installed; apt-get install -y logrotate)'}`,
-  () => {
-    for (const mode of ['reopens', 'keeps-fd'] as const) {
-      it(`five rotations with appends between: the hook ingests every line once (nova ${mode === 'reopens' ? 'reopens its log by name' : 'keeps its descriptor'})`, async () => {
-        const dir = tempDir();
-        const logs = join(dir, 'log', 'nova');
-        mkdirSync(logs, { recursive: true });
-        const live = join(logs, 'nova-api.log');
-        const db = join(dir, 'lib', 'apicensus.db');
-        mkdirSync(join(dir, 'lib'));
-        const stanza = cli(['hook', 'logrotate', '--db', db, '--log', live]);
-        expect(stanza.code).toBe(0);
-        expect(stanza.stdout).toContain(`${live} {`);
-        expect(stanza.stdout).toContain(`ingest --quiet --db ${db} ${live} || true`);
-        const config = join(dir, 'logrotate.conf');
-        writeFileSync(config, DEBIAN_GLOBALS + stanza.stdout);
-        const state = join(dir, 'logrotate.state');
-        const rotate = (): void => {
-          const r = spawnSync(LOGROTATE!, ['-f', '-s', state, config], { encoding: 'utf8' });
-          expect(r.status, r.stderr).toBe(0);
-          expect(r.stderr).toBe('');
-        };
+describe.skipIf(skipWithout(LOGROTATE))('apicensus hook logrotate, run by logrotate -f', () => {
+  // Required (APICENSUS_REQUIRE_LOGROTATE=1) and missing: fail, saying how to install it.
+  beforeAll(() => {
+    if (LOGROTATE.path === null) throw new Error(missing(LOGROTATE));
+  });
+  for (const mode of ['reopens', 'keeps-fd'] as const) {
+    it(`five rotations with appends between: the hook ingests every line once (nova ${mode === 'reopens' ? 'reopens its log by name' : 'keeps its descriptor'})`, async () => {
+      const dir = tempDir();
+      const logs = join(dir, 'log', 'nova');
+      mkdirSync(logs, { recursive: true });
+      const live = join(logs, 'nova-api.log');
+      const db = join(dir, 'lib', 'apicensus.db');
+      mkdirSync(join(dir, 'lib'));
+      const stanza = cli(['hook', 'logrotate', '--db', db, '--log', live]);
+      expect(stanza.code).toBe(0);
+      expect(stanza.stdout).toContain(`${live} {`);
+      expect(stanza.stdout).toContain(`ingest --quiet --db ${db} ${live} || true`);
+      const config = join(dir, 'logrotate.conf');
+      writeFileSync(config, DEBIAN_GLOBALS + stanza.stdout);
+      const state = join(dir, 'logrotate.state');
+      const rotate = (): void => {
+        const r = spawnSync(LOGROTATE.path!, ['-f', '-s', state, config], { encoding: 'utf8' });
+        expect(r.status, r.stderr).toBe(0);
+        expect(r.stderr).toBe('');
+      };
 
-        const gen = novaLogGenerator(500);
-        let written = '';
-        writeFileSync(live, '');
-        const nova = new Nova(live, mode);
-        const append = (n: number): void => {
-          const text = gen.next(n);
-          written += text;
-          nova.write(text);
-        };
-        for (let cycle = 0; cycle < 5; cycle++) {
-          append(100 + cycle * 20);
-          append(50);
-          rotate();
-        }
-        // Lines written after the last rotation wait for the next one.
-        append(40);
+      const gen = novaLogGenerator(500);
+      let written = '';
+      writeFileSync(live, '');
+      const nova = new Nova(live, mode);
+      const append = (n: number): void => {
+        const text = gen.next(n);
+        written += text;
+        nova.write(text);
+      };
+      for (let cycle = 0; cycle < 5; cycle++) {
+        append(100 + cycle * 20);
+        append(50);
         rotate();
-        nova.close();
+      }
+      // Lines written after the last rotation wait for the next one.
+      append(40);
+      rotate();
+      nova.close();
 
-        expect(readdirSync(logs).sort()).toEqual([
-          'nova-api.log',
-          'nova-api.log.1',
-          'nova-api.log.2.gz',
-          'nova-api.log.3.gz',
-          'nova-api.log.4.gz',
-          'nova-api.log.5.gz',
-          'nova-api.log.6.gz',
-        ]);
-        const refDb = join(dir, 'ref.db');
-        writeFileSync(join(dir, 'all.log'), written);
-        await ingestInto(refDb, [join(dir, 'all.log')]);
-        const ref = reportOf(refDb);
-        const got = reportOf(db);
-        expect(got.inputs.requests).toBe(gen.requests);
-        expect(got.inputs.linesRead).toBe(ref.inputs.linesRead); // each rotated file read once
-        expect(comparable(got)).toEqual(comparable(ref));
-        // The timer's glob over the same files afterwards adds nothing.
-        const again = cli(['ingest', '--db', db, ...readdirSync(logs).map((n) => join(logs, n))]);
-        expect(again.code, again.stderr).toBe(0);
-        expect(again.stdout).toMatch(/\(0 not seen before\)/);
-      });
-    }
-  },
-);
+      expect(readdirSync(logs).sort()).toEqual([
+        'nova-api.log',
+        'nova-api.log.1',
+        'nova-api.log.2.gz',
+        'nova-api.log.3.gz',
+        'nova-api.log.4.gz',
+        'nova-api.log.5.gz',
+        'nova-api.log.6.gz',
+      ]);
+      const refDb = join(dir, 'ref.db');
+      writeFileSync(join(dir, 'all.log'), written);
+      await ingestInto(refDb, [join(dir, 'all.log')]);
+      const ref = reportOf(refDb);
+      const got = reportOf(db);
+      expect(got.inputs.requests).toBe(gen.requests);
+      expect(got.inputs.linesRead).toBe(ref.inputs.linesRead); // each rotated file read once
+      expect(comparable(got)).toEqual(comparable(ref));
+      // The timer's glob over the same files afterwards adds nothing.
+      const again = cli(['ingest', '--db', db, ...readdirSync(logs).map((n) => join(logs, n))]);
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stdout).toMatch(/\(0 not seen before\)/);
+    });
+  }
+});
 
 describe('apicensus hook systemd', () => {
   it('prints a oneshot service that ingests the logs and their rotations into the database, and an hourly timer', () => {

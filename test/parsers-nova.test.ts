@@ -115,7 +115,9 @@ describe('readContext: every bracket form of nova-logs.md §2', () => {
 describe('readOsloHeader', () => {
   const h = newOsloHeader();
   it('reads time, level, logger, bracket and message start with a pid', () => {
-    const line = `2024-05-02 09:15:01.337 2211 INFO nova.api.openstack.requestlog [None ${R} ${U} ${P} - - default default] 10.0.0.5 "GET /"`;
+    const line =
+      `2024-05-02 09:15:01.337 2211 INFO nova.api.openstack.requestlog [None ${R} ${U} ${P} - - default default] ` +
+      '10.0.0.5 "GET /"';
     expect(readOsloHeader(line, h)).toBe(true);
     expect(h.wallMs).toBe(Date.UTC(2024, 4, 2, 9, 15, 1, 337));
     expect(h.level).toBe('INFO');
@@ -190,10 +192,16 @@ describe('format signatures', () => {
   });
   it("neither matches front-end or other programs' lines", () => {
     const others = [
-      '10.0.0.1:51234 [22/Mar/2024:15:16:23.412] nova_api nova_api_back/ctl1 0/0/1/45/46 200 532 - - ---- 1/1/0/0/0 0/0 "GET /v2.1/os-hosts HTTP/1.1"',
+      '10.0.0.1:51234 [22/Mar/2024:15:16:23.412] nova_api nova_api_back/ctl1 0/0/1/45/46 200 532 - - ---- ' +
+        '1/1/0/0/0 0/0 "GET /v2.1/os-hosts HTTP/1.1"',
       '10.0.0.1 - - [22/Mar/2024:15:16:23 +0000] "GET /compute/v2.1/os-hosts HTTP/1.1" 200 532 "-" "python-novaclient"',
-      '[pid: 15083|app: 0|req: 77/156] 85.10.193.66 () {60 vars in 1171 bytes} [Tue Sep  5 09:02:05 2017] GET /compute/v2.1/ => generated 389 bytes in 17 msecs (HTTP/1.1 200) 9 headers in 357 bytes (2 switches on core 0)',
-      'http 2018-07-02T22:23:00.186641Z app/my-loadbalancer/50dc6c495c0c9188 192.168.131.39:2817 10.0.0.1:80 0.000 0.001 0.000 200 200 34 366 "GET http://www.example.com:80/ HTTP/1.1" "curl/7.46.0" - - arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/my-targets/73e2d6bc24d8a067 "Root=1-58337262-36d228ad5d99923122bbe354" "-" "-" 0 2018-07-02T22:22:48.364000Z "forward" "-" "-"',
+      '[pid: 15083|app: 0|req: 77/156] 85.10.193.66 () {60 vars in 1171 bytes} [Tue Sep  5 09:02:05 2017] GET ' +
+        '/compute/v2.1/ => generated 389 bytes in 17 msecs (HTTP/1.1 200) 9 headers in 357 bytes (2 switches on ' +
+        'core 0)',
+      'http 2018-07-02T22:23:00.186641Z app/my-loadbalancer/50dc6c495c0c9188 192.168.131.39:2817 10.0.0.1:80 ' +
+        '0.000 0.001 0.000 200 200 34 366 "GET http://www.example.com:80/ HTTP/1.1" "curl/7.46.0" - - ' +
+        'arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/my-targets/73e2d6bc24d8a067 ' +
+        '"Root=1-58337262-36d228ad5d99923122bbe354" "-" "-" 0 2018-07-02T22:22:48.364000Z "forward" "-" "-"',
       '2024-05-02 09:15:01.337 2211 INFO keystonemiddleware.auth_token [-] Starting keystone auth_token middleware',
       '2024-05-02 09:15:01.337 2211 INFO cinder.api.openstack.wsgi [-] os-hosts',
     ];
