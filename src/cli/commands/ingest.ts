@@ -51,7 +51,7 @@ function fileLines(f: FileResult): string[] {
     `${f.undated > 0 ? `, ${num(f.undated)} undated` : ''}`;
   const out = [`  ${f.path}: ${f.status}, ${f.format ?? '?'}${f.compressed ? ', gzip' : ''}: ${counts}`];
   for (const n of f.notes) out.push(`    note: ${n}`);
-  for (const m of f.malformedExamples) out.push(`    line ${m.line}: ${m.reason}: ${m.text.slice(0, 160)}`);
+  for (const m of f.malformedExamples) out.push(`    malformed line ${m.line}: ${m.reason}: ${m.text.slice(0, 160)}`);
   return out;
 }
 
