@@ -12,6 +12,8 @@ const SLOW = [
   'test/fast-path.test.ts',
   'test/html-browser.test.ts',
   'test/logrotate.test.ts',
+  'test/nothing-lost.test.ts',
+  'test/store-failures.test.ts',
 ];
 
 export default defineConfig({

@@ -19,7 +19,8 @@ import { apacheAccessLog, novaLogGenerator, rng } from './log-generator.js';
 import { reportOf, ROOT } from './helpers.js';
 
 const BIN = join(ROOT, 'dist', 'src', 'cli', 'main.js');
-const RUNS = 25;
+/** Runs in CI; APICENSUS_CRASH_RUNS=200 for a longer one. */
+const RUNS = Number(process.env.APICENSUS_CRASH_RUNS ?? 25);
 const BATCH_BYTES = 64 * 1024;
 
 /** Folders of this file (helpers' tempDir is emptied after each test, and these tests run concurrently). */
