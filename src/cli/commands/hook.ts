@@ -120,12 +120,14 @@ export const hookCommand: CommandModule<object, HookArgs> = {
       .option('log', {
         type: 'string',
         array: true,
+        nargs: 1,
         default: ['/var/log/nova/nova-api.log'],
         describe: 'nova-api log(s) to ingest',
       })
       .option('frontend-log', {
         type: 'string',
         array: true,
+        nargs: 1,
         default: [] as string[],
         describe: 'Load-balancer log(s), e.g. /var/log/haproxy.log',
       })

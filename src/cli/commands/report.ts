@@ -64,6 +64,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       .option('api', {
         type: 'string',
         array: true,
+        nargs: 1,
         default: [] as string[],
         describe: 'API(s) to report (default: os-hosts, then os-services); the first gets the verdict',
       })

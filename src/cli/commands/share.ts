@@ -6,8 +6,8 @@ import { writeFileSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
 import { MERGE_SCHEMA, type MergeReport } from '../../../reports/export-model.js';
 import { renderMergeMarkdown, renderMergeText } from '../../../reports/merge-text.js';
-import { compareFiles, renderComparison } from '../../compare.js';
-import { UserError, usageError } from '../../errors.js';
+import { compareFiles, renderComparison, type Comparison } from '../../compare.js';
+import { ExitCode, UserError, usageError } from '../../errors.js';
 import { buildExport, EXPLAIN, exportIdentity } from '../../export.js';
 import { packsFor } from '../../ingest/run.js';
 import { mergeExports, readExport } from '../../merge.js';
@@ -76,6 +76,7 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
       .option('api', {
         type: 'string',
         array: true,
+        nargs: 1,
         default: [] as string[],
         describe: 'APIs to export (default: os-hosts and os-services)',
       })
@@ -131,6 +132,16 @@ export const mergeCommand: CommandModule<object, MergeArgs> = {
   },
 };
 
+/**
+ * compare follows diff(1): 0 nothing new, 1 something new, 2 trouble. Any error (a missing or
+ * mistyped file, bad JSON, two deployments) is trouble, so `compare … || mail` never takes a typo
+ * for a new caller.
+ */
+function asTrouble(e: unknown): UserError {
+  if (e instanceof UserError) return new UserError(e.message, ExitCode.usage, { cause: e });
+  return new UserError(`compare failed: ${(e as Error).message}`, ExitCode.usage, { cause: e });
+}
+
 interface CompareArgs {
   old: string;
   new: string;
@@ -139,18 +150,24 @@ interface CompareArgs {
 
 export const compareCommand: CommandModule<object, CompareArgs> = {
   command: 'compare <old> <new>',
-  describe: 'What changed between two reports or two exports; exit 1 when something new calls a deprecated API',
+  describe:
+    'What changed between two reports or two exports; exit 0 nothing new, 1 something new calls a deprecated API, 2 trouble (as diff)',
   builder: (y: Argv) =>
     y
       .positional('old', { type: 'string', demandOption: true })
       .positional('new', { type: 'string', demandOption: true })
       .option('format', { choices: ['text', 'json'] as const, default: 'text' as const })
       .example(
-        '$0 compare last-week.json this-week.json || mail -s "new os-hosts caller" ops@example.com',
-        'Alert on new callers',
+        '$0 compare last-week.json this-week.json > changes.txt; test $? -ne 1 || mail -s "new caller" ops < changes.txt',
+        'Mail the changes when something new calls (2 is trouble: a message on stderr, not a new caller)',
       ) as unknown as Argv<CompareArgs>,
   handler: (a) => {
-    const c = compareFiles(a.old, a.new);
+    let c: Comparison;
+    try {
+      c = compareFiles(a.old, a.new);
+    } catch (e) {
+      throw asTrouble(e);
+    }
     process.stdout.write(a.format === 'json' ? JSON.stringify(c, null, 2) + '\n' : renderComparison(c));
     if (c.somethingNewCalls) setExitCode(1);
   },
