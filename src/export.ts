@@ -7,7 +7,6 @@
  * address, request id or path leaves.
  */
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import {
   EXPORT_SCHEMA,
   type Export,
@@ -19,33 +18,46 @@ import { supportOf } from './capabilities.js';
 import { UserError } from './errors.js';
 import { buildHostDrivers } from './host-drivers.js';
 import type { RulePack } from './rules.js';
-import type { Db } from './store/db.js';
+import { openDb, readDb, type Db } from './store/db.js';
+import { keyFileOf, readKeyFile, storedIdentity, storeIdentity, type DeploymentIdentity } from './store/identity.js';
 import { inventoryFacts } from './store/inventory.js';
 import { callsOf, coveredDays, serviceTotals, type Window } from './store/queries.js';
 import { clientFamily, majorVersion } from './user-agent.js';
 
-export interface ExportIdentity {
-  deploymentId: string;
-  secret: string;
-}
+export type ExportIdentity = DeploymentIdentity;
 
-/** The secret and deployment id, created on first use beside the database (`<db>.export-key`, mode 0600). */
+/**
+ * The deployment id and secret, kept inside the database (src/store/identity.ts). The first
+ * export of a database creates them (or moves in an older `<db>.export-key`): the one write an
+ * export makes, on a writable open taken only then. A user who cannot write the database can
+ * still export once the identity is there, or while it is still in the key file.
+ */
 export function exportIdentity(dbFile: string): ExportIdentity {
-  const file = `${dbFile}.export-key`;
-  if (existsSync(file)) {
-    try {
-      const id = JSON.parse(readFileSync(file, 'utf8')) as ExportIdentity;
-      if (typeof id.secret === 'string' && id.secret.length >= 32 && typeof id.deploymentId === 'string') return id;
-    } catch {
-      // fall through to the error below
-    }
-    throw new UserError(
-      `${file} is not a valid apicensus export key. Restore it from a backup, or remove it to start a new, unlinkable series of exports.`,
+  const found = readDb(dbFile, storedIdentity);
+  if (found) return found;
+  // A key file that cannot be read is an error, not a reason to start a new series.
+  const legacy = readKeyFile(keyFileOf(dbFile));
+  let db: Db | undefined;
+  try {
+    db = openDb(dbFile); // a writable open moves a key file in (see store/identity.ts)
+    return (
+      storedIdentity(db) ??
+      storeIdentity(
+        db,
+        legacy ?? { deploymentId: randomUUID(), secret: randomBytes(32).toString('hex') },
+        'first export',
+      )
     );
+  } catch (e) {
+    if (legacy) return legacy; // still beside the database: the next writer moves it in
+    throw new UserError(
+      `${dbFile} holds no deployment identity yet: the first export stores one in it, and this user cannot write it. Run \`apicensus export\` once as a user who can write the database (${(e as Error).message}).`,
+      1,
+      { cause: e },
+    );
+  } finally {
+    db?.close();
   }
-  const id: ExportIdentity = { deploymentId: randomUUID(), secret: randomBytes(32).toString('hex') };
-  writeFileSync(file, JSON.stringify(id, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
-  return id;
 }
 
 export function keyedHash(secret: string, kind: 'project' | 'user', value: string): string {

@@ -6,7 +6,7 @@ import { UserError } from '../../errors.js';
 import { buildHostDrivers, type HostSummary } from '../../host-drivers.js';
 import { expandInputs } from '../../ingest/inputs.js';
 import { parseInventory } from '../../inventory/parse.js';
-import { openDb } from '../../store/db.js';
+import { openDb, readDb } from '../../store/db.js';
 import { importFacts, inventoryFacts } from '../../store/inventory.js';
 import { withDb, withNumber } from '../common.js';
 
@@ -51,12 +51,7 @@ export function importInventory(
 }
 
 export function listInventory(db: string): HostSummary[] {
-  const handle = openDb(db, { readonly: true });
-  try {
-    return buildHostDrivers(inventoryFacts(handle)).hosts();
-  } finally {
-    handle.close();
-  }
+  return readDb(db, (handle) => buildHostDrivers(inventoryFacts(handle)).hosts());
 }
 
 const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);

@@ -11,7 +11,7 @@ import { ExitCode, UserError, usageError } from '../../errors.js';
 import { buildExport, EXPLAIN, exportIdentity } from '../../export.js';
 import { packsFor } from '../../ingest/run.js';
 import { mergeExports, readExport } from '../../merge.js';
-import { openDb } from '../../store/db.js';
+import { readDb } from '../../store/db.js';
 import { parseTimeArg, setExitCode, toolVersion, withDb, withRules } from '../common.js';
 
 function write(out: string | undefined, text: string): void {
@@ -40,8 +40,8 @@ export interface ExportArgs {
 export function runExport(a: ExportArgs, now = new Date()): string {
   const from = parseTimeArg(a.since, 'since', now.getTime());
   const to = parseTimeArg(a.until, 'until', now.getTime());
-  const db = openDb(a.db, { readonly: true });
-  try {
+  const identity = exportIdentity(a.db);
+  return readDb(a.db, (db) => {
     const packs = packsFor(db, a.rules, false);
     const apis = a.api.length > 0 ? a.api : ['os-hosts', 'os-services'];
     for (const api of apis) if (!packs.some((p) => p.api === api)) throw usageError(`No rule pack for --api "${api}".`);
@@ -50,14 +50,12 @@ export function runExport(a: ExportArgs, now = new Date()): string {
       window: { from, to },
       packs,
       label: a.deployment ?? null,
-      identity: exportIdentity(a.db),
+      identity,
       version: toolVersion(),
       now,
     });
     return JSON.stringify(x, null, 2) + '\n';
-  } finally {
-    db.close();
-  }
+  });
 }
 
 export const exportCommand: CommandModule<object, ExportArgs> = {
