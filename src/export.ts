@@ -15,6 +15,7 @@ import {
   type ExportRow,
 } from '../reports/export-model.js';
 import { supportOf } from './capabilities.js';
+import { coverageOf } from './coverage.js';
 import { UserError } from './errors.js';
 import { buildHostDrivers } from './host-drivers.js';
 import type { RulePack } from './rules.js';
@@ -96,7 +97,10 @@ export function buildExport(db: Db, o: ExportOptions): Export {
     if (!pack) throw new UserError(`No rule pack for "${api}".`);
     const hostTargets = pack.routes.some((r) => r.target === 'host');
     const perDay = new Map<string, number>();
+    const hours: number[] = [];
     for (const h of serviceTotals(db, pack.service, o.window).hourly) {
+      if (h.requests <= 0) continue;
+      hours.push(h.hour);
       const day = new Date(h.hour).toISOString().slice(0, 10);
       perDay.set(day, (perDay.get(day) ?? 0) + h.requests);
     }
@@ -162,6 +166,7 @@ export function buildExport(db: Db, o: ExportOptions): Export {
     return {
       api,
       service: pack.service,
+      coverage: coverageOf(hours),
       deprecated: pack.deprecated
         ? { microversion: pack.deprecated.microversion ?? null, release: pack.deprecated.release ?? null }
         : null,
