@@ -1,12 +1,13 @@
 /**
  * `apicensus export`: the evidence a cloud can share. Aggregates per day and
- * per (action, driver, microversion, status class, client family), with
- * project and user replaced by keyed hashes (HMAC-SHA256 with a secret kept
- * beside the database: one operator's exports stay linkable over time, and
- * nobody without the secret can reverse or even test a guess). No host name,
- * address, request id or path leaves.
+ * per (action, driver, microversion, status class, client family), each
+ * API with the hours its logs cover, and project and user replaced by keyed
+ * hashes (HMAC-SHA256 with a secret kept inside the database: one operator's
+ * exports stay linkable over time, and nobody without the secret can reverse
+ * or even test a guess). No host name, address, request id or path leaves.
  */
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import {
   EXPORT_SCHEMA,
   type Export,
@@ -202,18 +203,22 @@ export function buildExport(db: Db, o: ExportOptions): Export {
 }
 
 /** `export --explain`: every field that leaves, and why. */
-export const EXPLAIN = `What \`apicensus export\` writes (apicensus.export/v1), field by field, and why it is safe to share:
+export const EXPLAIN = `What \`apicensus export\` writes (${EXPORT_SCHEMA}), field by field, and why it is safe to share:
 
 schema, generatedAt, tool       Which format and program made the file, and when.
-deployment.id                   A random id created once for this database (kept in <db>.export-key), so a merge
-                                recognises the same cloud twice and does not add its calls up. It says nothing
-                                about the cloud itself.
+deployment.id                   A random id created once for this database, so a merge recognises the same cloud
+                                twice and does not add its calls up. It says nothing about the cloud itself.
 deployment.label                Only what you pass with --deployment (omit it to stay anonymous).
 window                          The --since/--until you asked for.
 coveredDays                     The UTC days on which the logs held any request at all, so "no call" can be told
                                 apart from "no logs". No counts per host or per service leave.
 apis[].api, service, deprecated, removed
-                                The rule pack's facts about the API (public nova facts).
+                                The rule pack's facts about the API (public nova facts). An API listed here is
+                                one this export reports on; a merge counts a cloud that did not export an API
+                                as unknown for it, never as not calling it.
+apis[].coverage                 The hours (UTC, as runs of whole hours) in which the logs held requests to the
+                                API's service: where such an hour shows no call, nobody called; outside them the
+                                export knows nothing. Only hours leave, no counts.
 apis[].days[].day               UTC day.
 apis[].days[].serviceRequests   Requests to that service that day, to give the share of traffic.
 rows[].action                   The API action (list, show, reboot…).
@@ -224,8 +229,8 @@ rows[].statusClass, refused     2xx/4xx/5xx, and whether the API refused a too-n
 rows[].client, clientMajor      The User-Agent reduced to its family (python-novaclient, openstacksdk, curl…)
                                 and major version; the rest of the header does not leave.
 rows[].project                  HMAC-SHA256 of the project id (or name) with a secret that never leaves this
-                                machine (<db>.export-key): your exports stay linkable to each other, but
-                                nobody can reverse them or test a guessed id without the secret.
+                                machine: your exports stay linkable to each other, but nobody can reverse them
+                                or test a guessed id without the secret.
 rows[].calls                    How many calls share all of the above.
 callers[].project, user, calls, actions
                                 The same keyed hashes for each (project, user) pair over the whole window,
@@ -233,4 +238,28 @@ callers[].project, user, calls, actions
 
 Never written: host names, hypervisor names, IP addresses, request ids, URLs and paths, User-Agent strings,
 project or user names and ids, file names, raw log lines.
+
+Where the deployment id and the secret are kept: inside the database (table deployment_identity), created by
+its first export, so \`apicensus db backup\` and a plain copy of the file export as the same deployment with
+the same hashes. The database already holds the ids the hashes hide: protect it as you would the secret.
+Before schema 11 they were kept beside it in <db>.export-key; the first ingest, export or \`db migrate\` that
+can write the database moves them in and renames the file <db>.export-key.migrated.
 `;
+
+/** `export --explain` for one database: the fields, then where this database's identity is now. */
+export function explainFor(dbFile: string): string {
+  if (!existsSync(dbFile)) return `${EXPLAIN}\nThis database (${dbFile}): no such file yet.\n`;
+  let where: string;
+  try {
+    const stored = readDb(dbFile, storedIdentity);
+    const keyFile = keyFileOf(dbFile);
+    where = stored
+      ? `kept inside it since ${stored.createdAt} (${stored.origin}); deployment id ${stored.deploymentId}.`
+      : existsSync(keyFile)
+        ? `still in ${keyFile}; the next ingest, export or \`db migrate\` that can write the database moves it in.`
+        : 'none yet: the first export creates it and keeps it inside the database.';
+  } catch (e) {
+    where = `cannot be read (${(e as Error).message})`;
+  }
+  return `${EXPLAIN}\nThis database (${dbFile}): ${where}\n`;
+}

@@ -8,7 +8,7 @@ import { MERGE_SCHEMA, type MergeReport } from '../../../reports/export-model.js
 import { renderMergeMarkdown, renderMergeText } from '../../../reports/merge-text.js';
 import { compareFiles, renderComparison, type Comparison } from '../../compare.js';
 import { ExitCode, UserError, usageError } from '../../errors.js';
-import { buildExport, EXPLAIN, exportIdentity } from '../../export.js';
+import { buildExport, explainFor, exportIdentity } from '../../export.js';
 import { packsFor } from '../../ingest/run.js';
 import { mergeExports, readExport } from '../../merge.js';
 import { readDb } from '../../store/db.js';
@@ -61,7 +61,7 @@ export function runExport(a: ExportArgs, now = new Date()): string {
 export const exportCommand: CommandModule<object, ExportArgs> = {
   command: 'export',
   describe:
-    'Write anonymised evidence to share (apicensus.export/v1): aggregates per day, hashed projects and users, no hosts, addresses or paths',
+    'Write anonymised evidence to share (apicensus.export/v2): aggregates per day, the hours the logs cover, hashed projects and users, no hosts, addresses or paths',
   builder: (y: Argv) =>
     withRules(withDb(y))
       .option('out', { type: 'string', describe: 'File to write (default: stdout)' })
@@ -89,7 +89,7 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
       ) as unknown as Argv<ExportArgs>,
   handler: (a) => {
     if (a.explain) {
-      process.stdout.write(EXPLAIN);
+      process.stdout.write(explainFor(a.db));
       return;
     }
     write(a.out, runExport(a));
