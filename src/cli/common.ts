@@ -109,4 +109,9 @@ export function setExitCode(code: number): void {
   requestedExitCode = Math.max(requestedExitCode, code);
 }
 
-export const exitCodeRequested = (): number => requestedExitCode;
+/** The exit code a command asked for, reset for the next run of main() in the same process (tests). */
+export function exitCodeRequested(): number {
+  const code = requestedExitCode;
+  requestedExitCode = 0;
+  return code;
+}
