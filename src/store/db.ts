@@ -1,5 +1,7 @@
 /**
- * The one module that opens SQLite: pragmas, migrations, and clear errors for
+ * The one module that opens SQLite: writers get pragmas and migrations (and
+ * the export identity moved in, store/identity.ts); readers get a read-only
+ * snapshot that never writes or migrates (readDb); both get clear errors for
  * a file that is not an apicensus database. Everything else receives a Db.
  */
 import Database from 'better-sqlite3';

@@ -63,7 +63,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
         array: true,
         nargs: 1,
         default: [] as string[],
-        describe: 'API(s) to report (default: os-hosts, then os-services); the first gets the verdict',
+        describe: 'API to report, repeatable (default: os-hosts, then os-services); the first gets the verdict',
       })
       .option('since', {
         type: 'string',

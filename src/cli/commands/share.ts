@@ -76,7 +76,7 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
         array: true,
         nargs: 1,
         default: [] as string[],
-        describe: 'APIs to export (default: os-hosts and os-services)',
+        describe: 'API to export, repeatable (default: os-hosts and os-services)',
       })
       .option('explain', {
         type: 'boolean',
