@@ -1,12 +1,14 @@
 /**
- * What leaves a cloud (`apicensus.export/v1`) and what the core team gets by
- * merging many exports (`apicensus.merge/v1`). Both are documented in
+ * What leaves a cloud (`apicensus.export/v2`) and what the core team gets by
+ * merging many exports (`apicensus.merge/v2`). Both are documented in
  * docs/export-schema.md; the export holds no tenant, user, host, address,
  * request id or path — only aggregates and keyed hashes.
  */
 
-export const EXPORT_SCHEMA = 'apicensus.export/v1';
-export const MERGE_SCHEMA = 'apicensus.merge/v1';
+export const EXPORT_SCHEMA = 'apicensus.export/v2';
+/** The previous export version: still read (merge, compare), as covering whole days (it has no hours). */
+export const EXPORT_SCHEMA_V1 = 'apicensus.export/v1';
+export const MERGE_SCHEMA = 'apicensus.merge/v2';
 
 /** One aggregate row: calls of one action on one day, by every dimension the core team needs. */
 export interface ExportRow {
@@ -43,9 +45,25 @@ export interface ExportDay {
   rows: ExportRow[];
 }
 
+/** Whole UTC hours, half-open: from the start of the first hour to the end of the last. */
+export interface HourRange {
+  from: string;
+  to: string;
+}
+
+/**
+ * The hours in which the logs held requests to the API's service (hour by hour, merged into
+ * runs): when such an hour shows no call, nobody called; outside them the export knows nothing.
+ */
+export interface ExportCoverage {
+  hours: number;
+  ranges: HourRange[];
+}
+
 export interface ExportApi {
   api: string;
   service: string;
+  coverage: ExportCoverage;
   deprecated: { microversion?: string | null; release?: string | null } | null;
   removed: { release: string } | null;
   days: ExportDay[];
@@ -73,7 +91,10 @@ export interface Tally {
 
 export interface MergedAction {
   action: string;
-  deployments: number;
+  /** Deployments whose exports cover the API (with logs): only these can say whether they call it. */
+  deploymentsReporting: number;
+  /** Of those, the deployments with at least one call of the action. */
+  deploymentsCalling: number;
   calls: number;
   statusClasses: Record<string, number>;
   /** Calls that could never have worked on their host's driver. */
@@ -81,10 +102,20 @@ export interface MergedAction {
   refused: number;
 }
 
+/** A deployment that cannot say whether it calls an API: it did not export it, or its logs covered no hour. */
+export interface UnknownDeployment {
+  deployment: string;
+  label: string | null;
+  reason: 'not exported' | 'no logs';
+}
+
 export interface MergedApi {
   api: string;
   service: string;
-  deployments: number;
+  deploymentsReporting: number;
+  deploymentsCalling: number;
+  /** Deployments that did not report the API: unknown, never counted as "does not call". */
+  unknown: UnknownDeployment[];
   calls: number;
   actions: MergedAction[];
   drivers: Tally[];
@@ -92,8 +123,15 @@ export interface MergedApi {
   microversions: Tally[];
   /** Calls per day across deployments, by action (for the timeline). */
   daily: { day: string; calls: number; actions: Record<string, number> }[];
-  /** Per deployment: calls, projects (hashed, so counted, not named) and last day seen. */
-  byDeployment: { deployment: string; label: string | null; calls: number; projects: number; lastDay: string | null }[];
+  /** Per reporting deployment: calls, projects (hashed, so counted, not named), last day seen, UTC days covered. */
+  byDeployment: {
+    deployment: string;
+    label: string | null;
+    calls: number;
+    projects: number;
+    lastDay: string | null;
+    daysCovered: number;
+  }[];
 }
 
 export interface MergeReport {
@@ -107,7 +145,17 @@ export interface MergeReport {
     from: string | null;
     to: string | null;
     coveredDays: number;
+    /** The APIs its exports cover. */
+    apis: string[];
   }[];
   apis: MergedApi[];
-  verdict: { api: string; deploymentsCalling: number; deployments: number; summary: string };
+  verdict: {
+    api: string;
+    deploymentsCalling: number;
+    deploymentsReporting: number;
+    /** All deployments merged, reporting the API or not. */
+    deployments: number;
+    unknown: number;
+    summary: string;
+  };
 }

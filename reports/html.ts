@@ -12,7 +12,7 @@
  * forbids every fetch. See docs/html.md for the DOM a test can rely on.
  */
 import { actionCounts, num, shortTime, statuses } from './format.js';
-import type { MergeReport, MergedApi, Tally } from './export-model.js';
+import type { MergeReport, MergedApi, Tally, UnknownDeployment } from './export-model.js';
 import type { ApiReport, DimensionRow, Report, SupportRow } from './model.js';
 import { html, type Html, type Part } from './html/escape.js';
 import { downloadButton, page } from './html/page.js';
@@ -372,7 +372,7 @@ ${
 }
 
 // ---------------------------------------------------------------------------
-// The merge of many clouds' exports (apicensus.merge/v1)
+// The merge of many clouds' exports (apicensus.merge/v2)
 
 const tallyName = (t: Tally, none: string): string => t.name ?? none;
 
@@ -391,35 +391,55 @@ const tallyTable = (id: string, caption: string, first: string, none: string, ta
     { title: 'Calls', numeric: true, value: (t) => t.calls },
   ]);
 
-function mergedApiSection(a: MergedApi, i: number, total: number): Html {
+const unknownReason = (u: UnknownDeployment): string =>
+  u.reason === 'not exported' ? 'did not export it' : 'no logs in its window';
+
+/** Deployments that did not report the API: named, never counted as not calling. */
+function unknownPart(a: MergedApi, id: string): Html | null {
+  if (a.unknown.length === 0) return null;
+  return html`<div class="unknown"><p class="meta">Unknown for ${plural(a.unknown.length, 'deployment')} that did not report ${a.api} (not counted as “does not call”): ${a.unknown.map((u) => `${u.label ?? u.deployment} (${unknownReason(u)})`).join(', ')}.</p>${sortableTable(
+    `${id}-t-unknown`,
+    `Deployments that did not report ${a.api}`,
+    a.unknown,
+    [
+      { title: 'Deployment', value: (u) => u.label ?? '(no label)' },
+      { title: 'Id', cls: 'mono', value: (u) => u.deployment },
+      { title: 'Why unknown', value: unknownReason },
+    ],
+  )}</div>`;
+}
+
+function mergedApiSection(a: MergedApi, i: number): Html {
   const id = `a${i}`;
   const order = a.actions.map((x) => x.action);
   const colours = actionColours([...order, ...a.daily.flatMap((d) => Object.keys(d.actions))]);
-  const head = html`<h2 id="${id}">${a.api}: ${plural(a.calls, 'call')} in ${num(a.deployments)} of ${plural(total, 'deployment')}</h2>`;
+  const reporting = a.deploymentsReporting;
+  const head = html`<h2 id="${id}">${a.api}: ${plural(a.calls, 'call')} in ${num(a.deploymentsCalling)} of ${plural(reporting, 'deployment')} reporting it</h2>`;
   if (a.calls === 0)
-    return html`<section class="api" data-api="${a.api}" aria-labelledby="${id}">${head}<p class="empty">No deployment calls ${a.api}.</p></section>`;
+    return html`<section class="api" data-api="${a.api}" aria-labelledby="${id}">${head}<p class="empty">${reporting ? `None of the ${plural(reporting, 'deployment')} reporting ${a.api} calls it.` : `No deployment reported ${a.api}.`}</p>${unknownPart(a, id)}</section>`;
   const sum = (f: (x: MergedApi['actions'][number]) => number): number => a.actions.reduce((n, x) => n + f(x), 0);
   const facts = figures([
     ['Calls', num(a.calls)],
-    ['Deployments calling', `${num(a.deployments)} of ${num(total)}`],
+    ['Deployments calling', `${num(a.deploymentsCalling)} of ${num(reporting)} reporting`],
+    ['Unknown (did not report)', num(a.unknown.length)],
     ['Actions called', num(a.actions.length)],
     ['Could never have worked', num(sum((x) => x.neverWorked))],
     ['Refused (too new a microversion)', num(sum((x) => x.refused))],
   ]);
   const charts: Html[] = [
     figure(
-      'Deployments calling each action',
+      'Deployments calling each action, of those reporting the API',
       hbarChart(
         `${id}-actions`,
         `${a.api}: deployments calling each action`,
-        `How many of the ${plural(total, 'deployment')} call each action; the faint track is all of them.`,
+        `How many of the ${plural(reporting, 'deployment')} reporting ${a.api} call each action; the faint track is all of them.`,
         a.actions.map((x) => ({
           label: x.action,
-          value: x.deployments,
-          parts: [{ key: x.action, value: x.deployments, colour: colours.get(x.action)! }],
-          valueText: `${num(x.deployments)} of ${num(total)} · ${plural(x.calls, 'call')}`,
+          value: x.deploymentsCalling,
+          parts: [{ key: x.action, value: x.deploymentsCalling, colour: colours.get(x.action)! }],
+          valueText: `${num(x.deploymentsCalling)} of ${num(x.deploymentsReporting)} reporting · ${plural(x.calls, 'call')}`,
         })),
-        { max: Math.max(1, total) },
+        { max: Math.max(1, reporting) },
       ),
     ),
     figure(
@@ -457,7 +477,18 @@ function mergedApiSection(a: MergedApi, i: number, total: number): Html {
   const tables: Html[] = [
     sortableTable(`${id}-t-actions`, 'Actions', a.actions, [
       { title: 'Action', value: (x) => x.action },
-      { title: 'Deployments', numeric: true, value: (x) => x.deployments },
+      {
+        title: 'Deployments calling',
+        numeric: true,
+        value: (x) => x.deploymentsCalling,
+        help: 'Deployments with at least one call of the action',
+      },
+      {
+        title: 'Reporting',
+        numeric: true,
+        value: (x) => x.deploymentsReporting,
+        help: 'Deployments whose exports cover the API with logs',
+      },
       { title: 'Calls', numeric: true, value: (x) => x.calls },
       { title: '2xx', numeric: true, value: (x) => statusClass(x, '2xx') },
       { title: 'Statuses', value: (x) => statuses(x.statusClasses) },
@@ -480,6 +511,7 @@ function mergedApiSection(a: MergedApi, i: number, total: number): Html {
       { title: 'Calls', numeric: true, value: (d) => d.calls },
       { title: 'Projects', numeric: true, value: (d) => d.projects, help: 'Distinct (hashed) projects calling' },
       { title: 'Last day', value: (d) => d.lastDay ?? '-', sort: (d) => d.lastDay ?? '' },
+      { title: 'Days covered', numeric: true, value: (d) => d.daysCovered, help: 'UTC days with logs of the service' },
     ]),
     tallyTable(`${id}-t-drivers`, 'Virt drivers of the hosts named', 'Driver', 'names no host', a.drivers),
     tallyTable(`${id}-t-clients`, 'Clients (User-Agent family)', 'Client', 'not logged', a.clients),
@@ -488,6 +520,7 @@ function mergedApiSection(a: MergedApi, i: number, total: number): Html {
   return html`<section class="api" data-api="${a.api}" aria-labelledby="${id}">
 ${head}
 ${facts}
+${unknownPart(a, id)}
 ${legend(order, colours)}
 ${charts}
 ${dailyTable(id, a.daily)}
@@ -507,6 +540,11 @@ export function renderMergeHtml(merge: MergeReport): string {
         `${blind.map(name).join(', ')}: the exports cover no day of logs, so "no call" there means "no logs", not "nobody calls".`,
       ]
     : [];
+  const studied = m.apis.find((a) => a.api === m.verdict.api);
+  if (studied?.unknown.length)
+    warnings.push(
+      `${studied.unknown.map((u) => `${u.label ?? u.deployment} (${unknownReason(u)})`).join(', ')}: unknown for ${m.verdict.api}, not counted among the deployments that do not call it.`,
+    );
   const body = html`<header>
 <h1>apicensus: ${m.verdict.api} across ${plural(total, 'deployment')}</h1>
 <p class="meta">Merged ${shortTime(m.generatedAt)} UTC by ${m.tool.name} ${m.tool.version} from anonymised exports. ${downloadButton('apicensus-merge.json')}</p>
@@ -518,7 +556,7 @@ export function renderMergeHtml(merge: MergeReport): string {
 <section id="verdict-box" aria-labelledby="verdict-h">
 <h2 id="verdict-h">Verdict</h2>
 <p id="verdict">${m.verdict.summary}</p>
-<ul class="tags"><li>${m.verdict.api} is called in <strong>${num(m.verdict.deploymentsCalling)} of ${plural(m.verdict.deployments, 'deployment')}</strong></li></ul>
+<ul class="tags"><li>${m.verdict.api} is called in <strong>${num(m.verdict.deploymentsCalling)} of ${plural(m.verdict.deploymentsReporting, 'deployment')} reporting it</strong></li>${m.verdict.unknown ? html`<li>unknown for <strong>${plural(m.verdict.unknown, 'deployment')}</strong> that did not report it</li>` : null}</ul>
 </section>
 ${
   warnings.length
@@ -539,10 +577,11 @@ ${sortableTable('t-deployments', 'Deployments and the logs they sent', m.deploym
   when('From', (d) => d.from),
   when('To', (d) => d.to),
   { title: 'Days of logs', numeric: true, value: (d) => d.coveredDays },
+  { title: 'Reports', value: (d) => d.apis.join(', ') || 'no API' },
 ])}
 <p class="meta">Exports hold no tenant, user, host, address or path: projects are counted by keyed hash, never named.</p>
 </section>
-${m.apis.map((a, i) => mergedApiSection(a, i, total))}
+${m.apis.map((a, i) => mergedApiSection(a, i))}
 </main>`;
   return page({ title: `apicensus: ${m.verdict.api} across ${plural(total, 'deployment')}`, data: merge, body });
 }

@@ -3,12 +3,14 @@
  * exports) of the same cloud: actions, callers (projects) and client families
  * that appeared or stopped, and counts that rose or fell. "Something new
  * calls the API" — a deprecated or removed API gained an action, a caller or
- * a client family — is what a scheduled job alerts on (exit status 1).
+ * a client family — is what a scheduled job alerts on (exit status 1; 2 is
+ * trouble, as with diff(1): see src/cli/commands/share.ts).
  */
 import { readFileSync } from 'node:fs';
-import { EXPORT_SCHEMA, type Export } from '../reports/export-model.js';
+import { EXPORT_SCHEMA, EXPORT_SCHEMA_V1, type Export } from '../reports/export-model.js';
 import { REPORT_SCHEMA, type Report } from '../reports/model.js';
 import { UserError } from './errors.js';
+import { parseExport } from './merge.js';
 
 /** One API's calls in one file, by the dimensions compare looks at. */
 interface Census {
@@ -52,8 +54,11 @@ function load(file: string): Loaded {
     );
   }
   if (doc.schema === REPORT_SCHEMA) return { kind: 'report', doc: doc as Report };
-  if (doc.schema === EXPORT_SCHEMA) return { kind: 'export', doc: doc as Export };
-  throw new UserError(`${file}: schema ${String(doc.schema)} is neither ${REPORT_SCHEMA} nor ${EXPORT_SCHEMA}.`);
+  if (doc.schema === EXPORT_SCHEMA || doc.schema === EXPORT_SCHEMA_V1)
+    return { kind: 'export', doc: parseExport(doc, file) };
+  throw new UserError(
+    `${file}: schema ${String(doc.schema)} is neither ${REPORT_SCHEMA} nor ${EXPORT_SCHEMA} (or ${EXPORT_SCHEMA_V1}).`,
+  );
 }
 
 const add = (m: Map<string, number>, k: string, n: number): void => {

@@ -1,13 +1,13 @@
 /**
  * `apicensus export`: the evidence a cloud can share. Aggregates per day and
- * per (action, driver, microversion, status class, client family), with
- * project and user replaced by keyed hashes (HMAC-SHA256 with a secret kept
- * beside the database: one operator's exports stay linkable over time, and
- * nobody without the secret can reverse or even test a guess). No host name,
- * address, request id or path leaves.
+ * per (action, driver, microversion, status class, client family), each
+ * API with the hours its logs cover, and project and user replaced by keyed
+ * hashes (HMAC-SHA256 with a secret kept inside the database: one operator's
+ * exports stay linkable over time, and nobody without the secret can reverse
+ * or even test a guess). No host name, address, request id or path leaves.
  */
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import {
   EXPORT_SCHEMA,
   type Export,
@@ -16,36 +16,50 @@ import {
   type ExportRow,
 } from '../reports/export-model.js';
 import { supportOf } from './capabilities.js';
+import { coverageOf } from './coverage.js';
 import { UserError } from './errors.js';
 import { buildHostDrivers } from './host-drivers.js';
 import type { RulePack } from './rules.js';
-import type { Db } from './store/db.js';
+import { openDb, readDb, type Db } from './store/db.js';
+import { keyFileOf, readKeyFile, storedIdentity, storeIdentity, type DeploymentIdentity } from './store/identity.js';
 import { inventoryFacts } from './store/inventory.js';
 import { callsOf, coveredDays, serviceTotals, type Window } from './store/queries.js';
 import { clientFamily, majorVersion } from './user-agent.js';
 
-export interface ExportIdentity {
-  deploymentId: string;
-  secret: string;
-}
+export type ExportIdentity = DeploymentIdentity;
 
-/** The secret and deployment id, created on first use beside the database (`<db>.export-key`, mode 0600). */
+/**
+ * The deployment id and secret, kept inside the database (src/store/identity.ts). The first
+ * export of a database creates them (or moves in an older `<db>.export-key`): the one write an
+ * export makes, on a writable open taken only then. A user who cannot write the database can
+ * still export once the identity is there, or while it is still in the key file.
+ */
 export function exportIdentity(dbFile: string): ExportIdentity {
-  const file = `${dbFile}.export-key`;
-  if (existsSync(file)) {
-    try {
-      const id = JSON.parse(readFileSync(file, 'utf8')) as ExportIdentity;
-      if (typeof id.secret === 'string' && id.secret.length >= 32 && typeof id.deploymentId === 'string') return id;
-    } catch {
-      // fall through to the error below
-    }
-    throw new UserError(
-      `${file} is not a valid apicensus export key. Restore it from a backup, or remove it to start a new, unlinkable series of exports.`,
+  const found = readDb(dbFile, storedIdentity);
+  if (found) return found;
+  // A key file that cannot be read is an error, not a reason to start a new series.
+  const legacy = readKeyFile(keyFileOf(dbFile));
+  let db: Db | undefined;
+  try {
+    db = openDb(dbFile); // a writable open moves a key file in (see store/identity.ts)
+    return (
+      storedIdentity(db) ??
+      storeIdentity(
+        db,
+        legacy ?? { deploymentId: randomUUID(), secret: randomBytes(32).toString('hex') },
+        'first export',
+      )
     );
+  } catch (e) {
+    if (legacy) return legacy; // still beside the database: the next writer moves it in
+    throw new UserError(
+      `${dbFile} holds no deployment identity yet: the first export stores one in it, and this user cannot write it. Run \`apicensus export\` once as a user who can write the database (${(e as Error).message}).`,
+      1,
+      { cause: e },
+    );
+  } finally {
+    db?.close();
   }
-  const id: ExportIdentity = { deploymentId: randomUUID(), secret: randomBytes(32).toString('hex') };
-  writeFileSync(file, JSON.stringify(id, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
-  return id;
 }
 
 export function keyedHash(secret: string, kind: 'project' | 'user', value: string): string {
@@ -84,7 +98,10 @@ export function buildExport(db: Db, o: ExportOptions): Export {
     if (!pack) throw new UserError(`No rule pack for "${api}".`);
     const hostTargets = pack.routes.some((r) => r.target === 'host');
     const perDay = new Map<string, number>();
+    const hours: number[] = [];
     for (const h of serviceTotals(db, pack.service, o.window).hourly) {
+      if (h.requests <= 0) continue;
+      hours.push(h.hour);
       const day = new Date(h.hour).toISOString().slice(0, 10);
       perDay.set(day, (perDay.get(day) ?? 0) + h.requests);
     }
@@ -150,6 +167,7 @@ export function buildExport(db: Db, o: ExportOptions): Export {
     return {
       api,
       service: pack.service,
+      coverage: coverageOf(hours),
       deprecated: pack.deprecated
         ? { microversion: pack.deprecated.microversion ?? null, release: pack.deprecated.release ?? null }
         : null,
@@ -185,18 +203,22 @@ export function buildExport(db: Db, o: ExportOptions): Export {
 }
 
 /** `export --explain`: every field that leaves, and why. */
-export const EXPLAIN = `What \`apicensus export\` writes (apicensus.export/v1), field by field, and why it is safe to share:
+export const EXPLAIN = `What \`apicensus export\` writes (${EXPORT_SCHEMA}), field by field, and why it is safe to share:
 
 schema, generatedAt, tool       Which format and program made the file, and when.
-deployment.id                   A random id created once for this database (kept in <db>.export-key), so a merge
-                                recognises the same cloud twice and does not add its calls up. It says nothing
-                                about the cloud itself.
+deployment.id                   A random id created once for this database, so a merge recognises the same cloud
+                                twice and does not add its calls up. It says nothing about the cloud itself.
 deployment.label                Only what you pass with --deployment (omit it to stay anonymous).
 window                          The --since/--until you asked for.
 coveredDays                     The UTC days on which the logs held any request at all, so "no call" can be told
                                 apart from "no logs". No counts per host or per service leave.
 apis[].api, service, deprecated, removed
-                                The rule pack's facts about the API (public nova facts).
+                                The rule pack's facts about the API (public nova facts). An API listed here is
+                                one this export reports on; a merge counts a cloud that did not export an API
+                                as unknown for it, never as not calling it.
+apis[].coverage                 The hours (UTC, as runs of whole hours) in which the logs held requests to the
+                                API's service: where such an hour shows no call, nobody called; outside them the
+                                export knows nothing. Only hours leave, no counts.
 apis[].days[].day               UTC day.
 apis[].days[].serviceRequests   Requests to that service that day, to give the share of traffic.
 rows[].action                   The API action (list, show, reboot…).
@@ -207,8 +229,8 @@ rows[].statusClass, refused     2xx/4xx/5xx, and whether the API refused a too-n
 rows[].client, clientMajor      The User-Agent reduced to its family (python-novaclient, openstacksdk, curl…)
                                 and major version; the rest of the header does not leave.
 rows[].project                  HMAC-SHA256 of the project id (or name) with a secret that never leaves this
-                                machine (<db>.export-key): your exports stay linkable to each other, but
-                                nobody can reverse them or test a guessed id without the secret.
+                                machine: your exports stay linkable to each other, but nobody can reverse them
+                                or test a guessed id without the secret.
 rows[].calls                    How many calls share all of the above.
 callers[].project, user, calls, actions
                                 The same keyed hashes for each (project, user) pair over the whole window,
@@ -216,4 +238,28 @@ callers[].project, user, calls, actions
 
 Never written: host names, hypervisor names, IP addresses, request ids, URLs and paths, User-Agent strings,
 project or user names and ids, file names, raw log lines.
+
+Where the deployment id and the secret are kept: inside the database (table deployment_identity), created by
+its first export, so \`apicensus db backup\` and a plain copy of the file export as the same deployment with
+the same hashes. The database already holds the ids the hashes hide: protect it as you would the secret.
+Before schema 11 they were kept beside it in <db>.export-key; the first ingest, export or \`db migrate\` that
+can write the database moves them in and renames the file <db>.export-key.migrated.
 `;
+
+/** `export --explain` for one database: the fields, then where this database's identity is now. */
+export function explainFor(dbFile: string): string {
+  if (!existsSync(dbFile)) return `${EXPLAIN}\nThis database (${dbFile}): no such file yet.\n`;
+  let where: string;
+  try {
+    const stored = readDb(dbFile, storedIdentity);
+    const keyFile = keyFileOf(dbFile);
+    where = stored
+      ? `kept inside it since ${stored.createdAt} (${stored.origin}); deployment id ${stored.deploymentId}.`
+      : existsSync(keyFile)
+        ? `still in ${keyFile}; the next ingest, export or \`db migrate\` that can write the database moves it in.`
+        : 'none yet: the first export creates it and keeps it inside the database.';
+  } catch (e) {
+    where = `cannot be read (${(e as Error).message})`;
+  }
+  return `${EXPLAIN}\nThis database (${dbFile}): ${where}\n`;
+}

@@ -1,6 +1,6 @@
 /**
  * What both HTML test files render: the demo's report and a hand-built merge
- * of three deployments (two clouds labelled, one not).
+ * of three deployments (two clouds labelled, one not, which did not export os-services).
  */
 import { join } from 'node:path';
 import { importInventory } from '../src/cli/commands/inventory.js';
@@ -26,6 +26,7 @@ export function sampleMerge(): MergeReport {
       from: '2024-05-01T00:00:00.000Z',
       to: '2024-05-10T00:00:00.000Z',
       coveredDays: 9,
+      apis: ['os-hosts', 'os-services'],
     },
     {
       id: '0b6f3c1e-2222-4a5b-8c9d-000000000002',
@@ -34,6 +35,7 @@ export function sampleMerge(): MergeReport {
       from: '2024-05-01T00:00:00.000Z',
       to: '2024-05-08T00:00:00.000Z',
       coveredDays: 7,
+      apis: ['os-hosts', 'os-services'],
     },
     {
       id: '0b6f3c1e-3333-4a5b-8c9d-000000000003',
@@ -42,10 +44,11 @@ export function sampleMerge(): MergeReport {
       from: '2024-05-03T00:00:00.000Z',
       to: '2024-05-09T00:00:00.000Z',
       coveredDays: 6,
+      apis: ['os-hosts'],
     },
   ];
   return {
-    schema: 'apicensus.merge/v1',
+    schema: 'apicensus.merge/v2',
     generatedAt: '2026-11-25T16:30:00.000Z',
     tool: { name: 'apicensus', version: '0.1.0' },
     deployments,
@@ -53,21 +56,33 @@ export function sampleMerge(): MergeReport {
       {
         api: 'os-hosts',
         service: 'compute',
-        deployments: 3,
+        deploymentsReporting: 3,
+        deploymentsCalling: 3,
+        unknown: [],
         calls: 147,
         actions: [
           {
             action: 'list',
-            deployments: 3,
+            deploymentsReporting: 3,
+            deploymentsCalling: 3,
             calls: 120,
             statusClasses: { '2xx': 117, '4xx': 3 },
             neverWorked: 0,
             refused: 3,
           },
-          { action: 'show', deployments: 2, calls: 14, statusClasses: { '2xx': 14 }, neverWorked: 0, refused: 0 },
+          {
+            action: 'show',
+            deploymentsReporting: 3,
+            deploymentsCalling: 2,
+            calls: 14,
+            statusClasses: { '2xx': 14 },
+            neverWorked: 0,
+            refused: 0,
+          },
           {
             action: 'maintenance-on',
-            deployments: 1,
+            deploymentsReporting: 3,
+            deploymentsCalling: 1,
             calls: 3,
             statusClasses: { '2xx': 1, '5xx': 2 },
             neverWorked: 2,
@@ -75,7 +90,8 @@ export function sampleMerge(): MergeReport {
           },
           {
             action: 'reboot',
-            deployments: 2,
+            deploymentsReporting: 3,
+            deploymentsCalling: 2,
             calls: 10,
             statusClasses: { '5xx': 8, '2xx': 2 },
             neverWorked: 8,
@@ -105,34 +121,75 @@ export function sampleMerge(): MergeReport {
           { day: '2024-05-09', calls: 25, actions: { list: 23, show: 2 } },
         ],
         byDeployment: [
-          { deployment: deployments[1]!.id, label: 'cloud-b', calls: 90, projects: 4, lastDay: '2024-05-07' },
-          { deployment: deployments[0]!.id, label: 'cloud-a', calls: 45, projects: 2, lastDay: '2024-05-09' },
-          { deployment: deployments[2]!.id, label: null, calls: 12, projects: 1, lastDay: '2024-05-04' },
+          {
+            deployment: deployments[1]!.id,
+            label: 'cloud-b',
+            calls: 90,
+            projects: 4,
+            lastDay: '2024-05-07',
+            daysCovered: 7,
+          },
+          {
+            deployment: deployments[0]!.id,
+            label: 'cloud-a',
+            calls: 45,
+            projects: 2,
+            lastDay: '2024-05-09',
+            daysCovered: 9,
+          },
+          {
+            deployment: deployments[2]!.id,
+            label: null,
+            calls: 12,
+            projects: 1,
+            lastDay: '2024-05-04',
+            daysCovered: 6,
+          },
         ],
       },
       {
         api: 'os-services',
         service: 'compute',
-        deployments: 1,
+        deploymentsReporting: 2,
+        deploymentsCalling: 1,
+        unknown: [{ deployment: deployments[2]!.id, label: null, reason: 'not exported' }],
         calls: 5,
         actions: [
-          { action: 'disable', deployments: 1, calls: 5, statusClasses: { '2xx': 5 }, neverWorked: 0, refused: 0 },
+          {
+            action: 'disable',
+            deploymentsReporting: 2,
+            deploymentsCalling: 1,
+            calls: 5,
+            statusClasses: { '2xx': 5 },
+            neverWorked: 0,
+            refused: 0,
+          },
         ],
         drivers: [],
         clients: [{ name: 'python-openstackclient 6', deployments: 1, calls: 5 }],
         microversions: [{ name: '2.53', deployments: 1, calls: 5 }],
         daily: [{ day: '2024-05-02', calls: 5, actions: { disable: 5 } }],
         byDeployment: [
-          { deployment: deployments[0]!.id, label: 'cloud-a', calls: 5, projects: 1, lastDay: '2024-05-02' },
+          {
+            deployment: deployments[0]!.id,
+            label: 'cloud-a',
+            calls: 5,
+            projects: 1,
+            lastDay: '2024-05-02',
+            daysCovered: 9,
+          },
+          { deployment: deployments[1]!.id, label: 'cloud-b', calls: 0, projects: 0, lastDay: null, daysCovered: 7 },
         ],
       },
     ],
     verdict: {
       api: 'os-hosts',
       deploymentsCalling: 3,
+      deploymentsReporting: 3,
       deployments: 3,
+      unknown: 0,
       summary:
-        'os-hosts is called in 3 of 3 deployments: list in 3 deployments (120 calls); show in 2 deployments (14 calls); maintenance-on in 1 deployment (3 calls, 2 to drivers where it never works); reboot in 2 deployments (10 calls, 8 to drivers where it never works).',
+        'os-hosts is called in 3 of 3 deployments reporting it: list in 3 deployments (120 calls); show in 2 deployments (14 calls); maintenance-on in 1 deployment (3 calls, 2 to drivers where it never works); reboot in 2 deployments (10 calls, 8 to drivers where it never works).',
     },
   };
 }

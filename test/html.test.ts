@@ -228,7 +228,7 @@ describe('renderMergeHtml', () => {
     expect(loads(page).filter((l) => !/^href="#[\w-]+"$/.test(l))).toEqual([]);
   });
 
-  it('charts deployments per action against all deployments, calls per day, drivers and clients', () => {
+  it('charts deployments per action against the deployments reporting the API, calls per day, drivers and clients', () => {
     for (const [i, a] of merge.apis.entries()) {
       const section = sectionOf(page, a.api);
       expect(count(section, '<g class="bar"')).toBe(a.daily.length);
@@ -239,9 +239,17 @@ describe('renderMergeHtml', () => {
       for (const t of ['actions', 'deployments', 'clients', 'microversions'])
         expect(section).toContain(`<table class="sortable" id="a${i}-t-${t}">`);
     }
-    expect(sectionOf(page, 'os-hosts')).toContain('2 of 3 · 14 calls');
+    expect(sectionOf(page, 'os-hosts')).toContain('2 of 3 reporting · 14 calls');
     // Five days with calls over nine: a calendar axis with empty slots between.
     expect(sectionOf(page, 'os-hosts')).toContain('the axis is a calendar');
+  });
+
+  it('names the deployments that did not report an API as unknown, and counts against those reporting it', () => {
+    const services = sectionOf(page, 'os-services');
+    expect(decode(services)).toContain('os-services: 5 calls in 1 of 2 deployments reporting it');
+    expect(services).toContain('<table class="sortable" id="a1-t-unknown">');
+    expect(decode(services)).toContain('0b6f3c1e-3333-4a5b-8c9d-000000000003 (did not export it)');
+    expect(sectionOf(page, 'os-hosts')).not.toContain('-t-unknown');
   });
 
   it('escapes hostile labels and names', () => {

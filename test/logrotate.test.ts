@@ -18,6 +18,7 @@ import {
   mkdirSync,
   openSync,
   readdirSync,
+  readFileSync,
   writeFileSync,
   writeSync,
 } from 'node:fs';
@@ -26,9 +27,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../reports/model.js';
 import { ingestInto, reportOf, ROOT, stable, tempDir } from './helpers.js';
 import { novaLogGenerator } from './log-generator.js';
-import { logrotateNeed, missing, skipWithout } from './machine.js';
 
 const BIN = join(ROOT, 'dist', 'src', 'cli', 'main.js');
+import { logrotateNeed, missing, skipWithout } from './machine.js';
 const LOGROTATE = logrotateNeed();
 
 function cli(args: string[]): { code: number | null; stdout: string; stderr: string } {
@@ -84,7 +85,8 @@ describe.skipIf(skipWithout(LOGROTATE))('apicensus hook logrotate, run by logrot
       const stanza = cli(['hook', 'logrotate', '--db', db, '--log', live]);
       expect(stanza.code).toBe(0);
       expect(stanza.stdout).toContain(`${live} {`);
-      expect(stanza.stdout).toContain(`ingest --quiet --db ${db} ${live} || true`);
+      expect(stanza.stdout).toContain(`ingest --quiet --db ${db} ${live} || {`);
+      expect(stanza.stdout).not.toContain('|| true');
       const config = join(dir, 'logrotate.conf');
       writeFileSync(config, DEBIAN_GLOBALS + stanza.stdout);
       const state = join(dir, 'logrotate.state');
@@ -136,6 +138,53 @@ describe.skipIf(skipWithout(LOGROTATE))('apicensus hook logrotate, run by logrot
       expect(again.stdout).toMatch(/\(0 not seen before\)/);
     });
   }
+});
+
+describe.skipIf(skipWithout(LOGROTATE))('apicensus hook logrotate: a failed ingest reaches the operator', () => {
+  /** A `logger` that writes its arguments to a file, first on PATH: what would go to syslog. */
+  function fakeLogger(dir: string): { path: string; lines: () => string[] } {
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    const out = join(dir, 'syslog');
+    writeFileSync(join(bin, 'logger'), `#!/bin/sh\necho "$*" >> '${out}'\n`, { mode: 0o755 });
+    return {
+      path: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+      lines: () => (existsSync(out) ? readFileSync(out, 'utf8').trim().split('\n') : []),
+    };
+  }
+
+  it('a database ingest cannot open: the log still rotates, syslog gets a line, logrotate exits 1 with the reason', () => {
+    const dir = tempDir();
+    const live = join(dir, 'nova-api.log');
+    writeFileSync(live, novaLogGenerator(502).next(20));
+    const db = join(dir, 'broken.db');
+    writeFileSync(db, 'not a database, and not empty: '.repeat(200));
+    const stanza = cli(['hook', 'logrotate', '--db', db, '--log', live]);
+    const config = join(dir, 'logrotate.conf');
+    writeFileSync(config, DEBIAN_GLOBALS + stanza.stdout);
+    const syslog = fakeLogger(dir);
+    const r = spawnSync(LOGROTATE.path!, ['-f', '-s', join(dir, 'state'), config], {
+      encoding: 'utf8',
+      env: { ...process.env, PATH: syslog.path, TZ: 'UTC' },
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/apicensus: Cannot open database .*broken\.db/);
+    expect(r.stderr).toMatch(/error running shared postrotate script/);
+    expect(existsSync(`${live}.1`)).toBe(true); // the rotation was not held back
+    expect(syslog.lines()).toEqual([
+      "-t apicensus -p user.err apicensus ingest failed on the live log before rotation: see logrotate's output",
+      "-t apicensus -p user.err apicensus ingest failed on the rotated logs: see logrotate's output",
+    ]);
+  });
+
+  it('the front-end stanza carries no word about nova, and its comments say why it copies and truncates', () => {
+    const r = cli(['hook', 'logrotate', '--db', '/srv/a.db', '--frontend-log', '/var/log/haproxy.log']);
+    const [nova, frontend] = r.stdout.split(/^(?=# Front-end logs)/m);
+    expect(nova).toContain('# nova (oslo.log) keeps its log open');
+    expect(frontend).toMatch(/^\/var\/log\/haproxy\.log \{$/m);
+    expect(frontend).not.toMatch(/nova|oslo/);
+    expect(frontend).toContain('# the writer (HAProxy, or rsyslog for it) keeps the file open');
+  });
 });
 
 describe('apicensus hook systemd', () => {

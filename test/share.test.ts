@@ -4,7 +4,7 @@
  * add one cloud twice; compare finds new callers and sets the exit status.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Export } from '../reports/export-model.js';
@@ -12,6 +12,7 @@ import { importInventory } from '../src/cli/commands/inventory.js';
 import { runExport } from '../src/cli/commands/share.js';
 import { mergeExports } from '../src/merge.js';
 import { compareFiles } from '../src/compare.js';
+import { coverageOf } from '../src/coverage.js';
 import { openDb } from '../src/store/db.js';
 import { ingestInto, ROOT, SAMPLES, tempDir } from './helpers.js';
 
@@ -55,7 +56,7 @@ describe('export', () => {
     expect(secrets.length).toBeGreaterThan(40);
     for (const s of secrets) expect(text.includes(s), `leaks ${s}`).toBe(false);
     const x = JSON.parse(text) as Export;
-    expect(x.schema).toBe('apicensus.export/v1');
+    expect(x.schema).toBe('apicensus.export/v2');
     expect(x.deployment.label).toBe('cloud-a');
     const rows = x.apis.find((a) => a.api === 'os-hosts')!.days.flatMap((d) => d.rows);
     expect(rows.reduce((n, r) => n + r.calls, 0)).toBe(33);
@@ -65,13 +66,13 @@ describe('export', () => {
     );
   });
 
-  it('keeps one secret and one deployment id per database, so exports stay linkable; the key file is private', async () => {
+  it('keeps one secret and one deployment id per database, so exports stay linkable; nothing is written beside the database', async () => {
     const db = await demoDb(tempDir());
     const a = JSON.parse(runExport({ db, api: ['os-hosts'], rules: [], explain: false })) as Export;
     const b = JSON.parse(runExport({ db, api: ['os-hosts'], rules: [], explain: false })) as Export;
     expect(a.deployment.id).toBe(b.deployment.id);
     expect(a.apis).toEqual(b.apis);
-    expect(statSync(`${db}.export-key`).mode & 0o077).toBe(0);
+    expect(existsSync(`${db}.export-key`)).toBe(false);
     const other = await demoDb(tempDir());
     const c = JSON.parse(runExport({ db: other, api: ['os-hosts'], rules: [], explain: false })) as Export;
     expect(c.deployment.id).not.toBe(a.deployment.id);
@@ -88,7 +89,7 @@ function synthetic(
   days: Record<string, [action: string, driver: string | null, calls: number, project: string][]>,
 ): Export {
   return {
-    schema: 'apicensus.export/v1',
+    schema: 'apicensus.export/v2',
     generatedAt,
     tool: { name: 'apicensus', version: 'test' },
     deployment: { id, label: id },
@@ -98,6 +99,12 @@ function synthetic(
       {
         api: 'os-hosts',
         service: 'compute',
+        // The logs held compute requests from 08:00 to 18:00 UTC on each day.
+        coverage: coverageOf(
+          Object.keys(days).flatMap((d) =>
+            Array.from({ length: 10 }, (_, h) => Date.parse(`${d}T00:00:00Z`) + (8 + h) * 3_600_000),
+          ),
+        ),
         deprecated: { microversion: '2.43', release: 'Pike' },
         removed: null,
         days: Object.entries(days).map(([day, rows]) => ({
@@ -142,18 +149,20 @@ describe('merge', () => {
   it('counts per action how many deployments call it', () => {
     const m = mergeExports([a, b, c], 'test');
     const hosts = m.apis.find((x) => x.api === 'os-hosts')!;
-    expect(hosts.deployments).toBe(3);
-    expect(hosts.actions.map((x) => [x.action, x.deployments, x.calls, x.neverWorked])).toEqual([
-      ['list', 2, 13, 0],
-      ['reboot', 2, 3, 2],
-      ['show', 1, 1, 0],
+    expect([hosts.deploymentsCalling, hosts.deploymentsReporting, hosts.unknown]).toEqual([3, 3, []]);
+    expect(
+      hosts.actions.map((x) => [x.action, x.deploymentsCalling, x.deploymentsReporting, x.calls, x.neverWorked]),
+    ).toEqual([
+      ['list', 2, 3, 13, 0],
+      ['reboot', 2, 3, 3, 2],
+      ['show', 1, 3, 1, 0],
     ]);
     expect(hosts.drivers).toEqual([
       { name: 'libvirt', deployments: 1, calls: 2 },
       { name: 'xenapi', deployments: 1, calls: 1 },
     ]);
     expect(m.verdict.summary).toMatch(
-      /^os-hosts is called in 3 of 3 deployments: list in 2 deployments \(13 calls\); reboot in 2 deployments \(3 calls, 2 to drivers where it never works\)/,
+      /^os-hosts is called in 3 of 3 deployments reporting it: list in 2 deployments \(13 calls\); reboot in 2 deployments \(3 calls, 2 to drivers where it never works\)/,
     );
   });
 

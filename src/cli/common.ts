@@ -27,9 +27,62 @@ export function withRules<T>(y: Argv<T>) {
   return y.option('rules', {
     type: 'string',
     array: true,
-    describe: 'Extra rule pack file(s) (JSON) describing an API to count',
+    // One value per --rules: files may follow it (`--rules X.json FILE`).
+    nargs: 1,
+    describe: 'Extra rule pack file (JSON) describing an API to count (repeatable)',
     default: [] as string[],
   });
+}
+
+/** What a numeric option accepts: bounds, whole numbers only or not, and what the number counts. */
+export interface NumberRule {
+  min: number;
+  max: number;
+  integer?: boolean;
+  /** "a number of seconds", "a whole number of worker threads", "a year"…, for the message. */
+  what: string;
+}
+
+const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+
+/** The option's value as a number within its bounds, or a usage error naming the option and the value. */
+export function checkNumber(name: string, value: unknown, rule: NumberRule): number | undefined {
+  if (value === undefined) return undefined;
+  const range = `${rule.what} from ${rule.min} to ${rule.max}`;
+  if (Array.isArray(value))
+    throw usageError(`--${name} is given ${value.length} times (${value.join(', ')}): give it once, as ${range}.`);
+  const n =
+    typeof value === 'number' ? value : typeof value === 'string' && NUMBER.test(value.trim()) ? Number(value) : NaN;
+  if (!Number.isFinite(n)) throw usageError(`--${name} ${String(value)} is not a number: give ${range}.`);
+  if (rule.integer && !Number.isInteger(n))
+    throw usageError(`--${name} ${String(value)} is not a whole number: give ${range}.`);
+  if (n < rule.min || n > rule.max) throw usageError(`--${name} ${String(value)} is out of range: give ${range}.`);
+  return n;
+}
+
+/**
+ * A numeric option. Declared without a yargs type so the value reaches the check as typed
+ * (yargs' number type turns "abc" into NaN and loses it), one value each time, and checked
+ * by a middleware before the command runs: exit 2 and a message naming the option and the value.
+ */
+export function withNumber<T>(
+  y: Argv<T>,
+  name: string,
+  o: NumberRule & { describe: string; default?: number },
+): Argv<T> {
+  const camel = name.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
+  return y
+    .option(name, {
+      describe: o.describe,
+      requiresArg: true,
+      ...(o.default !== undefined ? { default: o.default } : {}),
+    })
+    .middleware((argv) => {
+      const args = argv as Record<string, unknown>;
+      const n = checkNumber(name, args[name], o);
+      args[name] = n;
+      if (camel !== name) args[camel] = n;
+    }, true);
 }
 
 const RELATIVE = /^(\d+)\s*([hdw])$/;
@@ -56,4 +109,9 @@ export function setExitCode(code: number): void {
   requestedExitCode = Math.max(requestedExitCode, code);
 }
 
-export const exitCodeRequested = (): number => requestedExitCode;
+/** The exit code a command asked for, reset for the next run of main() in the same process (tests). */
+export function exitCodeRequested(): number {
+  const code = requestedExitCode;
+  requestedExitCode = 0;
+  return code;
+}

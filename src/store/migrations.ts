@@ -428,4 +428,22 @@ CREATE TABLE input_problems (
 ALTER TABLE ingest_lock ADD COLUMN pid_start TEXT;
 `,
   },
+  {
+    version: 11,
+    name: '011-deployment-identity',
+    sql: `
+-- The deployment id and the secret that keys exported project and user hashes, inside the
+-- database so that \`db backup\` and a copy of the file remain the same deployment (before,
+-- they lived beside it in <db>.export-key: src/store/identity.ts moves that file in on the
+-- first writable open). One row. The database already holds the ids the hashes hide, so the
+-- secret is protected by the same file permissions.
+CREATE TABLE deployment_identity (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  deployment_id TEXT NOT NULL,
+  secret TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  origin TEXT NOT NULL
+);
+`,
+  },
 ];

@@ -4,12 +4,19 @@
  *
  * logrotate: `prerotate` ingests the live file up to its end just before it
  * is rotated; `postrotate` ingests the files rotation produced (the just
- * rotated one holds lines written between the two). `copytruncate`, because
- * oslo.log keeps its file open (a plain FileHandler unless watch_log_file):
- * renamed, nova would go on writing to .1 and nothing would rotate again, so
- * the hooks would never run. Both hooks are idempotent:
- * content already read adds nothing, so running them too often is harmless.
- * Errors go to stderr (cron mail) but never stop the rotation (`|| true`).
+ * rotated one holds lines written between the two, and everything a failed
+ * prerotate missed). `copytruncate`, because oslo.log keeps its file open (a
+ * plain FileHandler unless watch_log_file): renamed, nova would go on writing
+ * to .1 and nothing would rotate again, so the hooks would never run. Both
+ * hooks are idempotent: content already read adds nothing, so running them
+ * too often is harmless.
+ *
+ * A failure reaches the operator without stopping the rotation (a log that
+ * never rotates fills the disk of an API node): a failed prerotate logs to
+ * syslog (`logger -t apicensus`) and lets the rotation go on, postrotate then
+ * reads the same lines from the rotated file; a failed postrotate also logs
+ * and exits 1, so logrotate reports "error running shared postrotate script"
+ * and exits 1 itself (Debian's cron.daily mails it; logrotate.service fails).
  */
 import { realpathSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
@@ -34,37 +41,54 @@ export interface HookOptions {
   command?: string;
 }
 
+/** What each stanza says about copytruncate: nova's reason is nova's, the front end's its own. */
+const WHY_COPYTRUNCATE = {
+  nova: '# nova (oslo.log) keeps its log open: copy and truncate it instead of renaming it',
+  frontend: '# the writer (HAProxy, or rsyslog for it) keeps the file open: copy and truncate it, no reload needed',
+};
+
+/**
+ * A line to syslog with `logger` when there is one (util-linux, in every distribution's base
+ * system); succeeds either way, so the exit status is the script's decision.
+ */
+const LOG_FAILURE = (what: string): string =>
+  `{ command -v logger >/dev/null && logger -t apicensus -p user.err "apicensus ingest failed on ${what}: see logrotate's output" || :; }`;
+
 export function logrotateStanza(o: HookOptions): string {
   const cmd = o.command ?? selfCommand();
   const tz = o.timezone ? ` --timezone ${q(o.timezone)}` : '';
-  const block = (files: string[], extra: string): string => {
+  const block = (files: string[], extra: string, kind: keyof typeof WHY_COPYTRUNCATE): string => {
     const live = files.map(q).join(' ');
     const rotated = files.map((f) => `${q(f)}.1 ${q(f)}-[0-9]*[0-9]`).join(' ');
+    const ingest = `${cmd} ingest --quiet --db ${q(o.db)}${extra}`;
     return `${files.join(' ')} {
     daily
     rotate 14
     compress
     delaycompress
-    # nova (oslo.log) keeps its log open: copy and truncate it instead of renaming it
+    ${WHY_COPYTRUNCATE[kind]}
     copytruncate
     missingok
     notifempty
     sharedscripts
     prerotate
-        ${cmd} ingest --quiet --db ${q(o.db)}${extra} ${live} || true
+        # a failure is logged and the rotation goes on: postrotate reads the same lines from the rotated file
+        ${ingest} ${live} || ${LOG_FAILURE('the live log before rotation')}
     endscript
     postrotate
-        # ingest what rotation produced: .1 (delaycompress) or a dateext name; missing names are skipped
-        for f in ${rotated}; do [ -f "$f" ] && ${cmd} ingest --quiet --db ${q(o.db)}${extra} "$f" || true; done
+        # ingest what rotation produced: .1 (delaycompress) or a dateext name; missing names are skipped.
+        # A failure is logged and fails logrotate (exit 1: cron mails it, logrotate.service fails).
+        set --; for f in ${rotated}; do [ -f "$f" ] && set -- "$@" "$f"; done
+        [ $# -eq 0 ] || ${ingest} "$@" || { ${LOG_FAILURE('the rotated logs')}; exit 1; }
     endscript
 }
 `;
   };
   let out = `# apicensus: count every nova-api request exactly once across rotations.
 # Install as /etc/logrotate.d/apicensus-nova (replacing the distribution's nova-api stanza).
-${block(o.logs, '')}`;
+${block(o.logs, '', 'nova')}`;
   if (o.frontendLogs.length > 0)
-    out += `\n# Front-end logs: timestamps without a UTC offset are read in${tz ? ` ${o.timezone}` : " the machine's zone"}.\n${block(o.frontendLogs, tz)}`;
+    out += `\n# Front-end logs (replacing their distribution stanza): timestamps without a UTC offset are read in${tz ? ` ${o.timezone}` : " the machine's zone"}.\n${block(o.frontendLogs, tz, 'frontend')}`;
   return out;
 }
 
@@ -80,6 +104,8 @@ After=local-fs.target
 [Service]
 Type=oneshot
 # The glob takes the live file and its rotations; content already read adds nothing.
+# A failed run leaves the unit failed (systemctl --failed; its message in journalctl -u apicensus-ingest);
+# OnFailure=<a unit that alerts you> in [Unit] makes it reach you.
 ExecStart=/bin/sh -c 'exec ${cmd} ingest --quiet --db ${q(o.db)}${tz} ${files}'
 Nice=10
 IOSchedulingClass=idle
@@ -120,12 +146,14 @@ export const hookCommand: CommandModule<object, HookArgs> = {
       .option('log', {
         type: 'string',
         array: true,
+        nargs: 1,
         default: ['/var/log/nova/nova-api.log'],
         describe: 'nova-api log(s) to ingest',
       })
       .option('frontend-log', {
         type: 'string',
         array: true,
+        nargs: 1,
         default: [] as string[],
         describe: 'Load-balancer log(s), e.g. /var/log/haproxy.log',
       })

@@ -1,9 +1,9 @@
 /** `apicensus ingest FILE…`: read logs into the store. */
-import type { CommandModule } from 'yargs';
+import type { Argv, CommandModule } from 'yargs';
 import { ExitCode, UserError } from '../../errors.js';
 import type { FileResult, IngestSummary } from '../../ingest/run.js';
 import { num } from '../../../reports/format.js';
-import { setExitCode, withDb, withRules } from '../common.js';
+import { setExitCode, withDb, withNumber, withRules } from '../common.js';
 
 export interface IngestArgs {
   db: string;
@@ -98,8 +98,8 @@ function batchBytesFromEnv(): number | undefined {
 export const ingestCommand: CommandModule<object, IngestArgs> = {
   command: 'ingest <files..>',
   describe: 'Read nova-api and front-end logs (files, .gz, directories, - for stdin) into the database',
-  builder: (y) =>
-    withRules(withDb(y))
+  builder: (y) => {
+    let b = withRules(withDb(y))
       .positional('files', {
         type: 'string',
         array: true,
@@ -118,44 +118,58 @@ export const ingestCommand: CommandModule<object, IngestArgs> = {
       .option('frontend', {
         type: 'string',
         array: true,
+        // One value per --frontend, so files may follow it (`--frontend nova_api_front FILE`).
+        nargs: 1,
         default: [] as string[],
         describe: 'HAProxy frontend/backend or vhost that serves the compute API (repeatable)',
-      })
-      .option('join-window', {
-        type: 'number',
-        default: 5,
-        describe: 'Seconds within which lines of different logs may be the same request',
-      })
-      .option('year', {
-        type: 'number',
-        describe: "Year for syslog timestamps that carry none (default: the file's modification year)",
       })
       .option('partial-last-line', {
         choices: ['auto', 'count', 'leave'] as const,
         default: 'auto' as const,
         describe: 'A last line without newline: auto counts it unless the file changed in the last minute',
       })
-      .option('wait', {
-        type: 'number',
-        default: 600,
-        describe: 'Seconds to wait for another ingest on the same database',
-      })
-      .option('jobs', {
-        type: 'number',
-        describe:
-          'Parse with this many worker threads besides the main thread, which parses when they are busy (default: one fewer than the cores, for inputs over ~190 MB; 0 = the main thread alone)',
-      })
       .option('quiet', {
         type: 'boolean',
         default: false,
         describe: 'For cron: print nothing on success, one line on failure',
-      })
+      });
+    b = withNumber(b, 'join-window', {
+      default: 5,
+      min: 0,
+      max: 3600,
+      what: 'a number of seconds',
+      describe: 'Seconds within which lines of different logs may be the same request',
+    });
+    b = withNumber(b, 'year', {
+      integer: true,
+      min: 1970,
+      max: 9999,
+      what: 'a year',
+      describe: "Year for syslog timestamps that carry none (default: the file's modification year)",
+    });
+    b = withNumber(b, 'wait', {
+      default: 600,
+      min: 0,
+      max: 86_400,
+      what: 'a number of seconds',
+      describe: 'Seconds to wait for another ingest on the same database',
+    });
+    b = withNumber(b, 'jobs', {
+      integer: true,
+      min: 0,
+      max: 256,
+      what: 'a whole number of worker threads',
+      describe:
+        'Parse with this many worker threads besides the main thread, which parses when they are busy (default: one fewer than the cores, for inputs over ~190 MB; 0 = the main thread alone)',
+    });
+    return b
       .example('$0 ingest /var/log/nova/nova-api.log*', 'nova-api logs, rotated and compressed ones included')
       .example(
         '$0 ingest --timezone Europe/Berlin /var/log/haproxy.log /var/log/nova/',
         'HAProxy (local time) and nova logs together',
       )
-      .example('journalctl -u devstack@n-api -o short-iso | $0 ingest -', 'From stdin'),
+      .example('journalctl -u devstack@n-api -o short-iso | $0 ingest -', 'From stdin') as unknown as Argv<IngestArgs>;
+  },
   handler: async (args) => {
     const progress = process.stderr.isTTY && !args.quiet;
     const batchBytes = batchBytesFromEnv();

@@ -6,9 +6,9 @@ import { UserError } from '../../errors.js';
 import { buildHostDrivers, type HostSummary } from '../../host-drivers.js';
 import { expandInputs } from '../../ingest/inputs.js';
 import { parseInventory } from '../../inventory/parse.js';
-import { openDb } from '../../store/db.js';
+import { openDb, readDb } from '../../store/db.js';
 import { importFacts, inventoryFacts } from '../../store/inventory.js';
-import { withDb } from '../common.js';
+import { withDb, withNumber } from '../common.js';
 
 export interface ImportResult {
   path: string;
@@ -51,12 +51,7 @@ export function importInventory(
 }
 
 export function listInventory(db: string): HostSummary[] {
-  const handle = openDb(db, { readonly: true });
-  try {
-    return buildHostDrivers(inventoryFacts(handle)).hosts();
-  } finally {
-    handle.close();
-  }
+  return readDb(db, (handle) => buildHostDrivers(inventoryFacts(handle)).hosts());
 }
 
 const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
@@ -97,13 +92,14 @@ export const inventoryCommand: CommandModule = {
         describe:
           'Import OSC JSON (hypervisor list/show, compute service list), GET /os-hypervisors/detail JSON, nova-compute logs, CSV/TSV host,driver[,hypervisor_type], or a mysql -B dump of compute_nodes',
         builder: (b: Argv) =>
-          withDb(b)
-            .positional('files', { type: 'string', array: true, demandOption: true })
-            .option('host', {
+          withNumber(
+            withDb(b).positional('files', { type: 'string', array: true, demandOption: true }).option('host', {
               type: 'string',
               describe: 'Host a nova-compute log belongs to, when neither its lines nor its path say',
-            })
-            .option('year', { type: 'number', describe: 'Year for syslog timestamps without one' })
+            }),
+            'year',
+            { integer: true, min: 1970, max: 9999, what: 'a year', describe: 'Year for syslog timestamps without one' },
+          )
             .example(
               'openstack hypervisor list --long -f json > hv.json && $0 inventory import hv.json',
               'From the OpenStack client',

@@ -9,7 +9,7 @@ import { buildReport, type Report } from '../../../reports/model.js';
 import { renderText } from '../../../reports/text.js';
 import { UserError, usageError } from '../../errors.js';
 import { packsFor } from '../../ingest/run.js';
-import { openDb } from '../../store/db.js';
+import { readDb } from '../../store/db.js';
 import { parseTimeArg, toolVersion, withDb, withRules } from '../common.js';
 
 export const REPORT_FORMATS = ['text', 'json', 'markdown', 'csv', 'html'] as const;
@@ -38,8 +38,7 @@ export function runReport(args: ReportArgs, now = new Date()): { report: Report;
   const from = parseTimeArg(args.since, 'since', now.getTime());
   const to = parseTimeArg(args.until, 'until', now.getTime());
   if (from !== null && to !== null && from >= to) throw usageError('--since must be before --until.');
-  const db = openDb(args.db, { readonly: true });
-  try {
+  return readDb(args.db, (db) => {
     const packs = packsFor(db, args.rules, false);
     const known = new Set(packs.map((p) => p.api));
     const apis = args.api.length > 0 ? args.api : ['os-hosts', 'os-services'];
@@ -51,9 +50,7 @@ export function runReport(args: ReportArgs, now = new Date()): { report: Report;
     }
     const report = buildReport(db, { apis, window: { from, to }, packs, version: toolVersion(), now });
     return { report, output: RENDERERS[args.format](report) };
-  } finally {
-    db.close();
-  }
+  });
 }
 
 export const reportCommand: CommandModule<object, ReportArgs> = {
@@ -64,8 +61,9 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       .option('api', {
         type: 'string',
         array: true,
+        nargs: 1,
         default: [] as string[],
-        describe: 'API(s) to report (default: os-hosts, then os-services); the first gets the verdict',
+        describe: 'API to report, repeatable (default: os-hosts, then os-services); the first gets the verdict',
       })
       .option('since', {
         type: 'string',

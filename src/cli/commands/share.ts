@@ -6,12 +6,12 @@ import { writeFileSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
 import { MERGE_SCHEMA, type MergeReport } from '../../../reports/export-model.js';
 import { renderMergeMarkdown, renderMergeText } from '../../../reports/merge-text.js';
-import { compareFiles, renderComparison } from '../../compare.js';
-import { UserError, usageError } from '../../errors.js';
-import { buildExport, EXPLAIN, exportIdentity } from '../../export.js';
+import { compareFiles, renderComparison, type Comparison } from '../../compare.js';
+import { ExitCode, UserError, usageError } from '../../errors.js';
+import { buildExport, explainFor, exportIdentity } from '../../export.js';
 import { packsFor } from '../../ingest/run.js';
 import { mergeExports, readExport } from '../../merge.js';
-import { openDb } from '../../store/db.js';
+import { readDb } from '../../store/db.js';
 import { parseTimeArg, setExitCode, toolVersion, withDb, withRules } from '../common.js';
 
 function write(out: string | undefined, text: string): void {
@@ -40,8 +40,8 @@ export interface ExportArgs {
 export function runExport(a: ExportArgs, now = new Date()): string {
   const from = parseTimeArg(a.since, 'since', now.getTime());
   const to = parseTimeArg(a.until, 'until', now.getTime());
-  const db = openDb(a.db, { readonly: true });
-  try {
+  const identity = exportIdentity(a.db);
+  return readDb(a.db, (db) => {
     const packs = packsFor(db, a.rules, false);
     const apis = a.api.length > 0 ? a.api : ['os-hosts', 'os-services'];
     for (const api of apis) if (!packs.some((p) => p.api === api)) throw usageError(`No rule pack for --api "${api}".`);
@@ -50,20 +50,18 @@ export function runExport(a: ExportArgs, now = new Date()): string {
       window: { from, to },
       packs,
       label: a.deployment ?? null,
-      identity: exportIdentity(a.db),
+      identity,
       version: toolVersion(),
       now,
     });
     return JSON.stringify(x, null, 2) + '\n';
-  } finally {
-    db.close();
-  }
+  });
 }
 
 export const exportCommand: CommandModule<object, ExportArgs> = {
   command: 'export',
   describe:
-    'Write anonymised evidence to share (apicensus.export/v1): aggregates per day, hashed projects and users, no hosts, addresses or paths',
+    'Write anonymised evidence to share (apicensus.export/v2): aggregates per day, the hours the logs cover, hashed projects and users, no hosts, addresses or paths',
   builder: (y: Argv) =>
     withRules(withDb(y))
       .option('out', { type: 'string', describe: 'File to write (default: stdout)' })
@@ -76,8 +74,9 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
       .option('api', {
         type: 'string',
         array: true,
+        nargs: 1,
         default: [] as string[],
-        describe: 'APIs to export (default: os-hosts and os-services)',
+        describe: 'API to export, repeatable (default: os-hosts and os-services)',
       })
       .option('explain', {
         type: 'boolean',
@@ -90,7 +89,7 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
       ) as unknown as Argv<ExportArgs>,
   handler: (a) => {
     if (a.explain) {
-      process.stdout.write(EXPLAIN);
+      process.stdout.write(explainFor(a.db));
       return;
     }
     write(a.out, runExport(a));
@@ -131,6 +130,16 @@ export const mergeCommand: CommandModule<object, MergeArgs> = {
   },
 };
 
+/**
+ * compare follows diff(1): 0 nothing new, 1 something new, 2 trouble. Any error (a missing or
+ * mistyped file, bad JSON, two deployments) is trouble, so `compare … || mail` never takes a typo
+ * for a new caller.
+ */
+function asTrouble(e: unknown): UserError {
+  if (e instanceof UserError) return new UserError(e.message, ExitCode.usage, { cause: e });
+  return new UserError(`compare failed: ${(e as Error).message}`, ExitCode.usage, { cause: e });
+}
+
 interface CompareArgs {
   old: string;
   new: string;
@@ -139,18 +148,24 @@ interface CompareArgs {
 
 export const compareCommand: CommandModule<object, CompareArgs> = {
   command: 'compare <old> <new>',
-  describe: 'What changed between two reports or two exports; exit 1 when something new calls a deprecated API',
+  describe:
+    'What changed between two reports or two exports; exit 0 nothing new, 1 something new calls a deprecated API, 2 trouble (as diff)',
   builder: (y: Argv) =>
     y
       .positional('old', { type: 'string', demandOption: true })
       .positional('new', { type: 'string', demandOption: true })
       .option('format', { choices: ['text', 'json'] as const, default: 'text' as const })
       .example(
-        '$0 compare last-week.json this-week.json || mail -s "new os-hosts caller" ops@example.com',
-        'Alert on new callers',
+        '$0 compare last-week.json this-week.json > changes.txt; test $? -ne 1 || mail -s "new caller" ops < changes.txt',
+        'Mail the changes when something new calls (2 is trouble: a message on stderr, not a new caller)',
       ) as unknown as Argv<CompareArgs>,
   handler: (a) => {
-    const c = compareFiles(a.old, a.new);
+    let c: Comparison;
+    try {
+      c = compareFiles(a.old, a.new);
+    } catch (e) {
+      throw asTrouble(e);
+    }
     process.stdout.write(a.format === 'json' ? JSON.stringify(c, null, 2) + '\n' : renderComparison(c));
     if (c.somethingNewCalls) setExitCode(1);
   },
