@@ -28,8 +28,9 @@ import type { Report } from '../reports/model.js';
 import { ingestInto, reportOf, ROOT, stable, tempDir } from './helpers.js';
 import { novaLogGenerator } from './log-generator.js';
 
-const BIN = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 import { logrotateNeed, missing, skipWithout } from './machine.js';
+
+const BIN = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 const LOGROTATE = logrotateNeed();
 
 function cli(args: string[]): { code: number | null; stdout: string; stderr: string } {
