@@ -24,7 +24,7 @@ import {
   type NewSource,
   type SourceRow,
 } from '../store/ingest-writes.js';
-import { machineZone, validateZone } from '../timezone.js';
+import { sourceZones } from '../timezone.js';
 import { BlockBuffers } from './blocks.js';
 import { openContent } from './content.js';
 import { detectFormat } from './detect.js';
@@ -47,7 +47,7 @@ export interface IngestOptions {
   format?: string;
   /** Zone of front-end timestamps without an offset (default: the machine's). */
   timezone?: string;
-  /** Zone of nova's oslo.log text timestamps (default UTC). */
+  /** Zone of nova's oslo.log text timestamps (default: the machine's, as for every source; see CLOCK_RULE). */
   novaTimezone?: string;
   frontends?: string[];
   /** Extra rule pack files. */
@@ -188,8 +188,7 @@ export function packsFor(db: Db, ruleFiles: readonly string[], remember = true):
 
 export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
   const started = process.hrtime.bigint();
-  const timezone = validateZone(opts.timezone ?? machineZone());
-  const novaTimezone = validateZone(opts.novaTimezone ?? 'UTC');
+  const { timezone, novaTimezone, meta: zoneMeta } = sourceZones(opts);
   if (opts.format) resolveFormatOrThrow(opts.format);
   const { files, missing } = expandInputs(opts.inputs);
   const jobs = opts.jobs ?? defaultJobs();
@@ -220,8 +219,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
       );
     }
     setMeta(db, 'join_window_ms', String(windowMs));
-    setMeta(db, 'timezone', timezone);
-    setMeta(db, 'nova_timezone', novaTimezone);
+    for (const [key, value] of zoneMeta) setMeta(db, key, value);
     await acquireIngestLock(db, owner, (opts.waitSeconds ?? 600) * 1000, (l) =>
       opts.onNotice?.(`waiting for another ingest (pid ${l.pid} on ${l.host}, started ${l.started_at}) to finish…`),
     );
