@@ -14,6 +14,7 @@ import { inventoryFacts } from '../src/store/inventory.js';
 import {
   callsOf,
   frontendsSeen,
+  frontendsSetAside,
   malformedExamples,
   opaqueHours,
   serviceTotals,
@@ -21,6 +22,18 @@ import {
   type Window,
 } from '../src/store/queries.js';
 import { clientFamily } from '../src/user-agent.js';
+import { clockSkews } from '../src/store/clock-check.js';
+import { CLOCK_RULE } from '../src/timezone.js';
+import {
+  clockWarning,
+  frontendRows,
+  setAsideText,
+  type Decision,
+  type FrontendRow,
+  type SetAsideRow,
+} from './evidence-notes.js';
+
+export type { Decision, FrontendRow, SetAsideRow };
 
 export const REPORT_SCHEMA = 'apicensus.report/v1';
 
@@ -132,6 +145,11 @@ export interface Report {
   tool: { name: 'apicensus'; version: string };
   window: { from: string | null; to: string | null };
   timezones: { frontEnd: string | null; nova: string | null };
+  /**
+   * The one clock: the rule for timestamps without a UTC offset, and how each zone in
+   * `timezones` was chosen ('machine zone' by default, or the option); null before it was recorded.
+   */
+  clock: { rule: string; frontEnd: string | null; nova: string | null };
   inputs: {
     sources: number;
     linesRead: number;
@@ -152,7 +170,13 @@ export interface Report {
     firstSeen: string | null;
     lastSeen: string | null;
   }[];
-  frontends: { layer: string; name: string; service: string; requests: number }[];
+  /** Each front end's requests per service, with the evidence that decided (see FrontendRow). */
+  frontends: FrontendRow[];
+  /**
+   * Front-end requests whose route is a compute pack's (in a path nova could serve) that the
+   * evidence attributed to another service: they are not counted, and the verdict says so.
+   */
+  setAside: SetAsideRow[];
   apis: ApiReport[];
   verdict: Verdict;
   coverage: Coverage;
@@ -628,7 +652,9 @@ function verdictFor(
   answerable: Verdict['answerable'],
   coverage: Coverage,
   silentNova: boolean,
+  setAside: readonly SetAsideRow[],
 ): Verdict {
+  const aside = setAsideText(a.api, setAside);
   const without = a.actions.filter((x) => x.replacement === null && x.action !== 'other').map((x) => x.action);
   if (a.calls === 0) {
     let why = '';
@@ -641,11 +667,14 @@ function verdictFor(
     } else if (answerable === 'partly') {
       why = ` Some logs cannot show paths (see the warnings), so calls in ${coverage.blindHours > 0 ? `${plural(coverage.blindHours, 'hour')} of TCP-mode logs` : 'those sources'} would not be seen.`;
     }
+    // Never "no call" while lines with the API's route were set aside: say what they were.
     return {
       api: a.api,
       used: false,
       answerable,
-      summary: `No ${a.api} call in ${plural(requests, `${a.service}-API request`)} from ${plural(sources, 'source')}.${why}`,
+      summary: aside
+        ? `No ${a.api} call counted in ${plural(requests, `${a.service}-API request`)} from ${plural(sources, 'source')}, but ${aside}${why}`
+        : `No ${a.api} call in ${plural(requests, `${a.service}-API request`)} from ${plural(sources, 'source')}.${why}`,
       actionsWithoutReplacement: [],
     };
   }
@@ -674,6 +703,7 @@ function verdictFor(
     parts.push(
       `${plural(seen.frontEndOnly, 'call')} appear only in front-end logs (no nova line: user and microversion unknown).`,
     );
+  if (aside) parts.push(`Besides, ${aside}`);
   return { api: a.api, used: true, answerable, summary: parts.join(' '), actionsWithoutReplacement: without };
 }
 
@@ -707,14 +737,31 @@ export function buildReport(db: Db, opts: ReportOptions): Report {
   const malformed = sources.reduce((n, s) => n + s.malformed, 0);
   if (malformed > 0)
     warnings.push(`${plural(malformed, 'line')} looked like request lines but could not be read (examples below).`);
+  const setAside: SetAsideRow[] = frontendsSetAside(db);
+  const asideHere = setAside.filter((r) => r.api === studied.api);
+  for (const a of apis) {
+    const text = setAsideText(
+      a.api,
+      setAside.filter((r) => r.api === a.api),
+    );
+    if (text) warnings.push(text);
+  }
+  const timezones = { frontEnd: getMeta(db, 'timezone'), nova: getMeta(db, 'nova_timezone') };
+  for (const skew of clockSkews(db, w, Number(getMeta(db, 'join_window_ms') ?? 5000)))
+    warnings.push(clockWarning(skew, timezones));
   const answerable: Verdict['answerable'] =
-    totals.requests === 0 ? 'no' : coverage.blindHours > 0 || silentNova.length > 0 ? 'partly' : 'yes';
+    totals.requests === 0
+      ? 'no'
+      : coverage.blindHours > 0 || silentNova.length > 0 || asideHere.length > 0
+        ? 'partly'
+        : 'yes';
   return {
     schema: REPORT_SCHEMA,
     generatedAt: (opts.now ?? new Date()).toISOString(),
     tool: { name: 'apicensus', version: opts.version },
     window: { from: iso(w.from), to: iso(w.to) },
-    timezones: { frontEnd: getMeta(db, 'timezone'), nova: getMeta(db, 'nova_timezone') },
+    timezones,
+    clock: { rule: CLOCK_RULE, frontEnd: getMeta(db, 'timezone_by'), nova: getMeta(db, 'nova_timezone_by') },
     inputs: {
       sources: sources.length,
       linesRead: sources.reduce((n, s) => n + s.lines, 0),
@@ -734,9 +781,18 @@ export function buildReport(db: Db, opts: ReportOptions): Report {
       firstSeen: iso(s.first_time),
       lastSeen: iso(s.last_time),
     })),
-    frontends: frontendsSeen(db),
+    frontends: frontendRows(frontendsSeen(db)),
+    setAside,
     apis,
-    verdict: verdictFor(studied, totals.requests, sources.length, answerable, coverage, silentNova.length > 0),
+    verdict: verdictFor(
+      studied,
+      totals.requests,
+      sources.length,
+      answerable,
+      coverage,
+      silentNova.length > 0,
+      asideHere,
+    ),
     coverage,
     warnings,
     malformedExamples: malformedExamples(db, 5),
