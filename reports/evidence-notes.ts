@@ -69,6 +69,15 @@ export function frontendRows(
   );
 }
 
+/** "nova_api_front (6; /v2.1 path)", "vol_public → unknown (1; …)": a front end and what decided it, for the renderers. */
+export function frontendText(f: FrontendRow, withService: boolean): string {
+  return `${nameOf(f.name)}${withService ? ` → ${f.service}` : ''} (${f.requests.toLocaleString('en-US')}; ${f.evidence})`;
+}
+
+/** "Europe/Berlin (machine zone)": a zone and how it was chosen. */
+export const zoneText = (zone: string | null, by: string | null): string =>
+  zone === null ? 'n/a' : by === null ? zone : `${zone} (${by})`;
+
 const count = (n: number, one: string, many = `${one}s`): string =>
   `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 const nameOf = (name: string): string => name || '(unnamed)';
@@ -80,16 +89,16 @@ export function setAsideText(api: string, rows: readonly SetAsideRow[]): string 
   const shown = rows
     .slice(0, 4)
     .map(
-      (r) => `${nameOf(r.name)} → ${r.service} (${r.decidedBy}: ${r.evidence}) ${r.requests.toLocaleString('en-US')}`,
+      (r) => `${nameOf(r.name)} → ${r.service} ${r.requests.toLocaleString('en-US')} (${r.decidedBy}: ${r.evidence})`,
     );
   if (rows.length > 4) shown.push(`${rows.length - 4} more`);
   return (
-    `${count(n, 'front-end line')} with ${api}'s route in a path nova also serves ${n === 1 ? 'was' : 'were'} attributed ` +
-    `to other services and not counted: ${shown.join('; ')}. If those front ends serve nova's API, name them with --frontend.`
+    `${count(n, 'front-end line')} with ${api}'s route in a path nova also serves ${n === 1 ? 'was' : 'were'} not ` +
+    `counted as compute: ${shown.join('; ')}. If those front ends serve nova's API, name them with --frontend.`
   );
 }
 
-const LAYER_NAMES: Record<string, string> = { lb: 'load-balancer', web: 'web-server', nova: "nova's" };
+const LAYER_NAMES: Record<string, string> = { lb: 'load-balancer logs', web: 'web-server logs', nova: "nova's logs" };
 const optionOf = (layer: string): string => (layer === 'nova' ? '--nova-timezone' : '--timezone');
 
 /** A warning naming the option that puts two layers on one clock. */
@@ -97,9 +106,9 @@ export function clockWarning(s: ClockSkew, zones: { frontEnd: string | null; nov
   const zoneOf = (layer: string): string | null => (layer === 'nova' ? zones.nova : zones.frontEnd);
   const h = Math.abs(s.hours);
   const head =
-    `${count(s.pairs, 'line')} of ${LAYER_NAMES[s.first]} logs match ${LAYER_NAMES[s.second]} lines of the same route and status ` +
-    `${count(h, 'hour')} ${s.hours > 0 ? 'later' : 'earlier'} (${s.atZero.toLocaleString('en-US')} at the same time): ` +
-    'one of them was read in the wrong time zone, so those calls count twice.';
+    `${count(s.pairs, 'line')} in ${LAYER_NAMES[s.first]} ${s.pairs === 1 ? 'has' : 'have'} a line of the same route and ` +
+    `status in ${LAYER_NAMES[s.second]} ${count(h, 'hour')} ${s.hours > 0 ? 'later' : 'earlier'} ` +
+    `(${s.atZero.toLocaleString('en-US')} at the same time): one of them was read in the wrong time zone, so those calls count twice.`;
   // Lines of `second` read `hours` after `first`: `second`'s zone is `hours` further east, or `first`'s further west.
   const fixes: { layer: string; zone: string; offset: number }[] = [];
   for (const [layer, shift] of [
@@ -118,7 +127,8 @@ export function clockWarning(s: ClockSkew, zones: { frontEnd: string | null; nov
     const utc = f.offset === 0 ? 'UTC' : `UTC${f.offset > 0 ? '+' : '-'}${Math.abs(f.offset) / 60}`;
     const run = sameOption ? ` (in a run of their own)` : '';
     const region = f.offset === 0 ? '' : ", or the region's zone name if it has summer time";
-    return `if the ${LAYER_NAMES[f.layer]} logs were written in ${utc} (they were read in ${f.zone}), ingest them${run} with \`${optionOf(f.layer)} ${zoneForOffset(f.offset)}\`${region}`;
+    return `if ${LAYER_NAMES[f.layer]} were written in ${utc} (they were read in ${f.zone}), ingest them${run} with \`${optionOf(f.layer)} ${zoneForOffset(f.offset)}\`${region}`;
   });
-  return `${head} ${said.join('; or ')}. Use a new database: files already read are not read again.`;
+  const fix = said.join('; or ');
+  return `${head} ${fix[0]!.toUpperCase()}${fix.slice(1)}. Use a new database: files already read are not read again.`;
 }

@@ -701,7 +701,7 @@ function verdictFor(
   const seen = a.seenWhere;
   if (seen.frontEndOnly > 0)
     parts.push(
-      `${plural(seen.frontEndOnly, 'call')} appear only in front-end logs (no nova line: user and microversion unknown).`,
+      `${plural(seen.frontEndOnly, 'call')} ${seen.frontEndOnly === 1 ? 'appears' : 'appear'} only in front-end logs (no nova line: user and microversion unknown).`,
     );
   if (aside) parts.push(`Besides, ${aside}`);
   return { api: a.api, used: true, answerable, summary: parts.join(' '), actionsWithoutReplacement: without };
@@ -739,7 +739,8 @@ export function buildReport(db: Db, opts: ReportOptions): Report {
     warnings.push(`${plural(malformed, 'line')} looked like request lines but could not be read (examples below).`);
   const setAside: SetAsideRow[] = frontendsSetAside(db);
   const asideHere = setAside.filter((r) => r.api === studied.api);
-  for (const a of apis) {
+  // The studied API's lines set aside are in its verdict; the other APIs' get a warning.
+  for (const a of apis.slice(1)) {
     const text = setAsideText(
       a.api,
       setAside.filter((r) => r.api === a.api),

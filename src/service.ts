@@ -267,7 +267,7 @@ export function pathEvidence(uri: string, computeOnly: ReadonlySet<string> = COM
     if (computeOnly.has(name) && !SHARED_RESOURCES[version]!.has(name))
       return evidence(`r:${version}:${name}${p}`, 'compute', null, `/${version}/{project_id}/${name}`, true, port);
   }
-  return evidence(`op:${version}${p}`, 'open', null, `/${version}/{project_id} path (nova's and others')`, true, port);
+  return evidence(`op:${version}${p}`, 'open', null, `/${version}/{project_id}/… (nova's and others')`, true, port);
 }
 
 /** The service a frontend/backend/vhost name or a file name says, words before ports. */
@@ -419,7 +419,7 @@ function weigh(names: NameVerdict, path: PathEvidence, file: NameVerdict | null)
   return {
     service: 'unknown',
     decidedBy: 'none',
-    evidence: open ? `${path.text}; no name, port or file name says` : 'no path, name, port or file name says',
+    evidence: open ? `${path.text}, and no name, port or file name` : 'no path, name, port or file name says',
     novaPathOpen: open,
   };
 }
