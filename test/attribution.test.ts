@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../reports/model.js';
-import { COMPUTE, compileServiceOf, pathEvidence } from '../src/service.js';
+import { COMPUTE, compileServiceOf, pathEvidence, segmentEvidence } from '../src/service.js';
 import { openDb } from '../src/store/db.js';
 import { MIGRATIONS } from '../src/store/migrations.js';
 import { frontendsSeen } from '../src/store/queries.js';
@@ -290,5 +290,39 @@ describe('migration 12: front ends with their evidence', () => {
     } finally {
       db.close();
     }
+  });
+});
+
+describe('pathEvidence reads targets that start with a version in place', () => {
+  it('and gives what the general way gives, for every version shape', () => {
+    const computeOnly = new Set(['servers', 'os-hypervisors']);
+    for (const uri of [
+      '/v2.1',
+      '/v2.1/os-hosts?zone=nova',
+      '/v2.1#x',
+      '/v2.',
+      '/v2./x',
+      '/v.1/x',
+      '/v2..1/x',
+      '/v',
+      '/vault/v2.1/os-hosts',
+      '/v2',
+      '/v2?x',
+      '/v2/',
+      '/v2/images?limit=20',
+      `/v2/${PROJECT}`,
+      `/v2/${PROJECT}/servers/detail`,
+      `/v2/${PROJECT}/os-hosts`,
+      '/v2/zz/servers',
+      '/v1.1',
+      `/v1.1/${PROJECT}/os-hypervisors`,
+      '/v3',
+      `/v3/${PROJECT}/os-hosts`,
+      '/v3/auth/tokens?nocatalog',
+      '/v10.2/a',
+      '/v2.1.1/x',
+      '/v2.0/ports?device_id=1',
+    ])
+      expect(pathEvidence(uri, computeOnly), uri).toBe(segmentEvidence(uri, computeOnly));
   });
 });
