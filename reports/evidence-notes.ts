@@ -74,9 +74,15 @@ export function frontendText(f: FrontendRow, withService: boolean): string {
   return `${nameOf(f.name)}${withService ? ` → ${f.service}` : ''} (${f.requests.toLocaleString('en-US')}; ${f.evidence})`;
 }
 
-/** "Europe/Berlin (machine zone)": a zone and how it was chosen. */
-export const zoneText = (zone: string | null, by: string | null): string =>
-  zone === null ? 'n/a' : by === null ? zone : `${zone} (${by})`;
+/** "Europe/Berlin (the machine's zone)", "UTC (by option)": a zone and where it came from. */
+export const zoneText = (zone: string | null, machineZone: string | null): string =>
+  zone === null
+    ? 'n/a'
+    : machineZone === null
+      ? zone
+      : zone === machineZone
+        ? `${zone} (the machine's zone)`
+        : `${zone} (by option)`;
 
 const count = (n: number, one: string, many = `${one}s`): string =>
   `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;

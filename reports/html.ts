@@ -300,7 +300,7 @@ ${figures([
 <dl class="facts">
 ${layers.length ? html`<dt>Requests by layer</dt><dd>${layers.map(([k, v]) => `${k} ${num(v)}`).join(', ')}</dd>` : null}
 <dt>Window</dt><dd>${r.window.from ?? 'start'} → ${r.window.to ?? 'end'}</dd>
-<dt>Times</dt><dd>in UTC; front-end logs without an offset read as ${zoneText(r.timezones.frontEnd, r.clock.frontEnd)}, nova's as ${zoneText(r.timezones.nova, r.clock.nova)}</dd>
+<dt>Times</dt><dd>in UTC; front-end logs without an offset read as ${zoneText(r.timezones.frontEnd, r.clock.machineZone)}, nova's as ${zoneText(r.timezones.nova, r.clock.machineZone)}</dd>
 ${r.frontends.length ? html`<dt>Front ends counted as ${service}</dt><dd>${picked.length ? picked.map((f) => frontendText(f, false)).join(', ') : 'none'}</dd>` : null}
 ${others.length ? html`<dt>Other front ends</dt><dd>${others.map((f) => frontendText(f, true)).join(', ')}</dd>` : null}
 </dl>

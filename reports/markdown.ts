@@ -165,7 +165,7 @@ export function renderMarkdown(r: Report): string {
   );
   out.push('');
   out.push(
-    `Times without a UTC offset: front-end logs read as ${zoneText(r.timezones.frontEnd, r.clock.frontEnd)}, nova's as ${zoneText(r.timezones.nova, r.clock.nova)}.` +
+    `Times without a UTC offset: front-end logs read as ${zoneText(r.timezones.frontEnd, r.clock.machineZone)}, nova's as ${zoneText(r.timezones.nova, r.clock.machineZone)}.` +
       (r.frontends.length
         ? ` Front ends (requests; what decided their service): ${r.frontends.map((f) => frontendText(f, true)).join(', ')}.`
         : ''),

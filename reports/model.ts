@@ -146,10 +146,10 @@ export interface Report {
   window: { from: string | null; to: string | null };
   timezones: { frontEnd: string | null; nova: string | null };
   /**
-   * The one clock: the rule for timestamps without a UTC offset, and how each zone in
-   * `timezones` was chosen ('machine zone' by default, or the option); null before it was recorded.
+   * The one clock: the rule for timestamps without a UTC offset, and the zone of the machine that
+   * ran the (last) ingest, the default for every source (null before it was recorded).
    */
-  clock: { rule: string; frontEnd: string | null; nova: string | null };
+  clock: { rule: string; machineZone: string | null };
   inputs: {
     sources: number;
     linesRead: number;
@@ -762,7 +762,7 @@ export function buildReport(db: Db, opts: ReportOptions): Report {
     tool: { name: 'apicensus', version: opts.version },
     window: { from: iso(w.from), to: iso(w.to) },
     timezones,
-    clock: { rule: CLOCK_RULE, frontEnd: getMeta(db, 'timezone_by'), nova: getMeta(db, 'nova_timezone_by') },
+    clock: { rule: CLOCK_RULE, machineZone: getMeta(db, 'machine_zone') },
     inputs: {
       sources: sources.length,
       linesRead: sources.reduce((n, s) => n + s.lines, 0),

@@ -208,7 +208,7 @@ export function renderText(r: Report): string {
   );
   out.push(
     wrap(
-      `window: ${r.window.from ?? 'start'} → ${r.window.to ?? 'end'} · times in UTC; front-end logs without an offset read as ${zoneText(r.timezones.frontEnd, r.clock.frontEnd)}, nova's as ${zoneText(r.timezones.nova, r.clock.nova)}`,
+      `window: ${r.window.from ?? 'start'} → ${r.window.to ?? 'end'} · times in UTC; front-end logs without an offset read as ${zoneText(r.timezones.frontEnd, r.clock.machineZone)}, nova's as ${zoneText(r.timezones.nova, r.clock.machineZone)}`,
       WIDTH,
       '  ',
     ),

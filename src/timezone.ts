@@ -31,28 +31,25 @@ export const machineZone = (): string => Intl.DateTimeFormat().resolvedOptions()
 export const CLOCK_RULE =
   "Timestamps without a UTC offset are read in the zone of the machine that ran the ingest, for every source; --timezone (front ends) and --nova-timezone (nova's lines) override it.";
 
-/** How each zone was chosen, as stored in meta (timezone_by, nova_timezone_by). */
-export type ZoneChoice = 'machine zone' | '--timezone' | '--nova-timezone';
-
-/** The zones an ingest reads offset-less times in, and the meta rows that record them. */
+/**
+ * The zones an ingest reads offset-less times in, and the meta rows that record them with the
+ * machine's zone (a zone other than the machine's was set by an option; the report says which).
+ */
 export function sourceZones(opts: { timezone?: string | undefined; novaTimezone?: string | undefined }): {
   timezone: string;
   novaTimezone: string;
   meta: [string, string][];
 } {
-  const machine = opts.timezone === undefined || opts.novaTimezone === undefined ? machineZone() : '';
+  const machine = machineZone();
   const timezone = validateZone(opts.timezone ?? machine);
   const novaTimezone = validateZone(opts.novaTimezone ?? machine);
-  const by = (given: string | undefined, option: ZoneChoice): ZoneChoice =>
-    given === undefined ? 'machine zone' : option;
   return {
     timezone,
     novaTimezone,
     meta: [
       ['timezone', timezone],
       ['nova_timezone', novaTimezone],
-      ['timezone_by', by(opts.timezone, '--timezone')],
-      ['nova_timezone_by', by(opts.novaTimezone, '--nova-timezone')],
+      ['machine_zone', machine],
     ],
   };
 }
