@@ -13,6 +13,7 @@
  */
 import { actionCounts, num, shortTime, statuses } from './format.js';
 import type { MergeReport, MergedApi, Tally, UnknownDeployment } from './export-model.js';
+import { frontendText, zoneText } from './evidence-notes.js';
 import type { ApiReport, DimensionRow, Report, SupportRow } from './model.js';
 import { html, type Html, type Part } from './html/escape.js';
 import { downloadButton, page } from './html/page.js';
@@ -299,9 +300,9 @@ ${figures([
 <dl class="facts">
 ${layers.length ? html`<dt>Requests by layer</dt><dd>${layers.map(([k, v]) => `${k} ${num(v)}`).join(', ')}</dd>` : null}
 <dt>Window</dt><dd>${r.window.from ?? 'start'} → ${r.window.to ?? 'end'}</dd>
-<dt>Times</dt><dd>in UTC; front-end logs without an offset read as ${r.timezones.frontEnd ?? 'n/a'}, nova's as ${r.timezones.nova ?? 'n/a'}</dd>
-${r.frontends.length ? html`<dt>Front ends counted as ${service}</dt><dd>${picked.length ? picked.map((f) => `${f.name} (${num(f.requests)})`).join(', ') : 'none'}</dd>` : null}
-${others.length ? html`<dt>Other front ends</dt><dd>${others.map((f) => `${f.name} → ${f.service} (${num(f.requests)})`).join(', ')}</dd>` : null}
+<dt>Times</dt><dd>in UTC; front-end logs without an offset read as ${zoneText(r.timezones.frontEnd, r.clock.machineZone)}, nova's as ${zoneText(r.timezones.nova, r.clock.machineZone)}</dd>
+${r.frontends.length ? html`<dt>Front ends counted as ${service}</dt><dd>${picked.length ? picked.map((f) => frontendText(f, false)).join(', ') : 'none'}</dd>` : null}
+${others.length ? html`<dt>Other front ends</dt><dd>${others.map((f) => frontendText(f, true)).join(', ')}</dd>` : null}
 </dl>
 ${
   r.sources.length

@@ -1,5 +1,6 @@
 /** Markdown that reads well pasted into a mailing-list post or a review. */
 import { actionCounts, num, shortTime, statuses } from './format.js';
+import { frontendText, zoneText } from './evidence-notes.js';
 import type { ApiReport, Report } from './model.js';
 
 const TOP = 15;
@@ -161,6 +162,13 @@ export function renderMarkdown(r: Report): string {
   out.push(
     `Inputs: ${num(r.inputs.sources)} sources, ${num(r.inputs.linesRead)} lines, ${num(r.inputs.requests)} ${r.apis[0]!.service} requests, ${num(r.inputs.malformed)} malformed lines. ` +
       `Window: ${r.window.from ?? 'start'} → ${r.window.to ?? 'end'}. Generated ${r.generatedAt} by apicensus ${r.tool.version}.`,
+  );
+  out.push('');
+  out.push(
+    `Times without a UTC offset: front-end logs read as ${zoneText(r.timezones.frontEnd, r.clock.machineZone)}, nova's as ${zoneText(r.timezones.nova, r.clock.machineZone)}.` +
+      (r.frontends.length
+        ? ` Front ends (requests; what decided their service): ${r.frontends.map((f) => frontendText(f, true)).join(', ')}.`
+        : ''),
   );
   for (const a of r.apis) {
     out.push('');

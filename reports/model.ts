@@ -14,6 +14,7 @@ import { inventoryFacts } from '../src/store/inventory.js';
 import {
   callsOf,
   frontendsSeen,
+  frontendsSetAside,
   inputProblems,
   malformedByApi,
   malformedExamples,
@@ -25,6 +26,18 @@ import {
 import { clientFamily } from '../src/user-agent.js';
 import { lockStatus } from '../src/store/ingest-lock.js';
 import { readingState, readTo } from '../src/reading-state.js';
+import { clockSkews } from '../src/store/clock-check.js';
+import { CLOCK_RULE } from '../src/timezone.js';
+import {
+  clockWarning,
+  frontendRows,
+  setAsideText,
+  type Decision,
+  type FrontendRow,
+  type SetAsideRow,
+} from './evidence-notes.js';
+
+export type { Decision, FrontendRow, SetAsideRow };
 
 export const REPORT_SCHEMA = 'apicensus.report/v1';
 
@@ -136,6 +149,11 @@ export interface Report {
   tool: { name: 'apicensus'; version: string };
   window: { from: string | null; to: string | null };
   timezones: { frontEnd: string | null; nova: string | null };
+  /**
+   * The one clock: the rule for timestamps without a UTC offset, and the zone of the machine that
+   * ran the (last) ingest, the default for every source (null before it was recorded).
+   */
+  clock: { rule: string; machineZone: string | null };
   inputs: {
     sources: number;
     linesRead: number;
@@ -165,7 +183,13 @@ export interface Report {
     undated: number;
     skipped: number;
   }[];
-  frontends: { layer: string; name: string; service: string; requests: number }[];
+  /** Each front end's requests per service, with the evidence that decided (see FrontendRow). */
+  frontends: FrontendRow[];
+  /**
+   * Front-end requests whose route is a compute pack's (in a path nova could serve) that the
+   * evidence attributed to another service: they are not counted, and the verdict says so.
+   */
+  setAside: SetAsideRow[];
   apis: ApiReport[];
   verdict: Verdict;
   coverage: Coverage;
@@ -642,7 +666,9 @@ function verdictFor(
   coverage: Coverage,
   silentNova: boolean,
   unreadable: number,
+  setAside: readonly SetAsideRow[],
 ): Verdict {
+  const aside = setAsideText(a.api, setAside);
   const without = a.actions.filter((x) => x.replacement === null && x.action !== 'other').map((x) => x.action);
   if (a.calls === 0) {
     let why = '';
@@ -657,11 +683,14 @@ function verdictFor(
     } else if (answerable === 'partly') {
       why = ` Some logs were not read in full or cannot show paths (see the warnings), so calls in ${coverage.blindHours > 0 ? `${plural(coverage.blindHours, 'hour')} of TCP-mode logs` : 'those sources'} would not be seen.`;
     }
+    // Never "no call" while lines with the API's route were set aside: say what they were.
     return {
       api: a.api,
       used: false,
       answerable,
-      summary: `No ${a.api} call in ${plural(requests, `${a.service}-API request`)} from ${plural(sources, 'source')}.${why}`,
+      summary: aside
+        ? `No ${a.api} call counted in ${plural(requests, `${a.service}-API request`)} from ${plural(sources, 'source')}, but ${aside}${why}`
+        : `No ${a.api} call in ${plural(requests, `${a.service}-API request`)} from ${plural(sources, 'source')}.${why}`,
       actionsWithoutReplacement: [],
     };
   }
@@ -688,8 +717,9 @@ function verdictFor(
   const seen = a.seenWhere;
   if (seen.frontEndOnly > 0)
     parts.push(
-      `${plural(seen.frontEndOnly, 'call')} appear only in front-end logs (no nova line: user and microversion unknown).`,
+      `${plural(seen.frontEndOnly, 'call')} ${seen.frontEndOnly === 1 ? 'appears' : 'appear'} only in front-end logs (no nova line: user and microversion unknown).`,
     );
+  if (aside) parts.push(`Besides, ${aside}`);
   return { api: a.api, used: true, answerable, summary: parts.join(' '), actionsWithoutReplacement: without };
 }
 
@@ -731,15 +761,33 @@ export function buildReport(db: Db, opts: ReportOptions): Report {
     malformedByApi: unreadable,
   });
   warnings.unshift(...reading.warnings);
+  const setAside: SetAsideRow[] = frontendsSetAside(db);
+  const asideHere = setAside.filter((r) => r.api === studied.api);
+  // The studied API's lines set aside are in its verdict; the other APIs' get a warning.
+  for (const a of apis.slice(1)) {
+    const text = setAsideText(
+      a.api,
+      setAside.filter((r) => r.api === a.api),
+    );
+    if (text) warnings.push(text);
+  }
+  const timezones = { frontEnd: getMeta(db, 'timezone'), nova: getMeta(db, 'nova_timezone') };
+  for (const skew of clockSkews(db, w, Number(getMeta(db, 'join_window_ms') ?? 5000)))
+    warnings.push(clockWarning(skew, timezones));
   const blind =
-    coverage.blindHours > 0 || silentNova.length > 0 || reading.incomplete || (unreadable[studied.api] ?? 0) > 0;
+    coverage.blindHours > 0 ||
+    silentNova.length > 0 ||
+    reading.incomplete ||
+    (unreadable[studied.api] ?? 0) > 0 ||
+    asideHere.length > 0;
   const answerable: Verdict['answerable'] = totals.requests === 0 ? 'no' : blind ? 'partly' : 'yes';
   return {
     schema: REPORT_SCHEMA,
     generatedAt: (opts.now ?? new Date()).toISOString(),
     tool: { name: 'apicensus', version: opts.version },
     window: { from: iso(w.from), to: iso(w.to) },
-    timezones: { frontEnd: getMeta(db, 'timezone'), nova: getMeta(db, 'nova_timezone') },
+    timezones,
+    clock: { rule: CLOCK_RULE, machineZone: getMeta(db, 'machine_zone') },
     inputs: {
       sources: sources.length,
       linesRead: sources.reduce((n, s) => n + s.lines, 0),
@@ -765,7 +813,8 @@ export function buildReport(db: Db, opts: ReportOptions): Report {
       undated: s.undated,
       skipped: s.skipped,
     })),
-    frontends: frontendsSeen(db),
+    frontends: frontendRows(frontendsSeen(db)),
+    setAside,
     apis,
     verdict: verdictFor(
       studied,
@@ -775,6 +824,7 @@ export function buildReport(db: Db, opts: ReportOptions): Report {
       coverage,
       silentNova.length > 0,
       unreadable[studied.api] ?? 0,
+      asideHere,
     ),
     coverage,
     warnings,

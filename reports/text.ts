@@ -2,6 +2,7 @@
  * The default report: readable in an 80-column terminal, the verdict first.
  */
 import { actionCounts, num, shortTime, statuses, table, truncate, wrap } from './format.js';
+import { frontendText, zoneText } from './evidence-notes.js';
 import type { ApiReport, Report } from './model.js';
 
 const WIDTH = 80;
@@ -207,7 +208,7 @@ export function renderText(r: Report): string {
   );
   out.push(
     wrap(
-      `window: ${r.window.from ?? 'start'} → ${r.window.to ?? 'end'} · times in UTC; front-end logs without an offset read as ${r.timezones.frontEnd ?? 'n/a'}, nova's as ${r.timezones.nova ?? 'n/a'}`,
+      `window: ${r.window.from ?? 'start'} → ${r.window.to ?? 'end'} · times in UTC; front-end logs without an offset read as ${zoneText(r.timezones.frontEnd, r.clock.machineZone)}, nova's as ${zoneText(r.timezones.nova, r.clock.machineZone)}`,
       WIDTH,
       '  ',
     ),
@@ -217,19 +218,13 @@ export function renderText(r: Report): string {
     const others = r.frontends.filter((f) => f.service !== studied.service);
     out.push(
       wrap(
-        `front ends counted as ${studied.service}: ${picked.length ? picked.map((f) => `${f.name} (${num(f.requests)})`).join(', ') : 'none'}`,
+        `front ends counted as ${studied.service}: ${picked.length ? picked.map((f) => frontendText(f, false)).join(', ') : 'none'}`,
         WIDTH,
         '  ',
       ),
     );
     if (others.length)
-      out.push(
-        wrap(
-          `other front ends: ${others.map((f) => `${f.name} → ${f.service} (${num(f.requests)})`).join(', ')}`,
-          WIDTH,
-          '  ',
-        ),
-      );
+      out.push(wrap(`other front ends: ${others.map((f) => frontendText(f, true)).join(', ')}`, WIDTH, '  '));
   }
   for (const a of r.apis) {
     out.push('');

@@ -21,6 +21,52 @@ export type WallToUtc = (wallMs: number, offsetMin: number | null) => number;
 /** The zone name the machine runs in ('UTC' when unset). */
 export const machineZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
+/**
+ * The one clock: every source whose lines state no UTC offset (oslo.log text, HAProxy `[%tr]`,
+ * uWSGI ctime, syslog dates) is read in the machine's zone, because oslo.log and HAProxy both
+ * write local time unless configured otherwise, and kolla starts every container with the
+ * host's TZ (central-logging.md §1.2, kolla_container_worker.py). nova's lines used to default
+ * to UTC: on a machine in Europe/Berlin one call logged by HAProxy and nova counted twice.
+ */
+export const CLOCK_RULE =
+  "Timestamps without a UTC offset are read in the zone of the machine that ran the ingest, for every source; --timezone (front ends) and --nova-timezone (nova's lines) override it.";
+
+/**
+ * The zones an ingest reads offset-less times in, and the meta rows that record them with the
+ * machine's zone (a zone other than the machine's was set by an option; the report says which).
+ */
+export function sourceZones(opts: { timezone?: string | undefined; novaTimezone?: string | undefined }): {
+  timezone: string;
+  novaTimezone: string;
+  meta: [string, string][];
+} {
+  const machine = machineZone();
+  const timezone = validateZone(opts.timezone ?? machine);
+  const novaTimezone = validateZone(opts.novaTimezone ?? machine);
+  return {
+    timezone,
+    novaTimezone,
+    meta: [
+      ['timezone', timezone],
+      ['nova_timezone', novaTimezone],
+      ['machine_zone', machine],
+    ],
+  };
+}
+
+/** Offset of `zone` at UTC instant `utcMs`, minutes east of UTC. */
+export function zoneOffsetMinutes(zone: string, utcMs: number): number {
+  if (zone === 'UTC' || zone === 'Etc/UTC' || zone === 'GMT') return 0;
+  return offsetAt(formatIn(validateZone(zone)), utcMs);
+}
+
+/** An IANA zone for a whole-hour offset: UTC, or Etc/GMT∓N (POSIX signs: Etc/GMT-2 is UTC+2). */
+export function zoneForOffset(minutes: number): string {
+  if (minutes === 0) return 'UTC';
+  const h = Math.abs(minutes / 60);
+  return `Etc/GMT${minutes > 0 ? '-' : '+'}${h}`;
+}
+
 export function validateZone(zone: string): string {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
@@ -30,13 +76,9 @@ export function validateZone(zone: string): string {
   }
 }
 
-/** A converter from wall time to UTC for one zone; lines that state an offset use it instead. */
-export function wallToUtc(zone: string): WallToUtc {
-  if (zone === 'UTC' || zone === 'Etc/UTC' || zone === 'GMT') {
-    return (wallMs, offsetMin) => (offsetMin === null ? wallMs : wallMs - offsetMin * 60_000);
-  }
-  const fmt = new Intl.DateTimeFormat('en-US', {
-    timeZone: validateZone(zone),
+const formatIn = (zone: string): Intl.DateTimeFormat =>
+  new Intl.DateTimeFormat('en-US', {
+    timeZone: zone,
     hourCycle: 'h23',
     year: 'numeric',
     month: 'numeric',
@@ -45,6 +87,13 @@ export function wallToUtc(zone: string): WallToUtc {
     minute: 'numeric',
     second: 'numeric',
   });
+
+/** A converter from wall time to UTC for one zone; lines that state an offset use it instead. */
+export function wallToUtc(zone: string): WallToUtc {
+  if (zone === 'UTC' || zone === 'Etc/UTC' || zone === 'GMT') {
+    return (wallMs, offsetMin) => (offsetMin === null ? wallMs : wallMs - offsetMin * 60_000);
+  }
+  const fmt = formatIn(validateZone(zone));
   const cache = new Map<number, number>();
   return (wallMs, offsetMin) => {
     if (offsetMin !== null) return wallMs - offsetMin * 60_000;

@@ -62,13 +62,24 @@ describe('one request, one count', () => {
     await ingestInto(db, [join(FRONT, 'haproxy.log')]);
     const r = reportOf(db);
     expect(hosts(r).calls).toBe(5);
+    const row = (name: string, service: string, requests: number, decidedBy: string, evidence: string) => ({
+      layer: 'lb',
+      name,
+      service,
+      requests,
+      decidedBy,
+      evidence,
+      decisions: [{ decidedBy, evidence, requests }],
+    });
     expect(r.frontends).toEqual(
       expect.arrayContaining([
-        { layer: 'lb', name: 'nova_api_front', service: 'compute', requests: 6 },
-        { layer: 'lb', name: 'nova_api_external_front', service: 'compute', requests: 1 },
-        { layer: 'lb', name: 'cinder_api_front', service: 'block-storage', requests: 1 },
+        row('nova_api_front', 'compute', 6, 'path', '/v2.1 path'),
+        row('nova_api_external_front', 'compute', 1, 'path', '/v2.1 path'),
+        // /v3 is no version of nova's; the name says which service it is.
+        row('cinder_api_front', 'block-storage', 1, 'name', 'frontend name cinder_api_front'),
       ]),
     );
+    expect(r.setAside).toEqual([]);
   });
 
   it('--frontend names the compute frontends when their names do not say so', async () => {

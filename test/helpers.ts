@@ -9,6 +9,11 @@ import { runReport } from '../src/cli/commands/report.js';
 import { ingest, type IngestOptions, type IngestSummary } from '../src/ingest/run.js';
 import type { Report } from '../reports/model.js';
 
+// The samples are written in UTC, and nova's lines (like every source without an offset) are read
+// in the machine's zone by default: tests run in UTC whatever zone the machine is in, as the CLI
+// tests do (TZ=UTC in the environment of the processes they spawn).
+process.env.TZ = 'UTC';
+
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const SAMPLES = join(ROOT, 'samples');
 export const REAL_LOGS = fileURLToPath(new URL('../../shared/real-logs/', import.meta.url));

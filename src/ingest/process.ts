@@ -13,7 +13,7 @@ import { hash52, hash52Values } from '../keys.js';
 import { emptyObservationLines, OBS_NUM, OBS_NUMS, shapeKeyOf, type ObservationShape } from '../observation-shape.js';
 import { normalisePath, resourcePath, type NormalisedPath } from '../paths.js';
 import { compileClassifier, type RulePack } from '../rules.js';
-import { COMPUTE, compileServiceOf } from '../service.js';
+import { COMPUTE, compileServiceOf, type Attribution } from '../service.js';
 import { wallToUtc } from '../timezone.js';
 import type { ChunkResult } from '../chunk-result.js';
 
@@ -93,7 +93,14 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
   const lineFn = compileParsers(format.parsers, ctx);
   const frontTime = wallToUtc(spec.timezone);
   const novaTime = wallToUtc(spec.novaTimezone);
-  const serviceOf = compileServiceOf({ frontends: spec.frontends, filePath: spec.filePath });
+  const serviceOf = compileServiceOf({
+    frontends: spec.frontends,
+    filePath: spec.filePath,
+    computeResources: spec.packs
+      .filter((p) => p.service === COMPUTE)
+      .flatMap((p) => p.routes.map((r) => r.path.split('/')[1] ?? ''))
+      .filter((x) => x !== '' && !x.startsWith('{')),
+  });
   const readsNova = format.parsers.some((p) => p.layer === 'nova');
   // Needles, when every parser of the format declares them: lines holding none are skipped unread.
   const needles =
@@ -166,8 +173,8 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
   let unnumberedSeconds: number[] = [];
   // nova's lines all carry the same label: decide it once.
   let novaLabel = -1;
-  // Front-end labels by layer, frontend and service without building a string each line.
-  const frontLabels = new Map<string, Map<string, number>>();
+  // Front-end labels by layer, frontend and attribution without building a string each line.
+  const frontLabels = new Map<string, Map<Attribution, number>>();
   let lastFrontLayer = '';
   // The block's lines of calls of interest (OBS_NUM and OBS_STR order).
   let obsNums = new Float64Array(0);
@@ -202,15 +209,22 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
     labelIndex[n] = lab;
     n++;
   };
-  const frontLabel = (layer: string, service: string, frontend: string): number => {
+  /**
+   * A front-end request's label: layer, service, frontend, what decided the service, and the API
+   * whose compute route the line holds when it was attributed elsewhere (set aside; '' otherwise).
+   */
+  const frontLabel = (layer: string, a: Attribution, frontend: string, setAsideApi: string): number => {
+    if (setAsideApi !== '')
+      return label(`${layer}\t${a.service}\t${frontend}\t${a.decidedBy}\t${a.evidence}\t${setAsideApi}`);
     if (layer !== lastFrontLayer) {
       frontLabels.clear();
       lastFrontLayer = layer;
     }
-    let byService = frontLabels.get(frontend);
-    if (!byService) frontLabels.set(frontend, (byService = new Map()));
-    let id = byService.get(service);
-    if (id === undefined) byService.set(service, (id = label(`${layer}\t${service}\t${frontend}`)));
+    let byAttribution = frontLabels.get(frontend);
+    if (!byAttribution) frontLabels.set(frontend, (byAttribution = new Map()));
+    let id = byAttribution.get(a);
+    if (id === undefined)
+      byAttribution.set(a, (id = label(`${layer}\t${a.service}\t${frontend}\t${a.decidedBy}\t${a.evidence}\t`)));
     return id;
   };
   const seen = (t: number): void => {
@@ -288,10 +302,8 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
     let norm: NormalisedPath | null = null;
     // nova's lines are compute; CADF events name their service in target.typeURI; front ends are attributed.
     const uri = r.uri;
-    const service =
-      r.layer === 'nova'
-        ? COMPUTE
-        : (r.service ?? serviceOf(r.frontend, r.backend, () => (norm ??= normalisePath(uri))) ?? 'unknown');
+    const attribution = r.layer === 'nova' || r.service !== null ? null : serviceOf(r.frontend, r.backend, uri);
+    const service = r.layer === 'nova' ? COMPUTE : (r.service ?? attribution!.service);
     let key: number;
     if (r.requestId !== null) {
       key = hash52(`${r.requestId} ${r.method} ${r.uri} ${r.status}`);
@@ -304,7 +316,14 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
     if (r.layer === 'nova') {
       if (novaLabel < 0) novaLabel = label(`nova\t${COMPUTE}\t`);
       push(key, hour, novaLabel);
-    } else push(key, hour, frontLabel(r.layer, service, r.frontend ?? r.backend ?? ''));
+    } else if (attribution === null) push(key, hour, label(`${r.layer}\t${service}\t${r.frontend ?? r.backend ?? ''}`));
+    else {
+      // A path nova could serve, attributed elsewhere: does it hold a compute pack's route? (rare: a cheap test first)
+      let setAside = '';
+      if (attribution.novaPathOpen && service !== COMPUTE && mayMatch(COMPUTE, uri))
+        setAside = classifier.classify(COMPUTE, r.method, (norm ??= normalisePath(uri)).segments, null)?.api ?? '';
+      push(key, hour, frontLabel(r.layer, attribution, r.frontend ?? r.backend ?? '', setAside));
+    }
     // Most requests name no deprecated API: a cheap test on the raw target first (bench/: normalising every path cost ~5 % of ingest).
     if (r.auditAction === null ? !mayMatch(service, r.uri) : !classifier.services.has(service)) return;
     const route = routeOf(r, service, norm ?? normalisePath(r.uri));

@@ -12,7 +12,7 @@ import { getMeta, openDb, setMeta, type Db } from '../store/db.js';
 import { acquireIngestLock, releaseIngestLock } from '../store/ingest-lock.js';
 import { IngestWriter } from '../store/ingest-writes.js';
 import { callsPerApi } from '../store/queries.js';
-import { machineZone, validateZone } from '../timezone.js';
+import { sourceZones } from '../timezone.js';
 import { BlockBuffers } from './blocks.js';
 import { IN_FLIGHT_PER_WORKER } from './dispatch.js';
 import { emptyFileResult, failedFile, type FileResult } from './file-result.js';
@@ -30,7 +30,7 @@ export interface IngestOptions {
   format?: string;
   /** Zone of front-end timestamps without an offset (default: the machine's). */
   timezone?: string;
-  /** Zone of nova's oslo.log text timestamps (default UTC). */
+  /** Zone of nova's oslo.log text timestamps (default: the machine's, as for every source; see CLOCK_RULE). */
   novaTimezone?: string;
   frontends?: string[];
   /** Extra rule pack files. */
@@ -120,8 +120,7 @@ export function packsFor(db: Db, ruleFiles: readonly string[], remember = true):
 
 export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
   const started = process.hrtime.bigint();
-  const timezone = validateZone(opts.timezone ?? machineZone());
-  const novaTimezone = validateZone(opts.novaTimezone ?? 'UTC');
+  const { timezone, novaTimezone, meta: zoneMeta } = sourceZones(opts);
   if (opts.format) resolveFormatOrThrow(opts.format);
   const { files, missing, passedOver } = expandInputs(opts.inputs);
   const jobs = opts.jobs ?? defaultJobs();
@@ -140,8 +139,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
     if (workers === 'now') getPool();
     const packs = packsFor(db, opts.rules ?? []);
     const windowMs = joinWindow(db, opts);
-    setMeta(db, 'timezone', timezone);
-    setMeta(db, 'nova_timezone', novaTimezone);
+    for (const [key, value] of zoneMeta) setMeta(db, key, value);
     await acquireIngestLock(
       db,
       owner,

@@ -95,8 +95,12 @@ export class IngestWriter {
          ON CONFLICT (layer, frontend, hour) DO UPDATE SET connections = connections + excluded.connections`,
       ),
       frontend: db.prepare(
-        `INSERT INTO frontends (layer, name, service, requests) VALUES (?, ?, ?, ?)
-         ON CONFLICT (layer, name, service) DO UPDATE SET requests = requests + excluded.requests`,
+        `INSERT INTO frontends (layer, name, service, decided_by, evidence, requests) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (layer, name, service, decided_by, evidence) DO UPDATE SET requests = requests + excluded.requests`,
+      ),
+      setAside: db.prepare(
+        `INSERT INTO frontend_set_aside (layer, name, service, decided_by, evidence, api, requests) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (layer, name, service, decided_by, evidence, api) DO UPDATE SET requests = requests + excluded.requests`,
       ),
       heartbeat: db.prepare('UPDATE ingest_lock SET heartbeat = ? WHERE id = 1 AND owner = ?'),
     };
@@ -176,7 +180,14 @@ export class IngestWriter {
     for (const [k, n] of perLabelHour) {
       const labelId = Math.floor(k / 1e7);
       const hour = k - labelId * 1e7 - 1;
-      const [layer, service, third, fourth] = c.labels[labelId]!.split('\t') as [string, string, string, string?];
+      const [layer, service, third, fourth, evidence, setAside] = c.labels[labelId]!.split('\t') as [
+        string,
+        string,
+        string,
+        string?,
+        string?,
+        string?,
+      ];
       if (service === '' && third === 'opaque') {
         b.outcome.newOpaque += n;
         addTo(b.opaque, `${layer}\t${fourth ?? ''}\t${hour}`, n);
@@ -184,7 +195,9 @@ export class IngestWriter {
       }
       b.outcome.newRequests += n;
       addTo(b.totals, `${layer}\t${service}\t${hour}`, n);
-      if (third) addTo(b.frontends, `${layer}\t${third}\t${service}`, n);
+      // Front-end requests carry what decided their service (and the API of a compute route set aside).
+      if (fourth)
+        addTo(b.frontends, `${layer}\t${third}\t${service}\t${fourth}\t${evidence ?? ''}\t${setAside ?? ''}`, n);
     }
   }
 
@@ -271,8 +284,9 @@ export class IngestWriter {
       this.stmts.opaque.run(layer, frontend, Number(hour), n);
     }
     for (const [k, n] of b.frontends) {
-      const [layer, name, service] = k.split('\t');
-      this.stmts.frontend.run(layer, name, service, n);
+      const [layer, name, service, decidedBy, evidence, setAside] = k.split('\t');
+      this.stmts.frontend.run(layer, name, service, decidedBy, evidence, n);
+      if (setAside) this.stmts.setAside.run(layer, name, service, decidedBy, evidence, setAside, n);
     }
     for (const [api, n] of b.malformedApis) this.stmts.malformedApi.run(b.sourceId, api, n);
   }

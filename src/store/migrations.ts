@@ -446,4 +446,39 @@ CREATE TABLE deployment_identity (
 );
 `,
   },
+  {
+    version: 12,
+    name: '012-frontend-evidence',
+    sql: `
+-- What decided each front end's service (src/service.ts): its requests per service and
+-- evidence ('path', 'frontend-option', 'name', 'port', 'file-name', 'none') with a short text.
+-- Rows stored before this version did not record it.
+CREATE TABLE frontends_012 (
+  layer TEXT NOT NULL,
+  name TEXT NOT NULL,
+  service TEXT NOT NULL,
+  decided_by TEXT NOT NULL,
+  evidence TEXT NOT NULL,
+  requests INTEGER NOT NULL,
+  PRIMARY KEY (layer, name, service, decided_by, evidence)
+) WITHOUT ROWID;
+INSERT INTO frontends_012 (layer, name, service, decided_by, evidence, requests)
+  SELECT layer, name, service, 'unrecorded', 'ingested before the evidence was recorded', requests FROM frontends;
+DROP TABLE frontends;
+ALTER TABLE frontends_012 RENAME TO frontends;
+
+-- Front-end requests whose route is a compute pack's (api) and whose path nova could serve,
+-- attributed to another service: the report never says "no call" without naming them.
+CREATE TABLE frontend_set_aside (
+  layer TEXT NOT NULL,
+  name TEXT NOT NULL,
+  service TEXT NOT NULL,
+  decided_by TEXT NOT NULL,
+  evidence TEXT NOT NULL,
+  api TEXT NOT NULL,
+  requests INTEGER NOT NULL,
+  PRIMARY KEY (layer, name, service, decided_by, evidence, api)
+) WITHOUT ROWID;
+`,
+  },
 ];

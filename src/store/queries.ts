@@ -178,11 +178,40 @@ export function inputProblems(db: Db): { path: string; kind: string; message: st
   }[];
 }
 
-export function frontendsSeen(db: Db): { layer: string; name: string; service: string; requests: number }[] {
-  return db.prepare('SELECT layer, name, service, requests FROM frontends ORDER BY requests DESC, name').all() as {
+/** Front ends seen: requests per service and what decided it (src/service.ts), most requests first. */
+export function frontendsSeen(
+  db: Db,
+): { layer: string; name: string; service: string; decidedBy: string; evidence: string; requests: number }[] {
+  return db
+    .prepare(
+      `SELECT layer, name, service, decided_by AS decidedBy, evidence, requests FROM frontends
+        ORDER BY requests DESC, name, service, decided_by, evidence`,
+    )
+    .all() as { layer: string; name: string; service: string; decidedBy: string; evidence: string; requests: number }[];
+}
+
+/** Front-end requests with a compute route that were attributed to another service, per API. */
+export function frontendsSetAside(db: Db): {
+  layer: string;
+  name: string;
+  service: string;
+  decidedBy: string;
+  evidence: string;
+  api: string;
+  requests: number;
+}[] {
+  return db
+    .prepare(
+      `SELECT layer, name, service, decided_by AS decidedBy, evidence, api, requests FROM frontend_set_aside
+        ORDER BY api, requests DESC, name, service, decided_by, evidence`,
+    )
+    .all() as {
     layer: string;
     name: string;
     service: string;
+    decidedBy: string;
+    evidence: string;
+    api: string;
     requests: number;
   }[];
 }

@@ -25,7 +25,9 @@ export const demoCommand: CommandModule<object, { format: ReportFormat; keep: bo
       const summary = await ingest({
         db,
         inputs: [join(samples, 'nova'), join(samples, 'frontends'), join(samples, 'audit')],
+        // The samples were written in UTC, whatever zone this machine runs in.
         timezone: 'UTC',
+        novaTimezone: 'UTC',
         partialLastLine: 'count',
       });
       process.stderr.write(summaryText(summary) + '\n');

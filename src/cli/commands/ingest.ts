@@ -114,7 +114,10 @@ export const ingestCommand: CommandModule<object, IngestArgs> = {
         type: 'string',
         describe: "Zone of front-end timestamps without a UTC offset (default: the machine's)",
       })
-      .option('nova-timezone', { type: 'string', describe: "Zone of nova's oslo.log text timestamps (default UTC)" })
+      .option('nova-timezone', {
+        type: 'string',
+        describe: "Zone of nova's oslo.log text timestamps (default: the machine's)",
+      })
       .option('frontend', {
         type: 'string',
         array: true,
