@@ -14,8 +14,9 @@ import streamChain from 'stream-chain';
 import { parser as jsonParser } from 'stream-json';
 import { streamArray } from 'stream-json/streamers/stream-array.js';
 import { ExitCode, UserError } from '../errors.js';
-import { loadPacks, type RulePack } from '../rules.js';
-import { getMeta, openDb, setMeta, type Db } from '../store/db.js';
+import { packsFor } from '../packs.js';
+import type { RulePack } from '../rules.js';
+import { getMeta, openDb, setMeta } from '../store/db.js';
 import { callsPerApi } from '../store/queries.js';
 import {
   acquireIngestLock,
@@ -165,25 +166,6 @@ function keepTail(tail: Buffer, next: Buffer): Buffer {
   if (next.length >= HEAD_BYTES) return Buffer.from(next.subarray(next.length - HEAD_BYTES));
   const both = Buffer.concat([tail, next]);
   return both.length > HEAD_BYTES ? Buffer.from(both.subarray(both.length - HEAD_BYTES)) : both;
-}
-
-/**
- * Packs for this database: bundled ones, user packs an earlier ingest was
- * given (kept in meta so report classifies the same way), and --rules now.
- * Later ones replace earlier ones of the same api name.
- */
-export function packsFor(db: Db, ruleFiles: readonly string[], remember = true): RulePack[] {
-  const byApi = new Map(loadPacks().map((p) => [p.api, p]));
-  const stored = db.prepare("SELECT value FROM meta WHERE key LIKE 'pack:%' ORDER BY key").all() as { value: string }[];
-  for (const s of stored) {
-    const p = JSON.parse(s.value) as RulePack;
-    byApi.set(p.api, p);
-  }
-  for (const p of loadPacks(ruleFiles).filter((p) => p.file !== undefined && ruleFiles.includes(p.file))) {
-    byApi.set(p.api, p);
-    if (remember) setMeta(db, `pack:${p.api}`, JSON.stringify(p));
-  }
-  return [...byApi.values()];
 }
 
 export async function ingest(opts: IngestOptions): Promise<IngestSummary> {

@@ -8,7 +8,7 @@ import { renderMarkdown } from '../../../reports/markdown.js';
 import { buildReport, type Report } from '../../../reports/model.js';
 import { renderText } from '../../../reports/text.js';
 import { UserError, usageError } from '../../errors.js';
-import { packsFor } from '../../ingest/run.js';
+import { packsFor } from '../../packs.js';
 import { openDb } from '../../store/db.js';
 import { parseTimeArg, toolVersion, withDb, withRules } from '../common.js';
 

@@ -9,7 +9,7 @@ import { renderMergeMarkdown, renderMergeText } from '../../../reports/merge-tex
 import { compareFiles, renderComparison } from '../../compare.js';
 import { UserError, usageError } from '../../errors.js';
 import { buildExport, EXPLAIN, exportIdentity } from '../../export.js';
-import { packsFor } from '../../ingest/run.js';
+import { packsFor } from '../../packs.js';
 import { mergeExports, readExport } from '../../merge.js';
 import { openDb } from '../../store/db.js';
 import { parseTimeArg, setExitCode, toolVersion, withDb, withRules } from '../common.js';
