@@ -6,7 +6,7 @@ import type { CommandModule } from 'yargs';
 import { ingest } from '../../ingest/run.js';
 import { packageRoot } from '../common.js';
 import { summaryText } from './ingest.js';
-import { importInventory } from './inventory.js';
+import { importInventory } from '../../inventory/import.js';
 import { REPORT_FORMATS, runReport, type ReportFormat } from './report.js';
 
 export const demoCommand: CommandModule<object, { format: ReportFormat; keep: boolean }> = {

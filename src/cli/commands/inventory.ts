@@ -1,54 +1,10 @@
 /** `apicensus inventory import FILE…` and `apicensus inventory list`: which virt driver each compute host runs. */
-import { readFileSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
 import { num } from '../../../reports/format.js';
-import { UserError } from '../../errors.js';
 import { buildHostDrivers, type HostSummary } from '../../host-drivers.js';
-import { expandInputs } from '../../ingest/inputs.js';
-import { parseInventory } from '../../inventory/parse.js';
 import { openDb } from '../../store/db.js';
-import { importFacts, inventoryFacts } from '../../store/inventory.js';
+import { inventoryFacts } from '../../store/inventory.js';
 import { withDb } from '../common.js';
-
-export interface ImportResult {
-  path: string;
-  kind: string;
-  facts: number;
-  added: number;
-  updated: number;
-  warnings: string[];
-}
-
-/** Import inventory files; every file is parsed before anything is written, so a bad file changes nothing. */
-export function importInventory(
-  db: string,
-  inputs: readonly string[],
-  opts: { host?: string; year?: number } = {},
-): ImportResult[] {
-  const { files, missing } = expandInputs(inputs);
-  if (missing.length > 0) throw new UserError(missing.map((m) => `Cannot read ${m.path}: ${m.reason}`).join('\n'));
-  const parsed = files.map((f) => {
-    let text: string;
-    try {
-      text = readFileSync(f.path === '-' ? 0 : f.path, 'utf8');
-    } catch (e) {
-      throw new UserError(`Cannot read ${f.path}: ${(e as Error).message}`);
-    }
-    return { path: f.path, ...parseInventory(text, { path: f.path, ...opts }) };
-  });
-  const handle = openDb(db);
-  try {
-    return parsed.map((p) => ({
-      path: p.path,
-      kind: p.kind,
-      facts: p.facts.length,
-      warnings: p.warnings,
-      ...importFacts(handle, p.facts, p.kind, p.path),
-    }));
-  } finally {
-    handle.close();
-  }
-}
 
 export function listInventory(db: string): HostSummary[] {
   const handle = openDb(db, { readonly: true });
@@ -109,8 +65,10 @@ export const inventoryCommand: CommandModule = {
               'From the OpenStack client',
             )
             .example('$0 inventory import /var/log/nova/nova-compute.log --host cmp-01', 'From a compute node log'),
-        handler: (args) => {
+        handler: async (args) => {
           const a = args as unknown as ImportArgs;
+          // Loaded here: finding the files is the ingest's input walker, which `inventory list` must not load.
+          const { importInventory } = await import('../../inventory/import.js');
           const results = importInventory(a.db, a.files, {
             ...(a.host ? { host: a.host } : {}),
             ...(a.year ? { year: a.year } : {}),

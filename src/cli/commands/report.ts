@@ -5,11 +5,13 @@ import { renderCsv } from '../../../reports/csv.js';
 import { renderHtml } from '../../../reports/html.js';
 import { renderJson } from '../../../reports/json.js';
 import { renderMarkdown } from '../../../reports/markdown.js';
-import { buildReport, type Report } from '../../../reports/model.js';
+import type { Report } from '../../../reports/model.js';
 import { renderText } from '../../../reports/text.js';
 import { UserError, usageError } from '../../errors.js';
 import { packsFor } from '../../packs.js';
+import { buildReport } from '../../report/build.js';
 import { openDb } from '../../store/db.js';
+import { reportQueries } from '../../store/report-queries.js';
 import { parseTimeArg, toolVersion, withDb, withRules } from '../common.js';
 
 export const REPORT_FORMATS = ['text', 'json', 'markdown', 'csv', 'html'] as const;
@@ -49,7 +51,7 @@ export function runReport(args: ReportArgs, now = new Date()): { report: Report;
           `No rule pack for --api "${a}". Known: ${[...known].sort().join(', ')}. Add one with --rules FILE.`,
         );
     }
-    const report = buildReport(db, { apis, window: { from, to }, packs, version: toolVersion(), now });
+    const report = buildReport(reportQueries(db), { apis, window: { from, to }, packs, version: toolVersion(), now });
     return { report, output: RENDERERS[args.format](report) };
   } finally {
     db.close();
