@@ -75,7 +75,8 @@ export interface IngestOptions {
    */
   reference?: boolean;
   stdin?: Readable;
-  onProgress?: (p: { path: string; bytes: number; seconds: number }) => void;
+  /** At most once a second per file: content bytes read this run and, when known, how many it reads in all. */
+  onProgress?: (p: { path: string; bytes: number; total: number | null; seconds: number }) => void;
   onNotice?: (message: string) => void;
 }
 
@@ -444,6 +445,8 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
   const limit = opts.batchBytes ?? DEFAULT_BATCH_BYTES;
   const t0 = Date.now();
   let lastProgress = t0;
+  // What this run reads of a plain file (a .gz or stdin: unknown until read).
+  const toRead = st !== null && !info.compressed ? Math.max(0, st.size - committedOffset) : null;
 
   const source = (): { id: number | null; create: NewSource; path: string; head?: { hash: string; len: number } } => ({
     id: sourceId,
@@ -495,7 +498,7 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
     const now = Date.now();
     if (opts.onProgress && now - lastProgress > 1000) {
       lastProgress = now;
-      opts.onProgress({ path, bytes: res.bytes, seconds: (now - t0) / 1000 });
+      opts.onProgress({ path, bytes: res.bytes, total: toRead, seconds: (now - t0) / 1000 });
     }
   };
 
