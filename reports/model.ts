@@ -20,6 +20,31 @@ export interface ActionSummary {
   /** Short name of what to move to, when the pack gives one. */
   moveTo: string | null;
   note: string | null;
+  firstSeen: string | null;
+  lastSeen: string | null;
+  /**
+   * Whether its callers have something to move: the API is deprecated or removed, or the
+   * action is an old form with a replacement. False for a current API's own actions
+   * (os-services `list`): no replacement there means nothing to replace.
+   */
+  deprecated: boolean;
+  /**
+   * Could the calls have worked on the virt drivers of the hosts they named (actions that act
+   * on a host's driver, for APIs with a capability matrix); null for the others (list and show
+   * read the database, so they work on any driver).
+   */
+  onDrivers: OnDrivers | null;
+}
+
+export interface OnDrivers {
+  /** yes: every call could; no: none could; some: some could and some not; unknown: none can be judged. */
+  works: 'yes' | 'no' | 'some' | 'unknown';
+  could: number;
+  never: number;
+  /** Calls to a host the inventory does not hold, or whose driver the matrix does not know. */
+  unknown: number;
+  /** The drivers called, most calls first ('unknown' for hosts not in the inventory). */
+  drivers: string[];
 }
 
 export interface DimensionRow {
@@ -35,7 +60,10 @@ export interface ApiReport {
   service: string;
   deprecated: { microversion?: string | null; release?: string | null; source: string } | null;
   removed: { release: string; source: string } | null;
+  /** removed or deprecated (the pack says so), else current. */
+  status: 'removed' | 'deprecated' | 'current';
   calls: number;
+  /** Callers: distinct projects (ids, or names where the lines give only names). */
   projects: number;
   users: number;
   firstSeen: string | null;
@@ -107,10 +135,32 @@ export interface SupportRow {
 export interface Verdict {
   api: string;
   used: boolean;
-  /** Whether the logs can answer the question: 'no' when they hold no request to the service, 'partly' when some hours or sources are blind. */
+  /**
+   * Whether the logs can answer the question: 'no' when they hold no request to the service;
+   * 'partly' when they cover fewer days than `span.minDays`, have gaps, or some hours or
+   * sources are blind (`reasons` says which); else 'yes'.
+   */
   answerable: 'yes' | 'partly' | 'no';
   summary: string;
+  /** The summary, one sentence per point (summary is these joined by spaces): for a list. */
+  points: string[];
+  /** Why the logs cannot fully answer (empty when answerable is 'yes'): one short line each. */
+  reasons: string[];
   actionsWithoutReplacement: string[];
+}
+
+/** The time the logs cover within the window asked for, by UTC day: what an answer can speak for. */
+export interface LogSpan {
+  /** The first and last hour with logs of the studied API's service (a request, or a TCP-mode connection). */
+  first: string | null;
+  last: string | null;
+  /** UTC days from the span's first to its last day (the window's bounds where one was given). */
+  days: number;
+  daysWithLogs: number;
+  /** "Can the logs answer?" wants at least this many days with logs (`report --min-days`). */
+  minDays: number;
+  /** Runs of days without any log line of the service, inside the span, oldest first (YYYY-MM-DD, inclusive). */
+  gaps: { from: string; to: string; days: number }[];
 }
 
 export interface Report {
@@ -142,6 +192,7 @@ export interface Report {
   frontends: { layer: string; name: string; service: string; requests: number }[];
   apis: ApiReport[];
   verdict: Verdict;
+  span: LogSpan;
   coverage: Coverage;
   warnings: string[];
   malformedExamples: { path: string; line: number; reason: string; text: string }[];

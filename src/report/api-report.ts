@@ -4,7 +4,7 @@
  * once, so memory grows with the number of distinct values, not of calls (a
  * million calls stream through; bench/ runs `apicensus report` over its generated logs).
  */
-import type { ActionSummary, ApiReport, SupportRow } from '../../reports/model.js';
+import type { ActionSummary, ApiReport, OnDrivers, SupportRow } from '../../reports/model.js';
 import { HAS_CAPABILITIES, supportOf } from '../capabilities.js';
 import type { HostDrivers } from '../host-drivers.js';
 import { replacementOf, type RulePack } from '../rules.js';
@@ -20,6 +20,8 @@ const targetsHosts = (pack: RulePack | undefined): boolean => pack?.routes.some(
 
 interface ActionTally {
   calls: number;
+  first: number;
+  last: number;
   succeeded: number;
   statuses: Map<string, number>;
   projects: Set<string>;
@@ -110,7 +112,7 @@ class ApiAggregate {
     const project = projectId ?? projectName;
     const user = userId ?? userName;
     const statusKey = String(status ?? 'unknown');
-    this.addAction(action, ok, statusKey, project, user);
+    this.addAction(action, time, ok, statusKey, project, user);
     if (this.isRefused(status, microversion)) this.refused++;
     this.addCallers(action, time, project, projectId, projectName, user, userId, userName);
     if (target !== null) tallyOf(this.byTarget, target).add(action, time);
@@ -125,16 +127,34 @@ class ApiAggregate {
     if (this.hostTargets && target !== null) this.addHost(action, target, time, ok, statusKey);
   }
 
-  private addAction(action: string, ok: boolean, statusKey: string, project: string | null, user: string | null): void {
+  private addAction(
+    action: string,
+    time: number | null,
+    ok: boolean,
+    statusKey: string,
+    project: string | null,
+    user: string | null,
+  ): void {
     if (project !== null) this.projects.add(project);
     if (user !== null) this.users.add(user);
     let a = this.actions.get(action);
-    if (!a)
-      this.actions.set(
-        action,
-        (a = { calls: 0, succeeded: 0, statuses: new Map(), projects: new Set(), users: new Set() }),
-      );
+    if (!a) {
+      a = {
+        calls: 0,
+        first: Infinity,
+        last: -Infinity,
+        succeeded: 0,
+        statuses: new Map(),
+        projects: new Set(),
+        users: new Set(),
+      };
+      this.actions.set(action, a);
+    }
     a.calls++;
+    if (time !== null) {
+      if (time < a.first) a.first = time;
+      if (time > a.last) a.last = time;
+    }
     if (ok) a.succeeded++;
     inc(a.statuses, statusKey);
     if (project !== null) a.projects.add(project);
@@ -260,8 +280,24 @@ class ApiAggregate {
   }
 }
 
-function actionSummaries(agg: ApiAggregate): ActionSummary[] {
+/** Could an action's calls have worked on the drivers they named: its rows of the support table, summed. */
+function onDriversOf(action: string, support: readonly SupportRow[]): OnDrivers | null {
+  if (action === 'list' || action === 'show') return null;
+  const rows = support.filter((r) => r.action === action);
+  if (rows.length === 0) return null;
+  const sum = (s: SupportRow['supported']): number =>
+    rows.filter((r) => r.supported === s).reduce((n, r) => n + r.calls, 0);
+  const could = sum('yes');
+  const never = sum('no');
+  const unknown = sum('unknown');
+  const works = never + unknown === 0 ? 'yes' : could + unknown === 0 ? 'no' : could + never === 0 ? 'unknown' : 'some';
+  const drivers = [...rows].sort((x, y) => y.calls - x.calls || x.driver.localeCompare(y.driver)).map((r) => r.driver);
+  return { works, could, never, unknown, drivers: [...new Set(drivers)] };
+}
+
+function actionSummaries(agg: ApiAggregate, support: readonly SupportRow[]): ActionSummary[] {
   const pack = agg.pack;
+  const apiDeprecated = pack !== undefined && (pack.deprecated !== null || pack.removed !== null);
   const actionOrder = pack?.actions.map((a) => a.name) ?? [];
   const orderOf = (a: string): number => {
     const i = actionOrder.indexOf(a.split('+')[0]!);
@@ -282,6 +318,10 @@ function actionSummaries(agg: ApiAggregate): ActionSummary[] {
         replacement: replacementOf(pack, action),
         moveTo: parts.every((y) => moveToOf(y)) ? [...new Set(parts.map((y) => moveToOf(y)!))].join(' + ') : null,
         note: pack?.actions.find((z) => z.name === action)?.note ?? null,
+        firstSeen: x.first === Infinity ? null : iso(x.first),
+        lastSeen: x.last === -Infinity ? null : iso(x.last),
+        deprecated: apiDeprecated || replacementOf(pack, action) !== null,
+        onDrivers: onDriversOf(action, support),
       };
     })
     .sort((x, y) => orderOf(x.action) - orderOf(y.action) || x.action.localeCompare(y.action));
@@ -323,12 +363,15 @@ function dimensions(agg: ApiAggregate): Pick<ApiReport, 'byProject' | 'byUser' |
   };
 }
 
-function hostSections(agg: ApiAggregate): Pick<ApiReport, 'byDriver' | 'support' | 'unknownHosts' | 'ambiguousHosts'> {
+function hostSections(
+  agg: ApiAggregate,
+  support: SupportRow[],
+): Pick<ApiReport, 'byDriver' | 'support' | 'unknownHosts' | 'ambiguousHosts'> {
   return {
     byDriver: [...agg.byDriver]
       .map(([driver, x]) => ({ driver, calls: x.calls, actions: obj(x.actions), hosts: [...x.hosts].sort() }))
       .sort((x, y) => y.calls - x.calls || x.driver.localeCompare(y.driver)),
-    support: supportRows(agg),
+    support,
     unknownHosts: [...agg.unknownHosts]
       .map(([host, x]) => ({ host, calls: x.calls, lastSeen: iso(x.last || null) }))
       .sort((x, y) => y.calls - x.calls || x.host.localeCompare(y.host)),
@@ -341,12 +384,14 @@ function hostSections(agg: ApiAggregate): Pick<ApiReport, 'byDriver' | 'support'
 function result(agg: ApiAggregate, serviceRequests: number | null): ApiReport {
   const pack = agg.pack;
   const dims = dimensions(agg);
+  const support = supportRows(agg);
   return {
     api: agg.api,
     title: pack?.title ?? agg.api,
     service: pack?.service ?? 'compute',
     deprecated: pack?.deprecated ?? null,
     removed: pack?.removed ?? null,
+    status: pack?.removed ? 'removed' : pack?.deprecated ? 'deprecated' : 'current',
     calls: agg.calls,
     projects: agg.projects.size,
     users: agg.users.size,
@@ -357,7 +402,7 @@ function result(agg: ApiAggregate, serviceRequests: number | null): ApiReport {
         ? Math.round((agg.calls / serviceRequests) * 100_000 * 100) / 100
         : null,
     refused: agg.refused,
-    actions: actionSummaries(agg),
+    actions: actionSummaries(agg, support),
     byProject: dims.byProject,
     byUser: dims.byUser,
     byHost: dims.byHost,
@@ -381,7 +426,7 @@ function result(agg: ApiAggregate, serviceRequests: number | null): ApiReport {
     byAddress: dims.byAddress,
     seenIn: obj(agg.seenIn),
     seenWhere: agg.seen,
-    ...hostSections(agg),
+    ...hostSections(agg, support),
     daily: [...agg.daily]
       .map(([day, x]) => ({ day, calls: x.calls, actions: obj(x.actions) }))
       .sort((x, y) => x.day.localeCompare(y.day)),

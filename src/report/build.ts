@@ -3,13 +3,15 @@
  * store's report queries: every number the renderers show is decided here,
  * from plain rows; the renderers only lay it out.
  */
-import type { Coverage, Report, Verdict } from '../../reports/model.js';
+import type { ApiReport, Coverage, Report } from '../../reports/model.js';
 import { REPORT_SCHEMA } from '../../reports/model.js';
 import { buildHostDrivers } from '../host-drivers.js';
 import type { RulePack } from '../rules.js';
 import { serviceFromName } from '../service.js';
 import type { ReportQueries, SourceSummaryRow, Window } from '../store/report-queries.js';
 import { apiReport } from './api-report.js';
+import { answerOf } from './answer.js';
+import { logSpan } from './span.js';
 import { iso, plural } from './tally.js';
 import { verdictFor } from './verdict.js';
 
@@ -19,6 +21,25 @@ export interface ReportOptions {
   packs: readonly RulePack[];
   version: string;
   now?: Date;
+  /** "Can the logs answer?" wants logs on at least this many days (default 7). */
+  minDays?: number;
+  /**
+   * Order the APIs by what a core team acts on first (deprecated APIs still called, most
+   * calls first) instead of as given; the first is the one the verdict is about.
+   */
+  rank?: boolean;
+}
+
+export const DEFAULT_MIN_DAYS = 7;
+
+const msOf = (iso: string | null): number | null => (iso === null ? null : Date.parse(iso));
+
+/** Deprecated or removed APIs still called first (most calls first), then current ones called, then the rest. */
+export function rankApis<T extends { api: string; status: ApiReport['status']; calls: number }>(
+  apis: readonly T[],
+): T[] {
+  const group = (a: T): number => (a.calls > 0 ? (a.status === 'current' ? 1 : 0) : a.status === 'current' ? 3 : 2);
+  return [...apis].sort((a, b) => group(a) - group(b) || b.calls - a.calls || a.api.localeCompare(b.api));
 }
 
 export const DEDUPLICATION =
@@ -27,22 +48,30 @@ export const DEDUPLICATION =
   'counted once per layer and hour; a call seen by several layers (load balancer, web server, nova) is one call, and ' +
   'hourly totals take the layer that saw most requests instead of adding layers.';
 
-function coverageOf(q: ReportQueries, w: Window, service: string, hourly: readonly { hour: number }[]): Coverage {
+/** What the logs could see: hours with requests against hours only TCP-mode front ends logged, for the service. */
+function coverageOf(
+  opaqueHours: ReturnType<ReportQueries['opaqueHours']>,
+  service: string,
+  hourly: readonly { hour: number }[],
+): { coverage: Coverage; opaqueHours: number[] } {
   const withRequests = new Set(hourly.map((h) => h.hour));
   // A TCP-mode frontend counts for the service when its name says so, or says nothing.
-  const opaque = q.opaqueHours(w).filter((o) => {
+  const opaque = opaqueHours.filter((o) => {
     const s = serviceFromName(o.frontend);
     return s === null || s === service;
   });
   const blind = opaque.filter((o) => !withRequests.has(o.hour));
   const blindHours = new Set(blind.map((o) => o.hour));
   return {
-    hoursWithRequests: withRequests.size,
-    blindHours: blindHours.size,
-    blindFrom: blind.length ? iso(Math.min(...blindHours)) : null,
-    blindTo: blind.length ? iso(Math.max(...blindHours) + 3_600_000) : null,
-    blindFrontends: [...new Set(blind.map((o) => o.frontend || '(unnamed)'))].sort(),
-    opaqueConnections: opaque.reduce((n, o) => n + o.connections, 0),
+    coverage: {
+      hoursWithRequests: withRequests.size,
+      blindHours: blindHours.size,
+      blindFrom: blind.length ? iso(Math.min(...blindHours)) : null,
+      blindTo: blind.length ? iso(Math.max(...blindHours) + 3_600_000) : null,
+      blindFrontends: [...new Set(blind.map((o) => o.frontend || '(unnamed)'))].sort(),
+      opaqueConnections: opaque.reduce((n, o) => n + o.connections, 0),
+    },
+    opaqueHours: opaque.map((o) => o.hour),
   };
 }
 
@@ -73,23 +102,36 @@ function warningsOf(
 
 export function buildReport(q: ReportQueries, opts: ReportOptions): Report {
   const w = opts.window;
+  const now = opts.now ?? new Date();
   const byApi = new Map(opts.packs.map((p) => [p.api, p]));
   const hostDrivers = buildHostDrivers(q.inventory());
-  const apis = opts.apis.map((api) => apiReport(q, api, byApi.get(api), w, hostDrivers));
+  const built = opts.apis.map((api) => apiReport(q, api, byApi.get(api), w, hostDrivers));
+  const apis = opts.rank ? rankApis(built) : built;
   const studied = apis[0]!;
   const service = byApi.get(studied.api)?.service ?? 'compute';
   const totals = q.serviceTotals(service, w);
   const sources = q.sources();
-  const coverage = coverageOf(q, w, service, totals.hourly);
+  const { coverage, opaqueHours } = coverageOf(q.opaqueHours(w), service, totals.hourly);
+  const span = logSpan(
+    [...totals.hourly.map((h) => h.hour), ...opaqueHours],
+    w,
+    opts.minDays ?? DEFAULT_MIN_DAYS,
+    now.getTime(),
+    // Exact first and last times: of the sources, and of the calls (a call's start can precede
+    // the line that logged its end).
+    [
+      ...sources.map((s) => ({ first: s.first_time, last: s.last_time })),
+      ...apis.map((a) => ({ first: msOf(a.firstSeen), last: msOf(a.lastSeen) })),
+    ],
+  );
   const silentNova = sources.filter(
     (s) => s.nova_api_seen === 1 && s.requests === 0 && s.format.split('+').includes('nova'),
   );
   const malformed = sources.reduce((n, s) => n + s.malformed, 0);
-  const answerable: Verdict['answerable'] =
-    totals.requests === 0 ? 'no' : coverage.blindHours > 0 || silentNova.length > 0 ? 'partly' : 'yes';
+  const answer = answerOf({ service, requests: totals.requests, span, coverage, silentNova: silentNova.length });
   return {
     schema: REPORT_SCHEMA,
-    generatedAt: (opts.now ?? new Date()).toISOString(),
+    generatedAt: now.toISOString(),
     tool: { name: 'apicensus', version: opts.version },
     window: { from: iso(w.from), to: iso(w.to) },
     timezones: q.timezones(),
@@ -114,7 +156,8 @@ export function buildReport(q: ReportQueries, opts: ReportOptions): Report {
     })),
     frontends: q.frontends(),
     apis,
-    verdict: verdictFor(studied, totals.requests, sources.length, answerable, coverage, silentNova.length > 0),
+    verdict: verdictFor(studied, totals.requests, sources.length, answer, coverage, silentNova.length > 0),
+    span,
     coverage,
     warnings: warningsOf(coverage, studied.api, silentNova, malformed),
     malformedExamples: q.malformedExamples(5),

@@ -6,8 +6,14 @@ import { groups } from 'd3-array';
 import type { ActionSummary, ApiReport, Coverage, SupportRow, Verdict } from '../../reports/model.js';
 import { plural } from './tally.js';
 
+const num = (n: number): string => n.toLocaleString('en-US');
+
+/** At most five names, then how many more: a verdict names examples, the report lists them all. */
+const firstFew = (names: readonly string[], n = 5): string =>
+  names.length <= n ? names.join(', ') : `${names.slice(0, n).join(', ')} and ${num(names.length - n)} more`;
+
 function listActions(actions: readonly ActionSummary[]): string {
-  return actions.map((a) => `${a.action} ${a.calls}`).join(', ');
+  return actions.map((a) => `${a.action} ${num(a.calls)}`).join(', ');
 }
 
 function statusesText(rows: readonly SupportRow[]): string {
@@ -35,7 +41,7 @@ export function driverVerdict(a: ApiReport): string[] {
   const unjudged = acting.filter((r) => r.supported === 'unknown');
   const unknownDriver = sum(unjudged);
   const missing = new Set(a.unknownHosts.map((h) => h.host));
-  const missingHere = [...new Set(unjudged.flatMap((r) => r.hosts).filter((h) => missing.has(h)))];
+  const missingHere = [...new Set(unjudged.flatMap((r) => r.hosts).filter((h) => missing.has(h)))].sort();
   const parts: string[] = [];
   if (never.length)
     parts.push(
@@ -49,7 +55,7 @@ export function driverVerdict(a: ApiReport): string[] {
     parts.push(
       `${unknownDriver} cannot be judged` +
         (missingHere.length
-          ? ` (hosts not in the inventory: ${missingHere.join(', ')}; import them with \`apicensus inventory import\`)`
+          ? ` (hosts not in the inventory: ${firstFew(missingHere)}; import them with \`apicensus inventory import\`)`
           : ' (the driver, or what the update did, is not known)'),
     );
   }
@@ -68,25 +74,28 @@ function unusedVerdict(
   a: ApiReport,
   requests: number,
   sources: number,
-  answerable: Verdict['answerable'],
+  answer: Pick<Verdict, 'answerable' | 'reasons'>,
   coverage: Coverage,
   silentNova: boolean,
 ): Verdict {
-  let why = '';
+  const points = [
+    `No ${a.api} call in ${plural(requests, `${a.service}-API request`)} from ${plural(sources, 'source')}.`,
+  ];
   if (requests === 0) {
-    why = ` The logs read hold no ${a.service} request at all, so they cannot say whether anyone calls ${a.api}`;
+    let why = `The logs read hold no ${a.service} request at all, so they cannot say whether anyone calls ${a.api}`;
     if (coverage.blindHours > 0)
       why += `: the front end logged ${plural(coverage.opaqueConnections, 'connection')} in TCP mode, without paths`;
     else if (silentNova) why += ": nova-api's log has no access lines (request_log is missing from api-paste.ini)";
-    why += '.';
-  } else if (answerable === 'partly') {
-    why = ` Some logs cannot show paths (see the warnings), so calls in ${coverage.blindHours > 0 ? `${plural(coverage.blindHours, 'hour')} of TCP-mode logs` : 'those sources'} would not be seen.`;
+    points.push(`${why}.`);
+  } else if (answer.answerable === 'partly') {
+    points.push(`The logs cannot rule calls out: ${answer.reasons.join('; ')}.`);
   }
   return {
     api: a.api,
     used: false,
-    answerable,
-    summary: `No ${a.api} call in ${plural(requests, `${a.service}-API request`)} from ${plural(sources, 'source')}.${why}`,
+    ...answer,
+    summary: points.join(' '),
+    points,
     actionsWithoutReplacement: [],
   };
 }
@@ -95,36 +104,44 @@ export function verdictFor(
   a: ApiReport,
   requests: number,
   sources: number,
-  answerable: Verdict['answerable'],
+  answer: Pick<Verdict, 'answerable' | 'reasons'>,
   coverage: Coverage,
   silentNova: boolean,
 ): Verdict {
-  if (a.calls === 0) return unusedVerdict(a, requests, sources, answerable, coverage, silentNova);
-  const without = a.actions.filter((x) => x.replacement === null && x.action !== 'other').map((x) => x.action);
+  if (a.calls === 0) return unusedVerdict(a, requests, sources, answer, coverage, silentNova);
+  const without = a.actions.filter((x) => x.replacement === null && x.deprecated && x.action !== 'other');
   const span = a.firstSeen && a.lastSeen ? ` between ${a.firstSeen.slice(0, 10)} and ${a.lastSeen.slice(0, 10)}` : '';
   const ok = a.actions.reduce((n, x) => n + x.succeeded, 0);
-  const parts = [
+  const points = [
     `${a.api} was called ${plural(a.calls, 'time')} by ${plural(a.projects, 'project')} (${plural(a.users, 'user')})${span}: ${listActions(a.actions)}.`,
-    `${plural(ok, 'call')} succeeded (2xx), ${a.calls - ok} did not.`,
+    `${plural(ok, 'call')} succeeded (2xx), ${num(a.calls - ok)} did not.`,
   ];
   if (a.refused > 0) {
-    parts.push(
+    points.push(
       a.removed
         ? `${plural(a.refused, 'call')} ${a.refused === 1 ? 'was' : 'were'} refused: the API was removed in ${a.removed.release}.`
         : `${plural(a.refused, 'call')} asked for a microversion the API no longer serves and ${a.refused === 1 ? 'was' : 'were'} refused.`,
     );
   }
-  if (without.length > 0) parts.push(`${without.join(', ')} ${without.length === 1 ? 'has' : 'have'} no replacement.`);
+  if (without.length > 0)
+    points.push(`${without.map((x) => x.action).join(', ')} ${without.length === 1 ? 'has' : 'have'} no replacement.`);
   const moves = groups(
     a.actions.filter((x) => x.replacement !== null),
     (x) => x.moveTo ?? x.replacement!,
   ).map(([to, xs]) => `${xs.map((x) => x.action).join(' and ')} → ${to}`);
-  if (moves.length > 0) parts.push(`Move ${moves.join('; ')}.`);
-  parts.push(...driverVerdict(a));
-  const seen = a.seenWhere;
-  if (seen.frontEndOnly > 0)
-    parts.push(
-      `${plural(seen.frontEndOnly, 'call')} appear only in front-end logs (no nova line: user and microversion unknown).`,
+  if (moves.length > 0) points.push(`Move ${moves.join('; ')}.`);
+  points.push(...driverVerdict(a));
+  const front = a.seenWhere.frontEndOnly;
+  if (front > 0)
+    points.push(
+      `${plural(front, 'call')} ${front === 1 ? 'appears' : 'appear'} only in front-end logs (no nova line: user and microversion unknown).`,
     );
-  return { api: a.api, used: true, answerable, summary: parts.join(' '), actionsWithoutReplacement: without };
+  return {
+    api: a.api,
+    used: true,
+    ...answer,
+    summary: points.join(' '),
+    points,
+    actionsWithoutReplacement: without.map((x) => x.action),
+  };
 }

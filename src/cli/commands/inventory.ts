@@ -1,6 +1,6 @@
 /** `apicensus inventory import FILE…` and `apicensus inventory list`: which virt driver each compute host runs. */
 import type { Argv, CommandModule } from 'yargs';
-import { num } from '../../../reports/format.js';
+import { num, truncate, wrapHanging } from '../../../reports/format.js';
 import { buildHostDrivers, type HostSummary } from '../../host-drivers.js';
 import { openDb } from '../../store/db.js';
 import { inventoryFacts } from '../../store/inventory.js';
@@ -17,19 +17,34 @@ export function listInventory(db: string): HostSummary[] {
 
 const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
+/**
+ * One line per host in 80 columns: the host column as wide as the longest name
+ * up to 30; a longer name (a 36-character id) gets a line of its own, its
+ * facts on the next, so the columns stay straight.
+ */
 export function renderInventory(hosts: readonly HostSummary[]): string {
   if (hosts.length === 0) return 'The inventory is empty. Import one with `apicensus inventory import FILE…`.\n';
-  const out = [`${'HOST'.padEnd(28)} ${'DRIVER'.padEnd(10)} ${'HYPERVISOR TYPE'.padEnd(22)} SEEN`];
+  const hostW = Math.min(30, Math.max(4, ...hosts.map((h) => h.host.length)));
+  const typeW = 80 - hostW - 1 - 10 - 1 - 1 - 21;
+  const cols = (host: string, driver: string, type: string, seen: string): string =>
+    `${host.padEnd(hostW)} ${driver.padEnd(10)} ${truncate(type, typeW).padEnd(typeW)} ${seen}`.trimEnd();
+  const out = [cols('HOST', 'DRIVER', 'HYPERVISOR TYPE', 'SEEN')];
   for (const h of hosts) {
     const last = h.history[h.history.length - 1];
-    out.push(
-      `${h.host.padEnd(28)} ${(h.driver ?? 'unknown').padEnd(10)} ${(h.hypervisorType ?? '-').padEnd(22)} ${last ? `${day(last.firstSeen)}…${day(last.lastSeen)}` : '-'}`,
-    );
-    if (h.hypervisorHostnames.length) out.push(`  also named ${h.hypervisorHostnames.join(', ')}`);
+    const seen = last ? `${day(last.firstSeen)}…${day(last.lastSeen)}` : '-';
+    if (h.host.length > hostW) out.push(h.host);
+    out.push(cols(h.host.length > hostW ? '' : h.host, h.driver ?? 'unknown', h.hypervisorType ?? '-', seen));
+    if (h.hypervisorHostnames.length)
+      out.push(wrapHanging(`also named ${h.hypervisorHostnames.join(', ')}`, 80, '  ', '    '));
     if (h.history.length > 1) {
       for (const e of h.history)
         out.push(
-          `  ${day(e.firstSeen)}…${day(e.lastSeen)}: ${e.driver ?? 'unknown'}${e.hypervisorType ? ` (${e.hypervisorType})` : ''} from ${e.source}`,
+          wrapHanging(
+            `${day(e.firstSeen)}…${day(e.lastSeen)}: ${e.driver ?? 'unknown'}${e.hypervisorType ? ` (${e.hypervisorType})` : ''} from ${e.source}`,
+            80,
+            '  ',
+            '    ',
+          ),
         );
     }
   }
