@@ -109,24 +109,28 @@ function apiHeadline(a: ApiReport): string {
 }
 
 /**
- * Per API, its headline and one line per action, within `room` lines: when
- * they do not all fit, an API shows what fits and says how many actions follow below.
+ * Per API, its headline and one line per action, within `room` lines. Every API gets its
+ * headline; then in order each gets its actions under column titles while they fit, or what
+ * fits and a line saying how many follow below (the studied API, first, is cut last).
  */
 function actionBlocks(apis: readonly ApiReport[], room: number): string[] {
   const c = actionColumns(apis);
-  const called = apis.filter((a) => a.calls > 0);
-  // Every API gets its headline, every called API its column titles; the rest is shared out in order.
-  let left = room - apis.length - called.length;
+  let left = room - apis.length;
   const out: string[] = [];
   for (const a of apis) {
     out.push(apiHeadline(a));
-    if (a.calls === 0) continue;
-    out.push(actionHeader(c));
-    const fits = a.actions.length <= left ? a.actions.length : Math.max(0, left - 1);
-    for (const x of a.actions.slice(0, fits)) out.push(actionLine(x, c));
-    left -= fits;
-    if (fits < a.actions.length) {
-      out.push(`  … and ${plural(a.actions.length - fits, 'more action')} below`);
+    const n = a.actions.length;
+    if (a.calls === 0 || n === 0) continue;
+    if (n + 1 <= left) {
+      out.push(actionHeader(c), ...a.actions.map((x) => actionLine(x, c)));
+      left -= n + 1;
+    } else if (left >= 3) {
+      const fits = left - 2;
+      out.push(actionHeader(c), ...a.actions.slice(0, fits).map((x) => actionLine(x, c)));
+      out.push(`  … and ${plural(n - fits, 'more action')} below`);
+      left = 0;
+    } else if (left >= 1) {
+      out.push(`  … ${plural(n, 'action')} below`);
       left -= 1;
     }
   }

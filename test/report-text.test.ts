@@ -72,6 +72,23 @@ describe('the text report of the samples', () => {
     expect(renderFirstScreen(report).split('\n').length - 1).toBeLessThanOrEqual(SCREEN_LINES);
   });
 
+  it('keeps the first screen to 24 lines when the actions do not fit: what fits, then how many more follow below', () => {
+    const r: Report = structuredClone(report);
+    const [hosts, services] = r.apis as [Report['apis'][number], Report['apis'][number]];
+    const more = (a: typeof hosts, n: number): void => {
+      for (let i = 0; i < n; i++) a.actions.push({ ...a.actions[0]!, action: `${a.actions[0]!.action}-${i}` });
+    };
+    more(hosts, 2);
+    more(services, 5);
+    const screen = renderFirstScreen(r).trimEnd().split('\n');
+    expect(screen.length).toBe(SCREEN_LINES);
+    // The studied API first: all its ten actions; the second gets what is left, and says how many follow.
+    for (const x of hosts.actions) expect(screen.some((l) => l.startsWith(`  ${x.action} `))).toBe(true);
+    expect(screen.at(-1)).toBe('  … and 7 more actions below');
+    expect(screen.filter((l) => l.startsWith('  ACTION '))).toHaveLength(2);
+    expect(renderText(r).split('\n').slice(SCREEN_LINES).join('\n')).toContain('list-4');
+  });
+
   it('has no line over 80 columns, with --all and with --api all too', () => {
     expectFits(text);
     expectFits(run(db, { all: true }).output);
