@@ -1,4 +1,5 @@
 /** Small text helpers shared by the renderers. */
+import type { ActionSummary, LogSpan, OnDrivers } from './model.js';
 
 export const num = (n: number): string => n.toLocaleString('en-US');
 
@@ -69,4 +70,78 @@ export function actionCounts(a: Record<string, number>): string {
     .sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]))
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
+}
+
+/** How a renderer lays out a report: `all` lists every row where long lists otherwise stop at the first few. */
+export interface RenderOptions {
+  all?: boolean;
+}
+
+/** What `--all` is called on the command line, for "… and 57 more" lines. */
+export const ALL_HINT = 'apicensus report --all';
+
+export const plural = (n: number, one: string, many = `${one}s`): string => `${num(n)} ${n === 1 ? one : many}`;
+
+/** Calls per 100k requests as a percentage with three significant digits: the one way every format says it. */
+export const sharePercent = (perHundredThousand: number): string =>
+  `${Number((perHundredThousand / 1000).toPrecision(3))} %`;
+
+export const day = (iso: string | null): string => (iso === null ? '-' : iso.slice(0, 10));
+
+/** "deprecated at 2.43 (Pike, nova 16.0.0), removed in …", or '' for a current API. */
+export function deprecationText(a: {
+  deprecated: { microversion?: string | null; release?: string | null } | null;
+  removed: { release: string } | null;
+}): string {
+  const parts: string[] = [];
+  if (a.deprecated)
+    parts.push(
+      `deprecated${a.deprecated.microversion ? ` at ${a.deprecated.microversion}` : ''}${a.deprecated.release ? ` (${a.deprecated.release})` : ''}`,
+    );
+  if (a.removed) parts.push(`removed in ${a.removed.release}`);
+  return parts.join(', ');
+}
+
+/** Could an action work on the drivers it was called on, in a few words. */
+export function onDriversText(o: OnDrivers | null): string {
+  if (o === null) return '-';
+  const drivers = o.drivers.join(', ');
+  if (o.works === 'yes') return `yes: ${drivers}`;
+  if (o.works === 'no') return `no: ${drivers}`;
+  if (o.works === 'unknown') return 'unknown driver';
+  return [o.could ? `${o.could} yes` : '', o.never ? `${o.never} no` : '', o.unknown ? `${o.unknown} ?` : '']
+    .filter(Boolean)
+    .join(', ');
+}
+
+/** What an action's callers move to: the pack's short name, 'none' when nova offers nothing, '(current)' when nothing needs moving. */
+export function moveToText(a: ActionSummary): string {
+  if (!a.deprecated) return '(current)';
+  if (a.moveTo) return a.moveTo;
+  return a.replacement ? 'see replacement' : 'none';
+}
+
+/** The window the logs cover: "2024-05-02 09:00 → 2024-05-09 17:12 UTC", or that there are none. */
+export function spanText(s: LogSpan): string {
+  return s.first === null || s.last === null ? 'no logs' : `${shortTime(s.first)} → ${shortTime(s.last)} UTC`;
+}
+
+/** "2014-04-18 → 2019-10-13 (2,005 days)", or one day alone. */
+export const gapText = (g: LogSpan['gaps'][number]): string =>
+  g.from === g.to ? g.from : `${g.from} → ${g.to} (${plural(g.days, 'day')})`;
+
+/** Wrap with a hanging indent: the first line starts with `first`, the others with `rest`. */
+export function wrapHanging(text: string, width: number, first: string, rest: string): string {
+  const lines: string[] = [];
+  let line = first;
+  let empty = true;
+  for (const w of text.split(/\s+/).filter(Boolean)) {
+    if (!empty && line.length + 1 + w.length > width) {
+      lines.push(line);
+      line = rest + w;
+    } else line = empty ? line + w : `${line} ${w}`;
+    empty = false;
+  }
+  lines.push(line);
+  return lines.join('\n');
 }

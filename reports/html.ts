@@ -11,10 +11,22 @@
  * loads nothing: CSS, script and SVG are inline and a Content-Security-Policy
  * forbids every fetch. See docs/html.md for the DOM a test can rely on.
  */
-import { actionCounts, num, shortTime, statuses } from './format.js';
+import {
+  actionCounts,
+  day,
+  deprecationText,
+  gapText,
+  moveToText,
+  num,
+  onDriversText,
+  sharePercent,
+  shortTime,
+  spanText,
+  statuses,
+} from './format.js';
 import type { MergeReport, MergedApi, Tally, UnknownDeployment } from './export-model.js';
 import { frontendText, zoneText } from './evidence-notes.js';
-import type { ApiReport, DimensionRow, Report, SupportRow } from './model.js';
+import type { ApiReport, DimensionRow, LogSpan, Report, SupportRow } from './model.js';
 import { html, type Html, type Part } from './html/escape.js';
 import { downloadButton, page } from './html/page.js';
 import { actionColours } from './html/palette.js';
@@ -89,7 +101,7 @@ function works(s: SupportRow['supported']): Html {
   return html`? unknown`;
 }
 
-function apiSection(a: ApiReport, i: number, studied: boolean): Html {
+function apiSection(a: ApiReport, i: number, studied: boolean, span: LogSpan): Html {
   const id = `a${i}`;
   const order = a.actions.map((x) => x.action);
   const colours = actionColours([...order, ...a.daily.flatMap((d) => Object.keys(d.actions))]);
@@ -98,7 +110,7 @@ function apiSection(a: ApiReport, i: number, studied: boolean): Html {
   if (a.calls === 0)
     return html`<section class="api" data-api="${a.api}" aria-labelledby="${id}">${head}<p class="empty">No calls of ${a.api} in the logs read.</p></section>`;
 
-  const share = a.perHundredThousand !== null ? `${Number((a.perHundredThousand / 1000).toPrecision(3))} %` : 'n/a';
+  const share = a.perHundredThousand !== null ? sharePercent(a.perHundredThousand) : 'n/a';
   const facts = figures([
     ['Calls', num(a.calls)],
     ['Projects', num(a.projects)],
@@ -111,8 +123,8 @@ function apiSection(a: ApiReport, i: number, studied: boolean): Html {
 
   const charts: Html[] = [
     figure(
-      'Calls per day, by action',
-      dailyChart(`${id}-daily`, `${a.api}: calls per UTC day, by action`, a.daily, order, colours),
+      'Calls over time, by action',
+      dailyChart(`${id}-daily`, `${a.api}: calls over time, by action`, a.daily, order, colours, span),
     ),
     figure(
       `Top callers: projects${topOf(a.byProject.length)}`,
@@ -179,12 +191,18 @@ function apiSection(a: ApiReport, i: number, studied: boolean): Html {
       },
       { title: 'Projects', numeric: true, value: (x) => x.projects },
       { title: 'Users', numeric: true, value: (x) => x.users },
+      when('Last seen', (x) => x.lastSeen),
+      {
+        title: 'Works on driver',
+        value: (x) => onDriversText(x.onDrivers),
+        help: 'Could the calls have worked on the virt drivers of the hosts they named (capability matrix)',
+      },
       { title: 'Statuses', value: (x) => statuses(x.statuses) },
       {
         title: 'Replacement',
         value: (x) =>
-          html`${x.replacement === null ? html`<strong>none</strong>` : x.replacement}${x.note ? html`<br><span class="hint">${x.note}</span>` : null}`,
-        sort: (x) => x.replacement ?? '',
+          html`${!x.deprecated ? 'current, nothing to replace' : x.replacement === null ? html`<strong>none</strong>` : x.replacement}${x.note ? html`<br><span class="hint">${x.note}</span>` : null}`,
+        sort: (x) => (x.deprecated ? (x.replacement ?? '') : ''),
       },
     ]),
     sortableTable(`${id}-t-projects`, 'Projects', a.byProject, [
@@ -299,7 +317,9 @@ ${figures([
 ])}
 <dl class="facts">
 ${layers.length ? html`<dt>Requests by layer</dt><dd>${layers.map(([k, v]) => `${k} ${num(v)}`).join(', ')}</dd>` : null}
-<dt>Window</dt><dd>${r.window.from ?? 'start'} → ${r.window.to ?? 'end'}</dd>
+<dt>Logs</dt><dd>${spanText(r.span)}: ${num(r.span.daysWithLogs)} of ${plural(r.span.days, 'day')} with logs (at least ${plural(r.span.minDays, 'day')} wanted)</dd>
+${r.window.from !== null || r.window.to !== null ? html`<dt>Window asked</dt><dd>${r.window.from ? shortTime(r.window.from) : 'start'} → ${r.window.to ? shortTime(r.window.to) : 'end'} UTC</dd>` : null}
+${r.span.gaps.length ? html`<dt>Days without logs</dt><dd><ul class="gaps">${r.span.gaps.map((g) => html`<li>${gapText(g)}</li>`)}</ul></dd>` : null}
 <dt>Times</dt><dd>in UTC; front-end logs without an offset read as ${zoneText(r.timezones.frontEnd, r.clock.machineZone)}, nova's as ${zoneText(r.timezones.nova, r.clock.machineZone)}</dd>
 ${r.frontends.length ? html`<dt>Front ends counted as ${service}</dt><dd>${picked.length ? picked.map((f) => frontendText(f, false)).join(', ') : 'none'}</dd>` : null}
 ${others.length ? html`<dt>Other front ends</dt><dd>${others.map((f) => frontendText(f, true)).join(', ')}</dd>` : null}
@@ -326,19 +346,54 @@ ${
 </section>`;
 }
 
+const capitalised = (t: string): string => t.charAt(0).toUpperCase() + t.slice(1);
+
+/** Per API its headline and one row per action: what the text report's first screen shows. */
+function glance(a: ApiReport): Html {
+  const dep = deprecationText(a);
+  const head = html`<p class="glance-h"><strong>${a.api}</strong>, ${dep || 'current'}: ${
+    a.calls === 0
+      ? 'no call'
+      : `${plural(a.calls, 'call')} by ${plural(a.projects, 'project')}, last ${day(a.lastSeen)}`
+  }</p>`;
+  if (a.calls === 0) return head;
+  return html`${head}<table class="glance" data-api="${a.api}"><thead><tr><th scope="col">Action</th><th scope="col" class="n">Calls</th><th scope="col" class="n">Callers</th><th scope="col">Last seen</th><th scope="col">Works on driver</th><th scope="col">Move to</th></tr></thead><tbody>${a.actions.map(
+    (x) =>
+      html`<tr><td>${x.action}</td><td class="n">${num(x.calls)}</td><td class="n">${num(x.projects)}</td><td class="nowrap">${day(x.lastSeen)}</td><td${x.onDrivers?.works === 'no' ? html` class="works-no"` : null}>${onDriversText(x.onDrivers)}</td><td>${moveToText(x)}</td></tr>`,
+  )}</tbody></table>`;
+}
+
+/** With many APIs, one row each instead: calls, callers, last seen. */
+function overviewTable(apis: readonly ApiReport[]): Html {
+  return html`<table class="glance overview"><thead><tr><th scope="col">API</th><th scope="col">Status</th><th scope="col" class="n">Calls</th><th scope="col" class="n">Callers</th><th scope="col">Last seen</th></tr></thead><tbody>${apis.map(
+    (a) =>
+      html`<tr data-api="${a.api}"><td>${a.api}</td><td>${a.status}</td><td class="n">${num(a.calls)}</td><td class="n">${num(a.projects)}</td><td class="nowrap">${a.calls > 0 ? day(a.lastSeen) : '-'}</td></tr>`,
+  )}</tbody></table>`;
+}
+
+/** The answer at a glance: can the logs answer and why not, what they cover, per action, then the verdict as a short list. */
+function verdictBox(r: Report): Html {
+  const v = r.verdict;
+  const s = r.span;
+  return html`<section id="verdict-box" aria-labelledby="verdict-h">
+<h2 id="verdict-h">Verdict</h2>
+<p class="answer" data-answerable="${v.answerable}">Can the logs answer? <strong>${capitalised(v.answerable)}</strong>${
+    v.reasons.length ? ':' : html`: ${plural(s.daysWithLogs, 'day')} with logs, no gap, every hour with paths.`
+  }</p>
+${v.reasons.length ? html`<ul class="reasons">${v.reasons.map((x) => html`<li>${x}</li>`)}</ul>` : null}
+<p class="span">Logs: ${spanText(s)} · ${num(s.daysWithLogs)} of ${plural(s.days, 'day')} with logs${
+    s.gaps.length ? ` · ${plural(s.gaps.length, 'gap')} (see Inputs)` : ''
+  }</p>
+${r.apis.length > 2 ? overviewTable(r.apis) : r.apis.map(glance)}
+<ul id="verdict" class="points">${v.points.map((x) => html`<li>${x}</li>`)}</ul>
+</section>`;
+}
+
 /** The page for one cloud's report (`apicensus report --format html`). */
 export function renderHtml(report: Report): string {
   const r = report;
   const studied = r.apis[0];
   const api = studied?.api ?? r.verdict.api;
-  const v = r.verdict;
-  const tags: Part[] = [
-    html`<li>Can the logs answer? <strong>${v.answerable}</strong></li>`,
-    html`<li>${api} ${v.used ? 'is called' : 'no call seen'}</li>`,
-    v.actionsWithoutReplacement.length
-      ? html`<li>No replacement: ${v.actionsWithoutReplacement.join(', ')}</li>`
-      : null,
-  ];
   const body = html`<header>
 <h1>apicensus: who still calls ${api}${studied && studied.title !== api ? html` <span class="meta">${studied.title}</span>` : null}</h1>
 <p class="meta">Generated ${shortTime(r.generatedAt)} UTC by ${r.tool.name} ${r.tool.version}. ${downloadButton('apicensus-report.json')}</p>
@@ -347,18 +402,14 @@ export function renderHtml(report: Report): string {
   )}${r.malformedExamples.length ? html`<a href="#malformed">Malformed lines</a>` : null}</nav>
 </header>
 <main>
-<section id="verdict-box" aria-labelledby="verdict-h">
-<h2 id="verdict-h">Verdict</h2>
-<p id="verdict">${v.summary}</p>
-<ul class="tags">${tags}</ul>
-</section>
+${verdictBox(r)}
 ${
   r.warnings.length
     ? html`<section id="warnings" aria-labelledby="warnings-h"><h2 id="warnings-h">Warnings</h2><ul class="warnings">${r.warnings.map((w) => html`<li><strong>Warning:</strong> ${w}</li>`)}</ul></section>`
     : null
 }
 ${inputsSection(r)}
-${r.apis.map((a, i) => apiSection(a, i, i === 0))}
+${r.apis.map((a, i) => apiSection(a, i, i === 0, r.span))}
 ${
   r.malformedExamples.length
     ? html`<section id="malformed" aria-labelledby="malformed-h"><h2 id="malformed-h">Malformed lines (first examples)</h2>${r.malformedExamples.map(

@@ -322,11 +322,6 @@ export interface Classifier {
    */
   anchorRun(service: string): AsciiAnchorRun | null;
   /**
-   * The APIs whose anchors a line of text names as a path segment: what an unreadable line
-   * (malformed, over-long) may have been a call of. Slow; for the rare such lines only.
-   */
-  apisNamedIn(text: string): string[];
-  /**
    * `method` '*' (a CADF event, whose custom action does not say the HTTP
    * method) matches any route method; `auditAction` lets audit-only routes match.
    */
@@ -431,16 +426,6 @@ export function compileClassifier(packs: readonly RulePack[]): Classifier {
   const escape = (x: string): string => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const anchorTests = new Map<string, RegExp>();
   const anchorRuns = new Map<string, AsciiAnchorRun>();
-  const namedTests = packs.map((p) => {
-    const names = p.anchors ?? [
-      ...new Set(p.routes.map((r) => r.path.split('/').find((x) => x !== '' && !x.startsWith('{')))),
-    ];
-    const alternatives = names.filter((x): x is string => !!x).map(escape);
-    const test = alternatives.length
-      ? new RegExp(`/(?:${alternatives.join('|')})(?:\\.(?:json|xml))?(?:[/?#"\\s]|$)`)
-      : null;
-    return { api: p.api, test };
-  });
   for (const [service, byAnchor] of anchors) {
     const names = [...new Set([...byAnchor.keys()].map((k) => k.slice(k.indexOf('\t') + 1)))];
     if (names.length) {
@@ -458,7 +443,6 @@ export function compileClassifier(packs: readonly RulePack[]): Classifier {
       return t !== undefined && (t.test(uri) || uri.includes('%'));
     },
     anchorRun: (service) => anchorRuns.get(service) ?? null,
-    apisNamedIn: (text) => namedTests.filter((t) => t.test?.test(text)).map((t) => t.api),
     classify(service, method, segments, auditAction = null) {
       if (auditAction !== null) {
         for (const cp of byAudit.get(`${service}\t${auditAction}`) ?? []) {

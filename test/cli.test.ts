@@ -44,7 +44,7 @@ describe('apicensus (built CLI)', () => {
     expect(run(['ingest', join(SAMPLES, 'nova', 'nova-api.log')], { APICENSUS_DB: db }).code).toBe(0);
     expect(existsSync(db)).toBe(true);
     expect(run(['report', '--format', 'csv'], { APICENSUS_DB: db }).stdout).toMatch(
-      /^api,action,dimension,value,calls\n/,
+      /^api,action,dimension,value,calls,first_seen,last_seen\n/,
     );
   });
 

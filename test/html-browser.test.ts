@@ -17,9 +17,10 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderHtml, renderMergeHtml } from '../reports/html.js';
-import { ROOT } from './helpers.js';
+import { ingestInto, reportOf, ROOT, tempDir } from './helpers.js';
 import { demoReport, sampleMerge } from './html-fixtures.js';
 import { chromiumNeed, missing, skipWithout } from './machine.js';
+import { writeYearOfLogs } from './year-logs.js';
 
 const CHROMIUM = chromiumNeed();
 /** Screenshots and the pages they show; the folder ignores itself in git. */
@@ -90,13 +91,14 @@ describe.skipIf(skipWithout(CHROMIUM))('the HTML pages in Chromium', () => {
     const o = await open('report', renderHtml(report));
     const { page } = o;
 
-    expect(await page.textContent('#verdict')).toBe(report.verdict.summary);
+    expect(await page.locator('#verdict li').allTextContents()).toEqual(report.verdict.points);
+    expect(await page.textContent('#verdict-box .answer')).toMatch(/^Can the logs answer\? Partly:/);
     for (const a of report.apis) {
+      // Ten years of logs: one bar per month with calls.
       const bars = page.locator(`section.api[data-api="${a.api}"] svg.daily g.bar`);
-      expect(await bars.count(), a.api).toBe(a.daily.length);
-      expect(await bars.evaluateAll((gs) => gs.map((g) => g.getAttribute('data-day')))).toEqual(
-        a.daily.map((d) => d.day),
-      );
+      const months = [...new Set(a.daily.map((d) => d.day.slice(0, 7)))];
+      expect(await bars.count(), a.api).toBe(months.length);
+      expect(await bars.evaluateAll((gs) => gs.map((g) => g.getAttribute('data-bin')!.slice(0, 7)))).toEqual(months);
     }
 
     // The data the page embeds is the report, as the browser reads it.
@@ -163,16 +165,53 @@ describe.skipIf(skipWithout(CHROMIUM))('the HTML pages in Chromium', () => {
     await page.close();
   });
 
+  it('a year of generated logs: a bar per week with calls, the weeks without logs hatched and visible; screenshot', async () => {
+    const dir = tempDir();
+    const { files } = writeYearOfLogs(join(dir, 'logs'));
+    const db = join(dir, 'year.db');
+    await ingestInto(db, files);
+    const report = reportOf(db);
+    const o = await open('report-year', renderHtml(report));
+    const { page } = o;
+    const chart = page.locator('#a0-daily');
+    expect(await chart.getAttribute('data-bin')).toBe('week');
+    // os-hosts is called on Mondays: one bar per week with logs (the 53 Mondays of 2024 less the two in
+    // March's gap and August's four).
+    expect(await chart.locator('g.bar').count()).toBe(47);
+    // Hatched where logs are missing: March's two weeks and August's five (in part or whole), drawn and visible.
+    const noLogs = chart.locator('rect.nologs');
+    expect(await noLogs.evaluateAll((rs) => rs.map((r) => r.getAttribute('data-bin')))).toEqual([
+      '2024-03-04',
+      '2024-03-11',
+      '2024-07-29',
+      '2024-08-05',
+      '2024-08-12',
+      '2024-08-19',
+      '2024-08-26',
+    ]);
+    for (const box of await noLogs.evaluateAll((rs) => rs.map((r) => r.getBoundingClientRect().width)))
+      expect(box).toBeGreaterThan(5);
+    expect(await page.textContent('#verdict-box .reasons')).toContain('45 days without logs in 2 gaps');
+    await chart.scrollIntoViewIfNeeded();
+    await page.locator('#verdict-box').screenshot({ path: join(OUT, 'report-year-verdict.png') });
+    await chart.screenshot({ path: join(OUT, 'report-year-chart.png') });
+    await page.screenshot({ path: join(OUT, 'report-year.png'), fullPage: true });
+    expect(o.errors).toEqual([]);
+    expect(o.requests).toEqual([]);
+    await page.close();
+  });
+
   it('hostile names in the report run nothing and show as text', async () => {
     const report = await demoReport();
     const evil = '<img src=x onerror=alert(1)>';
     report.apis[0]!.byProject[0]!.projectName = evil;
     report.apis[0]!.byClient[0]!.userAgents = ['</script><script>alert(2)</script>'];
     report.verdict.summary += ` ${evil}</script><script>alert(3)</script>`;
+    report.verdict.points.push(evil, '</script><script>alert(3)</script>');
     const o = await open('hostile', renderHtml(report));
     expect(await o.page.locator('img').count()).toBe(0);
     expect(await o.page.locator('script').count()).toBe(2);
-    expect(await o.page.textContent('#verdict')).toBe(report.verdict.summary);
+    expect(await o.page.locator('#verdict li').allTextContents()).toEqual(report.verdict.points);
     expect(await o.page.locator('#a0-t-projects').textContent()).toContain(evil);
     expect(o.dialogs).toEqual([]);
     expect(o.errors).toEqual([]);

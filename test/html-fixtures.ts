@@ -3,7 +3,7 @@
  * of three deployments (two clouds labelled, one not, which did not export os-services).
  */
 import { join } from 'node:path';
-import { importInventory } from '../src/cli/commands/inventory.js';
+import { importInventory } from '../src/inventory/import.js';
 import type { MergeReport } from '../reports/export-model.js';
 import type { Report } from '../reports/model.js';
 import { ingestInto, reportOf, SAMPLES, tempDir } from './helpers.js';

@@ -33,7 +33,12 @@ function hostile(r: Report): Report {
     { path: `/x/${HOSTILE}`, line: 1, reason: BREAKOUT, text: `GET /${HOSTILE} ${BREAKOUT}`, api: null },
   ];
   h.warnings = [...h.warnings, `A warning with ${BREAKOUT}`];
-  h.verdict = { ...h.verdict, summary: `${h.verdict.summary} ${HOSTILE} ${BREAKOUT}` };
+  h.verdict = {
+    ...h.verdict,
+    summary: `${h.verdict.summary} ${HOSTILE} ${BREAKOUT}`,
+    points: [...h.verdict.points, HOSTILE, BREAKOUT],
+    reasons: [...h.verdict.reasons, BREAKOUT],
+  };
   return h;
 }
 
@@ -81,6 +86,14 @@ function sectionOf(page: string, api: string): string {
 
 const count = (s: string, needle: string): number => s.split(needle).length - 1;
 
+/** The verdict's points, the items of `<ul id="verdict">`, as text. */
+function pointsOf(page: string): string[] {
+  const start = page.indexOf('<ul id="verdict"');
+  if (start < 0) throw new Error('no #verdict list');
+  const list = page.slice(start, page.indexOf('</ul>', start));
+  return [...list.matchAll(/<li>([^<]*)<\/li>/g)].map((m) => decode(m[1]!));
+}
+
 describe('renderHtml', () => {
   let report: Report;
   let page: string;
@@ -89,9 +102,19 @@ describe('renderHtml', () => {
     page = renderHtml(report);
   });
 
-  it('is one HTML document with the verdict, verbatim, in #verdict before the warnings and the inputs', () => {
+  it('is one HTML document with the answer first: can the logs answer, why not, the days they cover, per action, the verdict as a list', () => {
     expect(page.startsWith('<!DOCTYPE html>')).toBe(true);
-    expect(textOf(page, 'verdict')).toBe(report.verdict.summary);
+    expect(pointsOf(page)).toEqual(report.verdict.points);
+    expect(report.verdict.points.join(' ')).toBe(report.verdict.summary);
+    expect(page).toContain(`<p class="answer" data-answerable="${report.verdict.answerable}">`);
+    for (const reason of report.verdict.reasons) expect(decode(page)).toContain(`<li>${reason}</li>`);
+    expect(decode(page)).toContain(
+      `${report.span.daysWithLogs} of ${report.span.days.toLocaleString('en-US')} days with logs`,
+    );
+    for (const a of report.apis) {
+      const glance = page.slice(page.indexOf(`<table class="glance" data-api="${a.api}"`));
+      for (const x of a.actions) expect(glance).toContain(`<tr><td>${x.action}</td><td class="n">${x.calls}</td>`);
+    }
     expect(report.warnings.length).toBeGreaterThan(0);
     const verdictAt = page.indexOf('id="verdict"');
     const warningsAt = page.indexOf('id="warnings"');
@@ -117,23 +140,30 @@ describe('renderHtml', () => {
     expect(decode(csp ?? '')).toMatch(/^default-src 'none'; /);
   });
 
-  it("draws one bar per day in each API's daily chart, one segment per action that day", () => {
+  it('bins ten years of logs by month: one bar per month with calls, one segment per action in it', () => {
     for (const a of report.apis) {
       const section = sectionOf(page, a.api);
-      expect(count(section, '<g class="bar"'), a.api).toBe(a.daily.length);
-      expect(section).toContain(`data-bars="${a.daily.length}"`);
-      const days = [...section.matchAll(/<g class="bar" data-day="([^"]*)"/g)].map((m) => m[1]);
-      expect(days).toEqual(a.daily.map((d) => d.day));
-      const segments = a.daily.reduce((n, d) => n + Object.values(d.actions).filter((v) => v > 0).length, 0);
+      const chart = section.slice(
+        section.indexOf('class="chart daily"'),
+        section.indexOf('</svg>', section.indexOf('class="chart daily"')),
+      );
+      expect(chart).toContain('data-bin="month"');
+      const months = new Map<string, Set<string>>();
+      for (const d of a.daily) {
+        const m = months.get(d.day.slice(0, 7)) ?? new Set();
+        for (const [action, n] of Object.entries(d.actions)) if (n > 0) m.add(action);
+        months.set(d.day.slice(0, 7), m);
+      }
+      const bins = [...chart.matchAll(/<g class="bar" data-bin="([^"]*)" data-calls="(\d+)"/g)];
       expect(
-        count(
-          section.slice(
-            section.indexOf('class="chart daily"'),
-            section.indexOf('</svg>', section.indexOf('class="chart daily"')),
-          ),
-          '<rect class="seg"',
-        ),
-      ).toBe(segments);
+        bins.map((m) => m[1]!.slice(0, 7)),
+        a.api,
+      ).toEqual([...months.keys()]);
+      expect(bins.reduce((n, m) => n + Number(m[2]), 0)).toBe(a.calls);
+      expect(section).toContain(`data-bars="${months.size}"`);
+      expect(count(chart, '<rect class="seg"')).toBe([...months.values()].reduce((n, m) => n + m.size, 0));
+      // 2014-05 to 2019-09 had no day of logs: hatched, "no logs", not "no calls".
+      expect(chart).toMatch(/<rect class="nologs" data-bin="2016-01-01" data-days="31"/);
     }
   });
 
@@ -180,9 +210,11 @@ describe('renderHtml', () => {
     expect(count(out, '</script>')).toBe(2);
     expect(out).toContain(esc(HOSTILE));
     expect(embedded(out)).toEqual(h);
-    expect(textOf(out, 'verdict')).toBe(h.verdict.summary);
-    // The hostile "day" is still one bar, its action one segment.
-    expect(count(sectionOf(out, h.apis[0]!.api), '<g class="bar"')).toBe(h.apis[0]!.daily.length);
+    expect(pointsOf(out)).toEqual(h.verdict.points);
+    // The hostile "day" is no date: its calls are one bar, "undated", after the dated ones.
+    expect(sectionOf(out, h.apis[0]!.api)).toMatch(
+      /<g class="bar" data-bin="undated" data-calls="\d+"><title>undated: /,
+    );
   });
 
   it('is a pure function of the report: the same report gives the same bytes', () => {
@@ -198,7 +230,7 @@ describe('renderHtml', () => {
     expect(embedded(out)).toEqual(none);
   });
 
-  it('puts days on a calendar when they span little time, still one bar per day with calls', () => {
+  it('puts days on a calendar when they span little time: one bar per day with calls, days without logs hatched', () => {
     const r: Report = structuredClone(report);
     const a = r.apis[0]!;
     a.daily = [
@@ -207,10 +239,57 @@ describe('renderHtml', () => {
       { day: '2024-05-20', calls: 2, actions: { list: 1, show: 1 } },
       { day: 'undated', calls: 1, actions: { list: 1 } },
     ];
+    r.span = {
+      ...r.span,
+      first: '2024-05-01T08:00:00.000Z',
+      last: '2024-05-20T17:00:00.000Z',
+      gaps: [{ from: '2024-05-10', to: '2024-05-12', days: 3 }],
+    };
     const section = sectionOf(renderHtml(r), a.api);
-    expect(count(section, '<g class="bar"')).toBe(4);
+    expect(section).toContain('data-bin="day"');
+    expect([...section.matchAll(/<g class="bar" data-bin="([^"]*)"/g)].map((m) => m[1])).toEqual([
+      '2024-05-01',
+      '2024-05-02',
+      '2024-05-20',
+      'undated',
+    ]);
+    expect([...section.matchAll(/<rect class="nologs" data-bin="([^"]*)" data-days="1"/g)].map((m) => m[1])).toEqual([
+      '2024-05-10',
+      '2024-05-11',
+      '2024-05-12',
+    ]);
     expect(section).toContain('the axis is a calendar');
-    expect(section).not.toContain('class="gap"');
+  });
+
+  it('bins a year by week: a bar per week with calls, weeks without logs hatched (fully when no day had logs)', () => {
+    const r: Report = structuredClone(report);
+    const a = r.apis[0]!;
+    // Calls every Monday of 2024 (2024-01-01 is a Monday); no logs in March 4-17 and on 2024-06-05.
+    a.daily = Array.from({ length: 52 }, (_, w) => {
+      const day = new Date(Date.UTC(2024, 0, 1 + 7 * w)).toISOString().slice(0, 10);
+      return { day, calls: 2, actions: { list: 1, show: 1 } };
+    }).filter((d) => d.day < '2024-03-04' || d.day > '2024-03-17');
+    r.span = {
+      ...r.span,
+      first: '2024-01-01T00:00:00.000Z',
+      last: '2024-12-23T12:00:00.000Z',
+      gaps: [
+        { from: '2024-03-04', to: '2024-03-17', days: 14 },
+        { from: '2024-06-05', to: '2024-06-05', days: 1 },
+      ],
+    };
+    const chart = sectionOf(renderHtml(r), a.api);
+    expect(chart).toContain('data-bin="week"');
+    expect(count(chart, '<g class="bar"')).toBe(50);
+    expect(
+      [...chart.matchAll(/<rect class="nologs" data-bin="([^"]*)" data-days="(\d)"[^>]*fill-opacity="([\d.]+)"/g)].map(
+        (m) => [m[1], m[2], m[3]],
+      ),
+    ).toEqual([
+      ['2024-03-04', '7', '1'],
+      ['2024-03-11', '7', '1'],
+      ['2024-06-03', '1', '0.25'],
+    ]);
   });
 });
 

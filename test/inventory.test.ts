@@ -6,7 +6,8 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { importInventory, listInventory } from '../src/cli/commands/inventory.js';
+import { listInventory } from '../src/cli/commands/inventory.js';
+import { importInventory } from '../src/inventory/import.js';
 import { UserError } from '../src/errors.js';
 import type { Report } from '../reports/model.js';
 import { ingestInto, reportOf, SAMPLES, tempDir } from './helpers.js';

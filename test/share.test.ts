@@ -8,7 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Export } from '../reports/export-model.js';
-import { importInventory } from '../src/cli/commands/inventory.js';
+import { importInventory } from '../src/inventory/import.js';
 import { runExport } from '../src/cli/commands/share.js';
 import { mergeExports } from '../src/merge.js';
 import { compareFiles } from '../src/compare.js';

@@ -46,6 +46,11 @@ nav.toc a { margin-right: 1rem; }
 #verdict-box { background: var(--verdict); border-left: 4px solid var(--verdict-line); padding: .75rem 1rem; margin: 1.25rem 0; border-radius: 2px; }
 #verdict-box h2 { border: 0; margin: 0 0 .25rem; padding: 0; font-size: 1rem; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); }
 #verdict { font-size: 1.08rem; margin: 0; }
+.answer { margin: .25rem 0; font-size: 1.05rem; }
+ul.reasons, ul.points, ul.gaps { margin: .25rem 0 .5rem; padding-left: 1.25rem; }
+ul.points li { margin: .15rem 0; }
+.span, .glance-h { margin: .5rem 0 .25rem; }
+table.glance { width: auto; margin: 0 0 .5rem; font-size: .92rem; }
 .tags { margin: .5rem 0 0; padding: 0; list-style: none; display: flex; flex-wrap: wrap; gap: .35rem .5rem; font-size: .9rem; }
 .tags li { border: 1px solid var(--line); border-radius: 1rem; padding: 0 .6rem; background: var(--bg); }
 .warnings { list-style: none; padding: 0; margin: 0; }
@@ -64,7 +69,8 @@ svg.chart text { fill: var(--fg); }
 svg.chart text.tick, svg.chart text.value { fill: var(--muted); font-variant-numeric: tabular-nums; }
 svg.chart line.axis { stroke: var(--muted); stroke-width: 1; }
 svg.chart line.grid { stroke: var(--grid); stroke-width: 1; }
-svg.chart line.gap { stroke: var(--muted); stroke-width: 1; stroke-dasharray: 3 3; }
+svg.chart line.hatch { stroke: var(--muted); stroke-width: 2.5; }
+svg.chart rect.nologs { stroke: none; }
 svg.chart rect.seg { stroke: var(--bg); stroke-width: .75; }
 svg.chart rect.plain { fill: var(--accent); }
 svg.chart rect.track { fill: var(--grid); }

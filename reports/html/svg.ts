@@ -5,23 +5,24 @@
  * and print apply to them); only the action colours are attributes.
  *
  * What the DOM holds, for readers and for tests:
- * - daily chart: `<svg class="chart daily" data-bars="N">`; each day with calls
- *   is ONE bar, `<g class="bar" data-day="YYYY-MM-DD" data-calls="N">` with a
- *   `<title>` and one `<rect class="seg" data-action="…">` per action that day
- *   (the stacked segments). So the number of `g.bar` equals the number of
- *   entries in `daily`.
+ * - daily chart: `<svg class="chart daily" data-bars="N" data-bin="day|week|month|year">`;
+ *   each bin (bins.ts) with calls is ONE bar, `<g class="bar" data-bin="YYYY-MM-DD"
+ *   data-calls="N">` (the bin's first day, or "undated") with a `<title>` and one
+ *   `<rect class="seg" data-action="…">` per action in that bin (the stacked
+ *   segments); a bin with days without logs has a hatched `<rect class="nologs"
+ *   data-bin="…" data-days="N">` behind it.
  * - horizontal bar charts: `<svg class="chart hbars" data-rows="N">`; each row
  *   is `<g class="hbar" data-label="…">` with a `<title>`, a text label, its
  *   segments and its value.
  */
+import { binDays, type Bin, type BinSize, type DayCalls, type SpanDays } from './bins.js';
 import { html, type Html } from './escape.js';
 import { OTHER } from './palette.js';
 import { num, truncate } from '../format.js';
 
+export type { DayCalls, SpanDays };
+
 const W = 720;
-const DAY_MS = 86_400_000;
-/** Up to this many days from first to last, bars sit on a calendar axis (gaps show); beyond, side by side. */
-const CALENDAR_DAYS = 400;
 
 /** Coordinates with two decimals at most: smaller files, same picture. */
 const r2 = (n: number): number => Math.round(n * 100) / 100;
@@ -36,12 +37,6 @@ function niceStep(max: number, target = 4): number {
   return Math.max(1, Math.ceil(s * p));
 }
 
-export interface DayCalls {
-  day: string;
-  calls: number;
-  actions: Record<string, number>;
-}
-
 /** Actions in the API's order, then any the days name that it does not list. */
 function stackOrder(days: readonly { actions: Record<string, number> }[], order: readonly string[]): string[] {
   const out = [...order];
@@ -49,24 +44,36 @@ function stackOrder(days: readonly { actions: Record<string, number> }[], order:
   return out;
 }
 
-const dayMs = (day: string): number | null => {
-  const t = /^\d{4}-\d{2}-\d{2}$/.test(day) ? Date.parse(`${day}T00:00:00Z`) : NaN;
-  return Number.isNaN(t) ? null : t;
-};
-
-const isoDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
-
 const actionList = (actions: Record<string, number>, order: readonly string[]): string =>
   order
     .filter((a) => (actions[a] ?? 0) > 0)
     .map((a) => `${a} ${num(actions[a]!)}`)
     .join(', ');
 
+const BIN_WORD: Record<BinSize, string> = { day: 'UTC day', week: 'week (from Monday)', month: 'month', year: 'year' };
+
+/** What a bin is called in a tooltip: "2024-05-06", "week of 2024-05-06", "2024-05", "2024". */
+const binName = (size: BinSize, b: Bin): string =>
+  size === 'week' && b.key !== 'undated' ? `week of ${b.label}` : b.label;
+
+/** The y axis: grid lines and their numbers. */
+function yAxis(top: number, step: number, y: (v: number) => number, ml: number, right: number): Html[] {
+  const grid: Html[] = [];
+  for (let v = 0; v <= top; v += step) {
+    grid.push(
+      html`<line class="${v === 0 ? 'axis' : 'grid'}" x1="${ml}" x2="${right}" y1="${r2(y(v))}" y2="${r2(y(v))}"/>`,
+    );
+    grid.push(html`<text class="tick" x="${ml - 6}" y="${r2(y(v) + 4)}" text-anchor="end">${num(v)}</text>`);
+  }
+  return grid;
+}
+
 /**
- * Calls per UTC day as stacked bars, one colour per action. When the days
- * span up to CALENDAR_DAYS, the x axis is a calendar (a day without calls is an
- * empty slot); logs from years apart are instead drawn side by side, with a
- * dashed line where days were skipped, and the caption says so.
+ * Calls over time as stacked bars, one colour per action, on a calendar axis:
+ * one bar per day for up to three months, per week up to two years, per month
+ * beyond (bins.ts), so a year of logs is fifty-odd bars, not a wall. With the
+ * span the logs cover, bins with days without logs are hatched (fully when no
+ * day of the bin had logs): an empty slot is "no call", a hatched one "no logs".
  */
 export function dailyChart(
   id: string,
@@ -74,9 +81,11 @@ export function dailyChart(
   days: readonly DayCalls[],
   order: readonly string[],
   colours: ReadonlyMap<string, string>,
+  span?: SpanDays,
 ): Html {
   if (days.length === 0) return html`<p class="empty">No calls, so no timeline.</p>`;
   const stack = stackOrder(days, order);
+  const { size, bins } = binDays(days, span);
   const H = 240;
   const ml = 44;
   // Room on both sides for half a date label under the first and last slots.
@@ -85,92 +94,67 @@ export function dailyChart(
   const mb = 34;
   const plotW = W - ml - mr;
   const plotH = H - mt - mb;
-  const dated = days.map((d) => ({ d, t: dayMs(d.day) }));
-  const times = dated.map((x) => x.t).filter((t): t is number => t !== null);
-  const first = times.length ? Math.min(...times) : 0;
-  const last = times.length ? Math.max(...times) : 0;
-  const span = times.length ? Math.round((last - first) / DAY_MS) + 1 : 0;
-  const undated = dated.filter((x) => x.t === null).length;
-  const calendar = times.length > 0 && span <= CALENDAR_DAYS;
-  const slots = calendar ? span + undated : days.length;
-  // Undated calls (no timestamp) go after the dated ones, in the order given.
-  let nextUndated = span;
-  const slotOf = dated.map((x, i) =>
-    calendar ? (x.t === null ? nextUndated++ : Math.round((x.t - first) / DAY_MS)) : i,
-  );
-  const slotW = plotW / slots;
+  const slotW = plotW / bins.length;
   const barW = Math.min(48, slotW > 3 ? slotW * 0.8 : slotW);
-  const max = Math.max(...days.map((d) => d.calls));
+  const max = Math.max(...bins.map((b) => b.calls));
   const step = niceStep(max);
   const top = Math.max(step, Math.ceil(max / step) * step);
   const y = (v: number): number => mt + plotH - (v / top) * plotH;
+  const slotX = (i: number): number => ml + i * slotW;
 
-  const grid: Html[] = [];
-  for (let v = 0; v <= top; v += step) {
-    grid.push(
-      html`<line class="${v === 0 ? 'axis' : 'grid'}" x1="${ml}" x2="${W - mr}" y1="${r2(y(v))}" y2="${r2(y(v))}"/>`,
-    );
-    grid.push(html`<text class="tick" x="${ml - 6}" y="${r2(y(v) + 4)}" text-anchor="end">${num(v)}</text>`);
-  }
-
-  const bars = days.map((d, i) => {
-    const x = ml + slotOf[i]! * slotW + (slotW - barW) / 2;
+  const noLogs = bins.flatMap((b, i) =>
+    b.daysWithoutLogs > 0 && b.days > 0
+      ? [
+          html`<rect class="nologs" data-bin="${b.key}" data-days="${b.daysWithoutLogs}" x="${r2(slotX(i))}" y="${mt}" width="${r2(slotW)}" height="${plotH}" fill="url(#${id}-hatch)" fill-opacity="${r2(Math.max(0.25, b.daysWithoutLogs / b.days))}"><title>${binName(size, b)}: no logs on ${num(b.daysWithoutLogs)} of ${num(b.days)} ${b.days === 1 ? 'day' : 'days'}</title></rect>`,
+        ]
+      : [],
+  );
+  const bars = bins.flatMap((b, i) => {
+    if (b.calls === 0) return [];
+    const x = slotX(i) + (slotW - barW) / 2;
     let cum = 0;
     const segs = stack
-      .filter((a) => (d.actions[a] ?? 0) > 0)
+      .filter((a) => (b.actions[a] ?? 0) > 0)
       .map((a) => {
-        const v = d.actions[a]!;
+        const v = b.actions[a]!;
         const y1 = y(cum);
         cum += v;
         const y0 = y(cum);
         return html`<rect class="seg" data-action="${a}" x="${r2(x)}" y="${r2(y0)}" width="${r2(barW)}" height="${r2(y1 - y0)}" fill="${colours.get(a) ?? OTHER}"/>`;
       });
-    return html`<g class="bar" data-day="${d.day}" data-calls="${d.calls}"><title>${d.day}: ${num(d.calls)} ${d.calls === 1 ? 'call' : 'calls'} (${actionList(d.actions, stack)})</title>${segs}</g>`;
+    return [
+      html`<g class="bar" data-bin="${b.key}" data-calls="${b.calls}"><title>${binName(size, b)}: ${num(b.calls)} ${b.calls === 1 ? 'call' : 'calls'} (${actionList(b.actions, stack)})</title>${segs}</g>`,
+    ];
   });
-
-  // Dashed lines where side-by-side bars skip days, while there are few enough bars to see them.
-  const gaps: Html[] = [];
-  if (!calendar && days.length <= 120) {
-    for (let i = 0; i + 1 < days.length; i++) {
-      const a = dated[i]!.t;
-      const b = dated[i + 1]!.t;
-      if (a === null || b === null) continue;
-      const skipped = Math.round((b - a) / DAY_MS) - 1;
-      if (skipped < 1) continue;
-      const gx = r2(ml + (i + 1) * slotW);
-      gaps.push(
-        html`<line class="gap" x1="${gx}" x2="${gx}" y1="${mt}" y2="${mt + plotH}"><title>${num(skipped)} ${skipped === 1 ? 'day' : 'days'} without calls</title></line>`,
-      );
-    }
-  }
 
   // Labels: a date is ~70 units wide, so one every `every` slots keeps them ~90 apart; the last one too when there is room.
   const every = Math.max(1, Math.ceil(90 / slotW));
-  const labelAt = (slot: number): string => {
-    if (!calendar) return days[slot]!.day;
-    return slot < span ? isoDay(first + slot * DAY_MS) : 'undated';
-  };
   const picks = new Set<number>();
-  for (let s = 0; s < slots; s += every) picks.add(s);
-  const lastPick = Math.floor((slots - 1) / every) * every;
-  if ((slots - 1 - lastPick) * slotW >= 90) picks.add(slots - 1);
-  const labels = [...picks].map((s) => {
-    const cx = ml + s * slotW + slotW / 2;
-    return html`<text class="tick" x="${r2(cx)}" y="${H - mb + 16}" text-anchor="middle">${labelAt(s)}</text>`;
-  });
+  for (let i = 0; i < bins.length; i += every) picks.add(i);
+  const lastPick = Math.floor((bins.length - 1) / every) * every;
+  if ((bins.length - 1 - lastPick) * slotW >= 90) picks.add(bins.length - 1);
+  const labels = [...picks].map(
+    (i) =>
+      html`<text class="tick" x="${r2(slotX(i) + slotW / 2)}" y="${H - mb + 16}" text-anchor="middle">${bins[i]!.label}</text>`,
+  );
 
-  const desc = `${num(days.length)} ${days.length === 1 ? 'day' : 'days'} with calls, at most ${num(max)} a day; ${
-    calendar ? 'the axis is a calendar, one slot per day' : 'days are drawn side by side, not to scale'
-  }.`;
-  return html`<svg class="chart daily" id="${id}" data-bars="${days.length}" viewBox="0 0 ${W} ${H}" role="img" aria-labelledby="${id}-t ${id}-d" preserveAspectRatio="xMinYMin meet">
+  const withCalls = bins.filter((b) => b.calls > 0).length;
+  const blind = bins.filter((b) => b.daysWithoutLogs > 0).length;
+  const word = BIN_WORD[size];
+  const desc =
+    `${num(withCalls)} ${withCalls === 1 ? 'bar' : 'bars'}, one per ${word} with calls, at most ${num(max)} in one; the axis is a calendar` +
+    (blind ? `; ${num(blind)} ${blind === 1 ? 'slot is' : 'slots are'} hatched where logs are missing` : '') +
+    '.';
+  return html`<svg class="chart daily" id="${id}" data-bars="${withCalls}" data-bin="${size}" viewBox="0 0 ${W} ${H}" role="img" aria-labelledby="${id}-t ${id}-d" preserveAspectRatio="xMinYMin meet">
 <title id="${id}-t">${title}</title><desc id="${id}-d">${desc}</desc>
-${grid}${gaps}${bars}${labels}
+<defs><pattern id="${id}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><line class="hatch" x1="0" y1="0" x2="0" y2="6"/></pattern></defs>
+${noLogs}${yAxis(top, step, y, ml, W - mr)}${bars}${labels}
 </svg>
-<p class="caption">${
-    calendar
-      ? 'One bar per UTC day with calls, stacked by action; the axis is a calendar, so a day without calls is an empty slot.'
-      : 'One bar per UTC day with calls, stacked by action. The days span too long for a calendar axis, so only days with calls are drawn, side by side; a dashed line marks skipped days.'
-  }</p>`;
+<p class="caption">One bar per ${word} with calls, stacked by action; the axis is a calendar, so a ${size} without calls is an empty slot${
+    blind
+      ? ', and a hatched slot had days without any log (darker: more of its days), where the logs cannot show calls'
+      : ''
+  }.</p>`;
 }
 
 export interface HBarRow {

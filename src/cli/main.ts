@@ -82,7 +82,7 @@ export async function main(argv: string[]): Promise<number> {
       .version(toolVersion())
       .help()
       .alias('h', 'help')
-      .wrap(Math.min(100, process.stdout.columns || 80))
+      .wrap(Math.min(80, process.stdout.columns || 80))
       .fail((msg, err) => {
         if (err) throw err;
         throw new UserError(`${msg}\nRun \`apicensus --help\` for usage.`, ExitCode.usage);

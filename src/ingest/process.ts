@@ -12,7 +12,7 @@ import type { FileFormat, LineScanner, ParseContext, ParseResult, RequestRecord 
 import { hash52, hash52Values } from '../keys.js';
 import { emptyObservationLines, OBS_NUM, OBS_NUMS, shapeKeyOf, type ObservationShape } from '../observation-shape.js';
 import { normalisePath, resourcePath, type NormalisedPath } from '../paths.js';
-import { compileClassifier, type RulePack } from '../rules.js';
+import { compileClassifier, type Classifier, type RulePack } from '../rules.js';
 import { COMPUTE, compileServiceOf, type Attribution } from '../service.js';
 import { wallToUtc } from '../timezone.js';
 import type { ChunkResult } from '../chunk-result.js';
@@ -235,7 +235,7 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
   /** A line claimed but unreadable: counted, kept as an example, and tied to the API it names, if any. */
   const malformedLine = (lineNo: number, reason: string, text: string): void => {
     result.malformed++;
-    const apis = classifier.apisNamedIn(text);
+    const apis = apisNamedIn(text, classifier);
     for (const api of apis) result.malformedApis[api] = (result.malformedApis[api] ?? 0) + 1;
     const api = apis[0] ?? null;
     if (result.malformedExamples.length < (api === null ? MALFORMED_EXAMPLES : 2 * MALFORMED_EXAMPLES))
@@ -526,6 +526,29 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
   return processor;
 }
 
+/** Request targets in a line of text: a token that starts with '/', after a space or a quote. */
+const PATH_TOKEN = /(?:^|[\s"'])(\/[^\s"']*)/g;
+
+/**
+ * The APIs an unreadable line (malformed, over-long) names: a path in it that a rule pack's
+ * route classifies (a pack's own path that no route matches counts for the compute packs, whose
+ * anchors are specific; elsewhere an anchor such as glance's `detail` would claim nova's
+ * `/servers/detail`). Slow; for the rare such lines only.
+ */
+function apisNamedIn(text: string, classifier: Classifier): string[] {
+  const apis = new Set<string>();
+  let looked = 0;
+  for (const m of text.matchAll(PATH_TOKEN)) {
+    if (++looked > 20) break;
+    const { segments } = normalisePath(m[1]!);
+    for (const service of classifier.services) {
+      const c = classifier.classify(service, '*', segments);
+      if (c !== null && (c.action !== 'other' || service === COMPUTE)) apis.add(c.api);
+    }
+  }
+  return [...apis];
+}
+
 /**
  * An over-long line (more than a log line may be, see framing.ts): one line, read and skipped.
  * Its first bytes say what it was: a line some parser claims (a request line with a monstrous
@@ -545,7 +568,7 @@ export function overLongLine(spec: ProcessorSpec): (head: Buffer, length: number
     r.skipped = 1;
     const text = head.toString('utf8').replace(/\r?\n$/, '');
     const claimed = lineFn(text) !== null;
-    const apis = claimed ? classifier.apisNamedIn(text) : [];
+    const apis = claimed ? apisNamedIn(text, classifier) : [];
     if (claimed) r.malformed = 1;
     for (const api of apis) r.malformedApis[api] = 1;
     const what = claimed ? `not read${apis.length ? `: it names ${apis.join(', ')}` : ''}` : 'skipped';

@@ -39,7 +39,7 @@ export interface FileContext {
   pool: () => ParsePool | null;
   blocks: BlockBuffers;
   signal: AbortSignal | undefined;
-  onProgress: ((p: { path: string; bytes: number; seconds: number }) => void) | undefined;
+  onProgress: ((p: { path: string; bytes: number; total: number | null; seconds: number }) => void) | undefined;
 }
 
 /** The first read: identity's head and detection's sample. */
@@ -312,7 +312,9 @@ async function readOn(file: OpenFile, plan: ReadPlan, fc: FileContext): Promise<
   const { res } = file;
   const stages = compileStages(file, plan, fc);
   if (file.jsonArray) await readJsonArray(file, stages);
-  const stop = file.jsonArray ? 'ended' : await readFrames(file, stages, fc);
+  // What this run reads in all, when known: the rest of a plain file.
+  const total = file.st !== null && !file.reader.info.compressed ? file.st.size - plan.offset : null;
+  const stop = file.jsonArray ? 'ended' : await readFrames(file, stages, fc, total);
   const end = stop === 'interrupted' ? endInterrupted(stages) : await endOfContent(file, stages, fc);
   await flushFrames(end.frames, stages, fc);
   await stages.dispatcher.drain();
@@ -392,9 +394,14 @@ function newSourceOf(file: OpenFile): {
 }
 
 /** Frame and dispatch every chunk until the content ends or a stop is asked for. */
-async function readFrames(file: OpenFile, stages: Stages, fc: FileContext): Promise<'ended' | 'interrupted'> {
+async function readFrames(
+  file: OpenFile,
+  stages: Stages,
+  fc: FileContext,
+  total: number | null,
+): Promise<'ended' | 'interrupted'> {
   const { reader } = file;
-  const progress = progressReporter(file.path, stages, fc);
+  const progress = progressReporter(file.path, total, stages, fc);
   for (;;) {
     if (fc.signal?.aborted) return 'interrupted';
     const chunk = await reader.next(fc.writer.inBatch ? BATCH_WAIT_MS : undefined);
@@ -415,7 +422,7 @@ async function readFrames(file: OpenFile, stages: Stages, fc: FileContext): Prom
 }
 
 /** Calls onProgress at most once a second. */
-function progressReporter(path: string, stages: Stages, fc: FileContext): () => void {
+function progressReporter(path: string, total: number | null, stages: Stages, fc: FileContext): () => void {
   const { onProgress } = fc;
   if (!onProgress) return () => {};
   const t0 = Date.now();
@@ -424,7 +431,7 @@ function progressReporter(path: string, stages: Stages, fc: FileContext): () => 
     const now = Date.now();
     if (now - last < 1000) return;
     last = now;
-    onProgress({ path, bytes: stages.batches.totals.bytes, seconds: (now - t0) / 1000 });
+    onProgress({ path, bytes: stages.batches.totals.bytes, total, seconds: (now - t0) / 1000 });
   };
 }
 

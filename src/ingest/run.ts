@@ -7,7 +7,7 @@
 import { statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { ExitCode, UserError } from '../errors.js';
-import { loadPacks, type RulePack } from '../rules.js';
+import { packsFor } from '../packs.js';
 import { getMeta, openDb, setMeta, type Db } from '../store/db.js';
 import { acquireIngestLock, releaseIngestLock } from '../store/ingest-lock.js';
 import { IngestWriter } from '../store/ingest-writes.js';
@@ -59,7 +59,8 @@ export interface IngestOptions {
   stdin?: Readable;
   /** Stop when this is aborted (SIGINT, SIGTERM): what was read is committed, the file is marked interrupted. */
   signal?: AbortSignal;
-  onProgress?: (p: { path: string; bytes: number; seconds: number }) => void;
+  /** At most once a second per file: content bytes read this run and, when known, how many it reads in all. */
+  onProgress?: (p: { path: string; bytes: number; total: number | null; seconds: number }) => void;
   onNotice?: (message: string) => void;
 }
 
@@ -99,24 +100,6 @@ const DEFAULT_WORKERS_ABOVE_BYTES = 192 << 20;
 const PREBUFFER_BYTES = 1 << 20;
 /** How often a running ingest refreshes its lock's heartbeat. */
 const HEARTBEAT_MS = 60_000;
-
-/**
- * Packs for this database: bundled ones, user packs an earlier ingest was given (kept in meta so
- * report classifies the same way), and --rules now. Later ones replace earlier ones of the same api.
- */
-export function packsFor(db: Db, ruleFiles: readonly string[], remember = true): RulePack[] {
-  const byApi = new Map(loadPacks().map((p) => [p.api, p]));
-  const stored = db.prepare("SELECT value FROM meta WHERE key LIKE 'pack:%' ORDER BY key").all() as { value: string }[];
-  for (const s of stored) {
-    const p = JSON.parse(s.value) as RulePack;
-    byApi.set(p.api, p);
-  }
-  for (const p of loadPacks(ruleFiles).filter((p) => p.file !== undefined && ruleFiles.includes(p.file))) {
-    byApi.set(p.api, p);
-    if (remember) setMeta(db, `pack:${p.api}`, JSON.stringify(p));
-  }
-  return [...byApi.values()];
-}
 
 export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
   const started = process.hrtime.bigint();

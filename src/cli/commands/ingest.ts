@@ -4,6 +4,7 @@ import { ExitCode, UserError } from '../../errors.js';
 import type { FileResult, IngestSummary } from '../../ingest/run.js';
 import { num } from '../../../reports/format.js';
 import { setExitCode, withDb, withNumber, withRules } from '../common.js';
+import { terminalProgress, type ProgressEvent } from '../progress.js';
 
 export interface IngestArgs {
   db: string;
@@ -174,7 +175,8 @@ export const ingestCommand: CommandModule<object, IngestArgs> = {
       .example('journalctl -u devstack@n-api -o short-iso | $0 ingest -', 'From stdin') as unknown as Argv<IngestArgs>;
   },
   handler: async (args) => {
-    const progress = process.stderr.isTTY && !args.quiet;
+    // A bar on a terminal only: nothing on a pipe, a log file or with --quiet.
+    const progress = process.stderr.isTTY && !args.quiet ? terminalProgress(process.stderr) : null;
     const batchBytes = batchBytesFromEnv();
     // On this thread: a thread of its own cost ~0.15 s of start-up per run, its heap bound
     // no longer needed now that chunks are applied as they come (bench/).
@@ -196,19 +198,12 @@ export const ingestCommand: CommandModule<object, IngestArgs> = {
       ...(args.jobs !== undefined ? { jobs: args.jobs } : {}),
       // Undocumented, for tests that kill an ingest between batches: commit every N bytes.
       ...(batchBytes !== undefined ? { batchBytes } : {}),
-      ...(progress
-        ? {
-            onProgress: (p: { path: string; bytes: number; seconds: number }) =>
-              process.stderr.write(
-                `\r${p.path}: ${(p.bytes / 1e6).toFixed(0)} MB, ${(p.bytes / 1e6 / p.seconds).toFixed(0)} MB/s   `,
-              ),
-          }
-        : {}),
+      ...(progress ? { onProgress: (p: ProgressEvent) => progress.update(p) } : {}),
       onNotice: (m: string) => {
         if (!args.quiet) process.stderr.write(`apicensus: ${m}\n`);
       },
     }).finally(() => stop.done());
-    if (progress) process.stderr.write('\r\x1b[K');
+    progress?.done();
     if (summary.interrupted !== null) {
       if (!args.quiet) process.stdout.write(summaryText(summary) + '\n');
       process.stderr.write(interruptedText(summary));

@@ -1,54 +1,10 @@
 /** `apicensus inventory import FILE…` and `apicensus inventory list`: which virt driver each compute host runs. */
-import { readFileSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
-import { num } from '../../../reports/format.js';
-import { UserError } from '../../errors.js';
+import { num, truncate, wrapHanging } from '../../../reports/format.js';
 import { buildHostDrivers, type HostSummary } from '../../host-drivers.js';
-import { expandInputs } from '../../ingest/inputs.js';
-import { parseInventory } from '../../inventory/parse.js';
-import { openDb, readDb } from '../../store/db.js';
-import { importFacts, inventoryFacts } from '../../store/inventory.js';
+import { readDb } from '../../store/db.js';
+import { inventoryFacts } from '../../store/inventory.js';
 import { withDb, withNumber } from '../common.js';
-
-export interface ImportResult {
-  path: string;
-  kind: string;
-  facts: number;
-  added: number;
-  updated: number;
-  warnings: string[];
-}
-
-/** Import inventory files; every file is parsed before anything is written, so a bad file changes nothing. */
-export function importInventory(
-  db: string,
-  inputs: readonly string[],
-  opts: { host?: string; year?: number } = {},
-): ImportResult[] {
-  const { files, missing } = expandInputs(inputs);
-  if (missing.length > 0) throw new UserError(missing.map((m) => `Cannot read ${m.path}: ${m.reason}`).join('\n'));
-  const parsed = files.map((f) => {
-    let text: string;
-    try {
-      text = readFileSync(f.path === '-' ? 0 : f.path, 'utf8');
-    } catch (e) {
-      throw new UserError(`Cannot read ${f.path}: ${(e as Error).message}`);
-    }
-    return { path: f.path, ...parseInventory(text, { path: f.path, ...opts }) };
-  });
-  const handle = openDb(db);
-  try {
-    return parsed.map((p) => ({
-      path: p.path,
-      kind: p.kind,
-      facts: p.facts.length,
-      warnings: p.warnings,
-      ...importFacts(handle, p.facts, p.kind, p.path),
-    }));
-  } finally {
-    handle.close();
-  }
-}
 
 export function listInventory(db: string): HostSummary[] {
   return readDb(db, (handle) => buildHostDrivers(inventoryFacts(handle)).hosts());
@@ -56,19 +12,34 @@ export function listInventory(db: string): HostSummary[] {
 
 const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
+/**
+ * One line per host in 80 columns: the host column as wide as the longest name
+ * up to 30; a longer name (a 36-character id) gets a line of its own, its
+ * facts on the next, so the columns stay straight.
+ */
 export function renderInventory(hosts: readonly HostSummary[]): string {
   if (hosts.length === 0) return 'The inventory is empty. Import one with `apicensus inventory import FILE…`.\n';
-  const out = [`${'HOST'.padEnd(28)} ${'DRIVER'.padEnd(10)} ${'HYPERVISOR TYPE'.padEnd(22)} SEEN`];
+  const hostW = Math.min(30, Math.max(4, ...hosts.map((h) => h.host.length)));
+  const typeW = 80 - hostW - 1 - 10 - 1 - 1 - 21;
+  const cols = (host: string, driver: string, type: string, seen: string): string =>
+    `${host.padEnd(hostW)} ${driver.padEnd(10)} ${truncate(type, typeW).padEnd(typeW)} ${seen}`.trimEnd();
+  const out = [cols('HOST', 'DRIVER', 'HYPERVISOR TYPE', 'SEEN')];
   for (const h of hosts) {
     const last = h.history[h.history.length - 1];
-    out.push(
-      `${h.host.padEnd(28)} ${(h.driver ?? 'unknown').padEnd(10)} ${(h.hypervisorType ?? '-').padEnd(22)} ${last ? `${day(last.firstSeen)}…${day(last.lastSeen)}` : '-'}`,
-    );
-    if (h.hypervisorHostnames.length) out.push(`  also named ${h.hypervisorHostnames.join(', ')}`);
+    const seen = last ? `${day(last.firstSeen)}…${day(last.lastSeen)}` : '-';
+    if (h.host.length > hostW) out.push(h.host);
+    out.push(cols(h.host.length > hostW ? '' : h.host, h.driver ?? 'unknown', h.hypervisorType ?? '-', seen));
+    if (h.hypervisorHostnames.length)
+      out.push(wrapHanging(`also named ${h.hypervisorHostnames.join(', ')}`, 80, '  ', '    '));
     if (h.history.length > 1) {
       for (const e of h.history)
         out.push(
-          `  ${day(e.firstSeen)}…${day(e.lastSeen)}: ${e.driver ?? 'unknown'}${e.hypervisorType ? ` (${e.hypervisorType})` : ''} from ${e.source}`,
+          wrapHanging(
+            `${day(e.firstSeen)}…${day(e.lastSeen)}: ${e.driver ?? 'unknown'}${e.hypervisorType ? ` (${e.hypervisorType})` : ''} from ${e.source}`,
+            80,
+            '  ',
+            '    ',
+          ),
         );
     }
   }
@@ -105,8 +76,10 @@ export const inventoryCommand: CommandModule = {
               'From the OpenStack client',
             )
             .example('$0 inventory import /var/log/nova/nova-compute.log --host cmp-01', 'From a compute node log'),
-        handler: (args) => {
+        handler: async (args) => {
           const a = args as unknown as ImportArgs;
+          // Loaded here: finding the files is the ingest's input walker, which `inventory list` must not load.
+          const { importInventory } = await import('../../inventory/import.js');
           const results = importInventory(a.db, a.files, {
             ...(a.host ? { host: a.host } : {}),
             ...(a.year ? { year: a.year } : {}),

@@ -9,7 +9,7 @@ import { renderMergeMarkdown, renderMergeText } from '../../../reports/merge-tex
 import { compareFiles, renderComparison, type Comparison } from '../../compare.js';
 import { ExitCode, UserError, usageError } from '../../errors.js';
 import { buildExport, explainFor, exportIdentity } from '../../export.js';
-import { packsFor } from '../../ingest/run.js';
+import { packsFor } from '../../packs.js';
 import { mergeExports, readExport } from '../../merge.js';
 import { readDb } from '../../store/db.js';
 import { parseTimeArg, setExitCode, toolVersion, withDb, withRules } from '../common.js';

@@ -4,6 +4,7 @@
  * could not be read (a corrupt .gz, an unreadable file), requests without a date, and
  * unreadable lines that name an API. Pure: the caller queries, this words it.
  */
+import { basename } from 'node:path';
 
 export interface SourceReadRow {
   path: string;
@@ -28,8 +29,8 @@ export interface ReadingFacts {
 
 export interface ReadingState {
   warnings: string[];
-  /** Some evidence is missing: a source read in part, an input unread. "No call" cannot be said for sure. */
-  incomplete: boolean;
+  /** Sources read in part and inputs not read, as short phrases ("nova-api.log (interrupted)"): "no call" cannot be said for sure. */
+  unread: string[];
 }
 
 const plural = (n: number, word: string): string => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
@@ -43,17 +44,18 @@ export function readTo(s: Pick<SourceReadRow, 'offset' | 'size' | 'lines' | 'com
 
 export function readingState(f: ReadingFacts): ReadingState {
   const warnings: string[] = [];
-  let incomplete = false;
+  const unread: string[] = [];
   for (const s of f.sources) {
     const w = partialSource(s, f.ingestRunning);
-    if (w) {
-      warnings.push(w);
-      incomplete = true;
-    }
+    if (!w) continue;
+    warnings.push(w);
+    unread.push(
+      `${basename(s.path)} (${s.state === 'reading' ? (f.ingestRunning ? 'being read' : 'stopped') : s.state})`,
+    );
   }
   for (const p of f.problems) {
     warnings.push(`${p.path} could not be read (${p.kind}, at the ingest of ${p.seenAt.slice(0, 16)}): ${p.message}`);
-    incomplete = true;
+    unread.push(`${basename(p.path)} (${p.kind})`);
   }
   const undated = f.sources.filter((s) => s.undated > 0);
   if (undated.length > 0) {
@@ -73,7 +75,7 @@ export function readingState(f: ReadingFacts): ReadingState {
   }
   for (const [api, n] of Object.entries(f.malformedByApi))
     warnings.push(`${plural(n, 'unreadable line')} name ${api}: a call of ${api} among them cannot be ruled out.`);
-  return { warnings, incomplete };
+  return { warnings, unread };
 }
 
 function partialSource(s: SourceReadRow, ingestRunning: boolean): string | null {

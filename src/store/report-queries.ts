@@ -1,0 +1,117 @@
+/**
+ * What building a report asks of the store, as a narrow typed interface (as
+ * kysely's SQLite dialect declares its own small `SqliteDatabase`): the
+ * builder (src/report/) sees these methods and plain rows, never a database
+ * handle, SQL or the driver. `reportQueries(db)` answers them from SQLite; a
+ * test can answer them from arrays.
+ */
+import { clockSkews, type ClockSkew } from './clock-check.js';
+import { getMeta, type Db } from './db.js';
+import { lockStatus } from './ingest-lock.js';
+import { inventoryFacts, type InventoryRow } from './inventory.js';
+import {
+  callsOf,
+  frontendsSeen,
+  frontendsSetAside,
+  inputProblems,
+  malformedByApi,
+  malformedExamples,
+  opaqueHours,
+  serviceTotals,
+  sourcesSummary,
+  type CallRow,
+  type SourceSummaryRow,
+  type TotalsByLayer,
+  type Window,
+} from './queries.js';
+
+export type { CallRow, ClockSkew, InventoryRow, SourceSummaryRow, TotalsByLayer, Window };
+
+/** A front end (HAProxy frontend or backend, web vhost) the logs named, a service it was counted as, and what decided. */
+export interface FrontendSeen {
+  layer: string;
+  name: string;
+  service: string;
+  decidedBy: string;
+  evidence: string;
+  requests: number;
+}
+
+/** Front-end requests of a compute pack's route (`api`) attributed to another service. */
+export interface SetAsideSeen extends FrontendSeen {
+  api: string;
+}
+
+/** An input the last ingest of it could not read (a corrupt .gz, an unreadable file). */
+export interface InputProblem {
+  path: string;
+  kind: string;
+  message: string;
+  seenAt: string;
+}
+
+/** Connections a TCP-mode front end logged without HTTP detail, in one hour (ms of the hour's start). */
+export interface OpaqueHour {
+  frontend: string;
+  hour: number;
+  connections: number;
+}
+
+export interface MalformedExample {
+  path: string;
+  line: number;
+  reason: string;
+  text: string;
+  /** The API the line names, when it names one. */
+  api: string | null;
+}
+
+export interface ReportQueries {
+  /** Every call of `api` in the window, as raw rows in no particular order (streamed: a million calls pass). */
+  calls(api: string, window: Window): Iterable<CallRow>;
+  /** Requests to a service in the window, per layer and per hour, each counted once. */
+  serviceTotals(service: string, window: Window): TotalsByLayer;
+  /** Every source read, in the order first read. */
+  sources(): SourceSummaryRow[];
+  /** Front ends the logs named, per service and deciding evidence, most requests first. */
+  frontends(): FrontendSeen[];
+  /** Front-end requests with a compute route attributed to another service. */
+  frontendsSetAside(): SetAsideSeen[];
+  /** Lines of two layers that match at a whole-hour distance (two clocks), in the window. */
+  clockSkews(window: Window): ClockSkew[];
+  /** Inputs that could not be read. */
+  inputProblems(): InputProblem[];
+  /** Unreadable lines (malformed, over-long) that name each API. */
+  malformedByApi(): Record<string, number>;
+  /** An ingest is running now (its sources being read are not abandoned). */
+  ingestRunning(): boolean;
+  opaqueHours(window: Window): OpaqueHour[];
+  /** The first malformed lines (those naming an API first), by source and line. */
+  malformedExamples(limit: number): MalformedExample[];
+  /** Inventory facts: which virt driver each compute host ran, and when. */
+  inventory(): InventoryRow[];
+  /** The zones ingest read timestamps without an offset in (null before any ingest said). */
+  timezones(): { frontEnd: string | null; nova: string | null };
+  /** The zone of the machine that ran the last ingest (the default for every source), null before it was recorded. */
+  machineZone(): string | null;
+}
+
+/** The report's queries answered from an open database. */
+export function reportQueries(db: Db): ReportQueries {
+  return {
+    calls: (api, window) => callsOf(db, api, window),
+    serviceTotals: (service, window) => serviceTotals(db, service, window),
+    sources: () => sourcesSummary(db),
+    frontends: () => frontendsSeen(db),
+    frontendsSetAside: () => frontendsSetAside(db),
+    clockSkews: (window) => clockSkews(db, window, Number(getMeta(db, 'join_window_ms') ?? 5000)),
+    inputProblems: () => inputProblems(db),
+    malformedByApi: () => malformedByApi(db),
+    ingestRunning: () => lockStatus(db)?.alive ?? false,
+    opaqueHours: (window) => opaqueHours(db, window),
+    malformedExamples: (limit) => malformedExamples(db, limit),
+    inventory: () => inventoryFacts(db),
+    timezones: () => ({ frontEnd: getMeta(db, 'timezone'), nova: getMeta(db, 'nova_timezone') }),
+    machineZone: () => getMeta(db, 'machine_zone'),
+  };
+}
