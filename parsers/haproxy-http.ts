@@ -128,6 +128,17 @@ export const haproxyHttp: LineParser = {
   parse: parseHttplog,
   samples: [
     {
+      line: '{"__CURSOR":"s=1e2d3c4b;i=9f;b=7a6b5c4d;m=2b3c4d;t=6144130a1c2d3;x=5e6f","__REALTIME_TIMESTAMP":"1711120585102311","_HOSTNAME":"infra1","SYSLOG_IDENTIFIER":"haproxy","_SYSTEMD_UNIT":"haproxy.service","MESSAGE":"10.0.0.15:51044 [22/Mar/2024:15:16:25.100] nova_api_front nova_api_back/ctl2 0/0/1/57/58 200 1207 - - ---- 12/3/0/0/0 0/0 \\"GET /v2.1/os-hosts HTTP/1.1\\""}',
+      note: 'constructed: central-logging.md §7 (OpenStack-Ansible: HAProxy logs to the journal; `journalctl -o json` entry)',
+      expect: {
+        method: 'GET',
+        uri: '/v2.1/os-hosts',
+        frontend: 'nova_api_front',
+        host: 'infra1',
+        wallMs: Date.UTC(2024, 2, 22, 15, 16, 25, 100),
+      },
+    },
+    {
       line: 'Nov 28 16:37:50 dvd-ctrl1 haproxy[403100]: fe80::9379:c29e:6701:cef8:52438 [28/Nov/2019:16:37:50.293] keystone_admin keystone_admin/dvd-ctrl1.ctlplane.int.dvd.dev 0/0/0/175/175 200 624 - - ---- 5/1/0/0/0 0/0 "GET /v3/auth/tokens?nocatalog HTTP/1.1"',
       note: 'real: lb-logs.md §1.7 (lbdata/haproxy_tripleo_keystone_ipv6.log), IPv6 client',
       expect: {

@@ -47,6 +47,13 @@ const PREFIX_SERVICES: Record<string, string> = {
   'heat-api': 'orchestration',
 };
 
+/** The path prefixes (devstack's `/volume`…) that attribute a front-end line to `service`. */
+export function prefixesOf(service: string): string[] {
+  return Object.entries(PREFIX_SERVICES)
+    .filter(([, s]) => s === service)
+    .map(([p]) => p);
+}
+
 export function serviceFromName(name: string): string | null {
   const n = name.toLowerCase();
   for (const [re, service] of NAME_RULES) if (re.test(n)) return service;
