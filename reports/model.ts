@@ -18,6 +18,8 @@ import {
   opaqueHours,
   serviceTotals,
   sourcesSummary,
+  unreadWindows,
+  type UnreadWindow,
   type Window,
 } from '../src/store/queries.js';
 import { clientFamily } from '../src/user-agent.js';
@@ -628,6 +630,7 @@ function verdictFor(
   answerable: Verdict['answerable'],
   coverage: Coverage,
   silentNova: boolean,
+  unreadDays = 0,
 ): Verdict {
   const without = a.actions.filter((x) => x.replacement === null && x.action !== 'other').map((x) => x.action);
   if (a.calls === 0) {
@@ -638,6 +641,8 @@ function verdictFor(
         why += `: the front end logged ${plural(coverage.opaqueConnections, 'connection')} in TCP mode, without paths`;
       else if (silentNova) why += ": nova-api's log has no access lines (request_log is missing from api-paste.ini)";
       why += '.';
+    } else if (answerable === 'partly' && unreadDays > 0 && coverage.blindHours === 0 && !silentNova) {
+      why = ` ${plural(unreadDays, 'day')} of search-server logs could not be read (see the warnings): calls on ${unreadDays === 1 ? 'it' : 'them'} would not be seen.`;
     } else if (answerable === 'partly') {
       why = ` Some logs cannot show paths (see the warnings), so calls in ${coverage.blindHours > 0 ? `${plural(coverage.blindHours, 'hour')} of TCP-mode logs` : 'those sources'} would not be seen.`;
     }
@@ -677,6 +682,20 @@ function verdictFor(
   return { api: a.api, used: true, answerable, summary: parts.join(' '), actionsWithoutReplacement: without };
 }
 
+/** Search-server days that were not read: named, with why, so they are never taken for days without calls. */
+function unreadWarning(unread: readonly UnreadWindow[]): string {
+  const shown = unread
+    .slice(0, 8)
+    .map((u) => `${u.day} ${u.status}${u.reason ? ` (${u.reason})` : ''}`)
+    .join('; ');
+  const more = unread.length > 8 ? `; and ${unread.length - 8} more` : '';
+  const where = [...new Set(unread.map((u) => `${u.url}/${u.pattern}`))].join(', ');
+  return (
+    `${plural(unread.length, 'day')} of ${where} could not be read and ${unread.length === 1 ? 'is' : 'are'} not counted ` +
+    `(not taken for days without calls): ${shown}${more}. Read ${unread.length === 1 ? 'it' : 'them'} again with \`apicensus ingest --${unread[0]!.product} … --since …\` once available.`
+  );
+}
+
 export function buildReport(db: Db, opts: ReportOptions): Report {
   const w = opts.window;
   const byApi = new Map(opts.packs.map((p) => [p.api, p]));
@@ -707,8 +726,14 @@ export function buildReport(db: Db, opts: ReportOptions): Report {
   const malformed = sources.reduce((n, s) => n + s.malformed, 0);
   if (malformed > 0)
     warnings.push(`${plural(malformed, 'line')} looked like request lines but could not be read (examples below).`);
+  const unread = unreadWindows(db, w);
+  if (unread.length > 0) warnings.push(unreadWarning(unread));
   const answerable: Verdict['answerable'] =
-    totals.requests === 0 ? 'no' : coverage.blindHours > 0 || silentNova.length > 0 ? 'partly' : 'yes';
+    totals.requests === 0
+      ? 'no'
+      : coverage.blindHours > 0 || silentNova.length > 0 || unread.length > 0
+        ? 'partly'
+        : 'yes';
   return {
     schema: REPORT_SCHEMA,
     generatedAt: (opts.now ?? new Date()).toISOString(),
@@ -736,7 +761,15 @@ export function buildReport(db: Db, opts: ReportOptions): Report {
     })),
     frontends: frontendsSeen(db),
     apis,
-    verdict: verdictFor(studied, totals.requests, sources.length, answerable, coverage, silentNova.length > 0),
+    verdict: verdictFor(
+      studied,
+      totals.requests,
+      sources.length,
+      answerable,
+      coverage,
+      silentNova.length > 0,
+      unread.length,
+    ),
     coverage,
     warnings,
     malformedExamples: malformedExamples(db, 5),

@@ -211,16 +211,16 @@ export function malformedExamples(
 }
 
 export function frontendsSeen(db: Db): { layer: string; name: string; service: string; requests: number }[] {
-  // Front ends a search server's aggregation counted (its largest window count) join the ones
-  // seen in lines; the larger count stands, as for hour totals.
+  // Front ends a search server's aggregation counted (per hour the largest count any window
+  // gave, summed over hours) join the ones seen in lines; the larger count stands, as for hour totals.
   return db
     .prepare(
       `SELECT layer, name, service, max(requests) AS requests FROM (
          SELECT layer, name, service, requests FROM frontends
          UNION ALL
-         SELECT layer, frontend, service, max(n) FROM (
-           SELECT window_id, layer, frontend, service, sum(requests) AS n FROM pushed_totals WHERE frontend <> ''
-            GROUP BY window_id, layer, frontend, service)
+         SELECT layer, frontend, service, sum(n) FROM (
+           SELECT layer, frontend, service, hour, max(requests) AS n FROM pushed_totals WHERE frontend <> ''
+            GROUP BY layer, frontend, service, hour)
           GROUP BY layer, frontend, service)
         GROUP BY layer, name, service ORDER BY requests DESC, name`,
     )
