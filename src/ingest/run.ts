@@ -25,6 +25,7 @@ import {
   type SourceRow,
 } from '../store/ingest-writes.js';
 import { machineZone, validateZone } from '../timezone.js';
+import { journalExportAware } from '../sources/journal/export-content.js';
 import { BlockBuffers } from './blocks.js';
 import { openContent } from './content.js';
 import { detectFormat } from './detect.js';
@@ -382,7 +383,10 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
         : null,
     );
   };
-  const { info, chunks } = await openContent(path, opts.stdin, opts.reference ? undefined : fc.blocks);
+  const opened = await openContent(path, opts.stdin, opts.reference ? undefined : fc.blocks);
+  const info = opened.info;
+  // journald's export format is read as the JSON lines journalctl -o json prints (issue 20).
+  const chunks = await journalExportAware(opened.chunks, opts.reference ? undefined : fc.blocks);
   res.compressed = info.compressed;
 
   // Read the first bytes: identity (head hash) and detection sample.
@@ -840,7 +844,7 @@ async function ingestFile(path: string, fromDirectory: boolean, fc: FileContext)
  */
 async function continuedSource(path: string, candidates: readonly SourceRow[]): Promise<SourceRow | undefined> {
   const byOffset = [...candidates].sort((a, b) => a.offset - b.offset);
-  const { chunks } = await openContent(path);
+  const chunks = await journalExportAware((await openContent(path)).chunks);
   let pos = 0;
   let tail: Buffer = Buffer.alloc(0);
   let next = 0;
