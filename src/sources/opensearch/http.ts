@@ -203,8 +203,9 @@ export class SearchClient {
     }
   }
 
+  /** A request in a message: its path (the query is long and says nothing the path does not). */
   private shown(url: URL): string {
-    return `${url.pathname}${url.search}`;
+    return url.pathname;
   }
 
   async close(): Promise<void> {
@@ -223,7 +224,7 @@ function errorOf(status: number, text: string, what: string): SearchHttpError {
     if (typeof j.error === 'string') reason = j.error;
     else if (j.error) {
       type = j.error.type ?? null;
-      reason = [j.error.reason, j.error.root_cause?.[0]?.reason].filter((x) => x).join(': ') || reason;
+      reason = [...new Set([j.error.reason, j.error.root_cause?.[0]?.reason].filter((x) => x))].join(': ') || reason;
     }
   } catch {
     // not JSON: the text as it came
