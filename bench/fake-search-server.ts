@@ -26,6 +26,7 @@
  * whose context expires; slow pages. It counts the PITs and scrolls left open.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 export type Flavor =
@@ -104,6 +105,13 @@ export interface FakeIndex {
   failShards?: number;
   /** Searches touching this index answer timed_out: true. */
   timedOut?: boolean;
+}
+
+export interface ServerOptions {
+  /** Answer 401 unless the Authorization header is exactly this. */
+  requireAuth?: string;
+  /** Serve HTTPS with this key and certificate. */
+  tls?: { key: Buffer; cert: Buffer };
 }
 
 export interface Faults {
@@ -323,13 +331,22 @@ export class FakeSearchServer {
     }
   }
 
-  static async start(flavor: Flavor, indices: readonly FakeIndex[], faults: Faults = {}): Promise<FakeSearchServer> {
+  static async start(
+    flavor: Flavor,
+    indices: readonly FakeIndex[],
+    faults: Faults = {},
+    opts: ServerOptions = {},
+  ): Promise<FakeSearchServer> {
     const s = new FakeSearchServer(flavor, indices, faults);
-    s.server = createServer((req, res) => void s.handle(req, res));
+    s.requireAuth = opts.requireAuth ?? null;
+    const handler = (req: IncomingMessage, res: ServerResponse): void => void s.handle(req, res);
+    s.server = opts.tls ? createTlsServer(opts.tls, handler) : createServer(handler);
     await new Promise<void>((resolve) => s.server.listen(0, '127.0.0.1', resolve));
-    s.url = `http://127.0.0.1:${(s.server.address() as AddressInfo).port}`;
+    s.url = `${opts.tls ? 'https' : 'http'}://127.0.0.1:${(s.server.address() as AddressInfo).port}`;
     return s;
   }
+
+  private requireAuth: string | null = null;
 
   /** PITs and scrolls opened and not closed. */
   get openCursors(): number {
@@ -365,6 +382,11 @@ export class FakeSearchServer {
       res.end(JSON.stringify(filtered));
     };
     try {
+      if (this.requireAuth !== null && req.headers.authorization !== this.requireAuth)
+        return send(401, {
+          error: { type: 'security_exception', reason: 'missing authentication credentials for REST request [/]' },
+          status: 401,
+        });
       if (method !== 'GET' || url.pathname !== '/') {
         const f = this.faults;
         if (this.faulted < (f.throttle ?? 0)) {

@@ -61,6 +61,27 @@ export interface CallOptions {
 
 const RETRY_STATUS = new Set([429, 502, 503, 504]);
 
+/**
+ * Failures worth sending again: a connection reset or dropped, a timeout. Not a refused
+ * connection (a wrong URL, a server down: the next run tries again) nor a certificate.
+ */
+const TRANSIENT = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
+
+const transient = (e: unknown): boolean => {
+  const code = (e as { code?: string }).code ?? (e as { cause?: { code?: string } }).cause?.code;
+  return code !== undefined && TRANSIENT.has(code);
+};
+
 /** `user:password`, or a whole scheme (`ApiKey …`, `Bearer …`, `Basic …`), as an Authorization header. */
 function headerOf(secret: string, from: string): string {
   const s = secret.trim();
@@ -184,7 +205,7 @@ export class SearchClient {
         text = await res.body.text();
       } catch (e) {
         if (signal?.aborted) throw signal.reason as Error;
-        if (!c.idempotent || attempt >= this.retries)
+        if (!c.idempotent || !transient(e) || attempt >= this.retries)
           throw new SearchNetworkError(`${method} ${this.shown(url)}: ${(e as Error).message}`, { cause: e });
         const wait = this.backoffMs * 2 ** attempt;
         this.o.onRetry?.(`${method} ${this.shown(url)}: ${(e as Error).message}; retrying in ${wait} ms`);
