@@ -172,3 +172,24 @@ describe.skipIf(!existsSync(BIN))('apicensus ingest from a search server (built 
     expect(s.requests.filter((r) => r.method === 'DELETE' && r.path === '/_search/scroll')).toHaveLength(1);
   });
 });
+
+describe.skipIf(!existsSync(BIN))('apicensus hook systemd for the journal and a search server', () => {
+  const execOf = (args: string[]): string => {
+    const r = spawnSync(process.execPath, [BIN, 'hook', 'systemd', '--db', '/srv/census.db', ...args], {
+      encoding: 'utf8',
+    });
+    expect(r.status, r.stderr).toBe(0);
+    return r.stdout.split('\n').find((l) => l.startsWith('ExecStart='))!;
+  };
+
+  it('offers the journal form (units) and the central-logging form (URL, index), with no log files', () => {
+    expect(execOf(['--unit', 'devstack@n-api', '--unit', 'haproxy'])).toBe(
+      `ExecStart=/bin/sh -c 'exec ${process.execPath} ${BIN} ingest --quiet --db /srv/census.db --journal --unit devstack@n-api --unit haproxy'`,
+    );
+    expect(execOf(['--opensearch', 'https://10.0.0.10:9200', '--index', 'flog-*'])).toBe(
+      `ExecStart=/bin/sh -c 'exec ${process.execPath} ${BIN} ingest --quiet --db /srv/census.db --opensearch https://10.0.0.10:9200 --index "flog-*"'`,
+    );
+    const r = spawnSync(process.execPath, [BIN, 'hook', 'logrotate', '--journal'], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+  });
+});
