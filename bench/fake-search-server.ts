@@ -251,6 +251,12 @@ export function matches(d: Stored, q: Q): boolean {
         (b.lte === undefined || x <= dateMs(b.lte))
       );
     }
+    case 'query_string': {
+      // `field:text` or text over Payload, the default operator OR between the analysed tokens.
+      const m = /^(?:([\w.@]+):)?(.*)$/.exec(String((body as { query: unknown }).query))!;
+      const text = fieldValue(d, m[1] ?? 'Payload').text ?? '';
+      return tokens(m[2]!).some((t) => text.includes(` ${t} `));
+    }
     case 'exists':
       return d.source[(body as { field: string }).field] !== undefined;
     default:
@@ -470,6 +476,15 @@ export class FakeSearchServer {
       return { id: this.openPit(parts[0]!, query) };
     }
     if (method === 'POST' && parts[1] === '_search') return this.indexSearch(parts[0]!, query, body ?? {});
+    // Enough of the document API for the live test to run here too.
+    if (method === 'POST' && parts[1] === '_doc') return this.addDoc(parts[0]!, body ?? {});
+    if (method === 'POST' && parts[1] === '_refresh') return { _shards: { total: 1, successful: 1, failed: 0 } };
+    if (method === 'POST' && parts[1] === '_count') {
+      const indices = this.indicesMatching(parts[0]!, 'open', true);
+      const q = (body?.query as Q | undefined) ?? { match_all: {} };
+      return { count: this.storedOf(indices).filter((d) => matches(d, q)).length };
+    }
+    if (method === 'DELETE' && parts.length === 1 && this.docs.delete(parts[0]!)) return { acknowledged: true };
     throw new HttpError(400, 'illegal_argument_exception', `no handler for ${method} ${path}`);
   }
 
@@ -684,6 +699,16 @@ export class FakeSearchServer {
       answer._scroll_id = id;
     }
     return answer;
+  }
+
+  private addDoc(index: string, source: Q): Q {
+    let entry = this.docs.get(index);
+    if (!entry) this.docs.set(index, (entry = { index: { name: index, docs: [] }, stored: [] }));
+    const ord = [...this.docs.values()].reduce((n, e) => n + e.stored.length, 0);
+    const id = `${index}-${entry.stored.length}`;
+    entry.index.docs.push({ _id: id, _source: source });
+    entry.stored.push({ index, id, ord, ms: dateMs(source['@timestamp']), source });
+    return { _index: index, _id: id, result: 'created' };
   }
 
   private async pageWait(): Promise<typeof DROP | null> {
