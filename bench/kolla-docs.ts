@@ -189,10 +189,22 @@ export function otherNovaLine(
 /** HAProxy's other lines: a start-up event, a bad request, another service's request (glance, cinder's own os-hosts). */
 export function otherHaproxyLine(
   ms: number,
-  kind: 'started' | 'badreq' | 'glance' | 'cinder-os-hosts' | 'servers-detail',
+  kind: 'started' | 'badreq' | 'glance' | 'cinder-os-hosts' | 'servers-detail' | 'keystone' | 'neutron' | 'cinder',
 ): RawLine {
   const head = `${syslogTime(ms)} haproxy[25]: `;
   const at = `[${clfTime(ms, true)}]`;
+  const other: Record<string, string> = {
+    keystone: `keystone_internal_front keystone_internal_back/ctl-1 0/0/1/30/31 201 6120 - - ---- 8/2/0/0/0 0/0 "POST /v3/auth/tokens HTTP/1.1"`,
+    neutron: `neutron_server_front neutron_server_back/ctl-2 0/0/1/15/16 200 1893 - - ---- 8/2/0/0/0 0/0 "GET /v2.0/ports?device_id=1d7e2a8c-8c3a-4d5e-9f10-2b3c4d5e6f70 HTTP/1.1"`,
+    cinder: `cinder_api_front cinder_api_back/ctl-1 0/0/1/25/26 200 2210 - - ---- 8/2/0/0/0 0/0 "GET /v3/9a1e2b3c4d5e6f7a8b9c0d1e2f3a4b5c/volumes/detail HTTP/1.1"`,
+  };
+  if (other[kind])
+    return {
+      program: 'haproxy',
+      line: `${head}10.0.0.15:51103 ${at} ${other[kind]}`,
+      receivedMs: ms + 100,
+      host: '10.0.0.11',
+    };
   const line =
     kind === 'started'
       ? `${head}Proxy nova_api_front started.`

@@ -246,8 +246,11 @@ describe('the candidate query', () => {
     ).toBe(true);
     expect(matches(nova('/v2.1/servers/detail'), q)).toBe(false);
     expect(matches(lb('nova_api_front', '/v2.1/servers/detail'), q)).toBe(false);
-    // glance v1's `detail` on a front end that is not compute's is a candidate.
+    // glance v1's `detail` on a front end that is not compute's is a candidate; glance's v2 images are not nova's proxy.
     expect(matches(lb('glance_api_front', '/v1/images/detail'), q)).toBe(true);
+    expect(matches(lb('glance_api_front', '/v2/images?limit=20'), q)).toBe(false);
+    expect(matches(lb('nova_api_front', '/v2.1/images'), q)).toBe(true);
+    expect(matches(lb('cinder_api_front', '/v3/9a1e2b3c4d5e6f7a8b9c0d1e2f3a4b5c/os-hosts'), q)).toBe(false);
   });
 
   it('counts HAProxy requests per compute front end, not its events or bad requests', () => {
@@ -259,6 +262,11 @@ describe('the candidate query', () => {
         lbKind,
       ),
     ).toBe(false);
-    expect(kindsOf(['compute_api']).map((k) => k.frontend)).toEqual(['', '', 'compute_api']);
+    expect(
+      kindsOf(['compute_api'])
+        .map((k) => k.frontend)
+        .slice(0, 3),
+    ).toEqual(['', '', 'compute_api']);
+    expect(kindsOf([]).find((k) => k.frontend === 'glance_api_front')).toMatchObject({ layer: 'lb', service: 'image' });
   });
 });

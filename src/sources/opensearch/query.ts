@@ -9,9 +9,10 @@
  * - nova's own access lines (requestlog, eventlet wsgi.server): compute anchors (nova's lines are compute);
  * - nova-api's uWSGI and Apache lines: compute anchors, and another service's anchors only with
  *   that service's path prefix (without a prefix, the file name, nova-api-…, makes them compute);
- * - HAProxy: every pack's anchors, except that another service's anchors skip lines naming a
- *   compute front end (their names make them compute, src/service.ts): `servers/detail` is not
- *   fetched for glance-v1's `detail`;
+ * - HAProxy: every pack's anchors, except on lines whose front end's name attributes them to
+ *   another service (src/service.ts): compute's skip kolla's other API front ends (with
+ *   --frontend, they take the named front ends only), the others' skip compute's front ends, so
+ *   `servers/detail` is not fetched for glance-v1's `detail`, nor `/v2/images` for nova's proxy;
  * - the hosts controller's and other effect loggers' messages, by `python_module`.
  * Every hit is parsed again by the file parsers and classified by the packs: the query only has
  * to hold at least every line they can take (a percent-encoded anchor, `os%2Dhosts`, is not
@@ -22,7 +23,7 @@
  */
 import type { RulePack } from '../../rules.js';
 import { packAnchors } from '../../rules.js';
-import { COMPUTE, prefixesOf } from '../../service.js';
+import { COMPUTE, prefixesOf, serviceFromName } from '../../service.js';
 
 export const FIELDS = {
   time: '@timestamp',
@@ -38,6 +39,27 @@ export const APACHE_PROGRAM = 'nova-api-access';
 export const HAPROXY_PROGRAM = 'haproxy';
 /** kolla's HAProxy front ends of the compute API (ansible/roles/nova/defaults/main.yml). */
 export const KOLLA_COMPUTE_FRONTENDS = ['nova_api_front', 'nova_api_external_front'];
+/**
+ * kolla's front ends of other APIs (`<service>_front`, `<service>_external_front`): their names
+ * attribute a line to that service (src/service.ts), so compute's anchors never apply to them
+ * (glance's `/v2/images` is not nova's proxy `/images`).
+ */
+export const KOLLA_OTHER_FRONTENDS = [
+  'glance_api',
+  'cinder_api',
+  'neutron_server',
+  'keystone_internal',
+  'keystone_external',
+  'placement_api',
+  'heat_api',
+  'heat_api_cfn',
+  'octavia_api',
+  'barbican_api',
+  'designate_api',
+  'ironic_api',
+  'manila_api',
+  'swift_api',
+].flatMap((s) => [`${s}_front`, `${s}_external_front`]);
 
 /** What a page asks for of each document: what mapping.ts rebuilds the line from. */
 export const SOURCE_FIELDS = [
@@ -109,14 +131,22 @@ export function candidateQuery(packs: readonly RulePack[], frontends: readonly s
     if (prefixes.length > 0) web.push(allOf([anyOf(prefixes.map(phrase)), anyOf(anchorPhrases(anchors))]));
   }
   if (web.length > 0) should.push(allOf([terms(FIELDS.program, [UWSGI_PROGRAM, APACHE_PROGRAM]), anyOf(web)]));
-  const lb = [...compute];
-  if (others.length > 0)
-    lb.push({
-      bool: {
-        filter: [anyOf(anchorPhrases(others.flatMap(([, a]) => [...a])))],
-        must_not: computeFrontends(frontends).map(phrase),
-      },
-    });
+  // HAProxy lines take a service's anchors unless their front end's name gives another service:
+  // with --frontend, only the named front ends are compute; kolla's API front ends are their services'.
+  const named = KOLLA_OTHER_FRONTENDS.filter((fe) => !frontends.includes(fe));
+  const notOf = (service: string): string[] => [
+    ...(service === COMPUTE ? [] : computeFrontends(frontends)),
+    ...named.filter((fe) => (serviceFromName(fe) ?? 'other') !== service),
+  ];
+  const lb: Query[] = [];
+  if (compute.length > 0)
+    lb.push(
+      frontends.length > 0
+        ? allOf([anyOf(frontends.map(phrase)), anyOf(compute)])
+        : { bool: { filter: [anyOf(compute)], must_not: notOf(COMPUTE).map(phrase) } },
+    );
+  for (const [service, anchors] of others)
+    lb.push({ bool: { filter: [anyOf(anchorPhrases(anchors))], must_not: notOf(service).map(phrase) } });
   if (lb.length > 0) should.push(allOf([terms(FIELDS.program, [HAPROXY_PROGRAM]), anyOf(lb)]));
   const loggers = messageLoggersOf(packs);
   if (loggers.length > 0) should.push(terms(FIELDS.logger, loggers));
@@ -134,9 +164,9 @@ export interface Kind {
 
 /**
  * The request buckets: nova's access lines (status, len and time: not the eventlet logger's
- * "accepted" lines), nova-api's uWSGI request lines and Apache lines, and per compute front end
- * HAProxy's HTTP lines (not its "Proxy … started" events, `<BADREQ>` or TCP lines, which the
- * parsers do not count as requests either).
+ * "accepted" lines), nova-api's uWSGI request lines and Apache lines, and per HAProxy front end
+ * (compute's, and kolla's other APIs' under their services) its HTTP lines (not its "Proxy …
+ * started" events, `<BADREQ>` or TCP lines, which the parsers do not count as requests either).
  */
 export function kindsOf(frontends: readonly string[]): Kind[] {
   const kinds: Kind[] = [
@@ -164,11 +194,19 @@ export function kindsOf(frontends: readonly string[]): Kind[] {
       ]),
     },
   ];
-  computeFrontends(frontends).forEach((fe, i) =>
+  // HAProxy: compute's front ends, and kolla's others under the service their names say.
+  const lb: [string, string][] = [
+    ...computeFrontends(frontends).map((fe): [string, string] => [fe, COMPUTE]),
+    ...KOLLA_OTHER_FRONTENDS.filter((fe) => !frontends.includes(fe)).map((fe): [string, string] => [
+      fe,
+      serviceFromName(fe) ?? 'other',
+    ]),
+  ];
+  lb.forEach(([fe, service], i) =>
     kinds.push({
       name: `lb${i}`,
       layer: 'lb',
-      service: COMPUTE,
+      service,
       frontend: fe,
       query: allOf([terms(FIELDS.program, [HAPROXY_PROGRAM]), phrase(fe), { match: { [FIELDS.payload]: 'http' } }]),
     }),
