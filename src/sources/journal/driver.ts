@@ -138,7 +138,8 @@ export async function ingestJournal(o: JournalIngestOptions): Promise<JournalIng
     let pending = 0;
     const commit = (): void => {
       sink.flush();
-      if (last === null) return;
+      // Nothing new: no write at all (an hourly timer on a quiet journal).
+      if (last === null || pending === 0) return;
       const cursor = last;
       batches.commit({ offset: total, lines: total, tailHash: '' }, (id) => cursors.save(key, id, cursor, total));
       pending = 0;

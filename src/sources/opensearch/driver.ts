@@ -15,14 +15,14 @@
  * stored with its status and reported: never counted as an empty day.
  */
 import { createHash } from 'node:crypto';
-import { UserError } from '../../errors.js';
+import { ExitCode, UserError } from '../../errors.js';
 import { callsPerApi } from '../../store/queries.js';
 import { SearchWindows, type PushedTotal, type WindowKey, type WindowStatus } from '../../store/remote-sources.js';
 import { LineSink } from '../line-sink.js';
 import { SourceBatches, withIngestSession, type Session, type SessionOptions } from '../session.js';
 import { PartialResults, WindowRestart, checkComplete, windowHits } from './cursor.js';
 import { DAY_MS, dayOf, dayStart, daysBetween, indexDays, searchTarget, unreadable, type IndexDays } from './days.js';
-import { SearchClient, SearchNetworkError, authorizationFrom } from './http.js';
+import { SearchClient, SearchHttpError, SearchNetworkError, authorizationFrom } from './http.js';
 import { lineOfHit } from './mapping.js';
 import { probe, type ClusterInfo, type Product } from './probe.js';
 import { candidateQuery, inRange, kindsOf, totalsBody, type Kind } from './query.js';
@@ -127,6 +127,11 @@ export async function ingestSearch(o: SearchIngestOptions): Promise<SearchIngest
         seconds: (Date.now() - started) / 1000,
       };
     });
+  } catch (e) {
+    // The cluster cannot be reached, refuses the credentials, answers an error: the user's to mend.
+    if (e instanceof SearchHttpError || e instanceof SearchNetworkError)
+      throw new UserError(`Reading ${client.where}: ${e.message}`, ExitCode.failed, { cause: e });
+    throw e;
   } finally {
     await client.close();
   }
