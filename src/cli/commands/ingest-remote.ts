@@ -189,7 +189,7 @@ export function searchSummaryText(s: SearchIngestSummary): string {
   for (const w of s.windows) {
     out.push(
       w.status === 'complete'
-        ? `  ${w.day}: ${num(w.documents)} documents, ${num(w.pushedRequests)} compute requests counted by the server; fetched ${num(w.fetched)} candidates: ${num(w.requests)} requests (${num(w.newRequests)} new), ${num(w.observations)} new calls of interest, ${num(w.malformed)} malformed`
+        ? `  ${w.day}: ${num(w.documents)} documents, ${num(w.pushedRequests)} compute requests${w.pushedOther ? ` (and ${num(w.pushedOther)} of other services)` : ''} counted by the server; fetched ${num(w.fetched)} candidates: ${num(w.requests)} requests (${num(w.newRequests)} new), ${num(w.observations)} new calls of interest, ${num(w.malformed)} malformed`
         : `  ${w.day}: ${w.status.toUpperCase()}, not read and not counted: ${w.reason}`,
     );
   }

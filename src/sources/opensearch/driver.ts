@@ -16,6 +16,7 @@
  */
 import { createHash } from 'node:crypto';
 import { ExitCode, UserError } from '../../errors.js';
+import { COMPUTE } from '../../service.js';
 import { callsPerApi } from '../../store/queries.js';
 import { SearchWindows, type PushedTotal, type WindowKey, type WindowStatus } from '../../store/remote-sources.js';
 import { LineSink } from '../line-sink.js';
@@ -57,8 +58,9 @@ export interface WindowResult {
   documents: number;
   candidates: number;
   fetched: number;
-  /** Requests the aggregation counted (every layer). */
+  /** Compute requests the aggregation counted (every layer), and other services' (HAProxy). */
   pushedRequests: number;
+  pushedOther: number;
   requests: number;
   newRequests: number;
   observations: number;
@@ -251,6 +253,7 @@ class SearchRun {
       candidates: 0,
       fetched: 0,
       pushedRequests: 0,
+      pushedOther: 0,
       requests: 0,
       newRequests: 0,
       observations: 0,
@@ -398,6 +401,7 @@ class SearchRun {
           `fetched ${fetched} of the ${t.candidates} candidates the aggregation counted (documents deleted while reading?)`,
         );
       const pushed = t.totals.reduce((n, x) => n + x.requests, 0);
+      const compute = t.totals.reduce((n, x) => n + (x.service === COMPUTE ? x.requests : 0), 0);
       batches.commit(cp(), (sourceId) => {
         // The window's requests: what the server counted, or the lines read if they are more.
         const requests = Math.max(pushed, batches.tally.requests);
@@ -427,7 +431,8 @@ class SearchRun {
         documents: t.documents,
         candidates: t.candidates,
         fetched,
-        pushedRequests: pushed,
+        pushedRequests: compute,
+        pushedOther: pushed - compute,
         requests: batches.tally.requests,
         newRequests: batches.tally.newRequests,
         observations: batches.tally.observations,
