@@ -232,51 +232,57 @@ function compileQuery(q: Q): Predicate {
   return p;
 }
 
+interface BoolQuery {
+  filter?: Q[] | Q;
+  must?: Q[] | Q;
+  should?: Q[];
+  must_not?: Q[] | Q;
+  minimum_should_match?: number;
+}
+
+function compileBool(b: BoolQuery): Predicate {
+  const list = (x: Q[] | Q | undefined): Q[] => (x === undefined ? [] : Array.isArray(x) ? x : [x]);
+  const all = [...list(b.filter), ...list(b.must)].map(compileQuery);
+  const none = list(b.must_not).map(compileQuery);
+  const should = list(b.should).map(compileQuery);
+  const need = b.minimum_should_match ?? (all.length > 0 ? 0 : should.length > 0 ? 1 : 0);
+  return (d) => {
+    for (const f of all) if (!f(d)) return false;
+    for (const f of none) if (f(d)) return false;
+    if (need === 0) return true;
+    let n = 0;
+    for (const f of should) if (f(d) && ++n >= need) return true;
+    return false;
+  };
+}
+
+/** term and terms: the exact value of a `.keyword` field, else one of a text field's tokens (not analysed). */
+function compileTerms(type: string, body: Q): Predicate {
+  const [field, v] = one(body);
+  const values = (
+    type === 'terms' ? (v as unknown[]) : [typeof v === 'object' && v !== null ? (v as { value: unknown }).value : v]
+  ).map(String);
+  if (field.endsWith('.keyword')) {
+    const base = field.slice(0, -8);
+    const set = new Set(values);
+    return (d) => {
+      const k = keywordOf(d, base);
+      return k !== null && set.has(k);
+    };
+  }
+  return (d) => values.some((x) => tokenText(d, field).includes(` ${x} `));
+}
+
 function compileNode(q: Q): Predicate {
   const [type, body] = one(q);
   switch (type) {
     case 'match_all':
       return () => true;
-    case 'bool': {
-      const b = body as {
-        filter?: Q[] | Q;
-        must?: Q[] | Q;
-        should?: Q[];
-        must_not?: Q[] | Q;
-        minimum_should_match?: number;
-      };
-      const list = (x: Q[] | Q | undefined): Q[] => (x === undefined ? [] : Array.isArray(x) ? x : [x]);
-      const all = [...list(b.filter), ...list(b.must)].map(compileQuery);
-      const none = list(b.must_not).map(compileQuery);
-      const should = list(b.should).map(compileQuery);
-      const need = b.minimum_should_match ?? (all.length > 0 ? 0 : should.length > 0 ? 1 : 0);
-      return (d) => {
-        for (const f of all) if (!f(d)) return false;
-        for (const f of none) if (f(d)) return false;
-        if (need === 0) return true;
-        let n = 0;
-        for (const f of should) if (f(d) && ++n >= need) return true;
-        return false;
-      };
-    }
+    case 'bool':
+      return compileBool(body as BoolQuery);
     case 'term':
-    case 'terms': {
-      const [field, v] = one(body as Q);
-      const values = (
-        type === 'terms'
-          ? (v as unknown[])
-          : [typeof v === 'object' && v !== null ? (v as { value: unknown }).value : v]
-      ).map(String);
-      if (field.endsWith('.keyword')) {
-        const base = field.slice(0, -8);
-        const set = new Set(values);
-        return (d) => {
-          const k = keywordOf(d, base);
-          return k !== null && set.has(k);
-        };
-      }
-      return (d) => values.some((x) => tokenText(d, field).includes(` ${x} `));
-    }
+    case 'terms':
+      return compileTerms(type, body as Q);
     case 'match_phrase': {
       const [field, v] = one(body as Q);
       const text = typeof v === 'object' && v !== null ? String((v as { query: unknown }).query) : String(v);

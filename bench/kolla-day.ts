@@ -43,6 +43,37 @@ const OS_HOSTS: [string, string, number][] = [
   ['GET', '/v2.1/os-hosts/cmp-{n}/reboot', 501],
 ];
 
+/** The n-th compute request of the day. */
+function kollaRequest(n: number, ms: number, method: string, path: string, status: number): KollaRequest {
+  return {
+    ms,
+    method,
+    path,
+    status,
+    bytes: 500 + (n % 5000),
+    durationMs: 20 + (n % 300),
+    requestId: `${String(n).padStart(8, '0')}-1c3d-4e5f-8a9b-0c1d2e3f4a5b`,
+    userId: '5d7c0a1b2c3d4e5f6a7b8c9d0e1f2a3b',
+    projectId: n % 3 === 0 ? '6f1c2a9e4b7d4e0f8a3b5c7d9e1f2a3b' : '9a1e2b3c4d5e6f7a8b9c0d1e2f3a4b5c',
+    client: `203.0.113.${n % 250}`,
+    userAgent: 'python-novaclient',
+    microversion: '2.1',
+    controller: n % 2 === 0 ? 'ctl-1' : 'ctl-2',
+    controllerIp: '10.0.0.11',
+    uwsgiReq: n,
+  };
+}
+
+/** Requests as a report totals them: per hour, the layer that counted most ("layer\thour" → count). */
+function largestLayerPerHour(perLayerHour: ReadonlyMap<string, number>): number {
+  const perHour = new Map<string, number>();
+  for (const [k, c] of perLayerHour) {
+    const hour = k.slice(k.indexOf('\t') + 1);
+    perHour.set(hour, Math.max(perHour.get(hour) ?? 0, c));
+  }
+  return [...perHour.values()].reduce((a, b) => a + b, 0);
+}
+
 /** About `target` documents of one day; a call of interest once per `rareEvery` compute requests. */
 export function generateKollaDay(
   target: number,
@@ -109,23 +140,7 @@ export function generateKollaDay(
       .replace('{n}', String(n % 40).padStart(2, '0'));
     const id = `${String(n).padStart(8, '0')}-1c3d-4e5f-8a9b-0c1d2e3f4a5b`;
     if (method === 'PUT') add(otherNovaLine(ms - 5, 'hosts', id, 'ctl-1'), null);
-    const r: KollaRequest = {
-      ms,
-      method,
-      path,
-      status,
-      bytes: 500 + (n % 5000),
-      durationMs: 20 + (n % 300),
-      requestId: id,
-      userId: '5d7c0a1b2c3d4e5f6a7b8c9d0e1f2a3b',
-      projectId: n % 3 === 0 ? '6f1c2a9e4b7d4e0f8a3b5c7d9e1f2a3b' : '9a1e2b3c4d5e6f7a8b9c0d1e2f3a4b5c',
-      client: `203.0.113.${n % 250}`,
-      userAgent: 'python-novaclient',
-      microversion: '2.1',
-      controller: n % 2 === 0 ? 'ctl-1' : 'ctl-2',
-      controllerIp: '10.0.0.11',
-      uwsgiReq: n,
-    };
+    const r = kollaRequest(n, ms, method, path, status);
     const [lb, web, nova] = requestLines('2025.1', r);
     add(lb!, 'lb');
     add(web!, 'web');
@@ -133,12 +148,7 @@ export function generateKollaDay(
     facts.computeRequests++;
     if (rng.float() < 0.3) add(otherNovaLine(ms + 1, 'debug', id, r.controller), null);
   }
-  const perHour = new Map<string, number>();
-  for (const [k, c] of perLayerHour) {
-    const hour = k.slice(k.indexOf('\t') + 1);
-    perHour.set(hour, Math.max(perHour.get(hour) ?? 0, c));
-  }
-  facts.reportRequests = [...perHour.values()].reduce((a, b) => a + b, 0);
+  facts.reportRequests = largestLayerPerHour(perLayerHour);
   facts.documents = docs.length;
   facts.bytes = docs.reduce((b, d) => b + JSON.stringify(d._source).length, 0);
   return { docs, facts };

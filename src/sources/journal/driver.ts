@@ -20,9 +20,9 @@ import { payloadOf, stripEnvelope } from '../../../parsers/envelopes.js';
 import { FORMATS } from '../../../parsers/index.js';
 import { UserError } from '../../errors.js';
 import { callsPerApi } from '../../store/queries.js';
-import { JournalCursors } from '../../store/remote-sources.js';
+import { JournalCursors, type JournalCursorRow } from '../../store/remote-sources.js';
 import { LineSink } from '../line-sink.js';
-import { SourceBatches, withIngestSession, type SessionOptions } from '../session.js';
+import { SourceBatches, withIngestSession, type Session, type SessionOptions } from '../session.js';
 
 export interface JournalIngestOptions extends SessionOptions {
   units?: string[];
@@ -91,102 +91,120 @@ export async function ingestJournal(o: JournalIngestOptions): Promise<JournalIng
   const local = !o.directory && (o.files ?? []).length === 0;
   const key = journalKey(o, local ? localMachineId() : null);
   return withIngestSession(o, async (s) => {
-    const cursors = new JournalCursors(s.db);
-    const known = cursors.get(key);
-    const what = [
+    const run = new JournalRun(o, s, key);
+    try {
+      await runJournalctl(o, run.known?.cursor ?? null, run.entry);
+      run.commit();
+    } finally {
+      run.batches.abort();
+    }
+    return run.summary(started);
+  });
+}
+
+/** One run over a journal: entries to the sink, committed with their last cursor. */
+class JournalRun {
+  readonly known: JournalCursorRow | undefined;
+  readonly batches: SourceBatches;
+  private readonly cursors: JournalCursors;
+  private readonly sink: LineSink;
+  private readonly what: string;
+  private readonly notes: string[] = [];
+  private entries = 0;
+  private other = 0;
+  private total: number;
+  private last: string | null;
+  private pending = 0;
+  private first = true;
+
+  constructor(
+    private readonly o: JournalIngestOptions,
+    private readonly s: Session,
+    private readonly key: string,
+  ) {
+    this.cursors = new JournalCursors(s.db);
+    this.known = this.cursors.get(key);
+    this.total = this.known?.entries ?? 0;
+    this.last = this.known?.cursor ?? null;
+    this.what = [
       ...(o.units ?? []).map((u) => `-u ${u}`),
       ...(o.files ?? []).map((f) => `--file ${f}`),
       ...(o.directory ? [`--directory ${o.directory}`] : []),
     ].join(' ');
-    const batches = new SourceBatches(s, {
-      id: known?.source_id ?? null,
+    this.batches = new SourceBatches(s, {
+      id: this.known?.source_id ?? null,
       create: {
         headHash: createHash('sha256').update(`journal\t${key}`).digest('hex').slice(0, 32),
         headLen: 0,
         format: 'journal',
-        path: `journal${what ? ` ${what}` : ''}`,
+        path: `journal${this.what ? ` ${this.what}` : ''}`,
         compressed: false,
       },
     });
-    const sink = new LineSink(
-      {
-        defaultYear: new Date().getUTCFullYear(),
-        timezone: s.timezone,
-        novaTimezone: s.novaTimezone,
-        frontends: s.frontends,
-        packs: s.packs,
-      },
-      batches.apply,
-      (known?.entries ?? 0) + 1,
-    );
-    const out: JournalIngestSummary = {
-      journal: what || 'journal (this machine)',
-      entries: 0,
-      lines: 0,
-      requests: 0,
-      newRequests: 0,
-      observations: 0,
-      malformed: 0,
-      other: 0,
-      cursor: known?.cursor ?? null,
-      notes: [],
-      callsByApi: {},
-      seconds: 0,
+    const spec = {
+      defaultYear: new Date().getUTCFullYear(),
+      timezone: s.timezone,
+      novaTimezone: s.novaTimezone,
+      frontends: s.frontends,
+      packs: s.packs,
     };
-    let total = known?.entries ?? 0;
-    let last: string | null = known?.cursor ?? null;
-    let pending = 0;
-    const commit = (): void => {
-      sink.flush();
-      // Nothing new: no write at all (an hourly timer on a quiet journal).
-      if (last === null || pending === 0) return;
-      const cursor = last;
-      batches.commit({ offset: total, lines: total, tailHash: '' }, (id) => cursors.save(key, id, cursor, total));
-      pending = 0;
-    };
-    try {
-      let first = true;
-      await runJournalctl(o, known?.cursor ?? null, (entry, line) => {
-        const cursor = typeof entry.__CURSOR === 'string' ? entry.__CURSOR : null;
-        if (first && known) {
-          first = false;
-          // --cursor starts at the stored entry itself when it is still there: it was ingested.
-          if (cursor === known.cursor) return;
-          out.notes.push(
-            `the entry of the stored cursor is no longer in the journal (vacuumed or rotated away): entries written between the last run and the oldest one kept may be lost`,
-          );
-        }
-        first = false;
-        const message = payloadOf(line, stripEnvelope(line, 0, false));
-        const format = message === line ? null : formatOfMessage(message);
-        if (format === null) {
-          sink.skip();
-          out.other++;
-        } else sink.add({ format, origin: journalText(entry.SYSLOG_IDENTIFIER ?? entry._SYSTEMD_UNIT), line });
-        out.entries++;
-        total++;
-        if (cursor) last = cursor;
-        if (++pending >= BATCH_ENTRIES) {
-          commit();
-          o.onProgress?.(out.entries);
-        }
-      });
-      commit();
-    } finally {
-      batches.abort();
+    this.sink = new LineSink(spec, this.batches.apply, this.total + 1);
+  }
+
+  readonly entry = (entry: Record<string, unknown>, line: string): void => {
+    const cursor = typeof entry.__CURSOR === 'string' ? entry.__CURSOR : null;
+    if (this.first && this.known) {
+      this.first = false;
+      // --cursor starts at the stored entry itself when it is still there: it was ingested.
+      if (cursor === this.known.cursor) return;
+      this.notes.push(
+        'the entry of the stored cursor is no longer in the journal (vacuumed or rotated away): entries written between the last run and the oldest one kept may be lost',
+      );
     }
-    Object.assign(out, {
-      lines: batches.tally.lines,
-      requests: batches.tally.requests,
-      newRequests: batches.tally.newRequests,
-      observations: batches.tally.observations,
-      malformed: batches.tally.malformed,
-      cursor: last,
-      callsByApi: callsPerApi(s.db),
+    this.first = false;
+    const message = payloadOf(line, stripEnvelope(line, 0, false));
+    const format = message === line ? null : formatOfMessage(message);
+    if (format === null) {
+      this.sink.skip();
+      this.other++;
+    } else this.sink.add({ format, origin: journalText(entry.SYSLOG_IDENTIFIER ?? entry._SYSTEMD_UNIT), line });
+    this.entries++;
+    this.total++;
+    if (cursor) this.last = cursor;
+    if (++this.pending >= BATCH_ENTRIES) {
+      this.commit();
+      this.o.onProgress?.(this.entries);
+    }
+  };
+
+  /** The entries so far, with the cursor of the last one; nothing at all when there is nothing new. */
+  commit(): void {
+    this.sink.flush();
+    if (this.last === null || this.pending === 0) return;
+    const [cursor, total] = [this.last, this.total];
+    this.batches.commit({ offset: total, lines: total, tailHash: '' }, (id) =>
+      this.cursors.save(this.key, id, cursor, total),
+    );
+    this.pending = 0;
+  }
+
+  summary(started: number): JournalIngestSummary {
+    const t = this.batches.tally;
+    return {
+      journal: this.what || 'journal (this machine)',
+      entries: this.entries,
+      lines: t.lines,
+      requests: t.requests,
+      newRequests: t.newRequests,
+      observations: t.observations,
+      malformed: t.malformed,
+      other: this.other,
+      cursor: this.last,
+      notes: this.notes,
+      callsByApi: callsPerApi(this.s.db),
       seconds: (Date.now() - started) / 1000,
-    });
-    return out;
-  });
+    };
+  }
 }
 
 const journalText = (v: unknown): string | null => (typeof v === 'string' ? v : null);

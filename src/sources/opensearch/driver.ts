@@ -330,16 +330,13 @@ class SearchRun {
     return { documents, candidates, totals };
   }
 
-  /** Read one window: totals, candidates through the processors, then the window's row, in one last commit. */
-  private async read(day: string, from: number, to: number, moveCheckpoint: boolean): Promise<WindowResult> {
-    const target = searchTarget(this.days, this.pattern, day);
-    const t = await this.totals(target, from, to);
-    const known = this.windows.find(this.info.cluster, this.pattern, day);
+  /** The batches of a window's source (made on its first read; its counters are each read's, not summed). */
+  private batchesOf(day: string, sourceId: number | null): SourceBatches {
     const identity = `${this.info.product}\t${this.info.cluster}\t${this.pattern}\t${day}`;
-    const batches = new SourceBatches(
+    return new SourceBatches(
       this.s,
       {
-        id: known?.source_id ?? null,
+        id: sourceId,
         create: {
           headHash: createHash('sha256').update(identity).digest('hex').slice(0, 32),
           headLen: 0,
@@ -348,78 +345,29 @@ class SearchRun {
           compressed: false,
         },
       },
-      // Counters of a window re-read are this read's, not added to the last one's.
       (id) => this.s.db.prepare('UPDATE sources SET requests = 0, malformed = 0, opaque = 0 WHERE id = ?').run(id),
     );
-    const year = new Date(from).getUTCFullYear();
-    const sink = new LineSink(
-      {
-        defaultYear: year,
-        timezone: this.s.timezone,
-        novaTimezone: 'UTC',
-        frontends: this.s.frontends,
-        packs: this.s.packs,
-      },
-      batches.apply,
-    );
-    let fetched = 0;
-    let uncommitted = 0;
-    const cp = (): { offset: number; lines: number; tailHash: string } => ({
-      offset: fetched,
-      lines: t.documents,
-      tailHash: '',
-    });
+  }
+
+  /** Read one window: totals, candidates through the processors, then the window's row, in one last commit. */
+  private async read(day: string, from: number, to: number, moveCheckpoint: boolean): Promise<WindowResult> {
+    const target = searchTarget(this.days, this.pattern, day);
+    const t = await this.totals(target, from, to);
+    const batches = this.batchesOf(day, this.windows.find(this.info.cluster, this.pattern, day)?.source_id ?? null);
     try {
-      // No candidate counted: nothing to fetch (documents arriving after the count are the next run's).
-      const hits =
-        t.candidates === 0
-          ? []
-          : windowHits(this.client, this.info.product, this.info.paging, {
-              pattern: target,
-              query: inRange(from, to, this.candidates),
-              pageSize: this.o.pageSize ?? DEFAULT_PAGE,
-              expected: t.candidates,
-            });
-      for await (const page of hits) {
-        for (const h of page) {
-          const line = lineOfHit(h._source ?? {});
-          if (line) sink.add(line);
-          else sink.skip();
-          fetched++;
-        }
-        uncommitted += page.length;
-        this.o.onProgress?.({ day, fetched, candidates: t.candidates, documents: t.documents });
-        if (uncommitted >= BATCH_LINES) {
-          sink.flush();
-          if (this.s.writer.inBatch) batches.commit(cp());
-          uncommitted = 0;
-        }
-      }
-      sink.flush();
-      if (fetched < t.candidates)
-        throw new PartialResults(
-          `fetched ${fetched} of the ${t.candidates} candidates the aggregation counted (documents deleted while reading?)`,
-        );
+      const fetched = await this.fetch(day, target, from, to, t, batches);
       const pushed = t.totals.reduce((n, x) => n + x.requests, 0);
       const compute = t.totals.reduce((n, x) => n + (x.service === COMPUTE ? x.requests : 0), 0);
-      batches.commit(cp(), (sourceId) => {
+      batches.commit({ offset: fetched, lines: t.documents, tailHash: '' }, (sourceId) => {
         // The window's requests: what the server counted, or the lines read if they are more.
         const requests = Math.max(pushed, batches.tally.requests);
         this.s.db
           .prepare('UPDATE sources SET requests = ? WHERE id = ?')
           .run(requests - batches.batchRequests, sourceId);
+        const read = { status: 'complete' as const, reason: null, sourceId, readFrom: from, readTo: to };
         this.windows.record(
           this.key(day),
-          {
-            status: 'complete',
-            reason: null,
-            sourceId,
-            readFrom: from,
-            readTo: to,
-            documents: t.documents,
-            candidates: t.candidates,
-            fetched,
-          },
+          { ...read, documents: t.documents, candidates: t.candidates, fetched },
           t.totals,
         );
         if (moveCheckpoint) this.windows.setCheckpoint(this.info.cluster, this.pattern, day);
@@ -441,5 +389,57 @@ class SearchRun {
     } finally {
       batches.abort();
     }
+  }
+
+  /** Fetch a window's candidates into its batches (committed every BATCH_LINES); how many were fetched. */
+  private async fetch(
+    day: string,
+    target: string,
+    from: number,
+    to: number,
+    t: WindowTotals,
+    batches: SourceBatches,
+  ): Promise<number> {
+    const spec = {
+      defaultYear: new Date(from).getUTCFullYear(),
+      timezone: this.s.timezone,
+      novaTimezone: 'UTC',
+      frontends: this.s.frontends,
+      packs: this.s.packs,
+    };
+    const sink = new LineSink(spec, batches.apply);
+    let fetched = 0;
+    let uncommitted = 0;
+    // No candidate counted: nothing to fetch (documents arriving after the count are the next run's).
+    const hits =
+      t.candidates === 0
+        ? []
+        : windowHits(this.client, this.info.product, this.info.paging, {
+            pattern: target,
+            query: inRange(from, to, this.candidates),
+            pageSize: this.o.pageSize ?? DEFAULT_PAGE,
+            expected: t.candidates,
+          });
+    for await (const page of hits) {
+      for (const h of page) {
+        const line = lineOfHit(h._source ?? {});
+        if (line) sink.add(line);
+        else sink.skip();
+        fetched++;
+      }
+      uncommitted += page.length;
+      this.o.onProgress?.({ day, fetched, candidates: t.candidates, documents: t.documents });
+      if (uncommitted >= BATCH_LINES) {
+        sink.flush();
+        if (this.s.writer.inBatch) batches.commit({ offset: fetched, lines: t.documents, tailHash: '' });
+        uncommitted = 0;
+      }
+    }
+    sink.flush();
+    if (fetched < t.candidates)
+      throw new PartialResults(
+        `fetched ${fetched} of the ${t.candidates} candidates the aggregation counted (documents deleted while reading?)`,
+      );
+    return fetched;
   }
 }
