@@ -262,3 +262,23 @@ describe('a day that cannot be read is reported, never counted as empty', () => 
     ]);
   });
 });
+
+describe('a day read whole stays read', () => {
+  it('when its index is closed later, or a shard fails on a re-read, the earlier read stands', async () => {
+    const indices = storyIndices('2025.1', storyLines('2025.1'));
+    const s = await serve('opensearch-2.11', indices);
+    const db = join(tempDir(), 'a.db');
+    const range = { since: Date.UTC(2024, 4, 2), until: Date.UTC(2024, 4, 4) };
+    await fromServer(db, s, range);
+    const before = stable(reportOf(db));
+    indices[0]!.status = 'close';
+    indices[1]!.failShards = 1;
+    const again = await fromServer(db, s, range);
+    expect(again.windows.map((w) => [w.day, w.status])).toEqual([
+      ['2024-05-02', 'closed'],
+      ['2024-05-03', 'failed'],
+    ]);
+    expect(again.windows.every((w) => /that read stands/.test(w.reason ?? ''))).toBe(true);
+    expect(stable(reportOf(db))).toEqual(before);
+  });
+});

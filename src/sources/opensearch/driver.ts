@@ -265,8 +265,15 @@ class SearchRun {
   private async window(day: string, from: number, to: number, moveCheckpoint: boolean): Promise<WindowResult> {
     const no = unreadable(this.days, day);
     const record = (status: WindowStatus, reason: string): WindowResult => {
+      const known = this.windows.find(this.info.cluster, this.pattern, day);
+      // A day read whole before (its index closed since, a shard failing now) keeps that read.
+      if (known?.status === 'complete' && known.read_from! <= from && known.read_to! >= to)
+        return this.empty(
+          day,
+          status,
+          `${reason}; it was read on ${new Date(known.read_at).toISOString()}, and that read stands`,
+        );
       this.s.db.transaction(() => {
-        const known = this.windows.find(this.info.cluster, this.pattern, day);
         this.windows.record(this.key(day), {
           status,
           reason,
