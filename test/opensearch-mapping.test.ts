@@ -20,13 +20,17 @@ const ctx: ParseContext = {
 
 const parse = (format: string, line: string): ParseResult => compileParsers(resolveFormat(format).parsers, ctx)(line);
 
-/** The record of a document's line, and of the file line, with the host the document adds set aside. */
+/**
+ * The record of a document's line, and of the file line, with the host a document adds to a
+ * line with a request id set aside (a file line names none; the request id keys such a line).
+ */
 function both(doc: Record<string, unknown>, format: string, fileLine: string): [ParseResult, ParseResult] {
   const mapped = lineOfHit(doc)!;
   expect(mapped.format).toBe(format);
   const fromDoc = parse(format, mapped.line);
   const fromFile = parse(format, fileLine);
-  if (fromDoc && fromFile && 'host' in fromDoc && 'host' in fromFile && fromFile.host === null) fromDoc.host = null;
+  const keyed = fromDoc !== null && 'requestId' in fromDoc && fromDoc.requestId !== null;
+  if (keyed && fromFile && 'host' in fromDoc && 'host' in fromFile && fromFile.host === null) fromDoc.host = null;
   return [fromDoc, fromFile];
 }
 

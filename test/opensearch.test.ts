@@ -282,3 +282,26 @@ describe('a day read whole stays read', () => {
     expect(stable(reportOf(db))).toEqual(before);
   });
 });
+
+describe('joined with file inputs', () => {
+  it("the same lines from files and from the cluster, in one database, count once: the files' report", async () => {
+    const dir = tempDir();
+    const lines = storyLines('2025.1');
+    const files = writeStoryFiles(join(dir, 'kolla'), lines);
+    const filesOnly = join(dir, 'files.db');
+    await ingestInto(filesOnly, files);
+    const s = await serve('opensearch-2.11', storyIndices('2025.1', lines));
+    for (const order of ['files first', 'cluster first']) {
+      const db = join(dir, `${order}.db`);
+      if (order === 'files first') await ingestInto(db, files);
+      const sum = await fromServer(db, s, { until: Date.UTC(2024, 4, 4) });
+      if (order === 'cluster first') await ingestInto(db, files);
+      else expect(sum.newRequests).toBe(0);
+      // Lines are read twice (42 lines, 42 documents), requests and calls counted once.
+      const both = evidence(reportOf(db)) as Report;
+      expect(both.inputs.linesRead).toBe(84);
+      const once = evidence(reportOf(filesOnly)) as Report;
+      expect({ ...both, inputs: { ...both.inputs, linesRead: 42 } }, order).toEqual(once);
+    }
+  });
+});

@@ -13,8 +13,10 @@
  *   (d)    uWSGI: `[pid: P|app: A|req: R] Address (User) {V vars in B bytes} [ctime] Payload`,
  *          the time from @timestamp in UTC.
  *   (e)    Apache (nova-api-access): Payload is the whole line.
- * Lines other than HAProxy's go behind an ISO syslog header naming `Hostname`, which the parsers'
- * envelope stripping turns into the record's host (a line's own time always wins over it).
+ * An oslo line with a request id goes behind an ISO syslog header naming `Hostname`, which the
+ * parsers' envelope stripping turns into the record's host (its own time wins). Other lines keep
+ * no host, as their files do: a request without a request id is keyed by its fields, host
+ * included, and must get the key its file line gets, or reading both would count it twice.
  * A multi-line Payload (a traceback) keeps its first line: the rest is never a request.
  */
 import type { SinkLine } from '../line-sink.js';
@@ -111,12 +113,13 @@ export function lineOfHit(s: Source): SinkLine | null {
   const logger = str(s.python_module);
   if (logger !== null && ms !== null) {
     const format = logger.startsWith('keystonemiddleware') ? 'cadf-oslo' : 'nova';
-    return { format, origin: program || null, line: envelope(ms, host, program || 'nova') + osloLine(s, ms) };
+    const head = str(s.request_id) !== null ? envelope(ms, host, program || 'nova') : '';
+    return { format, origin: program || null, line: head + osloLine(s, ms) };
   }
   if (payload === null) return null;
   if (program === UWSGI_PROGRAM || str(s.Req) !== null)
-    return { format: 'uwsgi', origin: program, line: envelope(ms, host, program) + uwsgiLine(s, ms), timezone: 'UTC' };
+    return { format: 'uwsgi', origin: program, line: uwsgiLine(s, ms), timezone: 'UTC' };
   if (program === APACHE_PROGRAM || program.endsWith('-access'))
-    return { format: 'apache', origin: program, line: envelope(ms, host, program) + firstLine(payload) };
+    return { format: 'apache', origin: program, line: firstLine(payload) };
   return null;
 }
