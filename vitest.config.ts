@@ -7,6 +7,7 @@ import { defineConfig } from 'vitest/config';
  */
 const SLOW = [
   'test/cli.test.ts',
+  'test/cli-sources.test.ts',
   'test/crash.test.ts',
   'test/concurrency.test.ts',
   'test/fast-path.test.ts',

@@ -103,13 +103,13 @@ const countCheck = (found: number, expected: number, what: string, failStatus: C
 
 // ---------------------------------------------------------------- apicensus
 
-interface ReportCounts {
+export interface ReportCounts {
   requests: number;
   osHosts: number;
   osServices: number;
 }
 
-function readReport(json: string): ReportCounts {
+export function readReport(json: string): ReportCounts {
   const r = JSON.parse(json) as { inputs?: { requests?: unknown }; apis?: { api?: unknown; calls?: unknown }[] };
   const requests = r.inputs?.requests;
   const calls = (api: string): unknown => r.apis?.find((a) => a.api === api)?.calls;

@@ -6,7 +6,7 @@
  * generator's own bookkeeping) gives a wrong count or fails.
  *
  * Options: --size-mb N (default 1100) --haproxy-size-mb N --seed S --gz
- * --rotated N --repeat N --inputs nova,haproxy --tools apicensus,grep,lnav,goaccess
+ * --rotated N --repeat N --inputs nova,haproxy,opensearch --opensearch-docs N --tools apicensus,grep,lnav,goaccess
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -33,11 +33,12 @@ import {
   type Row,
   type RunResult,
 } from './rows.js';
+import { searchRow, stopSearchServer } from './search-case.js';
 import { formatTable } from './table.js';
 import { findTools } from './tools.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const ALL_INPUTS = ['nova', 'haproxy'] as const;
+const ALL_INPUTS = ['nova', 'haproxy', 'opensearch'] as const;
 const ALL_TOOLS = ['apicensus', 'grep', 'lnav', 'goaccess'] as const;
 
 const USAGE = `Usage: npm run bench -- [options]
@@ -48,7 +49,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --gz                 also time nova-api.log.gz (zcat | grep vs apicensus ingest)
   --rotated N          also time N rotated files (half gzip'd): one ingest call vs N calls
   --repeat N           run each timed command N times and report the median (default 1)
-  --inputs LIST        plain logs to time: nova,haproxy (default both)
+  --inputs LIST        what to time: nova,haproxy,opensearch (default all)
+  --opensearch-docs N  documents in the fake OpenSearch day (default 1000000)
   --tools LIST         apicensus,grep,lnav,goaccess (default all; grep is the baseline)
   -h, --help
 `;
@@ -62,6 +64,7 @@ interface Options {
   repeat: number;
   inputs: Set<string>;
   tools: Set<string>;
+  opensearchDocs: number;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -75,6 +78,7 @@ function parseOptions(argv: string[]): Options {
       rotated: { type: 'string', default: '0' },
       repeat: { type: 'string', default: '1' },
       inputs: { type: 'string', default: ALL_INPUTS.join(',') },
+      'opensearch-docs': { type: 'string', default: '1000000' },
       tools: { type: 'string', default: ALL_TOOLS.join(',') },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -111,6 +115,7 @@ function parseOptions(argv: string[]): Options {
     repeat: positive('repeat', values.repeat, 1),
     inputs: list('inputs', values.inputs, ALL_INPUTS),
     tools: list('tools', values.tools, ALL_TOOLS),
+    opensearchDocs: positive('opensearch-docs', values['opensearch-docs'], 1000),
   };
 }
 
@@ -227,7 +232,9 @@ async function main(): Promise<number> {
   for (const t of ALL_TOOLS) if (!use(t)) skipped.push(`${t}: left out by --tools`);
 
   const data = new DataDir(join(ROOT, 'bench/data'), log);
-  const nova = data.nova(opts.seed, opts.sizeMb * 1_000_000);
+  // nova-api.log is generated only for the rows that read it (the search-server case needs none).
+  const needNova = opts.inputs.has('nova') || opts.gz || opts.rotated > 0;
+  const nova = needNova ? data.nova(opts.seed, opts.sizeMb * 1_000_000) : data.nova(opts.seed, 1_000_000);
   const haproxy = opts.inputs.has('haproxy') ? data.haproxy(opts.seed, opts.haproxySizeMb * 1_000_000) : null;
   log(
     `nova-api.log ${nova.reused ? 'reused' : 'generated'}: ${(nova.facts.bytes / 1e6).toFixed(0)} MB, ${nova.facts.lines} lines, ${nova.facts.computeRequests} compute requests, ${nova.facts.osHostsCalls} os-hosts calls`,
@@ -418,6 +425,9 @@ async function main(): Promise<number> {
     }
   } else skipped.push('rotated-file rows: not asked for (--rotated N)');
 
+  if (opts.inputs.has('opensearch') && use('apicensus'))
+    rows.push(searchRow(ctx, { documents: opts.opensearchDocs, seed: opts.seed }));
+
   // The bench's own build just ran, so a 1-minute load near 1 is ours; above the core count, others are busy too.
   const loadAtStart = os.loadavg();
   const cores = os.cpus().length;
@@ -426,7 +436,7 @@ async function main(): Promise<number> {
       `the 1-minute load average is ${loadAtStart[0]!.toFixed(1)} on ${cores} cores before the first timed command: other work is using the CPU, timings will be noisy`,
     );
   }
-  const results = await runRows(rows, opts.repeat);
+  const results = await runRows(rows, opts.repeat).finally(() => stopSearchServer());
   const m = machine();
 
   const out: string[] = [];
@@ -454,6 +464,26 @@ async function main(): Promise<number> {
     out.push(`  ${i + 1}. ${r.label} [${r.input}]`);
     for (const c of r.commands) out.push(`       ${c}`);
   });
+  for (const r of results.filter((x) => x.group === 'opensearch')) {
+    const d = r.runs[0]?.details as
+      | {
+          documents: number;
+          fetched: number;
+          calls: number;
+          fetchedPerCall: number | null;
+          documentsPerCall: number | null;
+          generateSeconds: number;
+        }
+      | undefined;
+    if (!d) continue;
+    out.push('');
+    out.push(
+      `Search server: ${d.documents.toLocaleString('en-US')} documents in the window, ${d.fetched.toLocaleString('en-US')} fetched (${((d.fetched / d.documents) * 100).toFixed(3)} %), ` +
+        `${d.calls} calls of interest found: ${d.fetchedPerCall?.toFixed(1) ?? '-'} documents fetched per call found ` +
+        `(${d.documentsPerCall?.toFixed(0) ?? '-'} in the window per call), ${r.seconds?.toFixed(2) ?? '-'} s` +
+        `${r.cpuSeconds !== null ? ` (ingest CPU ${r.cpuSeconds.toFixed(2)} s)` : ''}; the fake server (a worker thread, generated in ${d.generateSeconds.toFixed(1)} s) answers the aggregation by scanning every document in JavaScript.`,
+    );
+  }
   if (skipped.length) {
     out.push('');
     out.push('Skipped or degraded:');

@@ -3,7 +3,7 @@
  * stripping, then the first line parser that claims the payload. Nothing in
  * the returned function looks at options again (pino's "decide once").
  */
-import { stripEnvelope, type Envelope } from './envelopes.js';
+import { payloadOf, stripEnvelope, type Envelope } from './envelopes.js';
 import type { LineParser, ParseContext, ParseResult } from './types.js';
 
 export type LineFunction = (line: string) => ParseResult;
@@ -25,7 +25,7 @@ function fillFromEnvelope(r: ParseResult, env: Envelope, line: string, year: num
 export function compileParsers(parsers: readonly LineParser[], ctx: ParseContext): LineFunction {
   return (line) => {
     const env = stripEnvelope(line, ctx.defaultYear, false);
-    const payload = env.start === 0 ? line : line.slice(env.start);
+    const payload = payloadOf(line, env);
     for (const p of parsers) {
       if (p.claims(payload)) return fillFromEnvelope(p.parse(payload, ctx), env, line, ctx.defaultYear);
     }

@@ -12,8 +12,13 @@
  *                                                              haproxy's configuration.txt §8.2 examples print it)
  *   grep           `/var/log/nova/nova-api.log:…`, `nova-api.log:12:…` (`grep -H [-n]`),
  *                  `nova-api.log.1.2017-05-16_13:53:08 2017-…`  (loghub's file-name prefix)
+ *   journal-json   `{"__CURSOR":"s=…","__REALTIME_TIMESTAMP":"1714641301337000","_HOSTNAME":"ctl1",
+ *                   "MESSAGE":"INFO nova.api.openstack.requestlog […] …",…}`  (`journalctl -o json`, and
+ *                  `-o export` decoded by journal-export.ts): the payload is MESSAGE, decoded, so it is
+ *                  given as `payload` rather than a position; a MESSAGE that is not valid UTF-8 comes as
+ *                  an array of bytes.
  *
- * Sources: lb-logs.md §1.3 and nova-logs.md §1b (journal output).
+ * Sources: lb-logs.md §1.3 and nova-logs.md §1b (journal output); central-logging.md §7 (journal JSON).
  */
 import { parseIso, parseSyslogDate } from './time.js';
 
@@ -28,7 +33,13 @@ export interface Envelope {
   program: string | null;
   /** The envelope has a date (left unread, wallMs null, when the caller asked for no time). */
   hasTime: boolean;
+  /** The payload, when it is not a slice of the line (a journal entry's MESSAGE, decoded from JSON). */
+  payload?: string;
 }
+
+/** The payload an envelope wraps: what a LineParser reads. */
+export const payloadOf = (line: string, env: Envelope): string =>
+  env.payload ?? (env.start === 0 ? line : line.slice(env.start));
 
 const NONE: Envelope = Object.freeze({
   start: 0,
@@ -112,6 +123,57 @@ export function bareTag(line: string): Envelope | null {
   return { start: m[0].length, wallMs: null, offsetMin: null, host: null, program: m[1]!, hasTime: false };
 }
 
+interface JournalEntry {
+  MESSAGE?: unknown;
+  __REALTIME_TIMESTAMP?: unknown;
+  _HOSTNAME?: unknown;
+  SYSLOG_IDENTIFIER?: unknown;
+  _SYSTEMD_UNIT?: unknown;
+}
+
+/**
+ * A journal field's value: a string, or (not valid UTF-8) an array of bytes, read as UTF-8; a
+ * field an entry holds more than once is an array of those: its first value.
+ */
+function journalText(v: unknown): string | null {
+  if (typeof v === 'string') return v;
+  if (!Array.isArray(v) || v.length === 0) return null;
+  if (v.every((b) => typeof b === 'number')) return Buffer.from(v as number[]).toString('utf8');
+  return journalText(v[0]);
+}
+
+/**
+ * A `journalctl -o json` entry: MESSAGE is the payload (its first line: a multi-line message
+ * goes on with a traceback, never a request), `__REALTIME_TIMESTAMP` (µs since the epoch, UTC)
+ * the time, `_HOSTNAME` the host, SYSLOG_IDENTIFIER (else the unit) the program. null for any
+ * other line, JSON logs included (they have no `__REALTIME_TIMESTAMP` and `MESSAGE` at the top).
+ */
+export function journalJson(line: string, withTime = true): Envelope | null {
+  if (line.charCodeAt(0) !== 123 || line.indexOf('"__REALTIME_TIMESTAMP"') < 0 || line.indexOf('"MESSAGE"') < 0)
+    return null;
+  let e: JournalEntry;
+  try {
+    e = JSON.parse(line) as JournalEntry;
+  } catch {
+    return null;
+  }
+  if (e === null || typeof e !== 'object') return null;
+  const message = journalText(e.MESSAGE);
+  const us = typeof e.__REALTIME_TIMESTAMP === 'string' ? e.__REALTIME_TIMESTAMP : null;
+  if (message === null || us === null || !/^\d{1,19}$/.test(us)) return null;
+  const nl = message.indexOf('\n');
+  const host = journalText(e._HOSTNAME);
+  return {
+    start: line.length,
+    payload: nl < 0 ? message : message.slice(0, nl),
+    wallMs: withTime ? Math.floor(Number(us) / 1000) : null,
+    offsetMin: withTime ? 0 : null,
+    host: hostOrNull(host ?? undefined),
+    program: journalText(e.SYSLOG_IDENTIFIER) ?? journalText(e._SYSTEMD_UNIT),
+    hasTime: true,
+  };
+}
+
 /** Length of a `grep -H` / loghub file-name prefix, 0 when there is none. */
 export function grepPrefixLength(line: string): number {
   // loghub's form first: its name holds a time (`…_13:53:08 `) that GREP would cut at `13:53:`.
@@ -127,6 +189,10 @@ export function grepPrefixLength(line: string): number {
  * their own; bench/: reading syslog dates cost ~8 % of HAProxy ingest).
  */
 export function stripEnvelope(line: string, year: number, withTime = true): Envelope {
+  if (line.charCodeAt(0) === 123) {
+    const j = journalJson(line, withTime);
+    if (j) return j;
+  }
   let offset = 0;
   let rest = line;
   const g = grepPrefixLength(line);

@@ -135,6 +135,41 @@ export const haproxyHttp: LineParser = {
   parse: parseHttplog,
   samples: [
     {
+      line: '{"__CURSOR":"s=1e2d3c4b;i=9f;b=7a6b5c4d;m=2b3c4d;t=6144130a1c2d3;x=5e6f","__REALTIME_TIMESTAMP":"1711120585102311","_HOSTNAME":"infra1","SYSLOG_IDENTIFIER":"haproxy","_SYSTEMD_UNIT":"haproxy.service","MESSAGE":"10.0.0.15:51044 [22/Mar/2024:15:16:25.100] nova_api_front nova_api_back/ctl2 0/0/1/57/58 200 1207 - - ---- 12/3/0/0/0 0/0 \\"GET /v2.1/os-hosts HTTP/1.1\\""}',
+      note: 'constructed: central-logging.md §7 (OpenStack-Ansible: HAProxy logs to the journal; `journalctl -o json` entry)',
+      expect: {
+        kind: 'request',
+        parser: 'haproxy-http',
+        layer: 'lb',
+        wallMs: Date.UTC(2024, 2, 22, 15, 16, 25, 100),
+        offsetMin: null,
+        timeIsEnd: false,
+        method: 'GET',
+        uri: '/v2.1/os-hosts',
+        protocol: 'HTTP/1.1',
+        status: 200,
+        bytes: 1207,
+        durationMs: 58,
+        client: '10.0.0.15',
+        clientChain: null,
+        requestId: null,
+        globalRequestId: null,
+        userId: null,
+        projectId: null,
+        userName: null,
+        projectName: null,
+        microversion: null,
+        userAgent: null,
+        frontend: 'nova_api_front',
+        backend: 'nova_api_back',
+        server: 'ctl2',
+        logger: null,
+        host: 'infra1',
+        auditAction: null,
+        service: null,
+      },
+    },
+    {
       line:
         'Nov 28 16:37:50 dvd-ctrl1 haproxy[403100]: fe80::9379:c29e:6701:cef8:52438 [28/Nov/2019:16:37:50.293] ' +
         'keystone_admin keystone_admin/dvd-ctrl1.ctlplane.int.dvd.dev 0/0/0/175/175 200 624 - - ---- 5/1/0/0/0 0/0 ' +

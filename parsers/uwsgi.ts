@@ -79,6 +79,23 @@ const BANNER = new RegExp(
     String.raw`|cache sweeper|spawned \d+ offload threads|daemonizing uWSGI)`,
 );
 
+/** A devstack journal entry whose MESSAGE holds a byte that is not UTF-8 (0xff in the query). */
+const JOURNAL_BYTES_SAMPLE = JSON.stringify({
+  __REALTIME_TIMESTAMP: '1711120583500000',
+  _HOSTNAME: 'devstack',
+  SYSLOG_IDENTIFIER: 'devstack@n-api',
+  MESSAGE: [
+    ...Buffer.concat([
+      Buffer.from(
+        '[pid: 87040|app: 0|req: 12/40] 10.0.0.15 () {64 vars in 1291 bytes} [Fri Mar 22 15:16:23 2024] GET /compute/v2.1/os-hosts?name=',
+      ),
+      Buffer.from([0xff]),
+      Buffer.from(' => generated 1207 bytes in 58 msecs (HTTP/1.1 200) 9 headers in 380 bytes (1 switches on core 0)'),
+    ]),
+  ],
+  __CURSOR: 's=5f1c0e2a;i=1a2c;b=0d9c8b7a;m=1c9c381;t=614412d0d7b3a;x=3e60',
+});
+
 export const uwsgiRequest: LineParser = {
   name: 'uwsgi',
   title: 'uWSGI default request log',
@@ -87,6 +104,42 @@ export const uwsgiRequest: LineParser = {
   claims: (p) => p.indexOf('[pid: ') !== -1,
   parse: parseRequestLog,
   samples: [
+    {
+      // journald keeps a MESSAGE that is not valid UTF-8 as bytes: `journalctl -o json` prints an array of numbers.
+      line: JOURNAL_BYTES_SAMPLE,
+      note: 'constructed: central-logging.md §7 (`journalctl -o json`, MESSAGE with a byte that is not UTF-8: an array of bytes)',
+      expect: {
+        kind: 'request',
+        parser: 'uwsgi',
+        layer: 'web',
+        wallMs: Date.UTC(2024, 2, 22, 15, 16, 23),
+        offsetMin: null,
+        timeIsEnd: false,
+        method: 'GET',
+        uri: '/compute/v2.1/os-hosts?name=\ufffd',
+        protocol: 'HTTP/1.1',
+        status: 200,
+        bytes: 1207,
+        durationMs: 58,
+        client: '10.0.0.15',
+        clientChain: null,
+        requestId: null,
+        globalRequestId: null,
+        userId: null,
+        projectId: null,
+        userName: null,
+        projectName: null,
+        microversion: null,
+        userAgent: null,
+        frontend: null,
+        backend: null,
+        server: null,
+        logger: null,
+        host: 'devstack',
+        auditAction: null,
+        service: null,
+      },
+    },
     {
       line:
         '[pid: 88185|app: 0|req: 1/1] 127.0.0.1 () {38 vars in 696 bytes} [Sun Mar 13 22:49:12 2016] POST ' +

@@ -351,6 +351,19 @@ function compileRoute(r: PackRoute): CompiledRoute {
 
 const variableCount = (r: CompiledRoute): number => r.segments.filter((s) => s === null).length;
 
+/**
+ * The segments a pack owns requests by: its `anchors`, or by default the first literal segment
+ * of each route an access line can match (audit-only routes make none).
+ */
+export function packAnchors(pack: RulePack): string[] {
+  if (pack.anchors) return pack.anchors;
+  const first = pack.routes
+    .filter((r) => !r.auditAction)
+    .map((r) => compileRoute(r).segments.find((x): x is string => x !== null))
+    .filter((x): x is string => !!x);
+  return [...new Set(first)];
+}
+
 export function compileClassifier(packs: readonly RulePack[]): Classifier {
   // service → "position\tanchor segment" → packs owning it
   const anchors = new Map<string, Map<string, CompiledPack[]>>();
@@ -372,11 +385,7 @@ export function compileClassifier(packs: readonly RulePack[]): Classifier {
     // `/servers/{id}/os-security-groups` (position 2) is not the proxy's. Audit-only routes
     // make no anchors: an access line of the same path is someone else's.
     const accessRoutes = routes.filter((r) => r.auditAction === null);
-    const names = pack.anchors ?? [
-      ...new Set(
-        accessRoutes.map((r) => r.segments.find((x): x is string => x !== null)).filter((x): x is string => !!x),
-      ),
-    ];
+    const names = packAnchors(pack);
     let byAnchor = anchors.get(pack.service);
     if (!byAnchor) anchors.set(pack.service, (byAnchor = new Map()));
     const positions = new Set<string>();

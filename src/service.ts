@@ -78,6 +78,13 @@ const PREFIX_SERVICES: Record<string, string> = {
   'heat-api': 'orchestration',
 };
 
+/** The path prefixes (devstack's `/volume`…) that attribute a front-end line to `service`. */
+export function prefixesOf(service: string): string[] {
+  return Object.entries(PREFIX_SERVICES)
+    .filter(([, s]) => s === service)
+    .map(([p]) => p);
+}
+
 /**
  * Top-level resources of nova's router (nova/api/openstack/compute/routes.py ROUTE_LIST): after
  * `/v2/{project_id}/` or `/v1.1/{project_id}/` they say compute, except those below.

@@ -51,6 +51,19 @@ export function logrotateNeed(): MachineNeed {
   });
 }
 
+/** Debian's systemd-journal-remote, which writes the real journal files test/journal.test.ts reads with journalctl. */
+export function journalRemoteNeed(): MachineNeed {
+  const env = process.env.APICENSUS_JOURNAL_REMOTE;
+  return need({
+    name: "Debian's systemd-journal-remote",
+    looked:
+      env !== undefined ? [env] : ['/lib/systemd/systemd-journal-remote', '/usr/lib/systemd/systemd-journal-remote'],
+    files: ['test/journal.test.ts'],
+    install: 'apt-get install -y --no-install-recommends systemd-journal-remote (journalctl comes with systemd)',
+    requireEnv: 'APICENSUS_REQUIRE_JOURNAL',
+  });
+}
+
 /** The real public logs next to the repository (never copied into it), for the checks on real lines. */
 export function realLogsNeed(): MachineNeed {
   const dir = fileURLToPath(new URL('../../shared/real-logs/', import.meta.url));
@@ -70,7 +83,12 @@ export function realLogsNeed(): MachineNeed {
   return { ...n, path: n.looked.every((p) => existsSync(p)) ? dir : null };
 }
 
-export const MACHINE_NEEDS = (): MachineNeed[] => [chromiumNeed(), logrotateNeed(), realLogsNeed()];
+export const MACHINE_NEEDS = (): MachineNeed[] => [
+  chromiumNeed(),
+  logrotateNeed(),
+  journalRemoteNeed(),
+  realLogsNeed(),
+];
 
 export const isRequired = (n: MachineNeed): boolean => process.env[n.requireEnv] === '1';
 

@@ -31,7 +31,7 @@ import {
   serviceFromTypeUri,
 } from '../parsers/cadf.js';
 import { compileParsers, parseWith } from '../parsers/compile.js';
-import { stripEnvelope } from '../parsers/envelopes.js';
+import { payloadOf, stripEnvelope } from '../parsers/envelopes.js';
 import { allParsers, formatByName, FORMATS as ALL_FORMATS } from '../parsers/index.js';
 
 /** The registry's formats other than the audit ones (which the registry now includes). */
@@ -112,7 +112,7 @@ describe('samples/audit: every input form gives the same six requests', () => {
     it(`${file}: detected as ${formatName} and by no other registered format`, () => {
       for (const line of linesOf(file).slice(0, 4)) {
         const env = stripEnvelope(line, 2024);
-        const payload = line.slice(env.start);
+        const payload = payloadOf(line, env);
         expect(AUDIT_FORMATS.filter((f) => f.signature.test(payload)).map((f) => f.name)).toEqual([formatName]);
         expect(FORMATS.filter((f) => f.signature.test(payload)).map((f) => f.name)).toEqual([]);
       }
@@ -455,7 +455,7 @@ describe('signatures stay apart from the other formats', () => {
     for (const p of allParsers().filter((x) => !CADF_PARSERS.includes(x))) {
       for (const s of p.samples) {
         const env = stripEnvelope(s.line, 2024);
-        const payload = s.line.slice(env.start);
+        const payload = payloadOf(s.line, env);
         expect(
           AUDIT_FORMATS.filter((f) => f.signature.test(payload)).map((f) => f.name),
           `${p.name}: ${s.line.slice(0, 80)}`,
@@ -468,7 +468,7 @@ describe('signatures stay apart from the other formats', () => {
     for (const p of CADF_PARSERS) {
       for (const s of p.samples) {
         const env = stripEnvelope(s.line, 2024);
-        const payload = s.line.slice(env.start);
+        const payload = payloadOf(s.line, env);
         expect(
           FORMATS.filter((f) => f.signature.test(payload)).map((f) => f.name),
           `${p.name}: ${s.line.slice(0, 80)}`,

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { compileParsers, parseWith } from '../parsers/compile.js';
-import { stripEnvelope } from '../parsers/envelopes.js';
+import { payloadOf, stripEnvelope } from '../parsers/envelopes.js';
 import { clfWallAt, parseClf } from '../parsers/time.js';
 import { FRONTEND_FORMATS } from '../parsers/frontend-formats.js';
 import { haproxyHttp } from '../parsers/haproxy-http.js';
@@ -89,7 +89,7 @@ describe('real load-balancer and web-server logs', () => {
       // amphora lines may share an HAProxy syslog file: the haproxy format reads them).
       const allowed = new Set([want.format]);
       if (format(want.format).parsers.includes(octaviaAmphora)) allowed.add('octavia');
-      const payloads = readLines(file).map((l) => l.slice(stripEnvelope(l, 2024).start));
+      const payloads = readLines(file).map((l) => payloadOf(l, stripEnvelope(l, 2024)));
       const first = payloads.find((p) => FRONTEND_FORMATS.some((f) => f.signature.test(p)));
       expect(first).toBeDefined();
       expect(FRONTEND_FORMATS.filter((f) => f.signature.test(first!)).map((f) => f.name)).toEqual([want.format]);
@@ -139,7 +139,7 @@ describe('format signatures', () => {
       for (const p of f.parsers) {
         for (const s of p.samples) {
           if (s.expect === null || s.expect.kind === 'malformed') continue;
-          const payload = s.line.slice(stripEnvelope(s.line, 2024).start);
+          const payload = payloadOf(s.line, stripEnvelope(s.line, 2024));
           const matching = FRONTEND_FORMATS.filter((g) => g.signature.test(payload));
           expect(matching.length, `${p.name}: ${s.line}`).toBe(1);
           expect(matching[0]!.parsers, `${p.name}: ${s.line}`).toContain(p);

@@ -106,17 +106,14 @@ describe.skipIf(!CAN_TEST)('a user who can read the database but not write it', 
 });
 
 describe('reading commands never migrate', () => {
-  /** The owner's database as apicensus before the latest schema (12) left it: 012's changes undone. */
+  /** The owner's database as apicensus before the latest schema (13) left it: 013's tables dropped. */
   async function olderDatabase(): Promise<string> {
     const { db } = await ownersDatabase();
     const h = new Database(db);
-    h.exec(`DROP TABLE frontend_set_aside;
-      CREATE TABLE frontends_011 (layer TEXT NOT NULL, name TEXT NOT NULL, service TEXT NOT NULL, requests INTEGER NOT NULL,
-        PRIMARY KEY (layer, name, service)) WITHOUT ROWID;
-      INSERT INTO frontends_011 SELECT layer, name, service, sum(requests) FROM frontends GROUP BY layer, name, service;
-      DROP TABLE frontends;
-      ALTER TABLE frontends_011 RENAME TO frontends;`);
-    h.pragma('user_version = 11');
+    h.exec(
+      'DROP TABLE pushed_totals; DROP TABLE search_windows; DROP TABLE search_checkpoints; DROP TABLE journal_cursors;',
+    );
+    h.pragma('user_version = 12');
     h.close();
     return db;
   }
@@ -125,20 +122,20 @@ describe('reading commands never migrate', () => {
     const db = await olderDatabase();
     const bytes = readFileSync(db);
     const advice =
-      /has schema 11; this apicensus reads schema \d+\. Run `apicensus ingest` \(or `apicensus db migrate --db .*census\.db`\) as a user who can write it/;
+      /has schema 12; this apicensus reads schema \d+\. Run `apicensus ingest` \(or `apicensus db migrate --db .*census\.db`\) as a user who can write it/;
     expect(() => runReport({ db, api: [], format: 'json', rules: [] })).toThrow(advice);
     expect(() => runExport({ db, api: [], rules: [], explain: false })).toThrow(advice);
     settled(db);
     expect(readFileSync(db).equals(bytes)).toBe(true);
     const check = checkDb(db);
-    expect(check).toMatchObject({ ok: false, schema: { version: 11, latest: LATEST_VERSION } });
+    expect(check).toMatchObject({ ok: false, schema: { version: 12, latest: LATEST_VERSION } });
     settled(db);
     expect(readFileSync(db).equals(bytes)).toBe(true);
   });
 
   it('db migrate brings it to the latest schema, and the report reads it', async () => {
     const db = await olderDatabase();
-    expect(migrateDb(db)).toMatchObject({ from: 11, to: LATEST_VERSION });
+    expect(migrateDb(db)).toMatchObject({ from: 12, to: LATEST_VERSION });
     expect(runReport({ db, api: [], format: 'json', rules: [] }).report.apis[0]!.calls).toBe(33);
   });
 });

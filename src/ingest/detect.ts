@@ -6,7 +6,7 @@
  * lines and uWSGI's own request lines); any other mix is an error naming
  * what was found, so the user can split the file or force --format.
  */
-import { stripEnvelope } from '../../parsers/envelopes.js';
+import { payloadOf, stripEnvelope } from '../../parsers/envelopes.js';
 import { FORMATS } from '../../parsers/index.js';
 
 /** Pairs of formats that one real file can hold, written in the order resolveFormat joins them. */
@@ -33,7 +33,7 @@ export function detectFormat(lines: readonly string[], year: number): Detection 
     if (line.trim() === '') continue;
     looked++;
     const env = stripEnvelope(line, year);
-    const payload = env.start === 0 ? line : line.slice(env.start);
+    const payload = payloadOf(line, env);
     for (const f of FORMATS) {
       if (f.signature.test(payload)) {
         hits[f.name] = (hits[f.name] ?? 0) + 1;

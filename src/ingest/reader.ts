@@ -6,6 +6,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { BlockBuffers } from './blocks.js';
+import { journalExportAware } from '../sources/journal/export-content.js';
 import { openContent, type ContentInfo } from './content.js';
 
 export class ContentReader {
@@ -20,10 +21,13 @@ export class ContentReader {
     private readonly blocks: BlockBuffers | undefined,
   ) {}
 
-  /** Opens `path` ('-' for stdin); with `blocks`, a plain file is read into them in pieces of whole lines. */
+  /**
+   * Opens `path` ('-' for stdin); with `blocks`, a plain file is read into them in pieces of whole
+   * lines. journald's export format is read as the JSON lines `journalctl -o json` prints.
+   */
   static async open(path: string, stdin?: Readable, blocks?: BlockBuffers): Promise<ContentReader> {
     const { info, chunks } = await openContent(path, stdin, blocks);
-    return new ContentReader(path, info, chunks, blocks);
+    return new ContentReader(path, info, await journalExportAware(chunks, blocks), blocks);
   }
 
   /**

@@ -1,18 +1,13 @@
 /**
- * `apicensus ingest`: inputs → files → (read-file.ts: content → identity → framing → dispatch →
- * batches) → store. This module holds what one ingest shares: the database and its lock, the
- * rule packs, the workers and block buffers, the loop over inputs, a stop when asked, and the
- * summary.
+ * `apicensus ingest FILE…`: inputs → files → (read-file.ts: content → identity → framing →
+ * dispatch → batches) → store, inside one ingest session (session.ts: the database, its lock,
+ * the rule packs). This module holds what the files of one ingest share: the workers and block
+ * buffers, the loop over inputs, a stop when asked, and the summary.
  */
 import { statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { ExitCode, UserError } from '../errors.js';
-import { packsFor } from '../packs.js';
-import { getMeta, openDb, setMeta, type Db } from '../store/db.js';
-import { acquireIngestLock, releaseIngestLock } from '../store/ingest-lock.js';
-import { IngestWriter } from '../store/ingest-writes.js';
 import { callsPerApi } from '../store/queries.js';
-import { sourceZones } from '../timezone.js';
 import { BlockBuffers } from './blocks.js';
 import { IN_FLIGHT_PER_WORKER } from './dispatch.js';
 import { emptyFileResult, failedFile, type FileResult } from './file-result.js';
@@ -20,6 +15,7 @@ import { expandInputs } from './inputs.js';
 import { ParsePool, defaultJobs } from './pool.js';
 import { resolveFormat } from './process.js';
 import { BLOCK_BYTES, ingestFile, type FileContext } from './read-file.js';
+import { withIngestSession, type Session } from './session.js';
 
 export type { FileResult, FileStatus } from './file-result.js';
 
@@ -98,12 +94,9 @@ const DEFAULT_BATCH_BYTES = 32 << 20;
 const DEFAULT_WORKERS_ABOVE_BYTES = 192 << 20;
 /** stdin is read with workers once it proves longer than the first read. */
 const PREBUFFER_BYTES = 1 << 20;
-/** How often a running ingest refreshes its lock's heartbeat. */
-const HEARTBEAT_MS = 60_000;
 
 export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
   const started = process.hrtime.bigint();
-  const { timezone, novaTimezone, meta: zoneMeta } = sourceZones(opts);
   if (opts.format) resolveFormatOrThrow(opts.format);
   const { files, missing, passedOver } = expandInputs(opts.inputs);
   const jobs = opts.jobs ?? defaultJobs();
@@ -113,89 +106,49 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
   let pool: ParsePool | null | undefined;
   const getPool = (): ParsePool | null =>
     workers === 'none' ? null : pool === undefined ? (pool = ParsePool.create(jobs, blocks)) : pool;
-  const db = openDb(opts.db);
-  const owner = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
   const results: FileResult[] = missing.map((m) => failedFile(m.path, `cannot read ${m.path}: ${m.reason}`));
   try {
-    // Workers start now, while packs load and the lock is taken (bench/: their start-up, ~0.1 s,
-    // otherwise comes after the first read).
-    if (workers === 'now') getPool();
-    const packs = packsFor(db, opts.rules ?? []);
-    const windowMs = joinWindow(db, opts);
-    for (const [key, value] of zoneMeta) setMeta(db, key, value);
-    await acquireIngestLock(
-      db,
-      owner,
-      (opts.waitSeconds ?? 600) * 1000,
-      (l) =>
-        opts.onNotice?.(`waiting for another ingest (pid ${l.pid} on ${l.host}, started ${l.started_at}) to finish…`),
-      (l) => opts.onNotice?.(`taking over the lock left by pid ${l.pid} on ${l.host} (no longer running)`),
-      opts.signal,
+    return await withIngestSession(
+      opts,
+      async (s) => {
+        const fc = fileContext(s, opts, getPool, blocks);
+        for (const f of files) results.push(await readOne(f.path, f.fromDirectory, fc));
+        return summarise(results, passedOver, callsPerApi(s.db), started, opts.signal);
+      },
+      // Workers start while packs load and the lock is taken (bench/: their start-up, ~0.1 s,
+      // otherwise comes after the first read).
+      () => void (workers === 'now' && getPool()),
     );
-    const writer = new IngestWriter(db, {
-      windowMs,
-      actionOrder: new Map(packs.map((p) => [p.api, p.actions.map((a) => a.name)])),
-      effectApis: new Set(packs.filter((p) => p.effects.length > 0).map((p) => p.api)),
-    });
-    const fc: FileContext = {
-      writer,
-      lockOwner: owner,
-      packs,
-      timezone,
-      novaTimezone,
-      format: opts.format,
-      frontends: opts.frontends ?? [],
-      year: opts.year,
-      partialLastLine: opts.partialLastLine ?? 'auto',
-      batchBytes: opts.batchBytes ?? DEFAULT_BATCH_BYTES,
-      reference: opts.reference ?? false,
-      stdin: opts.stdin,
-      pool: getPool,
-      blocks,
-      signal: opts.signal,
-      onProgress: opts.onProgress,
-    };
-    await readAll(files, fc, owner, results);
-    return summarise(results, passedOver, callsPerApi(db), started, opts.signal);
   } finally {
     if (pool) await pool.close();
-    db.close();
   }
 }
 
-/** Each file in turn, under the lock, with its heartbeat kept fresh. */
-async function readAll(
-  files: readonly { path: string; fromDirectory: boolean }[],
-  fc: FileContext,
-  owner: string,
-  results: FileResult[],
-): Promise<void> {
-  const { writer } = fc;
-  // Batches write the heartbeat too; this covers slow reads between them (a lost lock shows at the next batch).
-  const beat = setInterval(() => {
-    try {
-      writer.heartbeat(owner);
-    } catch {
-      // busy: the next beat or batch writes it
-    }
-  }, HEARTBEAT_MS);
-  beat.unref();
-  try {
-    for (const f of files) {
-      if (fc.signal?.aborted) {
-        results.push({ ...emptyFileResult(f.path), status: 'interrupted', notes: ['not read: stopped before it'] });
-        continue;
-      }
-      results.push(await readOne(f.path, f.fromDirectory, fc));
-    }
-  } finally {
-    clearInterval(beat);
-    releaseIngestLock(writer.db, owner);
-  }
+function fileContext(s: Session, opts: IngestOptions, pool: () => ParsePool | null, blocks: BlockBuffers): FileContext {
+  return {
+    writer: s.writer,
+    lockOwner: s.owner,
+    packs: s.packs,
+    timezone: s.timezone,
+    novaTimezone: s.novaTimezone,
+    format: opts.format,
+    frontends: s.frontends,
+    year: opts.year,
+    partialLastLine: opts.partialLastLine ?? 'auto',
+    batchBytes: opts.batchBytes ?? DEFAULT_BATCH_BYTES,
+    reference: opts.reference ?? false,
+    stdin: opts.stdin,
+    pool,
+    blocks,
+    signal: opts.signal,
+    onProgress: opts.onProgress,
+  };
 }
 
 /** One file; a failure is that file's (its open batch rolled back), unless the store itself cannot be written. */
 async function readOne(path: string, fromDirectory: boolean, fc: FileContext): Promise<FileResult> {
+  if (fc.signal?.aborted)
+    return { ...emptyFileResult(path), status: 'interrupted', notes: ['not read: stopped before it'] };
   try {
     return await ingestFile(path, fromDirectory, fc);
   } catch (e) {
@@ -252,19 +205,6 @@ function workersFor(files: readonly { path: string }[], opts: IngestOptions): 'n
   const threshold = opts.jobs !== undefined ? 2 * PREBUFFER_BYTES : DEFAULT_WORKERS_ABOVE_BYTES;
   if (files.reduce((n, f) => n + contentEstimate(f.path), 0) > threshold) return 'now';
   return files.some((f) => f.path === '-') ? 'later' : 'none';
-}
-
-/** The join window, remembered in the store; a change is said (calls joined before keep their joins). */
-function joinWindow(db: Db, opts: IngestOptions): number {
-  const windowMs = Math.round((opts.joinWindowSeconds ?? 5) * 1000);
-  const stored = getMeta(db, 'join_window_ms');
-  if (stored !== null && Number(stored) !== windowMs && opts.joinWindowSeconds !== undefined) {
-    opts.onNotice?.(
-      `join window changed from ${Number(stored) / 1000} s to ${windowMs / 1000} s; calls ingested earlier keep their joins until relinked`,
-    );
-  }
-  setMeta(db, 'join_window_ms', String(windowMs));
-  return windowMs;
 }
 
 /** Bytes of a file (0 for stdin or what cannot be read: it fails later, with its message). */

@@ -14,7 +14,7 @@
  * A parent directory such as /var/log/nova or C:\OpenStack\Log names no host.
  */
 import { UserError } from '../errors.js';
-import { grepPrefixLength, stripEnvelope } from '../../parsers/envelopes.js';
+import { grepPrefixLength, payloadOf, stripEnvelope } from '../../parsers/envelopes.js';
 import { newOsloHeader, readOsloHeader } from '../../parsers/nova-oslo.js';
 import { epochSecondsToMs, parseIso } from '../../parsers/time.js';
 import { driverFromComputeDriver } from './drivers.js';
@@ -126,7 +126,7 @@ export function looksLikeOsloTextLog(lines: readonly string[], opts: InventoryPa
   let seen = 0;
   for (const line of lines) {
     if (line === '' || isJournalMarker(line)) continue;
-    if (readOsloHeader(line.slice(stripEnvelope(line, year).start), header)) return true;
+    if (readOsloHeader(payloadOf(line, stripEnvelope(line, year)), header)) return true;
     if (++seen >= 200) return false;
   }
   return false;
@@ -141,7 +141,7 @@ export function parseComputeLogText(lines: readonly string[], opts: InventoryPar
   lines.forEach((line, i) => {
     if (line === '' || !line.includes('Loading compute driver')) return;
     const env = stripEnvelope(line, year);
-    if (!readOsloHeader(line.slice(env.start), header) || header.logger !== COMPUTE_DRIVER_LOGGER) return;
+    if (!readOsloHeader(payloadOf(line, env), header) || header.logger !== COMPUTE_DRIVER_LOGGER) return;
     const m = LOADING_COMPUTE_DRIVER.exec(header.text.slice(header.messageStart));
     if (!m) return;
     const g = grepPrefixLength(line);

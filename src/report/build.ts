@@ -8,7 +8,7 @@ import { REPORT_SCHEMA } from '../../reports/model.js';
 import { buildHostDrivers } from '../host-drivers.js';
 import type { RulePack } from '../rules.js';
 import { serviceFromName } from '../service.js';
-import type { ReportQueries, SourceSummaryRow, Window } from '../store/report-queries.js';
+import type { ReportQueries, SourceSummaryRow, UnreadWindow, Window } from '../store/report-queries.js';
 import { apiReport } from './api-report.js';
 import { answerOf } from './answer.js';
 import { clockWarning, frontendRows, setAsideText } from './evidence.js';
@@ -239,5 +239,26 @@ function evidenceOf(
   }
   const zones = q.timezones();
   for (const skew of q.clockSkews(w)) warnings.push(clockWarning(skew, zones));
+  const days = q.unreadWindows(w);
+  if (days.length > 0) {
+    reading.warnings.push(unreadDaysWarning(days));
+    reading.unread.push(plural(days.length, 'search-server day'));
+  }
   return { reading, unreadable, setAside, warnings };
+}
+
+/** Search-server days that were not read: named, with why, so they are never taken for days without calls. */
+function unreadDaysWarning(unread: readonly UnreadWindow[]): string {
+  const shown = unread
+    .slice(0, 8)
+    .map((u) => `${u.day} ${u.status}${u.reason ? ` (${u.reason})` : ''}`)
+    .join('; ');
+  const more = unread.length > 8 ? `; and ${unread.length - 8} more` : '';
+  const where = [...new Set(unread.map((u) => `${u.url}/${u.pattern}`))].join(', ');
+  const it = unread.length === 1 ? 'it' : 'them';
+  return (
+    `${plural(unread.length, 'day')} of ${where} could not be read and ${unread.length === 1 ? 'is' : 'are'} not counted ` +
+    `(not taken for days without calls): ${shown}${more}. ` +
+    `Read ${it} again with \`apicensus ingest --${unread[0]!.product} … --since …\` once available.`
+  );
 }

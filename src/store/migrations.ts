@@ -481,4 +481,62 @@ CREATE TABLE frontend_set_aside (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    version: 13,
+    name: '013-search-windows-and-journals',
+    sql: `
+-- Sources that are not files. A search-server window is one UTC day of one index pattern on one
+-- cluster (OpenSearch / Elasticsearch, src/sources/opensearch/): its candidate documents are
+-- ingested like lines (keyed, so a re-read adds nothing), and its per-hour request totals come
+-- from one aggregation (pushed down) into pushed_totals. A re-read of a day replaces its totals
+-- for the hours read, never adds to them; reports take, per layer, service and hour, the larger
+-- of the keyed totals (hourly_totals) and any one window's pushed total, never their sum.
+-- A day that could not be read (closed or missing index, a failed shard, a timed-out search)
+-- keeps a row with its status and reason: reported, never taken for an empty day.
+CREATE TABLE search_windows (
+  id INTEGER PRIMARY KEY,
+  product TEXT NOT NULL,                  -- opensearch | elasticsearch
+  cluster TEXT NOT NULL,                  -- cluster_uuid from GET /
+  url TEXT NOT NULL,                      -- where it was read last (never with credentials)
+  pattern TEXT NOT NULL,                  -- index pattern, e.g. flog-*
+  day TEXT NOT NULL,                      -- UTC day, YYYY-MM-DD
+  source_id INTEGER REFERENCES sources(id),
+  status TEXT NOT NULL,                   -- complete | closed | missing | failed
+  reason TEXT,
+  read_from INTEGER,                      -- ms: the part of the day the last read covered
+  read_to INTEGER,
+  documents INTEGER,                      -- documents in that part (the aggregation's count)
+  candidates INTEGER,                     -- documents a rule pack or the hosts controller may want
+  fetched INTEGER,                        -- documents fetched and parsed
+  read_at INTEGER NOT NULL,
+  UNIQUE (cluster, pattern, day)
+);
+CREATE TABLE pushed_totals (
+  window_id INTEGER NOT NULL REFERENCES search_windows(id),
+  layer TEXT NOT NULL,
+  service TEXT NOT NULL,
+  frontend TEXT NOT NULL,
+  hour INTEGER NOT NULL,
+  requests INTEGER NOT NULL,
+  PRIMARY KEY (window_id, layer, service, frontend, hour)
+) WITHOUT ROWID;
+CREATE INDEX pushed_totals_by_service ON pushed_totals(service, hour);
+-- The last day of a cluster's index pattern read whole and in the past: a timer goes on after it.
+CREATE TABLE search_checkpoints (
+  cluster TEXT NOT NULL,
+  pattern TEXT NOT NULL,
+  day TEXT NOT NULL,
+  PRIMARY KEY (cluster, pattern)
+) WITHOUT ROWID;
+-- journald: the cursor of the last entry ingested per journal (machine, files, units asked for),
+-- committed with the entries before it; the next run continues after it.
+CREATE TABLE journal_cursors (
+  journal TEXT PRIMARY KEY,
+  source_id INTEGER NOT NULL REFERENCES sources(id),
+  cursor TEXT NOT NULL,
+  entries INTEGER NOT NULL,
+  updated_at TEXT NOT NULL
+) WITHOUT ROWID;
+`,
+  },
 ];

@@ -99,9 +99,17 @@ export function serviceTotals(db: Db, service: string, w: Window): TotalsByLayer
       `SELECT layer, hour, requests FROM hourly_totals WHERE service = ?${windowClause('hour', { from, to }, params)}`,
     )
     .all(...params) as { layer: string; hour: number; requests: number }[];
+  // A layer's hour counted both by keys and by a search server's aggregation (the same lines
+  // read from files and from OpenSearch, say) takes the larger count, never the sum.
+  const perLayerHour = new Map<string, { layer: string; hour: number; requests: number }>();
+  for (const r of [...rows, ...pushedTotals(db, service, from, to)]) {
+    const k = `${r.layer}\t${r.hour}`;
+    const seen = perLayerHour.get(k);
+    if (!seen || seen.requests < r.requests) perLayerHour.set(k, r);
+  }
   const byLayer: Record<string, number> = {};
   const perHour = new Map<number, number>();
-  for (const r of rows) {
+  for (const r of perLayerHour.values()) {
     byLayer[r.layer] = (byLayer[r.layer] ?? 0) + r.requests;
     perHour.set(r.hour, Math.max(perHour.get(r.hour) ?? 0, r.requests));
   }
@@ -109,6 +117,58 @@ export function serviceTotals(db: Db, service: string, w: Window): TotalsByLayer
   for (const n of perHour.values()) requests += n;
   const hourly = [...perHour].sort((a, b) => a[0] - b[0]).map(([hour, n]) => ({ hour: hour * HOUR, requests: n }));
   return { byLayer, requests, hourly };
+}
+
+/**
+ * Per layer and hour, the requests of a service that search-server aggregations counted
+ * (pushed_totals): the largest count any one window gave, front ends summed within it.
+ */
+function pushedTotals(
+  db: Db,
+  service: string,
+  from: number | null,
+  to: number | null,
+): { layer: string; hour: number; requests: number }[] {
+  const params: unknown[] = [service];
+  const clause = windowClause('hour', { from, to }, params);
+  return db
+    .prepare(
+      `SELECT layer, hour, max(n) AS requests FROM (
+         SELECT window_id, layer, hour, sum(requests) AS n FROM pushed_totals WHERE service = ?${clause}
+          GROUP BY window_id, layer, hour)
+        GROUP BY layer, hour`,
+    )
+    .all(...params) as { layer: string; hour: number; requests: number }[];
+}
+
+/** A search-server day that could not be read: reported with the verdict, never taken for an empty day. */
+export interface UnreadWindow {
+  product: string;
+  url: string;
+  pattern: string;
+  day: string;
+  status: string;
+  reason: string | null;
+}
+
+/** Days of search-server windows in the report window that were not read (closed, missing, failed). */
+export function unreadWindows(db: Db, w: Window): UnreadWindow[] {
+  const params: unknown[] = [];
+  const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+  const parts: string[] = ["status <> 'complete'"];
+  if (w.from !== null) {
+    parts.push('day >= ?');
+    params.push(day(w.from));
+  }
+  if (w.to !== null) {
+    parts.push('day <= ?');
+    params.push(day(w.to - 1));
+  }
+  return db
+    .prepare(
+      `SELECT product, url, pattern, day, status, reason FROM search_windows WHERE ${parts.join(' AND ')} ORDER BY pattern, day`,
+    )
+    .all(...params) as UnreadWindow[];
 }
 
 export interface SourceSummaryRow {
@@ -178,16 +238,55 @@ export function inputProblems(db: Db): { path: string; kind: string; message: st
   }[];
 }
 
-/** Front ends seen: requests per service and what decided it (src/service.ts), most requests first. */
-export function frontendsSeen(
-  db: Db,
-): { layer: string; name: string; service: string; decidedBy: string; evidence: string; requests: number }[] {
-  return db
+/** A front end's requests for one service and what decided them (src/service.ts). */
+export interface FrontendSeenRow {
+  layer: string;
+  name: string;
+  service: string;
+  decidedBy: string;
+  evidence: string;
+  requests: number;
+}
+
+/**
+ * Front ends seen: requests per service and what decided it (src/service.ts), most requests
+ * first. Front ends a search server's aggregation counted (per hour the largest count any window
+ * gave, summed over hours) join them: where the aggregation counted more than the lines did, the
+ * difference is a row of its own (the larger count stands, as for hour totals).
+ */
+export function frontendsSeen(db: Db): FrontendSeenRow[] {
+  const rows = db
     .prepare(
       `SELECT layer, name, service, decided_by AS decidedBy, evidence, requests FROM frontends
         ORDER BY requests DESC, name, service, decided_by, evidence`,
     )
-    .all() as { layer: string; name: string; service: string; decidedBy: string; evidence: string; requests: number }[];
+    .all() as FrontendSeenRow[];
+  const pushed = db
+    .prepare(
+      `SELECT layer, frontend AS name, service, sum(n) AS requests FROM (
+         SELECT layer, frontend, service, hour, max(requests) AS n FROM pushed_totals WHERE layer <> 'nova'
+          GROUP BY layer, frontend, service, hour)
+        GROUP BY layer, frontend, service`,
+    )
+    .all() as Omit<FrontendSeenRow, 'decidedBy' | 'evidence'>[];
+  for (const p of pushed) {
+    const lines = rows.filter((r) => r.layer === p.layer && r.name === p.name && r.service === p.service);
+    const inLines = lines.reduce((n, r) => n + r.requests, 0);
+    if (p.requests <= inLines) continue;
+    // The requests the lines did not show were decided as most of those lines were; with no line
+    // at all, by the front end's name (what a search server's aggregation files them under).
+    const main = lines.reduce<FrontendSeenRow | null>((a, r) => (a === null || r.requests > a.requests ? r : a), null);
+    if (main) main.requests += p.requests - inLines;
+    else rows.push({ ...p, decidedBy: 'name', evidence: `frontend name ${p.name}` });
+  }
+  return rows.sort(
+    (a, b) =>
+      b.requests - a.requests ||
+      a.name.localeCompare(b.name) ||
+      a.service.localeCompare(b.service) ||
+      a.decidedBy.localeCompare(b.decidedBy) ||
+      a.evidence.localeCompare(b.evidence),
+  );
 }
 
 /** Front-end requests with a compute route that were attributed to another service, per API. */
@@ -238,8 +337,9 @@ export function coveredDays(db: Db, w: Window): string[] {
   const clause = windowClause('hour', { from, to }, params);
   const rows = db
     .prepare(
-      `SELECT DISTINCT hour FROM hourly_totals WHERE hour >= 0${clause} UNION SELECT DISTINCT hour FROM opaque_hours WHERE hour >= 0${clause}`,
+      `SELECT DISTINCT hour FROM hourly_totals WHERE hour >= 0${clause} UNION SELECT DISTINCT hour FROM opaque_hours WHERE hour >= 0${clause}
+       UNION SELECT DISTINCT hour FROM pushed_totals WHERE hour >= 0${clause}`,
     )
-    .all(...params, ...params) as { hour: number }[];
+    .all(...params, ...params, ...params) as { hour: number }[];
   return [...new Set(rows.map((r) => new Date(r.hour * HOUR).toISOString().slice(0, 10)))].sort();
 }

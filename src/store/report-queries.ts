@@ -19,13 +19,15 @@ import {
   opaqueHours,
   serviceTotals,
   sourcesSummary,
+  unreadWindows,
   type CallRow,
   type SourceSummaryRow,
   type TotalsByLayer,
+  type UnreadWindow,
   type Window,
 } from './queries.js';
 
-export type { CallRow, ClockSkew, InventoryRow, SourceSummaryRow, TotalsByLayer, Window };
+export type { CallRow, ClockSkew, InventoryRow, SourceSummaryRow, TotalsByLayer, UnreadWindow, Window };
 
 /** A front end (HAProxy frontend or backend, web vhost) the logs named, a service it was counted as, and what decided. */
 export interface FrontendSeen {
@@ -85,6 +87,8 @@ export interface ReportQueries {
   malformedByApi(): Record<string, number>;
   /** An ingest is running now (its sources being read are not abandoned). */
   ingestRunning(): boolean;
+  /** Search-server days in the window that could not be read (closed, missing, failed): never days without calls. */
+  unreadWindows(window: Window): UnreadWindow[];
   opaqueHours(window: Window): OpaqueHour[];
   /** The first malformed lines (those naming an API first), by source and line. */
   malformedExamples(limit: number): MalformedExample[];
@@ -108,6 +112,7 @@ export function reportQueries(db: Db): ReportQueries {
     inputProblems: () => inputProblems(db),
     malformedByApi: () => malformedByApi(db),
     ingestRunning: () => lockStatus(db)?.alive ?? false,
+    unreadWindows: (window) => unreadWindows(db, window),
     opaqueHours: (window) => opaqueHours(db, window),
     malformedExamples: (limit) => malformedExamples(db, limit),
     inventory: () => inventoryFacts(db),

@@ -43,7 +43,8 @@ export function checkDb(file: string): DbCheck {
         db.prepare('SELECT id, path, format, offset, lines, state FROM sources ORDER BY id').all() as DbCheck['sources']
       ).map((s) => ({
         ...s,
-        present: s.path === '-' || existsSync(s.path),
+        // A search server's day or a journal is not a file: nothing to find at its "path".
+        present: s.path === '-' || ['opensearch', 'elasticsearch', 'journal'].includes(s.format) || existsSync(s.path),
       }));
       const counts: Record<string, number> = {};
       for (const t of [

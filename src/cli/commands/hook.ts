@@ -20,6 +20,7 @@
  */
 import { realpathSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
+import { usageError } from '../../errors.js';
 
 const DEFAULT_DB = '/var/lib/apicensus/apicensus.db';
 
@@ -39,6 +40,10 @@ export interface HookOptions {
   frontendLogs: string[];
   timezone?: string;
   command?: string;
+  /** systemd only: read journald (these units; none: every unit) instead of files. */
+  journal?: { units: string[] };
+  /** systemd only: read a search server's new days instead of files (kolla-ansible central logging). */
+  search?: { option: '--opensearch' | '--elasticsearch'; url: string; index?: string };
 }
 
 /** What each stanza says about copytruncate: nova's reason is nova's, the front end's its own. */
@@ -92,21 +97,49 @@ ${block(o.logs, '', 'nova')}`;
   return out;
 }
 
-export function systemdUnits(o: HookOptions): string {
-  const cmd = o.command ?? selfCommand();
-  const files = [...o.logs, ...o.frontendLogs].map((f) => `${q(f)}*`).join(' ');
+/** A word inside `sh -c '…'`: double-quoted (no glob: `flog-*` is an index pattern), its single quotes closed and reopened. */
+const inner = (s: string): string =>
+  /^[\w@%+=:,./-]+$/.test(s) ? s : `"${s.replace(/["$`\\]/g, '\\$&').replace(/'/g, `'\\''`)}"`;
+
+/** What the service runs, and the comment above it: files (their rotations by glob), the journal, or a search server. */
+function systemdExec(o: HookOptions, cmd: string): { what: string; why: string; exec: string } {
   const tz = o.timezone ? ` --timezone ${q(o.timezone)}` : '';
+  const base = `${cmd} ingest --quiet --db ${q(o.db)}${tz}`;
+  if (o.journal)
+    return {
+      what: 'journald',
+      why: '# Each run goes on after the cursor of the last entry ingested: entries already read add nothing.',
+      exec: `${base} --journal${o.journal.units.map((u) => ` --unit ${inner(u)}`).join('')}`,
+    };
+  if (o.search)
+    return {
+      what: `${o.search.option.slice(2)} central logging`,
+      why:
+        '# Each run reads the UTC days after the last one read whole (and today so far); a day read again adds nothing.\n' +
+        '# Credentials, if the cluster wants them: Environment=APICENSUS_SEARCH_USER=… and APICENSUS_SEARCH_PASSWORD=…,\n' +
+        '# or an EnvironmentFile=, or --auth-file FILE (never the URL: ps shows it).',
+      exec: `${base} ${o.search.option} ${inner(o.search.url)}${o.search.index ? ` --index ${inner(o.search.index)}` : ''}`,
+    };
+  return {
+    what: 'nova-api and front-end logs',
+    why: '# The glob takes the live file and its rotations; content already read adds nothing.',
+    exec: `${base} ${[...o.logs, ...o.frontendLogs].map((f) => `${q(f)}*`).join(' ')}`,
+  };
+}
+
+export function systemdUnits(o: HookOptions): string {
+  const { what, why, exec } = systemdExec(o, o.command ?? selfCommand());
   return `# /etc/systemd/system/apicensus-ingest.service
 [Unit]
-Description=apicensus: ingest nova-api and front-end logs (each request counted once)
-After=local-fs.target
+Description=apicensus: ingest ${what} (each request counted once)
+After=local-fs.target${o.search ? ' network-online.target\nWants=network-online.target' : ''}
 
 [Service]
 Type=oneshot
-# The glob takes the live file and its rotations; content already read adds nothing.
+${why}
 # A failed run leaves the unit failed (systemctl --failed; its message in journalctl -u apicensus-ingest);
 # OnFailure=<a unit that alerts you> in [Unit] makes it reach you.
-ExecStart=/bin/sh -c 'exec ${cmd} ingest --quiet --db ${q(o.db)}${tz} ${files}'
+ExecStart=/bin/sh -c 'exec ${exec}'
 Nice=10
 IOSchedulingClass=idle
 
@@ -130,6 +163,11 @@ interface HookArgs {
   log: string[];
   'frontend-log': string[];
   timezone?: string;
+  journal: boolean;
+  unit: string[];
+  opensearch?: string;
+  elasticsearch?: string;
+  index?: string;
 }
 
 export const hookCommand: CommandModule<object, HookArgs> = {
@@ -158,17 +196,47 @@ export const hookCommand: CommandModule<object, HookArgs> = {
         describe: 'Load-balancer log(s), e.g. /var/log/haproxy.log',
       })
       .option('timezone', { type: 'string', describe: 'Zone of front-end timestamps without an offset' })
+      .option('journal', { type: 'boolean', default: false, describe: 'systemd: read journald instead of log files' })
+      .option('unit', {
+        type: 'string',
+        array: true,
+        default: [] as string[],
+        describe: 'systemd: journald unit to read (repeatable; implies --journal)',
+      })
+      .option('opensearch', { type: 'string', describe: "systemd: read kolla-ansible's central logging at this URL" })
+      .option('elasticsearch', { type: 'string', describe: 'systemd: the same from Elasticsearch' })
+      .option('index', { type: 'string', describe: 'systemd: index pattern of --opensearch (default flog-*)' })
       .example(
         '$0 hook logrotate --frontend-log /var/log/haproxy.log > /etc/logrotate.d/apicensus-nova',
         'Ingest at every rotation',
       )
-      .example('$0 hook systemd', 'A service and an hourly timer') as unknown as Argv<HookArgs>,
+      .example('$0 hook systemd', 'A service and an hourly timer')
+      .example('$0 hook systemd --unit devstack@n-api --unit haproxy', 'The same over journald')
+      .example(
+        '$0 hook systemd --opensearch http://10.0.0.10:9200',
+        "The same over kolla's central logging",
+      ) as unknown as Argv<HookArgs>,
   handler: (a) => {
+    const search = a.opensearch ?? a.elasticsearch;
+    const journal = a.journal || a.unit.length > 0;
+    if ((journal || search !== undefined) && a.kind !== 'systemd')
+      throw usageError('--journal, --unit, --opensearch and --elasticsearch go with `hook systemd`.');
+    if (journal && search !== undefined) throw usageError('A service reads the journal or a search server, not both.');
     const o: HookOptions = {
       db: a.db,
       logs: a.log,
       frontendLogs: a['frontend-log'],
       ...(a.timezone ? { timezone: a.timezone } : {}),
+      ...(journal ? { journal: { units: a.unit } } : {}),
+      ...(search !== undefined
+        ? {
+            search: {
+              option: a.opensearch !== undefined ? ('--opensearch' as const) : ('--elasticsearch' as const),
+              url: search,
+              ...(a.index ? { index: a.index } : {}),
+            },
+          }
+        : {}),
     };
     process.stdout.write(a.kind === 'logrotate' ? logrotateStanza(o) : systemdUnits(o));
   },

@@ -5,6 +5,7 @@ import type { FileResult, IngestSummary } from '../../ingest/run.js';
 import { num } from '../../../reports/format.js';
 import { setExitCode, withDb, withNumber, withRules } from '../common.js';
 import { terminalProgress, type ProgressEvent } from '../progress.js';
+import { ingestRemote, isRemote, withRemoteSources, type RemoteArgs } from './ingest-remote.js';
 
 export interface IngestArgs {
   db: string;
@@ -96,15 +97,15 @@ function batchBytesFromEnv(): number | undefined {
   return Number(v);
 }
 
-export const ingestCommand: CommandModule<object, IngestArgs> = {
-  command: 'ingest <files..>',
+export const ingestCommand: CommandModule<object, IngestArgs & RemoteArgs> = {
+  command: 'ingest [files..]',
   describe: 'Read nova-api and front-end logs (files, .gz, directories, - for stdin) into the database',
   builder: (y) => {
-    let b = withRules(withDb(y))
+    let b = withRemoteSources(withRules(withDb(y)))
       .positional('files', {
         type: 'string',
         array: true,
-        demandOption: true,
+        default: [] as string[],
         describe: 'Log files, directories (read recursively) or - for stdin',
       })
       .option('format', {
@@ -172,9 +173,24 @@ export const ingestCommand: CommandModule<object, IngestArgs> = {
         '$0 ingest --timezone Europe/Berlin /var/log/haproxy.log /var/log/nova/',
         'HAProxy (local time) and nova logs together',
       )
-      .example('journalctl -u devstack@n-api -o short-iso | $0 ingest -', 'From stdin') as unknown as Argv<IngestArgs>;
+      .example('journalctl -u devstack@n-api -o short-iso | $0 ingest -', 'From stdin')
+      .example(
+        '$0 ingest --opensearch http://10.0.0.10:9200',
+        "kolla-ansible's central logging (flog-*), new days only",
+      )
+      .example(
+        '$0 ingest --journal --unit devstack@n-api --unit haproxy',
+        'journald, from where the last run stopped',
+      ) as unknown as Argv<IngestArgs & RemoteArgs>;
   },
   handler: async (args) => {
+    // OpenSearch / Elasticsearch and journald are read by their own drivers (src/sources/).
+    if (isRemote(args)) return ingestRemote(args);
+    if (args.files.length === 0)
+      throw new UserError(
+        'Give log files (or -), or --opensearch URL, --elasticsearch URL or --journal.',
+        ExitCode.usage,
+      );
     // A bar on a terminal only: nothing on a pipe, a log file or with --quiet.
     const progress = process.stderr.isTTY && !args.quiet ? terminalProgress(process.stderr) : null;
     const batchBytes = batchBytesFromEnv();
