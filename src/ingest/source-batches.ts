@@ -111,7 +111,9 @@ export class SourceBatches {
     this.open();
     const offset = this.position;
     const lines = this.lineCount;
-    const { sourceId, outcome } = writer.commit({ offset, lines, links: this.links, state, problem }, this.o.lockOwner);
+    const numbering = this.o.numbering.state();
+    const cp = { offset, lines, links: this.links, state, problem, numbering };
+    const { sourceId, outcome } = writer.commit(cp, this.o.lockOwner);
     this.sourceId = sourceId;
     this.totals.newRequests += outcome.newRequests;
     this.totals.observations += outcome.newObservations;

@@ -22,6 +22,8 @@ export interface Checkpoint {
   links: readonly ChainLink[];
   state: SourceState;
   problem?: string | null;
+  /** Where the numbering of identical id-less requests stands at `offset` (null for sources that have none). */
+  numbering?: string | null;
 }
 
 /** The source a batch writes to: made on its first batch when `id` is null. */
@@ -70,6 +72,7 @@ export class IngestWriter {
            requests = requests + @requests, new_requests = new_requests + @newRequests, opaque = opaque + @opaque,
            malformed = malformed + @malformed, observations = observations + @observations,
            undated = undated + @undated, skipped = skipped + @skipped, state = @state, problem = @problem,
+           numbering = @numbering,
            first_time = min(coalesce(first_time, @firstTime), coalesce(@firstTime, first_time)),
            last_time = max(coalesce(last_time, @lastTime), coalesce(@lastTime, last_time)),
            nova_api_seen = max(nova_api_seen, @novaApiSeen)
@@ -255,6 +258,7 @@ export class IngestWriter {
         skipped: b.skipped,
         state: cp.state,
         problem: cp.problem ?? null,
+        numbering: cp.numbering ?? null,
         firstTime: b.firstTime,
         lastTime: b.lastTime,
         novaApiSeen: b.novaApiSeen,

@@ -406,6 +406,9 @@ ALTER TABLE sources ADD COLUMN size INTEGER;
 ALTER TABLE sources ADD COLUMN problem TEXT;
 -- Requests without a date (journalctl -o cat): counted, but no time window can hold them.
 ALTER TABLE sources ADD COLUMN undated INTEGER NOT NULL DEFAULT 0;
+-- Where the numbering of identical id-less requests of one second stood at the checkpoint
+-- (src/ingest/process.ts OccurrenceNumbering.state): a resumed read goes on from it.
+ALTER TABLE sources ADD COLUMN numbering TEXT;
 -- Over-long lines (more than 1 MiB): counted as read and skipped, with their line number in malformed_lines.
 ALTER TABLE sources ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0;
 -- A malformed line that names a rule pack's API (an unreadable call of interest), per source.
