@@ -67,7 +67,7 @@ export async function ingestFile(path: string, fromDirectory: boolean, fc: FileC
     const res = emptyFileResult(path);
     res.compressed = reader.info.compressed;
     const pre = await readPrebuffer(reader);
-    if (pre.bytes.length === 0) return emptyContent(res, reader.info.truncated || reader.info.damage !== null);
+    if (pre.bytes.length === 0) return emptyContent(res, reader, path, fc);
     const head = pre.bytes.subarray(0, HEAD_BYTES);
     const candidates = path === '-' || fc.reference ? [] : fc.writer.sources.findByHead(head, headHash);
     const jsonArray = isJsonArray(pre.bytes);
@@ -122,15 +122,19 @@ async function readPrebuffer(reader: ContentReader): Promise<{ bytes: Buffer; en
   return { bytes: Buffer.concat(parts), ended: false };
 }
 
-function emptyContent(res: FileResult, cut: boolean): FileResult {
-  if (!cut) return { ...res, status: 'empty' };
-  const note = 'the gzip file ends before its first line (still being compressed?): will retry next run';
-  return { ...res, status: 'incomplete', notes: [note] };
+/** A content with no byte: an empty file, or a .gz cut or damaged before its first line. */
+function emptyContent(res: FileResult, reader: ContentReader, path: string, fc: FileContext): FileResult {
+  if (!reader.info.truncated && reader.info.damage === null) return { ...res, status: 'empty' };
+  const cut = gzipCut(reader, 'nothing before it');
+  if (cut.state === 'corrupt' && path !== '-') fc.writer.sources.recordProblem(path, 'corrupt', cut.note);
+  return { ...res, status: cut.state, notes: [cut.note] };
 }
 
 /**
- * The format: forced, or the one every candidate source was read as, or detected from the
- * first lines. A function instead of a name when the format cannot be told.
+ * The format: forced, or detected from the first lines, as the content is now (a file that grew
+ * may hold lines of a second format its first read did not: audit events appended to nova's
+ * log). When the first lines cannot tell but every candidate source was read as one format,
+ * that one. A function instead of a name when the format cannot be told.
  */
 async function chooseFormat(
   pre: { bytes: Buffer; ended: boolean },
@@ -140,12 +144,12 @@ async function chooseFormat(
   fc: FileContext,
 ): Promise<string | ((fromDirectory: boolean) => Partial<FileResult>)> {
   if (fc.format) return fc.format;
-  const formats = new Set(candidates.map((c) => c.format));
-  if (formats.size === 1) return [...formats][0]!;
   const sample = jsonArray ? await sampleArrayLines(pre.bytes) : pre.bytes.toString('utf8').split('\n');
   if (!pre.ended && !jsonArray) sample.pop(); // the last line of the sample may be cut
   const d = detectFormat(sample, fc.year ?? new Date(reader.info.mtimeMs ?? Date.now()).getUTCFullYear());
   if (d.ok) return d.format;
+  const formats = new Set(candidates.map((c) => c.format));
+  if (formats.size === 1) return [...formats][0]!;
   return (fromDirectory) =>
     fromDirectory
       ? { status: 'skipped', notes: [`skipped: ${d.message}`] }

@@ -66,7 +66,8 @@ export class IngestWriter {
     this.linker = new CallLinker(db, link);
     this.sources = new SourceStore(db);
     this.stmts = {
-      reading: db.prepare("UPDATE sources SET state = 'reading', size = coalesce(?, size) WHERE id = ?"),
+      // A source read on may be read in another format now (a file that grew lines of a second one).
+      reading: db.prepare("UPDATE sources SET state = 'reading', size = coalesce(?, size), format = ? WHERE id = ?"),
       checkpoint: db.prepare(
         `UPDATE sources SET offset = @offset, lines = @lines, path = @path, updated_at = @at,
            requests = requests + @requests, new_requests = new_requests + @newRequests, opaque = opaque + @opaque,
@@ -134,7 +135,7 @@ export class IngestWriter {
       this.db.exec('BEGIN IMMEDIATE');
       const sourceId = source.id ?? this.sources.create(source.create);
       this.sources.seenAs(sourceId, source.path, source.head);
-      this.stmts.reading.run(source.size, sourceId);
+      this.stmts.reading.run(source.size, source.create.format, sourceId);
       this.batch = newBatch(sourceId, source.path, this.stmts.malformedCount.get(sourceId)!.n);
       return sourceId;
     } catch (e) {
@@ -167,8 +168,12 @@ export class IngestWriter {
         const shapes = this.linker.resolveShapes(c.shapes);
         for (let k = 0; k < obs.count; k++) {
           const at = k * OBS_NUMS;
-          if (fresh![obs.nums[at + OBS_NUM.keyIndex]!] !== 1) continue;
-          this.linker.addObservation(obs, k, shapes[obs.nums[at + OBS_NUM.shape]!]!, b.sourceId);
+          const shape = shapes[obs.nums[at + OBS_NUM.shape]!]!;
+          if (fresh![obs.nums[at + OBS_NUM.keyIndex]!] !== 1) {
+            this.linker.enrichObservation(obs, k, shape);
+            continue;
+          }
+          this.linker.addObservation(obs, k, shape, b.sourceId);
           b.outcome.newObservations++;
         }
       }

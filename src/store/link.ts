@@ -142,6 +142,29 @@ export class CallLinker {
            client_chain, user_agent, request_id, global_request_id, request_key, user_id, project_id, user_name, project_name, microversion)
          VALUES (${Array(20).fill('?').join(', ')})`,
       ),
+      // A line of a request already stored, logged again with fields the stored line lacks.
+      enrichLine: db.prepare(
+        `UPDATE observation_lines SET client = coalesce(client, @client), client_chain = coalesce(client_chain, @clientChain),
+           user_agent = coalesce(user_agent, @userAgent), request_id = coalesce(request_id, @requestId),
+           global_request_id = coalesce(global_request_id, @globalRequestId), user_id = coalesce(user_id, @userId),
+           project_id = coalesce(project_id, @projectId), user_name = coalesce(user_name, @userName),
+           project_name = coalesce(project_name, @projectName), microversion = coalesce(microversion, @microversion)
+         WHERE group_id = @groupId AND start_time IS @startTime AND dedup_key = @dedupKey
+           AND (client IS NULL AND @client IS NOT NULL OR client_chain IS NULL AND @clientChain IS NOT NULL
+             OR user_agent IS NULL AND @userAgent IS NOT NULL OR request_id IS NULL AND @requestId IS NOT NULL
+             OR global_request_id IS NULL AND @globalRequestId IS NOT NULL OR user_id IS NULL AND @userId IS NOT NULL
+             OR project_id IS NULL AND @projectId IS NOT NULL OR user_name IS NULL AND @userName IS NOT NULL
+             OR project_name IS NULL AND @projectName IS NOT NULL OR microversion IS NULL AND @microversion IS NOT NULL)
+         RETURNING call_id AS callId`,
+      ),
+      enrichCall: db.prepare(
+        `UPDATE calls SET client = coalesce(client, @client), user_agent = coalesce(user_agent, @userAgent),
+           request_id = coalesce(request_id, @requestId), global_request_id = coalesce(global_request_id, @globalRequestId),
+           user_id = coalesce(user_id, @userId), project_id = coalesce(project_id, @projectId),
+           user_name = coalesce(user_name, @userName), project_name = coalesce(project_name, @projectName),
+           microversion = coalesce(microversion, @microversion)
+         WHERE id = @callId`,
+      ),
       findGroup: db.prepare<[string, string, string], { id: number; request_keyed: number }>(
         'SELECT id, request_keyed FROM observation_groups WHERE api = ? AND method = ? AND norm_path = ?',
       ),
@@ -269,6 +292,37 @@ export class CallLinker {
    * Store line `k` of a chunk's calls of interest (see OBS_NUM, OBS_STR). The caller stores each line
    * once: it is new exactly when its request's key was new in hour_keys (same key, layer and hour).
    */
+  /**
+   * A line of a request whose key this layer already holds (the same request read again, maybe
+   * from another format of the same log): the stored line, and its call, take the fields only this
+   * one has, so what a call shows does not depend on which of its lines was read first.
+   */
+  enrichObservation(lines: ObservationLines, k: number, shape: StoredShape): void {
+    const n = lines.nums;
+    const at = k * OBS_NUMS;
+    const s = lines.strs;
+    const st = k * OBS_STRS;
+    const fields = {
+      client: s[st + OBS_STR.client] ?? null,
+      clientChain: s[st + OBS_STR.clientChain] ?? null,
+      userAgent: s[st + OBS_STR.userAgent] ?? null,
+      requestId: s[st + OBS_STR.requestId] ?? null,
+      globalRequestId: s[st + OBS_STR.globalRequestId] ?? null,
+      userId: s[st + OBS_STR.userId] ?? null,
+      projectId: s[st + OBS_STR.projectId] ?? null,
+      userName: s[st + OBS_STR.userName] ?? null,
+      projectName: s[st + OBS_STR.projectName] ?? null,
+      microversion: s[st + OBS_STR.microversion] ?? null,
+    };
+    const where = {
+      groupId: shape.group.id,
+      startTime: numOrNull(n[at + OBS_NUM.startTime]!),
+      dedupKey: n[at + OBS_NUM.dedupKey],
+    };
+    for (const row of this.s.enrichLine.all({ ...fields, ...where }) as { callId: number | null }[])
+      if (row.callId !== null) this.s.enrichCall.run({ ...fields, callId: row.callId });
+  }
+
   addObservation(lines: ObservationLines, k: number, shape: StoredShape, sourceId: number): void {
     const g = shape.group;
     const n = lines.nums;
