@@ -5,7 +5,16 @@
  * requests are said, never silently dropped.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -321,6 +330,32 @@ describe('no input fades away', () => {
       },
     ]);
   });
+
+  const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p));
+  const ROOT_USER = process.getuid?.() === 0;
+  it.skipIf(ROOT_USER && SETPRIV === undefined)(
+    'a file that cannot be read is named in the summary with the reason, exit 1, the others ingested',
+    () => {
+      const dir = tempDir();
+      const logs = join(dir, 'logs');
+      mkdirSync(logs);
+      writeFileSync(join(logs, 'nova-api.log'), novaLogGenerator(104).next(10));
+      writeFileSync(join(logs, 'nova-api.log.1'), novaLogGenerator(105).next(10));
+      chmodSync(join(logs, 'nova-api.log.1'), 0o000);
+      // As root every file is readable: the ingest runs as nobody, in a folder nobody may write.
+      if (ROOT_USER) chownSync(dir, 65534, 65534);
+      const args = [BIN, 'ingest', '--db', join(dir, 'a.db'), '--timezone', 'UTC', logs];
+      const cmd = ROOT_USER
+        ? [SETPRIV!, '--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, ...args]
+        : [process.execPath, ...args];
+      const r = spawnSync(cmd[0]!, cmd.slice(1), { encoding: 'utf8' });
+      chmodSync(join(logs, 'nova-api.log.1'), 0o644);
+      expect(r.status).toBe(1);
+      expect(r.stdout).toMatch(/nova-api\.log\.1: FAILED: .*EACCES: permission denied/);
+      expect(r.stdout).toMatch(/nova-api\.log: ingested, nova: \d+ lines, 10 requests/);
+      expect(r.stderr).toMatch(/1 input could not be read; everything else was ingested/);
+    },
+  );
 
   it('requests without a date are counted and warned about, with what --since does to them', async () => {
     const dir = tempDir();
