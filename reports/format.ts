@@ -1,5 +1,5 @@
 /** Small text helpers shared by the renderers. */
-import type { ActionSummary, LogSpan, OnDrivers } from './model.js';
+import type { ActionSummary, ApiReport, LogSpan, OnDrivers } from './model.js';
 
 export const num = (n: number): string => n.toLocaleString('en-US');
 
@@ -145,3 +145,38 @@ export function wrapHanging(text: string, width: number, first: string, rest: st
   lines.push(line);
   return lines.join('\n');
 }
+
+/** One row of a "By …" list of an API's calls: a project, a user, a host, an address. */
+export interface DimRow {
+  name: string;
+  calls: number;
+  actions: Record<string, number>;
+  last: string | null;
+}
+
+const who = (id: string, name: string | null): string => (name ? `${id} (${name})` : id);
+
+/** The API's "By …" lists every format shows, in order: projects, users, target hosts, targets. */
+export function callerDimensions(a: ApiReport): { title: string; rows: DimRow[] }[] {
+  const row = (
+    name: string,
+    d: { calls: number; actions: Record<string, number>; lastSeen: string | null },
+  ): DimRow => ({
+    name,
+    calls: d.calls,
+    actions: d.actions,
+    last: d.lastSeen,
+  });
+  return [
+    { title: 'By project', rows: a.byProject.map((p) => row(who(p.project, p.projectName), p)) },
+    { title: 'By user', rows: a.byUser.map((u) => row(who(u.user, u.userName), u)) },
+    { title: 'By target host', rows: a.byHost.map((h) => row(h.host, h)) },
+    { title: 'By target', rows: a.byTarget.map((t) => row(t.target, t)) },
+  ];
+}
+
+/** The API's calls by client address (after the drivers and clients). */
+export const addressDimension = (a: ApiReport): { title: string; rows: DimRow[] } => ({
+  title: 'By client address',
+  rows: a.byAddress.map((x) => ({ name: x.address, calls: x.calls, actions: x.actions, last: x.lastSeen })),
+});

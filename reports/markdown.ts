@@ -16,6 +16,9 @@ import {
   spanText,
   statuses,
   type RenderOptions,
+  addressDimension,
+  callerDimensions,
+  type DimRow,
 } from './format.js';
 import { frontendText, zoneText } from './evidence-notes.js';
 import type { ApiReport, Report } from './model.js';
@@ -85,13 +88,6 @@ function apiOverview(r: Report): string[] {
       r.apis.map((a) => [a.api, a.status, num(a.calls), num(a.projects), a.calls > 0 ? day(a.lastSeen) : '-']),
     ),
   ];
-}
-
-interface DimRow {
-  name: string;
-  calls: number;
-  actions: Record<string, number>;
-  last: string | null;
 }
 
 function dimSection(title: string, rows: readonly DimRow[], all: boolean): string[] {
@@ -187,7 +183,6 @@ function apiSection(a: ApiReport, all: boolean): string[] {
   const dep = deprecationText(a);
   const out = [`## ${a.api} — ${a.title} — ${dep || 'current'}`, ''];
   if (a.calls === 0) return [...out, 'No calls.'];
-  const who = (id: string, name: string | null): string => (name ? `${id} (${name})` : id);
   out.push(
     `**${num(a.calls)}** calls by **${num(a.projects)}** projects and **${num(a.users)}** users, ${shortTime(a.firstSeen)} – ${shortTime(a.lastSeen)} UTC` +
       (a.perHundredThousand !== null ? `; ${sharePercent(a.perHundredThousand)} of ${a.service} requests` : '') +
@@ -195,38 +190,10 @@ function apiSection(a: ApiReport, all: boolean): string[] {
       '.',
     '',
     actionsTable(a),
-    ...dimSection(
-      'By project',
-      a.byProject.map((p) => ({
-        name: who(p.project, p.projectName),
-        calls: p.calls,
-        actions: p.actions,
-        last: p.lastSeen,
-      })),
-      all,
-    ),
-    ...dimSection(
-      'By user',
-      a.byUser.map((u) => ({ name: who(u.user, u.userName), calls: u.calls, actions: u.actions, last: u.lastSeen })),
-      all,
-    ),
-    ...dimSection(
-      'By target host',
-      a.byHost.map((h) => ({ name: h.host, calls: h.calls, actions: h.actions, last: h.lastSeen })),
-      all,
-    ),
-    ...dimSection(
-      'By target',
-      a.byTarget.map((t) => ({ name: t.target, calls: t.calls, actions: t.actions, last: t.lastSeen })),
-      all,
-    ),
+    ...callerDimensions(a).flatMap((d) => dimSection(d.title, d.rows, all)),
     ...driverSections(a, all),
     ...clientSection(a, all),
-    ...dimSection(
-      'By client address',
-      a.byAddress.map((x) => ({ name: x.address, calls: x.calls, actions: x.actions, last: x.lastSeen })),
-      all,
-    ),
+    ...[addressDimension(a)].flatMap((d) => dimSection(d.title, d.rows, all)),
     '',
     `By microversion: ${a.byMicroversion.map((m) => `${m.microversion ?? 'not logged'} ${num(m.calls)}`).join(', ')}.`,
     '',

@@ -23,6 +23,9 @@ import {
   truncate,
   wrap,
   type RenderOptions,
+  addressDimension,
+  callerDimensions,
+  type DimRow,
 } from './format.js';
 import type { ActionSummary, ApiReport, Report } from './model.js';
 import { overviewLines } from './overview.js';
@@ -164,13 +167,6 @@ function replacementLines(a: ApiReport): string[] {
   );
 }
 
-interface DimRow {
-  key: string;
-  calls: number;
-  actions: Record<string, number>;
-  last: string | null;
-}
-
 /** A "By …" list: ten rows unless `all`, then "… and N more". */
 function dimLines(title: string, rows: readonly DimRow[], all: boolean): string[] {
   if (rows.length === 0) return [];
@@ -178,7 +174,7 @@ function dimLines(title: string, rows: readonly DimRow[], all: boolean): string[
   const out = ['', `  ${title}`];
   for (const r of shown) {
     const right = `${num(r.calls).padStart(6)} · last ${day(r.last)}`;
-    out.push(`    ${truncate(r.key, WIDTH - 6 - right.length).padEnd(WIDTH - 6 - right.length)}${right}`);
+    out.push(`    ${truncate(r.name, WIDTH - 6 - right.length).padEnd(WIDTH - 6 - right.length)}${right}`);
     out.push(wrap(actionCounts(r.actions), WIDTH, '        '));
   }
   return [...out, ...more(shown.length, rows.length, '    ')];
@@ -280,42 +276,13 @@ function clientLines(a: ApiReport, all: boolean): string[] {
 
 function apiSection(a: ApiReport, all: boolean): string[] {
   if (a.calls === 0) return [...headLines(a).slice(0, 1), '  no calls'];
-  const who = (id: string, name: string | null): string => (name ? `${id} (${name})` : id);
   const w = a.seenWhere;
   return [
     ...headLines(a),
-    ...dimLines(
-      'By project',
-      a.byProject.map((p) => ({
-        key: who(p.project, p.projectName),
-        calls: p.calls,
-        actions: p.actions,
-        last: p.lastSeen,
-      })),
-      all,
-    ),
-    ...dimLines(
-      'By user',
-      a.byUser.map((u) => ({ key: who(u.user, u.userName), calls: u.calls, actions: u.actions, last: u.lastSeen })),
-      all,
-    ),
-    ...dimLines(
-      'By target host',
-      a.byHost.map((h) => ({ key: h.host, calls: h.calls, actions: h.actions, last: h.lastSeen })),
-      all,
-    ),
-    ...dimLines(
-      'By target',
-      a.byTarget.map((t) => ({ key: t.target, calls: t.calls, actions: t.actions, last: t.lastSeen })),
-      all,
-    ),
+    ...callerDimensions(a).flatMap((d) => dimLines(d.title, d.rows, all)),
     ...driverLines(a, all),
     ...clientLines(a, all),
-    ...dimLines(
-      'By client address',
-      a.byAddress.map((x) => ({ key: x.address, calls: x.calls, actions: x.actions, last: x.lastSeen })),
-      all,
-    ),
+    ...[addressDimension(a)].flatMap((d) => dimLines(d.title, d.rows, all)),
     '',
     wrap(
       `By microversion: ${a.byMicroversion.map((m) => `${m.microversion ?? 'not logged'} ${num(m.calls)}`).join(', ')}`,
