@@ -15,6 +15,7 @@ import {
   shortTime,
   spanText,
   statuses,
+  windowText,
   type RenderOptions,
   addressDimension,
   callerDimensions,
@@ -50,9 +51,7 @@ function answerSection(r: Report): string[] {
     '',
     `Logs: ${spanText(s)}, ${num(s.daysWithLogs)} of ${plural(s.days, 'day')} with logs` +
       (s.gaps.length ? `, ${plural(s.gaps.length, 'gap')} (see [Logs by day](#logs-by-day))` : ', no gap') +
-      (r.window.from !== null || r.window.to !== null
-        ? `; asked: ${r.window.from ? shortTime(r.window.from) : 'start'} → ${r.window.to ? shortTime(r.window.to) : 'end'}`
-        : '') +
+      (r.window.from !== null || r.window.to !== null ? `; asked: ${windowText(r.window)}` : '') +
       '.',
   );
   if (r.apis.length > 2) return [...out, '', ...apiOverview(r)];
@@ -60,7 +59,11 @@ function answerSection(r: Report): string[] {
     const dep = deprecationText(a);
     out.push(
       '',
-      `**${a.api}**, ${dep || 'current'}: ${a.calls === 0 ? 'no call' : `${plural(a.calls, 'call')} by ${plural(a.projects, 'project')}, last ${day(a.lastSeen)}`}`,
+      `**${a.api}**, ${dep || 'current'}: ${
+        a.calls === 0
+          ? 'no call'
+          : `${plural(a.calls, 'call')} by ${plural(a.projects, 'project')}, last ${day(a.lastSeen)}`
+      }`,
     );
     if (a.calls === 0) continue;
     out.push(
@@ -159,7 +162,8 @@ function driverSections(a: ApiReport, all: boolean): string[] {
   if (a.ambiguousHosts.length > 0)
     out.push(
       '',
-      `Ambiguous host names: ${a.ambiguousHosts.map((h) => `\`${h.host}\` → ${h.candidates.join(' \\| ')}`).join('; ')}.`,
+      'Ambiguous host names: ' +
+        `${a.ambiguousHosts.map((h) => `\`${h.host}\` → ${h.candidates.join(' \\| ')}`).join('; ')}.`,
     );
   return out;
 }
@@ -184,7 +188,8 @@ function apiSection(a: ApiReport, all: boolean): string[] {
   const out = [`## ${a.api} — ${a.title} — ${dep || 'current'}`, ''];
   if (a.calls === 0) return [...out, 'No calls.'];
   out.push(
-    `**${num(a.calls)}** calls by **${num(a.projects)}** projects and **${num(a.users)}** users, ${shortTime(a.firstSeen)} – ${shortTime(a.lastSeen)} UTC` +
+    `**${num(a.calls)}** calls by **${num(a.projects)}** projects and **${num(a.users)}** users, ` +
+      `${shortTime(a.firstSeen)} – ${shortTime(a.lastSeen)} UTC` +
       (a.perHundredThousand !== null ? `; ${sharePercent(a.perHundredThousand)} of ${a.service} requests` : '') +
       (a.refused > 0 ? `; ${num(a.refused)} refused (${a.removed ? 'API removed' : 'too new a microversion'})` : '') +
       '.',
@@ -197,7 +202,8 @@ function apiSection(a: ApiReport, all: boolean): string[] {
     '',
     `By microversion: ${a.byMicroversion.map((m) => `${m.microversion ?? 'not logged'} ${num(m.calls)}`).join(', ')}.`,
     '',
-    `Seen in: nova's log only ${num(a.seenWhere.novaOnly)}, front-end logs only ${num(a.seenWhere.frontEndOnly)}, both ${num(a.seenWhere.both)}` +
+    `Seen in: nova's log only ${num(a.seenWhere.novaOnly)}, front-end logs only ${num(a.seenWhere.frontEndOnly)}, ` +
+      `both ${num(a.seenWhere.both)}` +
       (a.seenWhere.auditOnly ? `, audit events only ${num(a.seenWhere.auditOnly)}` : '') +
       ` (${Object.entries(a.seenIn)
         .map(([k, v]) => `${k} ${num(v)}`)
@@ -214,11 +220,15 @@ function inputsSection(r: Report): string[] {
   return [
     '## Inputs',
     '',
-    `${plural(r.inputs.sources, 'source')}, ${plural(r.inputs.linesRead, 'line')}, ${plural(r.inputs.requests, `${service} request`)}, ${plural(r.inputs.malformed, 'malformed line')}` +
+    `${plural(r.inputs.sources, 'source')}, ${plural(r.inputs.linesRead, 'line')}, ` +
+      `${plural(r.inputs.requests, `${service} request`)}, ${plural(r.inputs.malformed, 'malformed line')}` +
       (layers.length > 1 ? `; by layer: ${layers.map(([k, v]) => `${k} ${num(v)}`).join(', ')}` : '') +
-      `. Times in UTC; front-end logs without an offset read as ${zoneText(r.timezones.frontEnd, r.clock.machineZone)}, nova's as ${zoneText(r.timezones.nova, r.clock.machineZone)}.` +
+      '. Times in UTC; front-end logs without an offset read as ' +
+      `${zoneText(r.timezones.frontEnd, r.clock.machineZone)}, nova's as ` +
+      `${zoneText(r.timezones.nova, r.clock.machineZone)}.` +
       (r.frontends.length
-        ? ` Front ends counted as ${service}: ${picked.length ? picked.map((f) => frontendText(f, false)).join(', ') : 'none'}` +
+        ? ` Front ends counted as ${service}: ` +
+          `${picked.length ? picked.map((f) => frontendText(f, false)).join(', ') : 'none'}` +
           (others.length ? `; other front ends: ${others.map((f) => frontendText(f, true)).join(', ')}` : '') +
           '.'
         : ''),
@@ -230,7 +240,8 @@ function gapSection(r: Report, all: boolean): string[] {
   const out = [
     '## Logs by day',
     '',
-    `${spanText(s)}: ${num(s.daysWithLogs)} of ${plural(s.days, 'day')} with logs of the ${r.apis[0]!.service} service (at least ${plural(s.minDays, 'day')} wanted, \`--min-days\`).`,
+    `${spanText(s)}: ${num(s.daysWithLogs)} of ${plural(s.days, 'day')} with logs of the ${r.apis[0]!.service} ` +
+      `service (at least ${plural(s.minDays, 'day')} wanted, \`--min-days\`).`,
   ];
   if (s.gaps.length === 0) return [...out, '', 'No day without logs.'];
   const { shown, more } = capped(s.gaps, all);

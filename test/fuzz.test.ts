@@ -153,7 +153,10 @@ function comparable(r: Report): unknown {
  */
 const OPTIONS = { timezone: 'UTC', novaTimezone: 'UTC', partialLastLine: 'count' as const, year: 2024 };
 
-/** The fast path: the files shuffled into a few runs, each with its own batch size and workers, one of them maybe through stdin. */
+/**
+ * The fast path: the files shuffled into a few runs, each with its
+ * own batch size and workers, one of them maybe through stdin.
+ */
 async function fastPath(seed: number, files: readonly string[], db: string): Promise<void> {
   const r = rng(seed + 7919);
   const order = [...files].sort(() => r() - 0.5);

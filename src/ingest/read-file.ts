@@ -44,7 +44,10 @@ export interface FileContext {
 
 /** The first read: identity's head and detection's sample. */
 const PREBUFFER_BYTES = 1 << 20;
-/** Lines gather into blocks of this size: large enough that messaging costs nothing, small enough to bound memory (bench/). */
+/**
+ * Lines gather into blocks of this size: large enough that
+ * messaging costs nothing, small enough to bound memory (bench/).
+ */
 export const BLOCK_BYTES = 1 << 20;
 /** A "line" longer than this is not a log line: counted and skipped (framing.ts). */
 export const MAX_LINE_BYTES = 1 << 20;

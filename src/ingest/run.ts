@@ -44,7 +44,9 @@ export interface IngestOptions {
   waitSeconds?: number;
   /** Commit a batch (rows + checkpoint) every this many bytes. */
   batchBytes?: number;
-  /** Parse in this many worker threads (default: one fewer than the cores, for large inputs; 0 parses on this thread). */
+  /**
+   * Parse in this many worker threads (default: one fewer than the cores, for large inputs; 0 parses on this thread).
+   */
   jobs?: number;
   /**
    * The plain reference path the fast one is checked against (test/fast-path.test.ts,

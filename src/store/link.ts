@@ -35,7 +35,10 @@ export interface LinkOptions {
   windowMs: number;
   /** Action order per api, to name combined effects ("disable+maintenance-on") stably. */
   actionOrder: ReadonlyMap<string, readonly string[]>;
-  /** APIs whose packs declare effects: an effect may name any of their lines by request id later, so their groups are always keyed. */
+  /**
+   * APIs whose packs declare effects: an effect may name any of their
+   * lines by request id later, so their groups are always keyed.
+   */
   effectApis: ReadonlySet<string>;
 }
 
@@ -86,9 +89,12 @@ export interface LinkSeed {
 const OBS_SELECT = (
   index: string,
 ): string => `SELECT l.id, s.layer, l.dedup_key, l.source_id, l.line, g.api, s.action, s.target, g.method,
-    s.raw_path, g.norm_path, l.time, l.start_time, s.status, l.bytes, l.duration_ms, l.client, l.user_agent, l.request_id,
-    l.global_request_id, l.user_id, l.project_id, l.user_name, l.project_name, l.microversion, s.frontend, s.host, l.call_id
-  FROM observation_lines l INDEXED BY ${index} JOIN observation_shapes s ON s.id = l.shape_id JOIN observation_groups g ON g.id = l.group_id`;
+    s.raw_path, g.norm_path, l.time, l.start_time, s.status, l.bytes, l.duration_ms, l.client, l.user_agent, \
+l.request_id,
+    l.global_request_id, l.user_id, l.project_id, l.user_name, l.project_name, l.microversion, s.frontend, s.host, \
+l.call_id
+  FROM observation_lines l INDEXED BY ${index} JOIN observation_shapes s ON s.id = l.shape_id \
+JOIN observation_groups g ON g.id = l.group_id`;
 
 type StoredObs = ObsRow & { call_id: number | null };
 
@@ -138,13 +144,16 @@ export class CallLinker {
     this.s = {
       // Positional parameters: named binding costs more per row (bench/).
       insertLine: db.prepare(
-        `INSERT INTO observation_lines (shape_id, group_id, dedup_key, source_id, line, time, start_time, bytes, duration_ms, client,
-           client_chain, user_agent, request_id, global_request_id, request_key, user_id, project_id, user_name, project_name, microversion)
+        `INSERT INTO observation_lines (shape_id, group_id, dedup_key, source_id, line, time, start_time, bytes, \
+duration_ms, client,
+           client_chain, user_agent, request_id, global_request_id, request_key, user_id, project_id, user_name, \
+project_name, microversion)
          VALUES (${Array(20).fill('?').join(', ')})`,
       ),
       // A line of a request already stored, logged again with fields the stored line lacks.
       enrichLine: db.prepare(
-        `UPDATE observation_lines SET client = coalesce(client, @client), client_chain = coalesce(client_chain, @clientChain),
+        `UPDATE observation_lines SET client = coalesce(client, @client), client_chain = coalesce(client_chain, \
+@clientChain),
            user_agent = coalesce(user_agent, @userAgent), request_id = coalesce(request_id, @requestId),
            global_request_id = coalesce(global_request_id, @globalRequestId), user_id = coalesce(user_id, @userId),
            project_id = coalesce(project_id, @projectId), user_name = coalesce(user_name, @userName),
@@ -159,7 +168,8 @@ export class CallLinker {
       ),
       enrichCall: db.prepare(
         `UPDATE calls SET client = coalesce(client, @client), user_agent = coalesce(user_agent, @userAgent),
-           request_id = coalesce(request_id, @requestId), global_request_id = coalesce(global_request_id, @globalRequestId),
+           request_id = coalesce(request_id, @requestId), global_request_id = coalesce(global_request_id, \
+@globalRequestId),
            user_id = coalesce(user_id, @userId), project_id = coalesce(project_id, @projectId),
            user_name = coalesce(user_name, @userName), project_name = coalesce(project_name, @projectName),
            microversion = coalesce(microversion, @microversion)
@@ -172,7 +182,8 @@ export class CallLinker {
         'INSERT INTO observation_groups (api, method, norm_path, request_keyed) VALUES (?, ?, ?, ?)',
       ),
       keyLines: db.prepare(
-        'UPDATE observation_lines SET request_key = hash52(request_id) WHERE group_id = ? AND request_key IS NULL AND request_id IS NOT NULL',
+        'UPDATE observation_lines SET request_key = hash52(request_id) ' +
+          'WHERE group_id = ? AND request_key IS NULL AND request_id IS NOT NULL',
       ),
       keyGroup: db.prepare('UPDATE observation_groups SET request_keyed = 1 WHERE id = ?'),
       unkeyedGroupsOf: db.prepare<[string], { id: number }>(
@@ -180,24 +191,28 @@ export class CallLinker {
       ),
       findShapes: db.prepare<[number, number], Record<string, unknown> & { id: number }>(
         `SELECT s.id, ${SHAPE_COLUMNS.map((c) => `${SHAPE_STORED.includes(c) ? 's' : 'g'}.${c}`).join(', ')}
-           FROM observation_shapes s JOIN observation_groups g ON g.id = s.group_id WHERE s.shape_key = ? AND s.group_id = ?`,
+           FROM observation_shapes s JOIN observation_groups g ON g.id = s.group_id WHERE s.shape_key = ? \
+AND s.group_id = ?`,
       ),
       insertShape: db.prepare(
-        `INSERT INTO observation_shapes (shape_key, group_id, ${SHAPE_STORED.join(', ')}) VALUES (?, ?, ${SHAPE_STORED.map(() => '?').join(', ')})`,
+        `INSERT INTO observation_shapes (shape_key, group_id, ${SHAPE_STORED.join(', ')}) VALUES (?, ?, ` +
+          `${SHAPE_STORED.map(() => '?').join(', ')})`,
       ),
       insertEffect: db.prepare(
         `INSERT OR IGNORE INTO effects (request_id, api, action, refines, target, time, source_id, line)
          VALUES (@requestId, @api, @action, @refines, @target, @time, @sourceId, @line)`,
       ),
       groupsOfRequest: db.prepare<[number, string, string], { group_id: number }>(
-        `SELECT DISTINCT l.group_id FROM observation_lines l INDEXED BY observation_lines_by_request JOIN observation_groups g ON g.id = l.group_id
+        `SELECT DISTINCT l.group_id FROM observation_lines l INDEXED BY observation_lines_by_request \
+JOIN observation_groups g ON g.id = l.group_id
           WHERE l.request_key = ? AND l.request_id = ? AND g.api = ?`,
       ),
       layersOf: db.prepare<[number], { layer: string }>(
         'SELECT DISTINCT layer FROM observation_shapes INDEXED BY observation_shapes_by_group WHERE group_id = ?',
       ),
       requestIdsOf: db.prepare<[number], { request_id: string }>(
-        'SELECT request_id FROM observation_lines INDEXED BY observation_lines_by_group_time WHERE group_id = ? AND request_id IS NOT NULL',
+        'SELECT request_id FROM observation_lines INDEXED BY ' +
+          'observation_lines_by_group_time WHERE group_id = ? AND request_id IS NOT NULL',
       ),
       effectIds: db.prepare<[], { api: string; request_id: string }>('SELECT api, request_id FROM effects'),
     };
@@ -220,7 +235,10 @@ export class CallLinker {
     return g;
   }
 
-  /** Store the request_key of every line of the group from now on (and of those stored before): a join by request id may need them. */
+  /**
+   * Store the request_key of every line of the group from now on (and
+   * of those stored before): a join by request id may need them.
+   */
   private keyGroup(g: GroupInfo): void {
     this.keyStoredGroup(g.id);
     g.keyed = true;
@@ -421,11 +439,15 @@ function linkStatements(db: Db) {
     ),
     deleteCall: db.prepare('DELETE FROM calls WHERE id = ?'),
     insertCall: db.prepare(
-      `INSERT INTO calls (api, action, route_action, target, method, norm_path, raw_path, time, status, bytes, duration_ms, client,
-         user_agent, request_id, global_request_id, user_id, project_id, user_name, project_name, microversion, frontend, host,
+      `INSERT INTO calls (api, action, route_action, target, method, norm_path, raw_path, time, status, bytes, \
+duration_ms, client,
+         user_agent, request_id, global_request_id, user_id, project_id, user_name, project_name, microversion, \
+frontend, host,
          layers, observations, source_id, line)
-       VALUES (@api, @action, @route_action, @target, @method, @norm_path, @raw_path, @time, @status, @bytes, @duration_ms, @client,
-         @user_agent, @request_id, @global_request_id, @user_id, @project_id, @user_name, @project_name, @microversion, @frontend, @host,
+       VALUES (@api, @action, @route_action, @target, @method, @norm_path, @raw_path, @time, @status, @bytes, \
+@duration_ms, @client,
+         @user_agent, @request_id, @global_request_id, @user_id, @project_id, @user_name, @project_name, \
+@microversion, @frontend, @host,
          @layers, @observations, @source_id, @line)`,
     ),
     setCall: db.prepare('UPDATE observation_lines SET call_id = ? WHERE id = ?'),

@@ -89,7 +89,9 @@ export class SourceStore {
     };
   }
 
-  /** Sources whose first bytes match: same hash over the same length, or a shorter stored head that is a prefix of ours. */
+  /**
+   * Sources whose first bytes match: same hash over the same length, or a shorter stored head that is a prefix of ours.
+   */
   findByHead(head: Buffer, hashOf: (b: Buffer) => string): KnownSourceRow[] {
     const found = this.stmts.byHead.all(hashOf(head)).filter((s) => s.head_len === head.length);
     for (const s of this.stmts.shortHeads.all(head.length)) {

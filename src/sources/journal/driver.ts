@@ -158,7 +158,8 @@ class JournalRun {
       // --cursor starts at the stored entry itself when it is still there: it was ingested.
       if (cursor === this.known.cursor) return;
       this.notes.push(
-        'the entry of the stored cursor is no longer in the journal (vacuumed or rotated away): entries written between the last run and the oldest one kept may be lost',
+        'the entry of the stored cursor is no longer in the journal (vacuumed or rotated ' +
+          'away): entries written between the last run and the oldest one kept may be lost',
       );
     }
     this.first = false;
