@@ -229,35 +229,40 @@ describe('an interrupted or killed ingest leaves a trace, and the next one finis
     return f;
   }
 
-  it(`SIGINT: what is read is committed, one line on stderr says so, exit 130; the report says how far; \
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    it(`${signal}: what is read is committed, one line on stderr says so, exit ${code}; the report says how far; \
 the next run completes it`, async () => {
-    const dir = tempDir();
-    const file = bigLog(dir);
-    const db = join(dir, 'a.db');
-    const run = startIngest(db, [file]);
-    await untilCommitted(db);
-    run.child.kill('SIGINT');
-    const end = await run.exit;
-    expect(end.code).toBe(130);
-    expect(end.stderr.trim().split('\n')).toHaveLength(1);
-    expect(end.stderr).toMatch(
-      /^apicensus: interrupted by SIGINT: what was read is committed \(.*nova-api\.log to line /,
-    );
-    const partial = reportOf(db);
-    expect(partial.sources[0]).toMatchObject({ state: 'interrupted', path: file });
-    expect(partial.sources[0]!.readBytes).toBeLessThan(partial.sources[0]!.sizeBytes!);
-    expect(partial.warnings[0]).toMatch(
-      /nova-api\.log was read only in part, to byte [\d,]+ of [\d,]+ bytes .*interrupted/,
-    );
-    expect(partial.verdict.answerable).toBe('partly');
-    const rest = await ingestInto(db, [file]);
-    expect(rest.files[0]!.status).toBe('resumed');
-    const whole = join(dir, 'whole.db');
-    await ingestInto(whole, [file]);
-    const done = reportOf(db);
-    expect(done.sources[0]!.state).toBe('complete');
-    expect(comparable(done)).toEqual(comparable(reportOf(whole)));
-  });
+      const dir = tempDir();
+      const file = bigLog(dir);
+      const db = join(dir, 'a.db');
+      const run = startIngest(db, [file]);
+      await untilCommitted(db);
+      run.child.kill(signal);
+      const end = await run.exit;
+      expect(end.code).toBe(code);
+      expect(end.stderr.trim().split('\n')).toHaveLength(1);
+      expect(end.stderr).toMatch(
+        new RegExp(`^apicensus: interrupted by ${signal}: what was read is committed \\(.*nova-api\\.log to line `),
+      );
+      const partial = reportOf(db);
+      expect(partial.sources[0]).toMatchObject({ state: 'interrupted', path: file });
+      expect(partial.sources[0]!.readBytes).toBeLessThan(partial.sources[0]!.sizeBytes!);
+      expect(partial.warnings[0]).toMatch(
+        /nova-api\.log was read only in part, to byte [\d,]+ of [\d,]+ bytes .*interrupted/,
+      );
+      expect(partial.verdict.answerable).toBe('partly');
+      const rest = await ingestInto(db, [file]);
+      expect(rest.files[0]!.status).toBe('resumed');
+      const whole = join(dir, 'whole.db');
+      await ingestInto(whole, [file]);
+      const done = reportOf(db);
+      expect(done.sources[0]!.state).toBe('complete');
+      expect(comparable(done)).toEqual(comparable(reportOf(whole)));
+    });
+  }
 
   it(`kill -9: db check names the dead holder of the lock, the report says the source was read in part, \
 the next ingest takes over`, async () => {
