@@ -612,6 +612,7 @@ function emptyResult(
     shapes: [],
     effects: [],
     novaApiSeen: false,
+    blockHash: null,
   };
 }
 
