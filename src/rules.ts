@@ -500,7 +500,7 @@ export type AsciiAnchorRun = (bytes: Uint8Array, from: number, to: number) => bo
  * inside its own loop over the target (bench/: the regex and the string it needs cost ~0.2 µs
  * per request of the nova log).
  */
-function compileAsciiAnchorRun(names: readonly string[]): AsciiAnchorRun {
+export function compileAsciiAnchorRun(names: readonly string[]): AsciiAnchorRun {
   // Anchors by length, in an array: most runs (v2.1, servers, a uuid) have a length no anchor has.
   const byLength: (Uint8Array[] | undefined)[] = [];
   for (const n of names) (byLength[n.length] ??= []).push(new Uint8Array(Buffer.from(n, 'latin1')));

@@ -8,7 +8,7 @@ import type { ChunkResult } from '../chunk-result.js';
 import { UserError } from '../errors.js';
 import { OBS_NUM, OBS_NUMS } from '../observation-shape.js';
 import type { Db } from './db.js';
-import { HourKeys } from './hour-keys.js';
+import { HourKeys, type HourEntry } from './hour-keys.js';
 import { CallLinker, type LinkOptions } from './link.js';
 import { SourceStore, type ChainLink, type NewSource, type SourceState } from './sources.js';
 
@@ -212,22 +212,29 @@ export class IngestWriter {
    */
   private countNewKeys(c: ChunkResult, fresh: Uint8Array | null): Map<number, number> {
     const perLabelHour = new Map<number, number>();
-    let runKey = -1;
-    let run = 0;
-    for (let i = 0; i < c.keys.length; i++) {
-      const labelId = c.labelIndex[i]!;
-      const hour = c.hours[i]!;
-      if (!this.hourKeys.add(c.labelLayers[labelId]!, hour, c.keys[i]!)) continue;
-      if (fresh) fresh[i] = 1;
-      const k = labelId * 1e7 + hour + 1;
-      if (k !== runKey) {
-        if (run > 0) perLabelHour.set(runKey, (perLabelHour.get(runKey) ?? 0) + run);
-        runKey = k;
-        run = 0;
+    // New keys per label in the hour being read, added to the map when the hour changes: a
+    // front end's labels alternate from line to line, so runs of one label are short (bench/:
+    // 1.1 GB HAProxy log, 4.5 M keys, this loop ~1.2 → ~0.4 CPU-s on the applying thread).
+    const counts = new Float64Array(c.labels.length);
+    const { keys, hours, labelIndex, labelLayers } = c;
+    let hour = NaN;
+    let layer = '';
+    let entry: HourEntry | null = null;
+    for (let i = 0; i < keys.length; i++) {
+      const h = hours[i]!;
+      const labelId = labelIndex[i]!;
+      const l = labelLayers[labelId]!;
+      if (h !== hour || l !== layer || entry === null) {
+        if (h !== hour && hour === hour) addLabelCounts(perLabelHour, counts, hour);
+        hour = h;
+        layer = l;
+        entry = this.hourKeys.entry(l, h);
       }
-      run++;
+      if (!entry.add(keys[i]!)) continue;
+      if (fresh) fresh[i] = 1;
+      counts[labelId]!++;
     }
-    if (run > 0) perLabelHour.set(runKey, (perLabelHour.get(runKey) ?? 0) + run);
+    if (hour === hour) addLabelCounts(perLabelHour, counts, hour);
     return perLabelHour;
   }
 
@@ -394,3 +401,14 @@ function addCounts(b: Batch, c: ChunkResult): void {
 }
 
 const addTo = (m: Map<string, number>, k: string, n: number): void => void m.set(k, (m.get(k) ?? 0) + n);
+
+/** Counts per label of one hour into the per (label, hour) map (`labelId * 1e7 + hour + 1`), and zeroed. */
+function addLabelCounts(perLabelHour: Map<number, number>, counts: Float64Array, hour: number): void {
+  for (let labelId = 0; labelId < counts.length; labelId++) {
+    const n = counts[labelId]!;
+    if (n === 0) continue;
+    const k = labelId * 1e7 + hour + 1;
+    perLabelHour.set(k, (perLabelHour.get(k) ?? 0) + n);
+    counts[labelId] = 0;
+  }
+}
