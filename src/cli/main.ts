@@ -56,11 +56,26 @@ function restoreStdin(args: Record<string, unknown>): void {
   }
 }
 
+/**
+ * yargs renders the running command's whole help after starting its handler, to have it at hand
+ * should the command fail later; apicensus never prints it then (failures are UserErrors, and
+ * --help renders its own). Rendering it cost ~40-90 ms of every run (string widths and wrapping
+ * of every option; bench/: `ingest` of a 1 KB file, which hooks run over many small files).
+ * yargs 18.2.0's internals (pinned): without them, the help is rendered as before.
+ */
+function skipHelpCache(cli: object): void {
+  const internal = cli as { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: unknown } } };
+  const usage = internal.getInternalMethods?.().getUsageInstance?.();
+  if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
+}
+
 export async function main(argv: string[]): Promise<number> {
   const verbose = argv.includes('--verbose');
   try {
     const commands = await commandsFor(argv);
-    await yargs(argv.map((a) => (a === '-' ? STDIN_TOKEN : a)))
+    const cli = yargs(argv.map((a) => (a === '-' ? STDIN_TOKEN : a)));
+    skipHelpCache(cli);
+    await cli
       .middleware(restoreStdin, true)
       .scriptName('apicensus')
       .usage(
