@@ -217,6 +217,7 @@ const REQUESTLOG = literal(REQUESTLOG_LOGGER);
 export function compileNovaScanner(
   messageLoggers: ReadonlySet<string>,
   anchorRun: ScannerContext['anchorRun'],
+  warm = true,
 ): LineScanner {
   const messageNames = [...messageLoggers].map(literal);
   // The last date read (lines come in long runs of one day): its ten bytes as two 32-bit words
@@ -586,7 +587,7 @@ export function compileNovaScanner(
     out.key = hash52Fold(ha, hb);
     return SCAN_REQUEST;
   };
-  warmUp(scan);
+  if (warm) warmUp(scan);
   return scan;
 }
 

@@ -204,6 +204,8 @@ export type AnchorRun = (bytes: Uint8Array, from: number, to: number) => boolean
 /** What a scanner is compiled with: the parse context and the compute packs' anchor test (Classifier.anchorRun). */
 export interface ScannerContext extends ParseContext {
   anchorRun: ((bytes: Uint8Array, from: number, to: number) => boolean) | null;
+  /** Read sample lines first so the scanner is optimised for every branch (not worth it for a small input). */
+  warm: boolean;
 }
 
 /**

@@ -340,7 +340,7 @@ function compileStages(file: OpenFile, plan: ReadPlan, fc: FileContext): Stages 
     filePath: file.path === '-' ? null : file.path,
     packs: fc.packs,
   };
-  const processor = compileProcessor(fc.reference ? { ...spec, plain: true } : spec);
+  const processor = compileProcessor(fc.reference ? { ...spec, plain: true } : { ...spec, small: file.short });
   const numbering = new OccurrenceNumbering();
   // Replay the whole lines just before the offset (results dropped) so identical lines of the
   // same second go on being numbered as in one uninterrupted read.
