@@ -566,3 +566,51 @@ export function goaccessRow(
     },
   };
 }
+
+// ---------------------------------------------------------------- report
+
+/**
+ * `apicensus report` over a store already built (the ingest is not timed here): text, the
+ * default a person reads, then JSON to check the calls of interest against the generator's.
+ */
+export function apicensusReportRow(
+  ctx: Context,
+  o: { group: string; input: string; db: string; calls: number; expected: Expected; format: 'text' | 'json' },
+): Row {
+  const cli = join(ctx.root, 'dist/src/cli/main.js');
+  return {
+    group: o.group,
+    label: `apicensus report (${o.format})`,
+    commands: [`node dist/src/cli/main.js report --db ${quote(shown(ctx, o.db))} --format ${o.format} > /dev/null`],
+    input: o.input,
+    contentBytes: 0,
+    baseline: false,
+    warm: [o.db],
+    run: async () => {
+      const m = await measure(
+        {
+          argv: [process.execPath, cli, 'report', '--db', o.db, '--format', o.format],
+          cwd: ctx.root,
+          stdout: o.format === 'text' ? 'ignore' : undefined,
+        },
+        ctx.gnuTime,
+      );
+      if (m.exitCode !== 0)
+        return {
+          seconds: m.seconds,
+          peakRssKb: m.peakRssKb,
+          cpuSeconds: m.cpuSeconds,
+          check: { status: 'failed', text: `FAILED: report exited ${m.exitCode}: ${telling(m.stderr)}` },
+        };
+      let check: Check = { status: 'ok', text: `ok: a store of ${o.calls.toLocaleString('en-US')} calls` };
+      if (o.format === 'json') {
+        try {
+          check = compareReport(readReport(m.stdout), o.expected);
+        } catch (e) {
+          check = { status: 'failed', text: `FAILED: ${(e as Error).message}` };
+        }
+      }
+      return { seconds: m.seconds, peakRssKb: m.peakRssKb, cpuSeconds: m.cpuSeconds, check };
+    },
+  };
+}
