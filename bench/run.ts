@@ -473,9 +473,9 @@ async function main(): Promise<number> {
 
   const stores: string[] = [];
   if (opts.inputs.has('report') && use('apicensus')) {
-    // A log where a monitoring job makes 90 % of the requests (~540 bytes a request, its other lines too): a store of
+    // A log where a monitoring job makes 90 % of the requests (~545 bytes a request, its other lines too): a store of
     // about --report-calls calls, built by an ingest that is not timed.
-    const monitored = data.novaMonitored(opts.seed, Math.ceil((opts.reportCalls / 0.9) * 540), 0.9);
+    const monitored = data.novaMonitored(opts.seed, Math.ceil((opts.reportCalls / 0.9) * 545), 0.9);
     const calls = monitored.facts.osServicesCalls + monitored.facts.osHostsCalls;
     const dir = mkdtempSync(join(tmpdir(), 'apicensus-bench-report-'));
     stores.push(dir);
