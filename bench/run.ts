@@ -17,6 +17,7 @@ import { DataDir, type Dataset } from './datasets.js';
 import type { NovaLogFacts } from './generate-nova.js';
 import { measure, median, warmPageCache } from './measure.js';
 import {
+  apicensusArgv,
   apicensusIngestRow,
   apicensusReportRow,
   goaccessRow,
@@ -218,11 +219,9 @@ async function runRows(rows: Row[], repeat: number): Promise<RowResult[]> {
 
 /** Ingest `log` into `db` (the store a report row reads); throws when the ingest fails. */
 async function buildStore(ctx: Context, log: string, db: string): Promise<void> {
+  const cli = apicensusArgv(ctx);
   const m = await measure(
-    {
-      argv: [process.execPath, join(ctx.root, 'dist/src/cli/main.js'), 'ingest', log, '--db', db, '--quiet'],
-      cwd: ctx.root,
-    },
+    { argv: [...cli.argv, 'ingest', log, '--db', db, '--quiet'], env: cli.env, cwd: ctx.root },
     null,
   );
   if (m.exitCode !== 0) throw new Error(`building the report's store failed: ${m.stderr.slice(0, 400)}`);

@@ -60,6 +60,10 @@ export class IngestWriter {
     // checkpointed when the database closes. In pages of the database's size (16 KiB for a new one).
     const pageSize = db.pragma('page_size', { simple: true }) as number;
     db.pragma(`wal_autocheckpoint = ${Math.max(1000, Math.round((64 << 20) / pageSize))}`);
+    // SQLite's default 2 MiB of page cache for ingest, not the 8 MiB readers get: the pages it
+    // writes are appended, and the index pages it reads stay hot (bench/: 1.1 GB logs, peak RSS
+    // −5 to −18 MB, the same CPU).
+    db.pragma('cache_size = -2000');
     this.hourKeys = new HourKeys(db);
     this.linker = new CallLinker(db, link);
     this.sources = new SourceStore(db);
