@@ -1,7 +1,24 @@
-// Lint: ESLint's and typescript-eslint's recommended rules for strict, ESM TypeScript.
-// `npm run check` runs it with the format check and the type check.
+// Lint: ESLint's and typescript-eslint's recommended rules for strict, ESM TypeScript, and a
+// 120-column limit (Prettier's printWidth) for what Prettier cannot wrap: strings, template
+// literals, regular expressions and comments. `npm run check` runs it with the format check and the
+// type check.
 import js from '@eslint/js';
+import stylistic from '@stylistic/eslint-plugin';
 import tseslint from 'typescript-eslint';
+
+// Being rewritten on another branch; checked for line length once that lands.
+const LONG_LINES_PENDING = [
+  'src/ingest/process.ts',
+  'src/ingest/worker.ts',
+  'src/ingest/pool.ts',
+  'parsers/nova-access-scan.ts',
+  'src/store/ingest-writes.ts',
+  'src/store/hour-keys.ts',
+  'src/store/report-queries.ts',
+  'src/report/**',
+  'src/cli/main.ts',
+  'bench/**',
+];
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'bench/data/', 'bench/out/', 'test/tmp/', 'test/out/'] },
@@ -12,5 +29,11 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
+  },
+  {
+    files: ['**/*.ts', '**/*.js', '**/*.mjs'],
+    ignores: LONG_LINES_PENDING,
+    plugins: { '@stylistic': stylistic },
+    rules: { '@stylistic/max-len': ['error', { code: 120 }] },
   },
 );

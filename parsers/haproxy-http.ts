@@ -135,8 +135,14 @@ export const haproxyHttp: LineParser = {
   parse: parseHttplog,
   samples: [
     {
-      line: '{"__CURSOR":"s=1e2d3c4b;i=9f;b=7a6b5c4d;m=2b3c4d;t=6144130a1c2d3;x=5e6f","__REALTIME_TIMESTAMP":"1711120585102311","_HOSTNAME":"infra1","SYSLOG_IDENTIFIER":"haproxy","_SYSTEMD_UNIT":"haproxy.service","MESSAGE":"10.0.0.15:51044 [22/Mar/2024:15:16:25.100] nova_api_front nova_api_back/ctl2 0/0/1/57/58 200 1207 - - ---- 12/3/0/0/0 0/0 \\"GET /v2.1/os-hosts HTTP/1.1\\""}',
-      note: 'constructed: central-logging.md §7 (OpenStack-Ansible: HAProxy logs to the journal; `journalctl -o json` entry)',
+      line:
+        '{"__CURSOR":"s=1e2d3c4b;i=9f;b=7a6b5c4d;m=2b3c4d;t=6144130a1c2d3;x=5e6f",' +
+        '"__REALTIME_TIMESTAMP":"1711120585102311","_HOSTNAME":"infra1","SYSLOG_IDENTIFIER":"haproxy",' +
+        '"_SYSTEMD_UNIT":"haproxy.service","MESSAGE":"10.0.0.15:51044 [22/Mar/2024:15:16:25.100] nova_api_front ' +
+        'nova_api_back/ctl2 0/0/1/57/58 200 1207 - - ---- 12/3/0/0/0 0/0 \\"GET /v2.1/os-hosts HTTP/1.1\\""}',
+      note:
+        'constructed: central-logging.md §7 (OpenStack-Ansible: HAProxy logs to the journal; ' +
+        '`journalctl -o json` entry)',
       expect: {
         kind: 'request',
         parser: 'haproxy-http',

@@ -45,8 +45,15 @@ const T = Date.UTC;
 
 const samples: Sample[] = [
   {
-    note: "constructed: central-logging.md §7 (`journalctl -o json` entry; the oslo time in MESSAGE wins over the journal's)",
-    line: '{"MESSAGE":"2024-05-02 09:15:09.001 2211 INFO nova.api.openstack.compute.hosts [None req-77aa0c1d-2e3f-4a5b-8c6d-7e8f9a0b1c2d 5d7c0e1f2a3b4c5d6e7f8a9b0c1d2e3f 9a1e2b3c4d5e4f60718293a4b5c6d7e8 - - default default] Disabling host cmp-01.","_HOSTNAME":"ctl1","__REALTIME_TIMESTAMP":"1714641309001999","SYSLOG_IDENTIFIER":"nova-api-os-compute","__CURSOR":"s=aa;i=2;b=bb;m=1;t=6177509b;x=cc"}',
+    note:
+      'constructed: central-logging.md §7 (`journalctl -o json` entry; the oslo time in MESSAGE wins over the ' +
+      "journal's)",
+    line:
+      '{"MESSAGE":"2024-05-02 09:15:09.001 2211 INFO nova.api.openstack.compute.hosts [None ' +
+      'req-77aa0c1d-2e3f-4a5b-8c6d-7e8f9a0b1c2d 5d7c0e1f2a3b4c5d6e7f8a9b0c1d2e3f 9a1e2b3c4d5e4f60718293a4b5c6d7e8 ' +
+      '- - default default] Disabling host cmp-01.",' +
+      '"_HOSTNAME":"ctl1","__REALTIME_TIMESTAMP":"1714641309001999",' +
+      '"SYSLOG_IDENTIFIER":"nova-api-os-compute","__CURSOR":"s=aa;i=2;b=bb;m=1;t=6177509b;x=cc"}',
     expect: {
       kind: 'message',
       parser: 'nova-message',

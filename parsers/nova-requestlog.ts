@@ -59,8 +59,15 @@ const T = Date.UTC;
 
 const samples: Sample[] = [
   {
-    note: 'constructed: central-logging.md §7 (`journalctl -o json` entry of devstack@n-api: no time in MESSAGE, time from __REALTIME_TIMESTAMP, host from _HOSTNAME)',
-    line: '{"__REALTIME_TIMESTAMP":"1711120583412345","_HOSTNAME":"devstack","SYSLOG_IDENTIFIER":"devstack@n-api","MESSAGE":"INFO nova.api.openstack.requestlog [None req-c31147e0-7eb4-425e-a36b-cdac99b034b0 admin admin] 10.0.0.15 \\"GET /compute/v2.1/os-hosts\\" status: 200 len: 1207 microversion: 2.1 time: 0.058000","_SYSTEMD_UNIT":"devstack@n-api.service","__CURSOR":"s=5f1c0e2a;i=1a2b;b=0d9c8b7a;m=1c9c380;t=614412d0d7b39;x=3e5f","_PID":"87040"}',
+    note:
+      'constructed: central-logging.md §7 (`journalctl -o json` entry of devstack@n-api: no time in MESSAGE, ' +
+      'time from __REALTIME_TIMESTAMP, host from _HOSTNAME)',
+    line:
+      '{"__REALTIME_TIMESTAMP":"1711120583412345","_HOSTNAME":"devstack","SYSLOG_IDENTIFIER":"devstack@n-api",' +
+      '"MESSAGE":"INFO nova.api.openstack.requestlog [None req-c31147e0-7eb4-425e-a36b-cdac99b034b0 admin admin] ' +
+      '10.0.0.15 \\"GET /compute/v2.1/os-hosts\\" status: 200 len: 1207 microversion: 2.1 time: 0.058000",' +
+      '"_SYSTEMD_UNIT":"devstack@n-api.service",' +
+      '"__CURSOR":"s=5f1c0e2a;i=1a2b;b=0d9c8b7a;m=1c9c380;t=614412d0d7b39;x=3e5f","_PID":"87040"}',
     expect: {
       kind: 'request',
       parser: 'nova-requestlog',

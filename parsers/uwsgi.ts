@@ -87,7 +87,8 @@ const JOURNAL_BYTES_SAMPLE = JSON.stringify({
   MESSAGE: [
     ...Buffer.concat([
       Buffer.from(
-        '[pid: 87040|app: 0|req: 12/40] 10.0.0.15 () {64 vars in 1291 bytes} [Fri Mar 22 15:16:23 2024] GET /compute/v2.1/os-hosts?name=',
+        '[pid: 87040|app: 0|req: 12/40] 10.0.0.15 () {64 vars in 1291 bytes} [Fri Mar 22 15:16:23 2024] GET ' +
+          '/compute/v2.1/os-hosts?name=',
       ),
       Buffer.from([0xff]),
       Buffer.from(' => generated 1207 bytes in 58 msecs (HTTP/1.1 200) 9 headers in 380 bytes (1 switches on core 0)'),
@@ -107,7 +108,9 @@ export const uwsgiRequest: LineParser = {
     {
       // journald keeps a MESSAGE that is not valid UTF-8 as bytes: `journalctl -o json` prints an array of numbers.
       line: JOURNAL_BYTES_SAMPLE,
-      note: 'constructed: central-logging.md §7 (`journalctl -o json`, MESSAGE with a byte that is not UTF-8: an array of bytes)',
+      note:
+        'constructed: central-logging.md §7 (`journalctl -o json`, MESSAGE with a byte that is not UTF-8: an ' +
+        'array of bytes)',
       expect: {
         kind: 'request',
         parser: 'uwsgi',

@@ -4,9 +4,14 @@
  */
 import type { FrontendRow } from './model.js';
 
-/** "nova_api_front (6; /v2.1 path)", "vol_public → unknown (1; …)": a front end and what decided it, for the renderers. */
+/**
+ * "nova_api_front (6; /v2.1 path)", "vol_public → unknown (1; …)": a front end and what decided it, for the renderers.
+ */
 export function frontendText(f: FrontendRow, withService: boolean): string {
-  return `${nameOf(f.name)}${withService ? ` → ${f.service}` : ''} (${f.requests.toLocaleString('en-US')}; ${f.evidence})`;
+  return (
+    `${nameOf(f.name)}${withService ? ` → ${f.service}` : ''} (${f.requests.toLocaleString('en-US')}; ` +
+    `${f.evidence})`
+  );
 }
 
 /** "Europe/Berlin (the machine's zone)", "UTC (by option)": a zone and where it came from. */

@@ -1,5 +1,5 @@
 /** Small text helpers shared by the renderers. */
-import type { ActionSummary, LogSpan, OnDrivers } from './model.js';
+import type { ActionSummary, ApiReport, LogSpan, OnDrivers, Report } from './model.js';
 
 export const num = (n: number): string => n.toLocaleString('en-US');
 
@@ -96,7 +96,8 @@ export function deprecationText(a: {
   const parts: string[] = [];
   if (a.deprecated)
     parts.push(
-      `deprecated${a.deprecated.microversion ? ` at ${a.deprecated.microversion}` : ''}${a.deprecated.release ? ` (${a.deprecated.release})` : ''}`,
+      `deprecated${a.deprecated.microversion ? ` at ${a.deprecated.microversion}` : ''}` +
+        `${a.deprecated.release ? ` (${a.deprecated.release})` : ''}`,
     );
   if (a.removed) parts.push(`removed in ${a.removed.release}`);
   return parts.join(', ');
@@ -114,7 +115,10 @@ export function onDriversText(o: OnDrivers | null): string {
     .join(', ');
 }
 
-/** What an action's callers move to: the pack's short name, 'none' when nova offers nothing, '(current)' when nothing needs moving. */
+/**
+ * What an action's callers move to: the pack's short name, 'none'
+ * when nova offers nothing, '(current)' when nothing needs moving.
+ */
 export function moveToText(a: ActionSummary): string {
   if (!a.deprecated) return '(current)';
   if (a.moveTo) return a.moveTo;
@@ -125,6 +129,10 @@ export function moveToText(a: ActionSummary): string {
 export function spanText(s: LogSpan): string {
   return s.first === null || s.last === null ? 'no logs' : `${shortTime(s.first)} → ${shortTime(s.last)} UTC`;
 }
+
+/** The window asked for, "2024-05-01 00:00 → end": 'start' or 'end' where a bound was not given. */
+export const windowText = (w: Report['window']): string =>
+  `${w.from ? shortTime(w.from) : 'start'} → ${w.to ? shortTime(w.to) : 'end'}`;
 
 /** "2014-04-18 → 2019-10-13 (2,005 days)", or one day alone. */
 export const gapText = (g: LogSpan['gaps'][number]): string =>
@@ -145,3 +153,38 @@ export function wrapHanging(text: string, width: number, first: string, rest: st
   lines.push(line);
   return lines.join('\n');
 }
+
+/** One row of a "By …" list of an API's calls: a project, a user, a host, an address. */
+export interface DimRow {
+  name: string;
+  calls: number;
+  actions: Record<string, number>;
+  last: string | null;
+}
+
+const who = (id: string, name: string | null): string => (name ? `${id} (${name})` : id);
+
+/** The API's "By …" lists every format shows, in order: projects, users, target hosts, targets. */
+export function callerDimensions(a: ApiReport): { title: string; rows: DimRow[] }[] {
+  const row = (
+    name: string,
+    d: { calls: number; actions: Record<string, number>; lastSeen: string | null },
+  ): DimRow => ({
+    name,
+    calls: d.calls,
+    actions: d.actions,
+    last: d.lastSeen,
+  });
+  return [
+    { title: 'By project', rows: a.byProject.map((p) => row(who(p.project, p.projectName), p)) },
+    { title: 'By user', rows: a.byUser.map((u) => row(who(u.user, u.userName), u)) },
+    { title: 'By target host', rows: a.byHost.map((h) => row(h.host, h)) },
+    { title: 'By target', rows: a.byTarget.map((t) => row(t.target, t)) },
+  ];
+}
+
+/** The API's calls by client address (after the drivers and clients). */
+export const addressDimension = (a: ApiReport): { title: string; rows: DimRow[] } => ({
+  title: 'By client address',
+  rows: a.byAddress.map((x) => ({ name: x.address, calls: x.calls, actions: x.actions, last: x.lastSeen })),
+});

@@ -23,6 +23,7 @@ import {
   shortTime,
   spanText,
   statuses,
+  windowText,
 } from './format.js';
 import type { MergeReport, MergedApi, Tally, UnknownDeployment } from './export-model.js';
 import { frontendText, zoneText } from './evidence-notes.js';
@@ -64,7 +65,9 @@ const dailyTable = (
   id: string,
   days: readonly { day: string; calls: number; actions: Record<string, number> }[],
 ): Html =>
-  html`<details><summary>Calls per day as a table</summary>${sortableTable(`${id}-t-daily`, 'Calls per UTC day', days, [{ title: 'Day', value: (d) => d.day }, ...callCols()])}</details>`;
+  html`<details><summary>Calls per day as a table</summary>\
+${sortableTable(`${id}-t-daily`, 'Calls per UTC day', days, [{ title: 'Day', value: (d) => d.day }, ...callCols()])}\
+</details>`;
 
 const figures = (items: readonly [string, Part][]): Html =>
   html`<dl class="figures">${items.map(([k, v]) => html`<div><dt>${k}</dt><dd>${v}</dd></div>`)}</dl>`;
@@ -81,7 +84,8 @@ function deprecation(a: ApiReport): string {
   const parts: string[] = [];
   if (a.deprecated)
     parts.push(
-      `Deprecated${a.deprecated.microversion ? ` at microversion ${a.deprecated.microversion}` : ''}${a.deprecated.release ? ` (${a.deprecated.release})` : ''}`,
+      `Deprecated${a.deprecated.microversion ? ` at microversion ${a.deprecated.microversion}` : ''}` +
+        `${a.deprecated.release ? ` (${a.deprecated.release})` : ''}`,
     );
   if (a.removed) parts.push(`removed in ${a.removed.release}`);
   return parts.length ? `${parts.join(', ')}.` : '';
@@ -108,7 +112,8 @@ function apiSection(a: ApiReport, i: number, studied: boolean, span: LogSpan): H
   const dep = deprecation(a);
   const head = html`<h2 id="${id}">${a.api} — ${a.title}</h2>${dep ? html`<p class="meta">${dep}</p>` : null}`;
   if (a.calls === 0)
-    return html`<section class="api" data-api="${a.api}" aria-labelledby="${id}">${head}<p class="empty">No calls of ${a.api} in the logs read.</p></section>`;
+    return html`<section class="api" data-api="${a.api}" aria-labelledby="${id}">${head}<p class="empty">No calls of \
+${a.api} in the logs read.</p></section>`;
 
   const share = a.perHundredThousand !== null ? sharePercent(a.perHundredThousand) : 'n/a';
   const facts = figures([
@@ -148,7 +153,8 @@ function apiSection(a: ApiReport, i: number, studied: boolean, span: LogSpan): H
         hbarChart(
           `${id}-drivers`,
           `${a.api}: calls by virt driver`,
-          'Calls that name a host, by the virt driver that host ran at the time (from the inventory), stacked by action.',
+          'Calls that name a host, by the virt driver that host ran at ' +
+            'the time (from the inventory), stacked by action.',
           a.byDriver.map((d) => ({
             label: d.driver,
             title: `${d.driver} (hosts ${d.hosts.join(', ')})`,
@@ -166,7 +172,8 @@ function apiSection(a: ApiReport, i: number, studied: boolean, span: LogSpan): H
         hbarChart(
           `${id}-clients`,
           `${a.api}: calls by client family`,
-          'Calls by User-Agent family and version; "not logged" where no log carried a User-Agent (nova\'s own lines do not).',
+          'Calls by User-Agent family and version; ' +
+            '"not logged" where no log carried a User-Agent (nova\'s own lines do not).',
           a.byClient.slice(0, TOP).map((c) => ({
             label: clientLabel(c),
             title: `${clientLabel(c)}${c.userAgents.length ? ` (${c.userAgents.join(' | ')})` : ''}`,
@@ -201,7 +208,13 @@ function apiSection(a: ApiReport, i: number, studied: boolean, span: LogSpan): H
       {
         title: 'Replacement',
         value: (x) =>
-          html`${!x.deprecated ? 'current, nothing to replace' : x.replacement === null ? html`<strong>none</strong>` : x.replacement}${x.note ? html`<br><span class="hint">${x.note}</span>` : null}`,
+          html`${
+            !x.deprecated
+              ? 'current, nothing to replace'
+              : x.replacement === null
+                ? html`<strong>none</strong>`
+                : x.replacement
+          }${x.note ? html`<br><span class="hint">${x.note}</span>` : null}`,
         sort: (x) => (x.deprecated ? (x.replacement ?? '') : ''),
       },
     ]),
@@ -273,24 +286,27 @@ function apiSection(a: ApiReport, i: number, studied: boolean, span: LogSpan): H
   const notes: Html[] = [];
   if (a.unknownHosts.length > 0) {
     notes.push(
-      html`<p>Hosts the calls named that the inventory does not hold: ${a.unknownHosts.map((h, k) => html`${k ? ', ' : ''}<code>${h.host}</code> (${num(h.calls)})`)}. Import what is missing with <code>apicensus inventory import</code>.</p>`,
+      html`<p>Hosts the calls named that the inventory does not hold: \
+${a.unknownHosts.map((h, k) => html`${k ? ', ' : ''}<code>${h.host}</code> (${num(h.calls)})`)}. Import what is \
+missing with <code>apicensus inventory import</code>.</p>`,
     );
   }
   if (a.ambiguousHosts.length > 0) {
     notes.push(
-      html`<p>Host names that matched several inventory hosts: ${a.ambiguousHosts.map((h, k) => html`${k ? '; ' : ''}<code>${h.host}</code> → ${h.candidates.join(' | ')}`)}.</p>`,
+      html`<p>Host names that matched several inventory hosts: \
+${a.ambiguousHosts.map((h, k) => html`${k ? '; ' : ''}<code>${h.host}</code> → ${h.candidates.join(' | ')}`)}.</p>`,
     );
   }
   const w = a.seenWhere;
   notes.push(
-    html`<p class="meta">Seen in: nova's log only ${num(w.novaOnly)}, front-end logs only ${num(w.frontEndOnly)}, both ${num(w.both)}${
-      w.auditOnly ? `, audit events only ${num(w.auditOnly)}` : ''
-    } (${Object.entries(a.seenIn)
+    html`<p class="meta">Seen in: nova's log only ${num(w.novaOnly)}, front-end logs only ${num(w.frontEndOnly)}, both \
+${num(w.both)}${w.auditOnly ? `, audit events only ${num(w.auditOnly)}` : ''} (${Object.entries(a.seenIn)
       .map(([k, v]) => `${k} ${num(v)}`)
       .join(', ')}).</p>`,
   );
 
-  return html`<section class="api" data-api="${a.api}"${studied ? html` data-studied="true"` : null} aria-labelledby="${id}">
+  return html`<section class="api" data-api="${a.api}"${studied ? html` data-studied="true"` : null} \
+aria-labelledby="${id}">
 ${head}
 ${facts}
 ${legend(order, colours)}
@@ -316,12 +332,33 @@ ${figures([
   ['TCP-mode connections', num(r.inputs.opaqueConnections)],
 ])}
 <dl class="facts">
-${layers.length ? html`<dt>Requests by layer</dt><dd>${layers.map(([k, v]) => `${k} ${num(v)}`).join(', ')}</dd>` : null}
-<dt>Logs</dt><dd>${spanText(r.span)}: ${num(r.span.daysWithLogs)} of ${plural(r.span.days, 'day')} with logs (at least ${plural(r.span.minDays, 'day')} wanted)</dd>
-${r.window.from !== null || r.window.to !== null ? html`<dt>Window asked</dt><dd>${r.window.from ? shortTime(r.window.from) : 'start'} → ${r.window.to ? shortTime(r.window.to) : 'end'} UTC</dd>` : null}
-${r.span.gaps.length ? html`<dt>Days without logs</dt><dd><ul class="gaps">${r.span.gaps.map((g) => html`<li>${gapText(g)}</li>`)}</ul></dd>` : null}
-<dt>Times</dt><dd>in UTC; front-end logs without an offset read as ${zoneText(r.timezones.frontEnd, r.clock.machineZone)}, nova's as ${zoneText(r.timezones.nova, r.clock.machineZone)}</dd>
-${r.frontends.length ? html`<dt>Front ends counted as ${service}</dt><dd>${picked.length ? picked.map((f) => frontendText(f, false)).join(', ') : 'none'}</dd>` : null}
+${
+  layers.length ? html`<dt>Requests by layer</dt><dd>${layers.map(([k, v]) => `${k} ${num(v)}`).join(', ')}</dd>` : null
+}
+<dt>Logs</dt><dd>${spanText(r.span)}: ${num(r.span.daysWithLogs)} of ${plural(r.span.days, 'day')} with logs (at least \
+${plural(r.span.minDays, 'day')} wanted)</dd>
+${
+  r.window.from !== null || r.window.to !== null
+    ? html`<dt>Window asked</dt><dd>${windowText(r.window)} UTC</dd>`
+    : null
+}
+${
+  r.span.gaps.length
+    ? html`<dt>Days without logs</dt><dd><ul class="gaps">${r.span.gaps.map(
+        (g) => html`<li>${gapText(g)}</li>`,
+      )}</ul></dd>`
+    : null
+}
+<dt>Times</dt><dd>in UTC; front-end logs without an offset read as \
+${zoneText(r.timezones.frontEnd, r.clock.machineZone)}, nova's as ${zoneText(r.timezones.nova, r.clock.machineZone)}\
+</dd>
+${
+  r.frontends.length
+    ? html`<dt>Front ends counted as ${service}</dt><dd>${
+        picked.length ? picked.map((f) => frontendText(f, false)).join(', ') : 'none'
+      }</dd>`
+    : null
+}
 ${others.length ? html`<dt>Other front ends</dt><dd>${others.map((f) => frontendText(f, true)).join(', ')}</dd>` : null}
 </dl>
 ${
@@ -357,21 +394,33 @@ function glance(a: ApiReport): Html {
       : `${plural(a.calls, 'call')} by ${plural(a.projects, 'project')}, last ${day(a.lastSeen)}`
   }</p>`;
   if (a.calls === 0) return head;
-  return html`${head}<table class="glance" data-api="${a.api}"><thead><tr><th scope="col">Action</th><th scope="col" class="n">Calls</th><th scope="col" class="n">Callers</th><th scope="col">Last seen</th><th scope="col">Works on driver</th><th scope="col">Move to</th></tr></thead><tbody>${a.actions.map(
+  return html`${head}<table class="glance" data-api="${a.api}"><thead><tr>\
+<th scope="col">Action</th><th scope="col" class="n">Calls</th><th scope="col" class="n">Callers</th>\
+<th scope="col">Last seen</th><th scope="col">Works on driver</th><th scope="col">Move to</th>\
+</tr></thead><tbody>${a.actions.map(
     (x) =>
-      html`<tr><td>${x.action}</td><td class="n">${num(x.calls)}</td><td class="n">${num(x.projects)}</td><td class="nowrap">${day(x.lastSeen)}</td><td${x.onDrivers?.works === 'no' ? html` class="works-no"` : null}>${onDriversText(x.onDrivers)}</td><td>${moveToText(x)}</td></tr>`,
+      html`<tr><td>${x.action}</td><td class="n">${num(x.calls)}</td><td class="n">${num(x.projects)}</td>\
+<td class="nowrap">${day(x.lastSeen)}</td><td${x.onDrivers?.works === 'no' ? html` class="works-no"` : null}>\
+${onDriversText(x.onDrivers)}</td><td>${moveToText(x)}</td></tr>`,
   )}</tbody></table>`;
 }
 
 /** With many APIs, one row each instead: calls, callers, last seen. */
 function overviewTable(apis: readonly ApiReport[]): Html {
-  return html`<table class="glance overview"><thead><tr><th scope="col">API</th><th scope="col">Status</th><th scope="col" class="n">Calls</th><th scope="col" class="n">Callers</th><th scope="col">Last seen</th></tr></thead><tbody>${apis.map(
+  return html`<table class="glance overview"><thead><tr>\
+<th scope="col">API</th><th scope="col">Status</th><th scope="col" class="n">Calls</th>\
+<th scope="col" class="n">Callers</th><th scope="col">Last seen</th>\
+</tr></thead><tbody>${apis.map(
     (a) =>
-      html`<tr data-api="${a.api}"><td>${a.api}</td><td>${a.status}</td><td class="n">${num(a.calls)}</td><td class="n">${num(a.projects)}</td><td class="nowrap">${a.calls > 0 ? day(a.lastSeen) : '-'}</td></tr>`,
+      html`<tr data-api="${a.api}"><td>${a.api}</td><td>${a.status}</td><td class="n">${num(a.calls)}</td>\
+<td class="n">${num(a.projects)}</td><td class="nowrap">${a.calls > 0 ? day(a.lastSeen) : '-'}</td></tr>`,
   )}</tbody></table>`;
 }
 
-/** The answer at a glance: can the logs answer and why not, what they cover, per action, then the verdict as a short list. */
+/**
+ * The answer at a glance: can the logs answer and why not, what
+ * they cover, per action, then the verdict as a short list.
+ */
 function verdictBox(r: Report): Html {
   const v = r.verdict;
   const s = r.span;
@@ -389,35 +438,43 @@ ${r.apis.length > 2 ? overviewTable(r.apis) : r.apis.map(glance)}
 </section>`;
 }
 
+/** The warnings above everything but the verdict, or nothing when there are none. */
+function warningsSection(warnings: readonly string[]): Html | null {
+  if (!warnings.length) return null;
+  return html`<section id="warnings" aria-labelledby="warnings-h"><h2 id="warnings-h">Warnings</h2>\
+<ul class="warnings">${warnings.map((w) => html`<li><strong>Warning:</strong> ${w}</li>`)}</ul></section>`;
+}
+
+/** The first malformed lines, each with where it is and why, or nothing when there are none. */
+function malformedSection(examples: Report['malformedExamples']): Html | null {
+  if (!examples.length) return null;
+  return html`<section id="malformed" aria-labelledby="malformed-h">\
+<h2 id="malformed-h">Malformed lines (first examples)</h2>${examples.map(
+    (m) => html`<p class="meta"><code>${m.path}:${m.line}</code> — ${m.reason}</p><pre class="line">${m.text}</pre>`,
+  )}</section>`;
+}
+
 /** The page for one cloud's report (`apicensus report --format html`). */
 export function renderHtml(report: Report): string {
   const r = report;
   const studied = r.apis[0];
   const api = studied?.api ?? r.verdict.api;
   const body = html`<header>
-<h1>apicensus: who still calls ${api}${studied && studied.title !== api ? html` <span class="meta">${studied.title}</span>` : null}</h1>
-<p class="meta">Generated ${shortTime(r.generatedAt)} UTC by ${r.tool.name} ${r.tool.version}. ${downloadButton('apicensus-report.json')}</p>
-<nav class="toc" aria-label="Contents"><a href="#verdict-box">Verdict</a>${r.warnings.length ? html`<a href="#warnings">Warnings</a>` : null}<a href="#inputs">Inputs</a>${r.apis.map(
+<h1>apicensus: who still calls ${api}\
+${studied && studied.title !== api ? html` <span class="meta">${studied.title}</span>` : null}</h1>
+<p class="meta">Generated ${shortTime(r.generatedAt)} UTC by ${r.tool.name} ${r.tool.version}. \
+${downloadButton('apicensus-report.json')}</p>
+<nav class="toc" aria-label="Contents"><a href="#verdict-box">Verdict</a>\
+${r.warnings.length ? html`<a href="#warnings">Warnings</a>` : null}<a href="#inputs">Inputs</a>${r.apis.map(
     (a, i) => html`<a href="#a${i}">${a.api}</a>`,
   )}${r.malformedExamples.length ? html`<a href="#malformed">Malformed lines</a>` : null}</nav>
 </header>
 <main>
 ${verdictBox(r)}
-${
-  r.warnings.length
-    ? html`<section id="warnings" aria-labelledby="warnings-h"><h2 id="warnings-h">Warnings</h2><ul class="warnings">${r.warnings.map((w) => html`<li><strong>Warning:</strong> ${w}</li>`)}</ul></section>`
-    : null
-}
+${warningsSection(r.warnings)}
 ${inputsSection(r)}
 ${r.apis.map((a, i) => apiSection(a, i, i === 0, r.span))}
-${
-  r.malformedExamples.length
-    ? html`<section id="malformed" aria-labelledby="malformed-h"><h2 id="malformed-h">Malformed lines (first examples)</h2>${r.malformedExamples.map(
-        (m) =>
-          html`<p class="meta"><code>${m.path}:${m.line}</code> — ${m.reason}</p><pre class="line">${m.text}</pre>`,
-      )}</section>`
-    : null
-}
+${malformedSection(r.malformedExamples)}
 </main>
 <footer><p>How totals are counted: ${r.inputs.deduplication}</p></footer>`;
   return page({ title: `apicensus: ${api}`, data: report, body });
@@ -449,7 +506,9 @@ const unknownReason = (u: UnknownDeployment): string =>
 /** Deployments that did not report the API: named, never counted as not calling. */
 function unknownPart(a: MergedApi, id: string): Html | null {
   if (a.unknown.length === 0) return null;
-  return html`<div class="unknown"><p class="meta">Unknown for ${plural(a.unknown.length, 'deployment')} that did not report ${a.api} (not counted as “does not call”): ${a.unknown.map((u) => `${u.label ?? u.deployment} (${unknownReason(u)})`).join(', ')}.</p>${sortableTable(
+  return html`<div class="unknown"><p class="meta">Unknown for ${plural(a.unknown.length, 'deployment')} that did not \
+report ${a.api} (not counted as “does not call”): \
+${a.unknown.map((u) => `${u.label ?? u.deployment} (${unknownReason(u)})`).join(', ')}.</p>${sortableTable(
     `${id}-t-unknown`,
     `Deployments that did not report ${a.api}`,
     a.unknown,
@@ -466,9 +525,14 @@ function mergedApiSection(a: MergedApi, i: number): Html {
   const order = a.actions.map((x) => x.action);
   const colours = actionColours([...order, ...a.daily.flatMap((d) => Object.keys(d.actions))]);
   const reporting = a.deploymentsReporting;
-  const head = html`<h2 id="${id}">${a.api}: ${plural(a.calls, 'call')} in ${num(a.deploymentsCalling)} of ${plural(reporting, 'deployment')} reporting it</h2>`;
+  const head = html`<h2 id="${id}">${a.api}: ${plural(a.calls, 'call')} in ${num(a.deploymentsCalling)} of \
+${plural(reporting, 'deployment')} reporting it</h2>`;
   if (a.calls === 0)
-    return html`<section class="api" data-api="${a.api}" aria-labelledby="${id}">${head}<p class="empty">${reporting ? `None of the ${plural(reporting, 'deployment')} reporting ${a.api} calls it.` : `No deployment reported ${a.api}.`}</p>${unknownPart(a, id)}</section>`;
+    return html`<section class="api" data-api="${a.api}" aria-labelledby="${id}">${head}<p class="empty">${
+      reporting
+        ? `None of the ${plural(reporting, 'deployment')} reporting ${a.api} calls it.`
+        : `No deployment reported ${a.api}.`
+    }</p>${unknownPart(a, id)}</section>`;
   const sum = (f: (x: MergedApi['actions'][number]) => number): number => a.actions.reduce((n, x) => n + f(x), 0);
   const facts = figures([
     ['Calls', num(a.calls)],
@@ -484,12 +548,14 @@ function mergedApiSection(a: MergedApi, i: number): Html {
       hbarChart(
         `${id}-actions`,
         `${a.api}: deployments calling each action`,
-        `How many of the ${plural(reporting, 'deployment')} reporting ${a.api} call each action; the faint track is all of them.`,
+        `How many of the ${plural(reporting, 'deployment')} reporting ${a.api} call each action; ` +
+          'the faint track is all of them.',
         a.actions.map((x) => ({
           label: x.action,
           value: x.deploymentsCalling,
           parts: [{ key: x.action, value: x.deploymentsCalling, colour: colours.get(x.action)! }],
-          valueText: `${num(x.deploymentsCalling)} of ${num(x.deploymentsReporting)} reporting · ${plural(x.calls, 'call')}`,
+          valueText:
+            `${num(x.deploymentsCalling)} of ${num(x.deploymentsReporting)} reporting · ` + plural(x.calls, 'call'),
         })),
         { max: Math.max(1, reporting) },
       ),
@@ -589,18 +655,22 @@ export function renderMergeHtml(merge: MergeReport): string {
   const blind = m.deployments.filter((d) => d.coveredDays === 0);
   const warnings = blind.length
     ? [
-        `${blind.map(name).join(', ')}: the exports cover no day of logs, so "no call" there means "no logs", not "nobody calls".`,
+        `${blind.map(name).join(', ')}: the exports cover no day of logs, ` +
+          'so "no call" there means "no logs", not "nobody calls".',
       ]
     : [];
   const studied = m.apis.find((a) => a.api === m.verdict.api);
   if (studied?.unknown.length)
     warnings.push(
-      `${studied.unknown.map((u) => `${u.label ?? u.deployment} (${unknownReason(u)})`).join(', ')}: unknown for ${m.verdict.api}, not counted among the deployments that do not call it.`,
+      `${studied.unknown.map((u) => `${u.label ?? u.deployment} (${unknownReason(u)})`).join(', ')}: unknown for ` +
+        `${m.verdict.api}, not counted among the deployments that do not call it.`,
     );
   const body = html`<header>
 <h1>apicensus: ${m.verdict.api} across ${plural(total, 'deployment')}</h1>
-<p class="meta">Merged ${shortTime(m.generatedAt)} UTC by ${m.tool.name} ${m.tool.version} from anonymised exports. ${downloadButton('apicensus-merge.json')}</p>
-<nav class="toc" aria-label="Contents"><a href="#verdict-box">Verdict</a>${warnings.length ? html`<a href="#warnings">Warnings</a>` : null}<a href="#inputs">Deployments</a>${m.apis.map(
+<p class="meta">Merged ${shortTime(m.generatedAt)} UTC by ${m.tool.name} ${m.tool.version} from anonymised exports. \
+${downloadButton('apicensus-merge.json')}</p>
+<nav class="toc" aria-label="Contents"><a href="#verdict-box">Verdict</a>\
+${warnings.length ? html`<a href="#warnings">Warnings</a>` : null}<a href="#inputs">Deployments</a>${m.apis.map(
     (a, i) => html`<a href="#a${i}">${a.api}</a>`,
   )}</nav>
 </header>
@@ -608,13 +678,15 @@ export function renderMergeHtml(merge: MergeReport): string {
 <section id="verdict-box" aria-labelledby="verdict-h">
 <h2 id="verdict-h">Verdict</h2>
 <p id="verdict">${m.verdict.summary}</p>
-<ul class="tags"><li>${m.verdict.api} is called in <strong>${num(m.verdict.deploymentsCalling)} of ${plural(m.verdict.deploymentsReporting, 'deployment')} reporting it</strong></li>${m.verdict.unknown ? html`<li>unknown for <strong>${plural(m.verdict.unknown, 'deployment')}</strong> that did not report it</li>` : null}</ul>
-</section>
+<ul class="tags"><li>${m.verdict.api} is called in <strong>${num(m.verdict.deploymentsCalling)} of \
+${plural(m.verdict.deploymentsReporting, 'deployment')} reporting it</strong></li>\
 ${
-  warnings.length
-    ? html`<section id="warnings" aria-labelledby="warnings-h"><h2 id="warnings-h">Warnings</h2><ul class="warnings">${warnings.map((w) => html`<li><strong>Warning:</strong> ${w}</li>`)}</ul></section>`
+  m.verdict.unknown
+    ? html`<li>unknown for <strong>${plural(m.verdict.unknown, 'deployment')}</strong> that did not report it</li>`
     : null
-}
+}</ul>
+</section>
+${warningsSection(warnings)}
 <section id="inputs" aria-labelledby="inputs-h">
 <h2 id="inputs-h">Deployments</h2>
 ${figures([
@@ -631,7 +703,8 @@ ${sortableTable('t-deployments', 'Deployments and the logs they sent', m.deploym
   { title: 'Days of logs', numeric: true, value: (d) => d.coveredDays },
   { title: 'Reports', value: (d) => d.apis.join(', ') || 'no API' },
 ])}
-<p class="meta">Exports hold no tenant, user, host, address or path: projects are counted by keyed hash, never named.</p>
+<p class="meta">Exports hold no tenant, user, host, address or path: projects are counted by keyed hash, \
+never named.</p>
 </section>
 ${m.apis.map((a, i) => mergedApiSection(a, i))}
 </main>`;

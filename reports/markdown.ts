@@ -15,7 +15,11 @@ import {
   shortTime,
   spanText,
   statuses,
+  windowText,
   type RenderOptions,
+  addressDimension,
+  callerDimensions,
+  type DimRow,
 } from './format.js';
 import { frontendText, zoneText } from './evidence-notes.js';
 import type { ApiReport, Report } from './model.js';
@@ -47,9 +51,7 @@ function answerSection(r: Report): string[] {
     '',
     `Logs: ${spanText(s)}, ${num(s.daysWithLogs)} of ${plural(s.days, 'day')} with logs` +
       (s.gaps.length ? `, ${plural(s.gaps.length, 'gap')} (see [Logs by day](#logs-by-day))` : ', no gap') +
-      (r.window.from !== null || r.window.to !== null
-        ? `; asked: ${r.window.from ? shortTime(r.window.from) : 'start'} → ${r.window.to ? shortTime(r.window.to) : 'end'}`
-        : '') +
+      (r.window.from !== null || r.window.to !== null ? `; asked: ${windowText(r.window)}` : '') +
       '.',
   );
   if (r.apis.length > 2) return [...out, '', ...apiOverview(r)];
@@ -57,7 +59,11 @@ function answerSection(r: Report): string[] {
     const dep = deprecationText(a);
     out.push(
       '',
-      `**${a.api}**, ${dep || 'current'}: ${a.calls === 0 ? 'no call' : `${plural(a.calls, 'call')} by ${plural(a.projects, 'project')}, last ${day(a.lastSeen)}`}`,
+      `**${a.api}**, ${dep || 'current'}: ${
+        a.calls === 0
+          ? 'no call'
+          : `${plural(a.calls, 'call')} by ${plural(a.projects, 'project')}, last ${day(a.lastSeen)}`
+      }`,
     );
     if (a.calls === 0) continue;
     out.push(
@@ -85,13 +91,6 @@ function apiOverview(r: Report): string[] {
       r.apis.map((a) => [a.api, a.status, num(a.calls), num(a.projects), a.calls > 0 ? day(a.lastSeen) : '-']),
     ),
   ];
-}
-
-interface DimRow {
-  name: string;
-  calls: number;
-  actions: Record<string, number>;
-  last: string | null;
 }
 
 function dimSection(title: string, rows: readonly DimRow[], all: boolean): string[] {
@@ -163,7 +162,8 @@ function driverSections(a: ApiReport, all: boolean): string[] {
   if (a.ambiguousHosts.length > 0)
     out.push(
       '',
-      `Ambiguous host names: ${a.ambiguousHosts.map((h) => `\`${h.host}\` → ${h.candidates.join(' \\| ')}`).join('; ')}.`,
+      'Ambiguous host names: ' +
+        `${a.ambiguousHosts.map((h) => `\`${h.host}\` → ${h.candidates.join(' \\| ')}`).join('; ')}.`,
     );
   return out;
 }
@@ -187,50 +187,23 @@ function apiSection(a: ApiReport, all: boolean): string[] {
   const dep = deprecationText(a);
   const out = [`## ${a.api} — ${a.title} — ${dep || 'current'}`, ''];
   if (a.calls === 0) return [...out, 'No calls.'];
-  const who = (id: string, name: string | null): string => (name ? `${id} (${name})` : id);
   out.push(
-    `**${num(a.calls)}** calls by **${num(a.projects)}** projects and **${num(a.users)}** users, ${shortTime(a.firstSeen)} – ${shortTime(a.lastSeen)} UTC` +
+    `**${num(a.calls)}** calls by **${num(a.projects)}** projects and **${num(a.users)}** users, ` +
+      `${shortTime(a.firstSeen)} – ${shortTime(a.lastSeen)} UTC` +
       (a.perHundredThousand !== null ? `; ${sharePercent(a.perHundredThousand)} of ${a.service} requests` : '') +
       (a.refused > 0 ? `; ${num(a.refused)} refused (${a.removed ? 'API removed' : 'too new a microversion'})` : '') +
       '.',
     '',
     actionsTable(a),
-    ...dimSection(
-      'By project',
-      a.byProject.map((p) => ({
-        name: who(p.project, p.projectName),
-        calls: p.calls,
-        actions: p.actions,
-        last: p.lastSeen,
-      })),
-      all,
-    ),
-    ...dimSection(
-      'By user',
-      a.byUser.map((u) => ({ name: who(u.user, u.userName), calls: u.calls, actions: u.actions, last: u.lastSeen })),
-      all,
-    ),
-    ...dimSection(
-      'By target host',
-      a.byHost.map((h) => ({ name: h.host, calls: h.calls, actions: h.actions, last: h.lastSeen })),
-      all,
-    ),
-    ...dimSection(
-      'By target',
-      a.byTarget.map((t) => ({ name: t.target, calls: t.calls, actions: t.actions, last: t.lastSeen })),
-      all,
-    ),
+    ...callerDimensions(a).flatMap((d) => dimSection(d.title, d.rows, all)),
     ...driverSections(a, all),
     ...clientSection(a, all),
-    ...dimSection(
-      'By client address',
-      a.byAddress.map((x) => ({ name: x.address, calls: x.calls, actions: x.actions, last: x.lastSeen })),
-      all,
-    ),
+    ...[addressDimension(a)].flatMap((d) => dimSection(d.title, d.rows, all)),
     '',
     `By microversion: ${a.byMicroversion.map((m) => `${m.microversion ?? 'not logged'} ${num(m.calls)}`).join(', ')}.`,
     '',
-    `Seen in: nova's log only ${num(a.seenWhere.novaOnly)}, front-end logs only ${num(a.seenWhere.frontEndOnly)}, both ${num(a.seenWhere.both)}` +
+    `Seen in: nova's log only ${num(a.seenWhere.novaOnly)}, front-end logs only ${num(a.seenWhere.frontEndOnly)}, ` +
+      `both ${num(a.seenWhere.both)}` +
       (a.seenWhere.auditOnly ? `, audit events only ${num(a.seenWhere.auditOnly)}` : '') +
       ` (${Object.entries(a.seenIn)
         .map(([k, v]) => `${k} ${num(v)}`)
@@ -247,11 +220,15 @@ function inputsSection(r: Report): string[] {
   return [
     '## Inputs',
     '',
-    `${plural(r.inputs.sources, 'source')}, ${plural(r.inputs.linesRead, 'line')}, ${plural(r.inputs.requests, `${service} request`)}, ${plural(r.inputs.malformed, 'malformed line')}` +
+    `${plural(r.inputs.sources, 'source')}, ${plural(r.inputs.linesRead, 'line')}, ` +
+      `${plural(r.inputs.requests, `${service} request`)}, ${plural(r.inputs.malformed, 'malformed line')}` +
       (layers.length > 1 ? `; by layer: ${layers.map(([k, v]) => `${k} ${num(v)}`).join(', ')}` : '') +
-      `. Times in UTC; front-end logs without an offset read as ${zoneText(r.timezones.frontEnd, r.clock.machineZone)}, nova's as ${zoneText(r.timezones.nova, r.clock.machineZone)}.` +
+      '. Times in UTC; front-end logs without an offset read as ' +
+      `${zoneText(r.timezones.frontEnd, r.clock.machineZone)}, nova's as ` +
+      `${zoneText(r.timezones.nova, r.clock.machineZone)}.` +
       (r.frontends.length
-        ? ` Front ends counted as ${service}: ${picked.length ? picked.map((f) => frontendText(f, false)).join(', ') : 'none'}` +
+        ? ` Front ends counted as ${service}: ` +
+          `${picked.length ? picked.map((f) => frontendText(f, false)).join(', ') : 'none'}` +
           (others.length ? `; other front ends: ${others.map((f) => frontendText(f, true)).join(', ')}` : '') +
           '.'
         : ''),
@@ -263,7 +240,8 @@ function gapSection(r: Report, all: boolean): string[] {
   const out = [
     '## Logs by day',
     '',
-    `${spanText(s)}: ${num(s.daysWithLogs)} of ${plural(s.days, 'day')} with logs of the ${r.apis[0]!.service} service (at least ${plural(s.minDays, 'day')} wanted, \`--min-days\`).`,
+    `${spanText(s)}: ${num(s.daysWithLogs)} of ${plural(s.days, 'day')} with logs of the ${r.apis[0]!.service} ` +
+      `service (at least ${plural(s.minDays, 'day')} wanted, \`--min-days\`).`,
   ];
   if (s.gaps.length === 0) return [...out, '', 'No day without logs.'];
   const { shown, more } = capped(s.gaps, all);

@@ -29,11 +29,23 @@ function apiText(a: MergedApi): string[] {
   const out = [`${a.api.toUpperCase()}: ${apiHeadline(a)}`];
   if (a.unknown.length) out.push(wrap(`unknown (did not report ${a.api}): ${unknownList(a.unknown)}`, WIDTH, '  '));
   out.push(
-    `  ${'ACTION'.padEnd(20)} ${'DEPLOYMENTS'.padStart(18)} ${'CALLS'.padStart(7)} ${'NEVER WORKED'.padStart(12)} ${'REFUSED'.padStart(7)}`,
+    [
+      '  ' + 'ACTION'.padEnd(20),
+      'DEPLOYMENTS'.padStart(18),
+      'CALLS'.padStart(7),
+      'NEVER WORKED'.padStart(12),
+      'REFUSED'.padStart(7),
+    ].join(' '),
   );
   for (const x of a.actions) {
     out.push(
-      `  ${x.action.padEnd(20)} ${ofReporting(x.deploymentsCalling, x.deploymentsReporting).padStart(18)} ${num(x.calls).padStart(7)} ${num(x.neverWorked).padStart(12)} ${num(x.refused).padStart(7)}`,
+      [
+        '  ' + x.action.padEnd(20),
+        ofReporting(x.deploymentsCalling, x.deploymentsReporting).padStart(18),
+        num(x.calls).padStart(7),
+        num(x.neverWorked).padStart(12),
+        num(x.refused).padStart(7),
+      ].join(' '),
     );
   }
   out.push(wrap(`drivers (deployments/calls): ${tallyText(a.drivers) || 'none'}`, WIDTH, '  '));
@@ -54,7 +66,8 @@ export function renderMergeText(m: MergeReport): string {
   for (const d of m.deployments)
     out.push(
       wrap(
-        `${d.label ?? '(no label)'} ${d.id}: ${d.exports} export(s), ${d.coveredDays} days of logs; reports ${d.apis.join(', ') || 'no API'}`,
+        `${d.label ?? '(no label)'} ${d.id}: ${d.exports} export(s), ${d.coveredDays} days of logs; reports ` +
+          `${d.apis.join(', ') || 'no API'}`,
         WIDTH,
         '  ',
       ),
@@ -75,7 +88,8 @@ export function renderMergeMarkdown(m: MergeReport): string {
     out.push('| Action | Deployments calling | Calls | Never worked | Refused |', '|---|---|---|---|---|');
     for (const x of a.actions)
       out.push(
-        `| ${x.action} | ${ofReporting(x.deploymentsCalling, x.deploymentsReporting)} | ${num(x.calls)} | ${num(x.neverWorked)} | ${num(x.refused)} |`,
+        `| ${x.action} | ${ofReporting(x.deploymentsCalling, x.deploymentsReporting)} | ${num(x.calls)} | ` +
+          `${num(x.neverWorked)} | ${num(x.refused)} |`,
       );
     out.push(
       '',

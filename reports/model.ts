@@ -102,9 +102,14 @@ export interface ApiReport {
   seenIn: Record<string, number>;
   /** The same, summed: nova's log only, a front end (load balancer or web server) only, or both. */
   seenWhere: { novaOnly: number; frontEndOnly: number; both: number; auditOnly: number };
-  /** Calls naming a host, by the virt driver of that host at the time (from the inventory; 'unknown' when not in it). */
+  /**
+   * Calls naming a host, by the virt driver of that host at the time (from the inventory; 'unknown' when not in it).
+   */
   byDriver: { driver: string; calls: number; actions: Record<string, number>; hosts: string[] }[];
-  /** For every action × driver that was called: could the action have worked there? (capability matrix, src/capabilities.ts) */
+  /**
+   * For every action × driver that was called: could the action
+   * have worked there? (capability matrix, src/capabilities.ts)
+   */
   support: SupportRow[];
   /** Hosts calls named that the inventory does not hold: import what is missing. */
   unknownHosts: { host: string; calls: number; lastSeen: string | null }[];
@@ -193,7 +198,10 @@ export interface Report {
     malformed: number;
     firstSeen: string | null;
     lastSeen: string | null;
-    /** How reading it was left: 'complete', or read in part ('reading' when an ingest stopped, 'interrupted', 'incomplete', 'corrupt'). */
+    /**
+     * How reading it was left: 'complete', or read in part ('reading'
+     * when an ingest stopped, 'interrupted', 'incomplete', 'corrupt').
+     */
     state: 'reading' | 'complete' | 'interrupted' | 'incomplete' | 'corrupt';
     /** Content bytes read, and the file's size when reading began (null for .gz and stdin). */
     readBytes: number;

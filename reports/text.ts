@@ -22,7 +22,11 @@ import {
   table,
   truncate,
   wrap,
+  windowText,
   type RenderOptions,
+  addressDimension,
+  callerDimensions,
+  type DimRow,
 } from './format.js';
 import type { ActionSummary, ApiReport, Report } from './model.js';
 import { overviewLines } from './overview.js';
@@ -54,10 +58,7 @@ function answerLines(r: Report): string[] {
 /** The time the logs cover, and as many gaps as fit on one line. */
 function spanLines(r: Report): string[] {
   const s = r.span;
-  const asked =
-    r.window.from !== null || r.window.to !== null
-      ? ` (asked: ${r.window.from ? shortTime(r.window.from) : 'start'} → ${r.window.to ? shortTime(r.window.to) : 'end'})`
-      : '';
+  const asked = r.window.from !== null || r.window.to !== null ? ` (asked: ${windowText(r.window)})` : '';
   const out = [fit(`Logs: ${spanText(s)} · ${num(s.daysWithLogs)} of ${plural(s.days, 'day')} with logs${asked}`)];
   if (s.gaps.length === 0) return out;
   let line = '  no logs:';
@@ -86,11 +87,29 @@ function actionColumns(apis: readonly ApiReport[]): { action: number; works: num
 }
 
 function actionHeader(c: ReturnType<typeof actionColumns>): string {
-  return `  ${'ACTION'.padEnd(c.action)} ${'CALLS'.padStart(6)} ${'CALLERS'.padStart(7)} ${'LAST SEEN'.padEnd(10)} ${'WORKS ON DRIVER'.padEnd(c.works)} MOVE TO`.trimEnd();
+  return [
+    '  ' + 'ACTION'.padEnd(c.action),
+    'CALLS'.padStart(6),
+    'CALLERS'.padStart(7),
+    'LAST SEEN'.padEnd(10),
+    'WORKS ON DRIVER'.padEnd(c.works),
+    'MOVE TO',
+  ]
+    .join(' ')
+    .trimEnd();
 }
 
 function actionLine(x: ActionSummary, c: ReturnType<typeof actionColumns>): string {
-  return `  ${truncate(x.action, c.action).padEnd(c.action)} ${num(x.calls).padStart(6)} ${num(x.projects).padStart(7)} ${day(x.lastSeen).padEnd(10)} ${truncate(onDriversText(x.onDrivers), c.works).padEnd(c.works)} ${truncate(moveToText(x), c.move)}`.trimEnd();
+  return [
+    '  ' + truncate(x.action, c.action).padEnd(c.action),
+    num(x.calls).padStart(6),
+    num(x.projects).padStart(7),
+    day(x.lastSeen).padEnd(10),
+    truncate(onDriversText(x.onDrivers), c.works).padEnd(c.works),
+    truncate(moveToText(x), c.move),
+  ]
+    .join(' ')
+    .trimEnd();
 }
 
 /** The API's one-line headline: status, calls, callers, last seen. */
@@ -164,13 +183,6 @@ function replacementLines(a: ApiReport): string[] {
   );
 }
 
-interface DimRow {
-  key: string;
-  calls: number;
-  actions: Record<string, number>;
-  last: string | null;
-}
-
 /** A "By …" list: ten rows unless `all`, then "… and N more". */
 function dimLines(title: string, rows: readonly DimRow[], all: boolean): string[] {
   if (rows.length === 0) return [];
@@ -178,7 +190,7 @@ function dimLines(title: string, rows: readonly DimRow[], all: boolean): string[
   const out = ['', `  ${title}`];
   for (const r of shown) {
     const right = `${num(r.calls).padStart(6)} · last ${day(r.last)}`;
-    out.push(`    ${truncate(r.key, WIDTH - 6 - right.length).padEnd(WIDTH - 6 - right.length)}${right}`);
+    out.push(`    ${truncate(r.name, WIDTH - 6 - right.length).padEnd(WIDTH - 6 - right.length)}${right}`);
     out.push(wrap(actionCounts(r.actions), WIDTH, '        '));
   }
   return [...out, ...more(shown.length, rows.length, '    ')];
@@ -189,7 +201,8 @@ function headLines(a: ApiReport): string[] {
   return [
     fit(`${a.api.toUpperCase()} — ${a.title}${dep ? ` — ${dep}` : ' — current'}`),
     wrap(
-      `calls ${num(a.calls)} · projects ${num(a.projects)} · users ${num(a.users)} · first ${shortTime(a.firstSeen)} · last ${shortTime(a.lastSeen)}` +
+      `calls ${num(a.calls)} · projects ${num(a.projects)} · users ${num(a.users)} · first ${shortTime(a.firstSeen)} ` +
+        `· last ${shortTime(a.lastSeen)}` +
         (a.perHundredThousand !== null ? ` · ${sharePercent(a.perHundredThousand)} of ${a.service} requests` : '') +
         (a.refused > 0 ? ` · refused (${a.removed ? 'API removed' : 'too new a microversion'}) ${num(a.refused)}` : ''),
       WIDTH,
@@ -242,7 +255,8 @@ function driverLines(a: ApiReport, all: boolean): string[] {
     const shown = all ? a.unknownHosts : a.unknownHosts.slice(0, TOP);
     out.push(
       wrap(
-        `  Not in the inventory (\`apicensus inventory import\` what is missing): ${shown.map((h) => `${h.host} (${num(h.calls)})`).join(', ')}`,
+        `  Not in the inventory (\`apicensus inventory import\` what is missing): ` +
+          `${shown.map((h) => `${h.host} (${num(h.calls)})`).join(', ')}`,
         WIDTH,
         '  ',
       ),
@@ -280,42 +294,13 @@ function clientLines(a: ApiReport, all: boolean): string[] {
 
 function apiSection(a: ApiReport, all: boolean): string[] {
   if (a.calls === 0) return [...headLines(a).slice(0, 1), '  no calls'];
-  const who = (id: string, name: string | null): string => (name ? `${id} (${name})` : id);
   const w = a.seenWhere;
   return [
     ...headLines(a),
-    ...dimLines(
-      'By project',
-      a.byProject.map((p) => ({
-        key: who(p.project, p.projectName),
-        calls: p.calls,
-        actions: p.actions,
-        last: p.lastSeen,
-      })),
-      all,
-    ),
-    ...dimLines(
-      'By user',
-      a.byUser.map((u) => ({ key: who(u.user, u.userName), calls: u.calls, actions: u.actions, last: u.lastSeen })),
-      all,
-    ),
-    ...dimLines(
-      'By target host',
-      a.byHost.map((h) => ({ key: h.host, calls: h.calls, actions: h.actions, last: h.lastSeen })),
-      all,
-    ),
-    ...dimLines(
-      'By target',
-      a.byTarget.map((t) => ({ key: t.target, calls: t.calls, actions: t.actions, last: t.lastSeen })),
-      all,
-    ),
+    ...callerDimensions(a).flatMap((d) => dimLines(d.title, d.rows, all)),
     ...driverLines(a, all),
     ...clientLines(a, all),
-    ...dimLines(
-      'By client address',
-      a.byAddress.map((x) => ({ key: x.address, calls: x.calls, actions: x.actions, last: x.lastSeen })),
-      all,
-    ),
+    ...[addressDimension(a)].flatMap((d) => dimLines(d.title, d.rows, all)),
     '',
     wrap(
       `By microversion: ${a.byMicroversion.map((m) => `${m.microversion ?? 'not logged'} ${num(m.calls)}`).join(', ')}`,
@@ -340,13 +325,15 @@ function inputLines(r: Report): string[] {
   const out = [
     'INPUTS',
     wrap(
-      `${plural(r.inputs.sources, 'source')} · ${plural(r.inputs.linesRead, 'line')} · ${plural(r.inputs.requests, `${service} request`)} · ${num(r.inputs.malformed)} malformed` +
+      `${plural(r.inputs.sources, 'source')} · ${plural(r.inputs.linesRead, 'line')} · ` +
+        `${plural(r.inputs.requests, `${service} request`)} · ${num(r.inputs.malformed)} malformed` +
         (layers.length > 1 ? ` · by layer: ${layers.map(([k, v]) => `${k} ${num(v)}`).join(', ')}` : ''),
       WIDTH,
       '  ',
     ),
     wrap(
-      `times in UTC; front-end logs without an offset read as ${zoneText(r.timezones.frontEnd, r.clock.machineZone)}, nova's as ${zoneText(r.timezones.nova, r.clock.machineZone)}`,
+      `times in UTC; front-end logs without an offset read as ${zoneText(r.timezones.frontEnd, r.clock.machineZone)}` +
+        `, nova's as ${zoneText(r.timezones.nova, r.clock.machineZone)}`,
       WIDTH,
       '  ',
     ),
@@ -356,7 +343,9 @@ function inputLines(r: Report): string[] {
     const others = r.frontends.filter((f) => f.service !== service);
     out.push(
       wrap(
-        `front ends counted as ${service}: ${picked.length ? picked.map((f) => frontendText(f, false)).join(', ') : 'none'}`,
+        `front ends counted as ${service}: ${
+          picked.length ? picked.map((f) => frontendText(f, false)).join(', ') : 'none'
+        }`,
         WIDTH,
         '  ',
       ),
@@ -373,7 +362,8 @@ function gapLines(r: Report, all: boolean): string[] {
   const out = [
     'LOGS BY DAY',
     wrap(
-      `${spanText(s)}: ${num(s.daysWithLogs)} of ${plural(s.days, 'day')} with logs of the ${r.apis[0]!.service} service (at least ${plural(s.minDays, 'day')} wanted, --min-days)`,
+      `${spanText(s)}: ${num(s.daysWithLogs)} of ${plural(s.days, 'day')} with logs of the ${r.apis[0]!.service} ` +
+        `service (at least ${plural(s.minDays, 'day')} wanted, --min-days)`,
       WIDTH,
       '  ',
     ),
@@ -399,7 +389,13 @@ function sourceLines(r: Report, all: boolean): string[] {
   ];
   for (const s of shown) {
     const days = s.firstSeen === null ? '-' : `${day(s.firstSeen)}…${day(s.lastSeen)}`;
-    const facts = `  ${truncate(s.format, 11).padEnd(11)} ${num(s.lines).padStart(7)} ${num(s.requests).padStart(6)} ${days.padEnd(21)} `;
+    const facts =
+      [
+        '  ' + truncate(s.format, 11).padEnd(11),
+        num(s.lines).padStart(7),
+        num(s.requests).padStart(6),
+        days.padEnd(21),
+      ].join(' ') + ' ';
     const room = WIDTH - facts.length;
     out.push(facts + (s.path.length <= room ? s.path : `…${s.path.slice(s.path.length - room + 1)}`));
   }

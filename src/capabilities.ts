@@ -23,14 +23,17 @@ export interface CapabilityRow {
 }
 
 const XENAPI_SRC =
-  'nova/virt/xenapi/driver.py host_power_action / host_maintenance_mode / set_host_enabled (git grep at each tag); removed in 22.0.0 by adb28f503c';
+  'nova/virt/xenapi/driver.py host_power_action / host_maintenance_mode / ' +
+  'set_host_enabled (git grep at each tag); removed in 22.0.0 by adb28f503c';
 const HYPERV_SRC = 'nova/virt/hyperv/driver.py host_power_action (shutdown, reboot); removed in 29.0.0 by b068b04372';
 const BASE_SRC =
   'nova/virt/driver.py ComputeDriver raises NotImplementedError → common.raise_feature_not_supported() → 501';
 const TRAIN_SRC =
-  'nova 20.0.0 (Train) 099b490c2f: ComputeManager.set_host_enabled catches NotImplementedError and returns enabled/disabled';
+  'nova 20.0.0 (Train) 099b490c2f: ComputeManager.set_host_enabled ' +
+  'catches NotImplementedError and returns enabled/disabled';
 const APIREF_SRC =
-  'api-ref os-hosts.inc: reboot and shutdown "only supported by the XenServer and Hyper-v drivers"; startup "will always fail with a 501"';
+  'api-ref os-hosts.inc: reboot and shutdown "only supported by the ' +
+  'XenServer and Hyper-v drivers"; startup "will always fail with a 501"';
 const MATRIX_SRC = 'doc/source/user/support-matrix.ini operation.maintenance-mode: only xenserver complete';
 
 /** The drivers nova has shipped (nova-logs.md §5 compute_driver values). */

@@ -50,7 +50,8 @@ function load(file: string): Loaded {
     doc = JSON.parse(readFileSync(file, 'utf8')) as { schema?: unknown };
   } catch (e) {
     throw new UserError(
-      `${file}: not a readable JSON report or export (${(e as Error).message}). Write one with \`apicensus report --format json\` or \`apicensus export\`.`,
+      `${file}: not a readable JSON report or export (${(e as Error).message}). Write one with ` +
+        `\`apicensus report --format json\` or \`apicensus export\`.`,
     );
   }
   if (doc.schema === REPORT_SCHEMA) return { kind: 'report', doc: doc as Report };
@@ -105,7 +106,8 @@ export function compareFiles(oldFile: string, newFile: string): Comparison {
     throw new UserError(`Compare two reports or two exports: ${oldFile} is a ${a.kind}, ${newFile} is a ${b.kind}.`);
   if (a.kind === 'export' && b.kind === 'export' && a.doc.deployment.id !== b.doc.deployment.id) {
     throw new UserError(
-      `${oldFile} and ${newFile} come from different deployments; their hashed projects cannot be compared. Use \`apicensus merge\` across clouds.`,
+      `${oldFile} and ${newFile} come from different deployments; their hashed projects cannot ` +
+        `be compared. Use \`apicensus merge\` across clouds.`,
     );
   }
   const olds = new Map(censusOf(a).map((c) => [c.api, c]));

@@ -53,7 +53,8 @@ export function exportIdentity(dbFile: string): ExportIdentity {
   } catch (e) {
     if (legacy) return legacy; // still beside the database: the next writer moves it in
     throw new UserError(
-      `${dbFile} holds no deployment identity yet: the first export stores one in it, and this user cannot write it. Run \`apicensus export\` once as a user who can write the database (${(e as Error).message}).`,
+      `${dbFile} holds no deployment identity yet: the first export stores one in it, and this user cannot write ` +
+        `it. Run \`apicensus export\` once as a user who can write the database (${(e as Error).message}).`,
       1,
       { cause: e },
     );
@@ -158,7 +159,9 @@ export function buildExport(db: Db, o: ExportOptions): Export {
       const day = time === null ? 'undated' : new Date(time).toISOString().slice(0, 10);
       let rows = byDay.get(day);
       if (!rows) byDay.set(day, (rows = new Map()));
-      const k = `${action}\u0000${driver}\u0000${row.supported}\u0000${microversion}\u0000${row.statusClass}\u0000${row.refused}\u0000${row.client}\u0000${row.clientMajor}\u0000${row.project}`;
+      const k =
+        `${action}\u0000${driver}\u0000${row.supported}\u0000${microversion}\u0000${row.statusClass}\u0000` +
+        `${row.refused}\u0000${row.client}\u0000${row.clientMajor}\u0000${row.project}`;
       const existing = rows.get(k);
       if (existing) existing.calls++;
       else rows.set(k, { ...row, calls: 1 });
@@ -203,7 +206,8 @@ export function buildExport(db: Db, o: ExportOptions): Export {
 }
 
 /** `export --explain`: every field that leaves, and why. */
-export const EXPLAIN = `What \`apicensus export\` writes (${EXPORT_SCHEMA}), field by field, and why it is safe to share:
+export const EXPLAIN = `What \`apicensus export\` writes (${EXPORT_SCHEMA}), field by field, \
+and why it is safe to share:
 
 schema, generatedAt, tool       Which format and program made the file, and when.
 deployment.id                   A random id created once for this database, so a merge recognises the same cloud

@@ -16,7 +16,10 @@ export class JsonSyntaxError extends Error {
 
 export interface PositionedJson {
   value: unknown;
-  /** 1-based line of the value at a JSON pointer ('' is the root, '/routes/2/action'); the nearest parent's line when absent. */
+  /**
+   * 1-based line of the value at a JSON pointer ('' is the root,
+   * '/routes/2/action'); the nearest parent's line when absent.
+   */
   lineOf(pointer: string): number;
 }
 

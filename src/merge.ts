@@ -43,7 +43,8 @@ export function parseExport(parsed: unknown, file: string): Export {
   const x = parsed as Partial<Export> & { schema?: unknown };
   if (x.schema !== EXPORT_SCHEMA && x.schema !== EXPORT_SCHEMA_V1)
     throw new UserError(
-      `${file}: not an apicensus export (schema ${String(x.schema)}, expected ${EXPORT_SCHEMA} or ${EXPORT_SCHEMA_V1}).`,
+      `${file}: not an apicensus export (schema ${String(x.schema)}, expected ${EXPORT_SCHEMA} or ` +
+        `${EXPORT_SCHEMA_V1}).`,
     );
   if (!x.deployment?.id || !Array.isArray(x.apis))
     throw new UserError(`${file}: an apicensus export without deployment id or apis.`);
@@ -230,12 +231,19 @@ function summaryOf(studied: MergedApi | undefined, n: number): string {
   const tail = unknown ? `; ${unknown}.` : '.';
   if (studied.deploymentsReporting === 0) return `No deployment of ${n} reported ${studied.api}: ${unknown}.`;
   if (studied.calls === 0)
-    return `None of the ${plural(studied.deploymentsReporting, 'deployment')} reporting ${studied.api} called it in the exported windows${tail}`;
+    return (
+      `None of the ${plural(studied.deploymentsReporting, 'deployment')} reporting ${studied.api} called it in ` +
+      `the exported windows${tail}`
+    );
   const parts = studied.actions.map(
     (a) =>
-      `${a.action} in ${plural(a.deploymentsCalling, 'deployment')} (${plural(a.calls, 'call')}${a.neverWorked ? `, ${a.neverWorked} to drivers where it never works` : ''})`,
+      `${a.action} in ${plural(a.deploymentsCalling, 'deployment')} (${plural(a.calls, 'call')}` +
+      `${a.neverWorked ? `, ${a.neverWorked} to drivers where it never works` : ''})`,
   );
-  return `${studied.api} is called in ${studied.deploymentsCalling} of ${plural(studied.deploymentsReporting, 'deployment')} reporting it: ${parts.join('; ')}${tail}`;
+  return (
+    `${studied.api} is called in ${studied.deploymentsCalling} of ` +
+    `${plural(studied.deploymentsReporting, 'deployment')} reporting it: ${parts.join('; ')}${tail}`
+  );
 }
 
 export function mergeExports(exports: readonly Export[], version: string, now = new Date()): MergeReport {

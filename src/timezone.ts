@@ -29,7 +29,8 @@ export const machineZone = (): string => Intl.DateTimeFormat().resolvedOptions()
  * to UTC: on a machine in Europe/Berlin one call logged by HAProxy and nova counted twice.
  */
 export const CLOCK_RULE =
-  "Timestamps without a UTC offset are read in the zone of the machine that ran the ingest, for every source; --timezone (front ends) and --nova-timezone (nova's lines) override it.";
+  'Timestamps without a UTC offset are read in the zone of the machine that ran the ingest, ' +
+  "for every source; --timezone (front ends) and --nova-timezone (nova's lines) override it.";
 
 /**
  * The zones an ingest reads offset-less times in, and the meta rows that record them with the

@@ -16,7 +16,9 @@ import { ingestInto, reportOf, tempDir } from './helpers.js';
 
 const PROJECT = '6f1c2a9e4b7d4e0f8a3b5c7d9e1f2a3b';
 const haproxy = (sec: number, frontend: string, backend: string, path: string, status = 200) =>
-  `May  6 10:00:${String(sec).padStart(2, '0')} lb1 haproxy[2291]: 203.0.113.7:${40100 + sec} [06/May/2024:10:00:${String(sec).padStart(2, '0')}.100] ${frontend} ${backend}/ctl1 0/0/1/56/58 ${status} 1207 - - ---- 9/2/0/0/0 0/0 "GET ${path} HTTP/1.1"`;
+  `May  6 10:00:${String(sec).padStart(2, '0')} lb1 haproxy[2291]: 203.0.113.7:${40100 + sec} ` +
+  `[06/May/2024:10:00:${String(sec).padStart(2, '0')}.100] ${frontend} ${backend}/ctl1 0/0/1/56/58 ${status} 1207 ` +
+  `- - ---- 9/2/0/0/0 0/0 "GET ${path} HTTP/1.1"`;
 const TWO_CALLS = [
   haproxy(1, 'http_in', 'http_back', '/v2.1/os-hosts'),
   haproxy(2, 'http_in', 'http_back', '/v2.1/os-hosts'),
@@ -64,7 +66,9 @@ describe('a directory name never decides', () => {
   });
 
   it('a folder named after nova does not make an open path compute; the file name may', async () => {
-    const apache = `10.0.0.15 - - [06/May/2024:10:00:01 +0000] "GET /v2/${PROJECT}/os-hosts HTTP/1.1" 200 1207 "-" "python-novaclient"`;
+    const apache =
+      `10.0.0.15 - - [06/May/2024:10:00:01 +0000] "GET /v2/${PROJECT}/os-hosts ` +
+      'HTTP/1.1" 200 1207 "-" "python-novaclient"';
     const inFolder = await reportFor([logAt('var/log/nova/access.log', [apache])]);
     expect(osHosts(inFolder).calls).toBe(0);
     expect(inFolder.frontends[0]).toMatchObject({ layer: 'web', name: '', service: 'unknown', decidedBy: 'none' });
@@ -112,7 +116,8 @@ describe('the path a line carries decides first', () => {
     });
   });
 
-  it("cinder's /v3/{project}/os-hosts and blazar's /v1/os-hosts never count, whatever the names or --frontend say", async () => {
+  it(`cinder's /v3/{project}/os-hosts and blazar's /v1/os-hosts never count, \
+whatever the names or --frontend say`, async () => {
     const lines = [
       haproxy(1, 'nova_api_front', 'nova_api_back', `/v3/${PROJECT}/os-hosts`),
       haproxy(2, 'api_public', 'api_back', '/v1/os-hosts'),
@@ -135,7 +140,9 @@ describe('the path a line carries decides first', () => {
   });
 
   it('a port decides when no path or name does (vhost nova.example.com is not a name; :8774 is compute)', async () => {
-    const vhost = `api.example.com:8774 10.0.0.15 - - [06/May/2024:10:00:01 +0000] "GET /v2/${PROJECT}/os-hosts HTTP/1.1" 200 1207 "-" "python-novaclient"`;
+    const vhost =
+      `api.example.com:8774 10.0.0.15 - - [06/May/2024:10:00:01 +0000] "GET /v2/${PROJECT}/os-hosts ` +
+      'HTTP/1.1" 200 1207 "-" "python-novaclient"';
     const r = await reportFor([logAt('apache2/other_vhosts_access.log', [vhost])]);
     expect(osHosts(r).calls).toBe(1);
     expect(r.frontends[0]).toMatchObject({ name: 'api.example.com:8774', decidedBy: 'port', evidence: 'port 8774' });
@@ -153,7 +160,10 @@ describe('never "no call" while lines with a compute route were set aside', () =
       /^No os-hosts call counted in 0 compute-API requests from 1 source, but 1 front-end line with os-hosts's route/,
     );
     expect(r.verdict.summary).toMatch(
-      /vol_public → unknown 1 \(none: \/v2\/\{project_id\}\/… \(nova's and others'\), and no name, port or file name\)/,
+      new RegExp(
+        String.raw`vol_public → unknown 1 \(none: \/v2\/\{project_id\}\/… \(nova's and others'\), ` +
+          String.raw`and no name, port or file name\)`,
+      ),
     );
     expect(r.setAside).toEqual([
       expect.objectContaining({ api: 'os-hosts', layer: 'lb', name: 'vol_public', service: 'unknown', requests: 1 }),
@@ -179,7 +189,10 @@ describe('never "no call" while lines with a compute route were set aside', () =
     expect(osHosts(r).calls).toBe(1);
     expect(r.verdict.answerable).toBe('partly');
     expect(r.verdict.summary).toMatch(
-      /Besides, 1 front-end line with os-hosts's route .*vol_public → other 1 \(frontend-option: --frontend names others\)/,
+      new RegExp(
+        String.raw`Besides, 1 front-end line with os-hosts's route .*` +
+          String.raw`vol_public → other 1 \(frontend-option: --frontend names others\)`,
+      ),
     );
     const both = await reportFor([logAt('lb/haproxy.log', lines)], { frontends: ['api_public', 'vol_public'] });
     expect(osHosts(both).calls).toBe(2);
@@ -231,7 +244,8 @@ describe('pathEvidence(uri): what a request target says', () => {
 });
 
 describe('compileServiceOf: one decision per file, the evidence with it', () => {
-  it('--frontend names compute frontends (the ~ of TLS frontends ignored); others are not compute when the path is open', () => {
+  it(`--frontend names compute frontends (the ~ of TLS frontends ignored); \
+others are not compute when the path is open`, () => {
     const of = compileServiceOf({ frontends: ['nova_public'], filePath: '/var/log/nova/haproxy.log' });
     expect(of('nova_public~', 'x_back', `/v2/${PROJECT}/os-hosts`)).toMatchObject({
       service: COMPUTE,

@@ -28,7 +28,8 @@ describe('CADF audit events', () => {
     );
   });
 
-  it('every input form (notifications, envelopes, oslo log driver, keystonemiddleware repr, JSON array) is the same six requests', async () => {
+  it(`every input form (notifications, envelopes, oslo log driver, keystonemiddleware repr, \
+JSON array) is the same six requests`, async () => {
     const files = readdirSync(AUDIT).map((f) => join(AUDIT, f));
     expect(files.length).toBe(5);
     let first: unknown;

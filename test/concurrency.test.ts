@@ -104,7 +104,8 @@ async function dbCheck(db: string): Promise<{ code: number | null; stdout: strin
 describe('two ingests on one database', () => {
   beforeAll(() => expect(existsSync(BIN), `${BIN} is missing: npm test builds it (npm run build)`).toBe(true));
 
-  it('started at the same moment on a new database, with the same files: both finish and every request counts once', async () => {
+  it(`started at the same moment on a new database, with the same files: \
+both finish and every request counts once`, async () => {
     const dir = tempDir();
     const { files } = writeLogs(dir, 1, ['nova-api.log.1', 'nova-api.log'], 1500);
     const ref = await referenceOf(files);
@@ -126,7 +127,8 @@ describe('two ingests on one database', () => {
     }
   });
 
-  it('started at the same moment with different files: both finish, the store equals one ingest of all of them', async () => {
+  it(`started at the same moment with different files: both finish, \
+the store equals one ingest of all of them`, async () => {
     const dir = tempDir();
     const a = writeLogs(dir, 2, ['ctl1-nova-api.log'], 2000);
     const b = writeLogs(dir, 3, ['ctl2-nova-api.log'], 2000);
@@ -177,7 +179,8 @@ describe('two ingests on one database', () => {
     expect(b.stderr).toMatch(
       new RegExp(
         `^apicensus: waiting for another ingest \\(${holder}\\) to finish…\\n` +
-          `apicensus: Another ingest \\(${holder}\\) is writing to this database; waited 1 s\\. Try again when it has finished, or raise --wait\\.\\n$`,
+          `apicensus: Another ingest \\(${holder}\\) is writing to this database; ` +
+          `waited 1 s\\. Try again when it has finished, or raise --wait\\.\\n$`,
       ),
     );
     expect(b.stdout).toBe('');
@@ -197,7 +200,8 @@ describe('two ingests on one database', () => {
     expect(comparable(reportOf(db))).toEqual(comparable(await referenceOf([...first.files, ...second.files])));
   });
 
-  it('a lock left by a killed ingest whose pid now belongs to another process is taken over once its heartbeat is stale', async () => {
+  it(`a lock left by a killed ingest whose pid now belongs to \
+another process is taken over once its heartbeat is stale`, async () => {
     const dir = tempDir();
     const db = join(dir, 'a.db');
     const { files } = writeLogs(dir, 8, ['nova-api.log'], 300);

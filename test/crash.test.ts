@@ -92,7 +92,10 @@ function committed(d: Database.Database): number {
   }
 }
 
-/** Resolves once the store shows `target` content bytes committed (polling one read-only connection), or the ingest ended. */
+/**
+ * Resolves once the store shows `target` content bytes committed
+ * (polling one read-only connection), or the ingest ended.
+ */
 async function committedAtLeast(db: string, target: number, running: () => boolean): Promise<void> {
   let d: Database.Database | null = null;
   try {
@@ -122,7 +125,8 @@ const comparable = (r: Report): unknown => ({ ...r, generatedAt: null });
 
 beforeAll(async () => {
   expect(existsSync(BIN), `${BIN} is missing: npm test builds it (npm run build)`).toBe(true);
-  // A node's web server access log, and its nova-api logs (rotated and compressed, rotated, live): about 2 MB of content.
+  // A node's web server access log, and its nova-api logs (rotated
+  // and compressed, rotated, live): about 2 MB of content.
   mkdirSync(logs);
   const gen = novaLogGenerator(42, 0.05);
   const parts: [string, string, boolean][] = [

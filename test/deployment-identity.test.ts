@@ -42,7 +42,8 @@ function legacyDatabase(file: string): { deploymentId: string; secret: string } 
 }
 
 describe('one identity per cloud', () => {
-  it('a backed-up database (db backup) and a plain file copy export as the same deployment, with the same hashes', async () => {
+  it(`a backed-up database (db backup) and a plain file copy \
+export as the same deployment, with the same hashes`, async () => {
     const dir = tempDir();
     const db = join(dir, 'census.db');
     await ingestInto(db, [join(SAMPLES, 'nova'), join(SAMPLES, 'frontends')]);

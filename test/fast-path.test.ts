@@ -37,7 +37,7 @@ describe('fast path = reference path', () => {
     },
   );
 
-  it('a generated nova-api log with a heavy share of calls of interest (a monitoring job: 15 % os-services)', async () => {
+  it('a generated nova-api log where a monitoring job makes 15 % of the requests (calls of interest)', async () => {
     const dir = tempDir();
     const log = join(dir, 'nova-api.log');
     const facts = generateNovaLog({ path: log, targetBytes: 8 << 20, seed: 'fast-path-heavy', monitoringShare: 0.15 });

@@ -27,12 +27,14 @@ function permutations<T>(xs: readonly T[]): T[][] {
 const hosts = (r: Report) => r.apis.find((a) => a.api === 'os-hosts')!;
 
 describe('one request, one count', () => {
-  it('the same os-hosts calls in HAProxy (with and without captures), Apache and nova count once each, with User-Agent and project', async () => {
+  it(`the same os-hosts calls in HAProxy (with and without captures), Apache and nova count once each, \
+with User-Agent and project`, async () => {
     const db = join(tempDir(), 'a.db');
     await ingestInto(db, STORY);
     const r = reportOf(db);
     const h = hosts(r);
-    // list by alice (3 layers), show cmp-02 (3 layers, no captures), reboot cmp-01 (3 layers), two curl lists (HAProxy only)
+    // list by alice (3 layers), show cmp-02 (3 layers, no captures),
+    // reboot cmp-01 (3 layers), two curl lists (HAProxy only)
     expect(h.calls).toBe(5);
     expect(h.actions.map((a) => [a.action, a.calls])).toEqual([
       ['list', 3],
@@ -88,13 +90,16 @@ describe('one request, one count', () => {
     writeFileSync(
       log,
       [
-        'May  6 10:00:00 lb1 haproxy[2291]: 203.0.113.7:40112 [06/May/2024:10:00:00.100] api_public api_back/ctl1 0/0/1/56/58 200 1207 - - ---- 9/2/0/0/0 0/0 "GET /v2/6f1c2a9e4b7d4e0f8a3b5c7d9e1f2a3b/os-hosts HTTP/1.1"',
-        'May  6 10:00:01 lb1 haproxy[2291]: 203.0.113.7:40113 [06/May/2024:10:00:01.100] vol_public vol_back/ctl1 0/0/1/56/58 200 1207 - - ---- 9/2/0/0/0 0/0 "GET /v2/6f1c2a9e4b7d4e0f8a3b5c7d9e1f2a3b/os-hosts HTTP/1.1"',
+        'May  6 10:00:00 lb1 haproxy[2291]: 203.0.113.7:40112 [06/May/2024:10:00:00.100] api_public api_back/ctl1 ' +
+          '0/0/1/56/58 200 1207 - - ---- 9/2/0/0/0 0/0 "GET /v2/6f1c2a9e4b7d4e0f8a3b5c7d9e1f2a3b/os-hosts HTTP/1.1"',
+        'May  6 10:00:01 lb1 haproxy[2291]: 203.0.113.7:40113 [06/May/2024:10:00:01.100] vol_public vol_back/ctl1 ' +
+          '0/0/1/56/58 200 1207 - - ---- 9/2/0/0/0 0/0 "GET /v2/6f1c2a9e4b7d4e0f8a3b5c7d9e1f2a3b/os-hosts HTTP/1.1"',
       ].join('\n') + '\n',
     );
     const guessed = join(dir, 'g.db');
     await ingestInto(guessed, [log]);
-    expect(hosts(reportOf(guessed)).calls).toBe(0); // /v2/{project}/os-hosts could be cinder's: not counted without a name
+    // /v2/{project}/os-hosts could be cinder's: not counted without a name
+    expect(hosts(reportOf(guessed)).calls).toBe(0);
     const named = join(dir, 'n.db');
     await ingestInto(named, [log], { frontends: ['api_public'] });
     const h = hosts(reportOf(named));
@@ -116,9 +121,12 @@ describe('one request, one count', () => {
 
 describe('request keys where a join by request id can happen (migration 009)', () => {
   const nova = (sec: string, req: string, path: string) =>
-    `2024-05-06 10:00:${sec}.158 25 INFO nova.api.openstack.requestlog [None ${req} 3c5e7a9b1d2f4a6c8e0b2d4f6a8c0e1a 6f1c2a9e4b7d4e0f8a3b5c7d9e1f2a3b - - default default] 10.0.0.11 "GET ${path}" status: 200 len: 1024 microversion: 2.1 time: 0.052011`;
+    `2024-05-06 10:00:${sec}.158 25 INFO nova.api.openstack.requestlog [None ${req} 3c5e7a9b1d2f4a6c8e0b2d4f6a8c0e1a ` +
+    `6f1c2a9e4b7d4e0f8a3b5c7d9e1f2a3b - - default default] 10.0.0.11 "GET ${path}" status: 200 len: ` +
+    '1024 microversion: 2.1 time: 0.052011';
   const lb = (sec: string, req: string, path: string) =>
-    `May  6 10:00:${sec} lb1 haproxy[2291]: 203.0.113.7:40112 [06/May/2024:10:00:${sec}.100] nova_api_front nova_api_back/ctl1 0/0/1/56/58 200 1207 - - ---- 9/2/0/0/0 0/0 {curl/7.88.1} {${req}} "GET ${path} HTTP/1.1"`;
+    `May  6 10:00:${sec} lb1 haproxy[2291]: 203.0.113.7:40112 [06/May/2024:10:00:${sec}.100] nova_api_front ` +
+    `nova_api_back/ctl1 0/0/1/56/58 200 1207 - - ---- 9/2/0/0/0 0/0 {curl/7.88.1} {${req}} "GET ${path} HTTP/1.1"`;
   const A = 'req-0b2f6a6e-5a0e-4c35-9d25-2e4b5f1c8a71';
   const B = 'req-1c3a7b7f-6b1f-4d46-8e36-3f5c6a2d9b82';
   const keys = (db: string) => {
@@ -127,7 +135,8 @@ describe('request keys where a join by request id can happen (migration 009)', (
       return h
         .prepare(
           `SELECT g.api, g.request_keyed AS keyed, l.request_id AS req, l.request_key IS NOT NULL AS key
-             FROM observation_lines l JOIN observation_groups g ON g.id = l.group_id JOIN observation_shapes s ON s.id = l.shape_id
+             FROM observation_lines l JOIN observation_groups g ON g.id = l.group_id JOIN observation_shapes s \
+ON s.id = l.shape_id
             WHERE s.layer = 'nova' ORDER BY g.api, l.request_id`,
         )
         .all();
@@ -136,7 +145,8 @@ describe('request keys where a join by request id can happen (migration 009)', (
     }
   };
 
-  it('lines one layer alone has seen store no key until another layer joins them; effect APIs are keyed from the start', async () => {
+  it(`lines one layer alone has seen store no key until another layer joins them; \
+effect APIs are keyed from the start`, async () => {
     const dir = tempDir();
     const novaLog = join(dir, 'nova-api.log');
     writeFileSync(novaLog, [nova('01', A, '/v2.1/os-services'), nova('02', B, '/v2.1/os-hosts')].join('\n') + '\n');
@@ -203,8 +213,12 @@ describe('when the logs cannot tell', () => {
     writeFileSync(
       log,
       [
-        '2024-05-02 09:00:00.118 3104 INFO nova.api.openstack.wsgi [None req-1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e 3c5e7a9b1d2f4a6c8e0b2d4f6a8c0e1a 6f1c2a9e4b7d4e0f8a3b5c7d9e1f2a3b - - default default] HTTP exception thrown: Host cmp-9 could not be found.',
-        '2024-05-02 09:00:05.001 3104 WARNING nova.api.openstack.compute.servers [None req-2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e 3c5e7a9b1d2f4a6c8e0b2d4f6a8c0e1a 6f1c2a9e4b7d4e0f8a3b5c7d9e1f2a3b - - default default] Instance not found',
+        '2024-05-02 09:00:00.118 3104 INFO nova.api.openstack.wsgi ' +
+          '[None req-1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e 3c5e7a9b1d2f4a6c8e0b2d4f6a8c0e1a ' +
+          '6f1c2a9e4b7d4e0f8a3b5c7d9e1f2a3b - - default default] HTTP exception thrown: Host cmp-9 could not be found.',
+        '2024-05-02 09:00:05.001 3104 WARNING nova.api.openstack.compute.servers ' +
+          '[None req-2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e 3c5e7a9b1d2f4a6c8e0b2d4f6a8c0e1a ' +
+          '6f1c2a9e4b7d4e0f8a3b5c7d9e1f2a3b - - default default] Instance not found',
       ].join('\n') + '\n',
     );
     await ingestInto(db(dir), [log]);
@@ -219,9 +233,13 @@ const db = (dir: string): string => join(dir, 'x.db');
 
 describe('time zones', () => {
   const haproxyLocal = (t: string) =>
-    `May  6 ${t} lb1 haproxy[2291]: 203.0.113.7:40112 [06/May/2024:${t}.100] nova_api_front nova_api_back/ctl1 0/0/1/56/58 200 1207 - - ---- 9/2/0/0/0 0/0 "GET /v2.1/os-hosts HTTP/1.1"`;
+    `May  6 ${t} lb1 haproxy[2291]: 203.0.113.7:40112 [06/May/2024:${t}.100] nova_api_front nova_api_back/ctl1 ` +
+    '0/0/1/56/58 200 1207 - - ---- 9/2/0/0/0 0/0 "GET /v2.1/os-hosts HTTP/1.1"';
   const novaUtc =
-    '2024-05-06 10:00:00.158 25 INFO nova.api.openstack.requestlog [None req-0b2f6a6e-5a0e-4c35-9d25-2e4b5f1c8a71 3c5e7a9b1d2f4a6c8e0b2d4f6a8c0e1a 6f1c2a9e4b7d4e0f8a3b5c7d9e1f2a3b - - default default] 10.0.0.11 "GET /v2.1/os-hosts" status: 200 len: 1024 microversion: 2.1 time: 0.052011';
+    '2024-05-06 10:00:00.158 25 INFO nova.api.openstack.requestlog ' +
+    '[None req-0b2f6a6e-5a0e-4c35-9d25-2e4b5f1c8a71 3c5e7a9b1d2f4a6c8e0b2d4f6a8c0e1a ' +
+    '6f1c2a9e4b7d4e0f8a3b5c7d9e1f2a3b - - default default] 10.0.0.11 ' +
+    '"GET /v2.1/os-hosts" status: 200 len: 1024 microversion: 2.1 time: 0.052011';
 
   it('a local-time HAProxy log joins the UTC nova log with --timezone', async () => {
     const dir = tempDir();

@@ -106,7 +106,9 @@ describe('HAProxy httplog scanner = the HAProxy line parsers', () => {
   });
 
   const LINE =
-    'Mar 18 00:00:00 lb1 haproxy[2291]: 10.0.0.28:58221 [17/Mar/2024:23:59:56.827] nova_api_front nova_api_back/ctl3 0/0/0/3266/3266 200 312103 - - ---- 11/5/0/0/0 0/0 "GET /v2.1/servers/detail?all_tenants=True&limit=1000 HTTP/1.1"';
+    'Mar 18 00:00:00 lb1 haproxy[2291]: 10.0.0.28:58221 [17/Mar/2024:23:59:56.827] nova_api_front ' +
+    'nova_api_back/ctl3 0/0/0/3266/3266 200 312103 - - ---- 11/5/0/0/0 0/0 ' +
+    '"GET /v2.1/servers/detail?all_tenants=True&limit=1000 HTTP/1.1"';
   const ID = 'req-0b2f6a6e-5a0e-4c35-9d25-2e4b5f1c8a71';
   const edges: [string, string][] = [
     ['no host', LINE.replace(' lb1 haproxy', ' haproxy')],

@@ -165,7 +165,8 @@ describe.skipIf(skipWithout(CHROMIUM))('the HTML pages in Chromium', () => {
     await page.close();
   });
 
-  it('a year of generated logs: a bar per week with calls, the weeks without logs hatched and visible; screenshot', async () => {
+  it(`a year of generated logs: a bar per week with calls, \
+the weeks without logs hatched and visible; screenshot`, async () => {
     const dir = tempDir();
     const { files } = writeYearOfLogs(join(dir, 'logs'));
     const db = join(dir, 'year.db');

@@ -189,7 +189,9 @@ export function sampleMerge(): MergeReport {
       deployments: 3,
       unknown: 0,
       summary:
-        'os-hosts is called in 3 of 3 deployments reporting it: list in 3 deployments (120 calls); show in 2 deployments (14 calls); maintenance-on in 1 deployment (3 calls, 2 to drivers where it never works); reboot in 2 deployments (10 calls, 8 to drivers where it never works).',
+        'os-hosts is called in 3 of 3 deployments reporting it: list in 3 deployments (120 calls); ' +
+        'show in 2 deployments (14 calls); maintenance-on in 1 deployment (3 calls, ' +
+        '2 to drivers where it never works); reboot in 2 deployments (10 calls, 8 to drivers where it never works).',
     },
   };
 }

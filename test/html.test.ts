@@ -102,7 +102,8 @@ describe('renderHtml', () => {
     page = renderHtml(report);
   });
 
-  it('is one HTML document with the answer first: can the logs answer, why not, the days they cover, per action, the verdict as a list', () => {
+  it(`is one HTML document with the answer first: can the logs answer, \
+why not, the days they cover, per action, the verdict as a list`, () => {
     expect(page.startsWith('<!DOCTYPE html>')).toBe(true);
     expect(pointsOf(page)).toEqual(report.verdict.points);
     expect(report.verdict.points.join(' ')).toBe(report.verdict.summary);
@@ -230,7 +231,8 @@ describe('renderHtml', () => {
     expect(embedded(out)).toEqual(none);
   });
 
-  it('puts days on a calendar when they span little time: one bar per day with calls, days without logs hatched', () => {
+  it(`puts days on a calendar when they span little time: one bar per day with calls, \
+days without logs hatched`, () => {
     const r: Report = structuredClone(report);
     const a = r.apis[0]!;
     a.daily = [
@@ -307,7 +309,8 @@ describe('renderMergeHtml', () => {
     expect(loads(page).filter((l) => !/^href="#[\w-]+"$/.test(l))).toEqual([]);
   });
 
-  it('charts deployments per action against the deployments reporting the API, calls per day, drivers and clients', () => {
+  it(`charts deployments per action against the deployments \
+reporting the API, calls per day, drivers and clients`, () => {
     for (const [i, a] of merge.apis.entries()) {
       const section = sectionOf(page, a.api);
       expect(count(section, '<g class="bar"')).toBe(a.daily.length);

@@ -59,7 +59,8 @@ describe('ChainProof', () => {
       expect(prove([known], a.subarray(0, 29999), size).outcome).toBe('new');
     });
 
-    it(`content that differs anywhere is a new source: before 4 KiB, after, at a link's last byte, at the offset's (chunks of ${size})`, () => {
+    it(`content that differs anywhere is a new source: before 4 KiB, after, at a link's last byte, \
+at the offset's (chunks of ${size})`, () => {
       for (const at of [100, 5000, 7999, 8000, 40000, 51999]) {
         const b = Buffer.from(a);
         b[at] = b[at]! ^ 1;

@@ -293,7 +293,8 @@ describe('samples/inventory: every file to its exact facts', () => {
 
 describe('detection from content, not name', () => {
   const listRow =
-    '{"ID": 1, "Hypervisor Hostname": "cmp-01.example.com", "Hypervisor Type": "QEMU", "Host IP": "10.0.0.11", "State": "up"}';
+    '{"ID": 1, "Hypervisor Hostname": "cmp-01.example.com", ' +
+    '"Hypervisor Type": "QEMU", "Host IP": "10.0.0.11", "State": "up"}';
   const show = (host: string, hv: string): string =>
     `{"hypervisor_hostname": "${hv}", "hypervisor_type": "QEMU", "service_host": "${host}", "state": "up"}`;
   const table: Array<[string, string, InventoryKind]> = [
@@ -316,17 +317,20 @@ describe('detection from content, not name', () => {
     ],
     [
       'OSC compute service list',
-      '[{"ID": 7, "Binary": "nova-compute", "Host": "cmp-01", "Zone": "nova", "Status": "enabled", "State": "up", "Updated At": null}]',
+      '[{"ID": 7, "Binary": "nova-compute", "Host": "cmp-01", ' +
+        '"Zone": "nova", "Status": "enabled", "State": "up", "Updated At": null}]',
       'osc-compute-service-list',
     ],
     [
       'API GET /os-hypervisors/detail',
-      '{"hypervisors": [{"id": 1, "hypervisor_hostname": "h", "hypervisor_type": "QEMU", "service": {"host": "cmp-01", "id": 7, "disabled_reason": null}}]}',
+      '{"hypervisors": [{"id": 1, "hypervisor_hostname": "h", ' +
+        '"hypervisor_type": "QEMU", "service": {"host": "cmp-01", "id": 7, "disabled_reason": null}}]}',
       'api-hypervisors',
     ],
     [
       'API GET /os-hypervisors/{id}',
-      '{"hypervisor": {"id": 1, "hypervisor_hostname": "h", "hypervisor_type": "QEMU", "service": {"host": "cmp-01", "id": 7}}}',
+      '{"hypervisor": {"id": 1, "hypervisor_hostname": "h", ' +
+        '"hypervisor_type": "QEMU", "service": {"host": "cmp-01", "id": 7}}}',
       'api-hypervisors',
     ],
     [
@@ -362,7 +366,8 @@ describe('detection from content, not name', () => {
 
   it('concatenated documents: line is where each object starts', () => {
     const p = parseText(
-      `${show('cmp-01', 'a')}\n\n{\n  "hypervisor_hostname": "b",\n  "hypervisor_type": "XenServer",\n  "service_host": "xen-01"\n}\n`,
+      `${show('cmp-01', 'a')}\n\n{\n  "hypervisor_hostname": "b",\n` +
+        '  "hypervisor_type": "XenServer",\n  "service_host": "xen-01"\n}\n',
     );
     expect(p.facts.map((f) => [f.host, f.line, f.driver])).toEqual([
       ['cmp-01', 1, 'libvirt'],
@@ -382,7 +387,8 @@ describe('detection from content, not name', () => {
 
   it('API non-detail list (no service, no type): host from hypervisor_hostname, driver unknown', () => {
     const p = parseText(
-      '{"hypervisors": [{"id": 1, "hypervisor_hostname": "cmp-01.example.com", "state": "up", "status": "enabled", "service": {"host": "cmp-01"}}, {"id": 2, "hypervisor_hostname": "cmp-02.example.com"}]}',
+      '{"hypervisors": [{"id": 1, "hypervisor_hostname": "cmp-01.example.com", "state": "up", ' +
+        '"status": "enabled", "service": {"host": "cmp-01"}}, {"id": 2, "hypervisor_hostname": "cmp-02.example.com"}]}',
     );
     expect(p.facts).toEqual([
       fact('cmp-01', 1, { hypervisorHostname: 'cmp-01.example.com' }),
@@ -500,7 +506,8 @@ describe('nova-compute logs: which host, and when', () => {
     const p = parseText(journal, '/srv/logs/cmp-01/nova-compute.log', { host: 'cmp-09', year: 2024 });
     expect(p.facts.map((f) => f.host)).toEqual(['cmp-03']);
     expect(p.warnings).toEqual([
-      '/srv/logs/cmp-01/nova-compute.log: host cmp-03 is taken from the log lines themselves; --host cmp-09 applies only to lines whose prefix names no host.',
+      '/srv/logs/cmp-01/nova-compute.log: host cmp-03 is taken from the log lines ' +
+        'themselves; --host cmp-09 applies only to lines whose prefix names no host.',
     ]);
   });
 
@@ -539,15 +546,20 @@ describe('nova-compute logs: which host, and when', () => {
   });
 
   it('time: an envelope with an offset beats the oslo time (local, read as UTC); without one, the oslo time', () => {
-    const iso = `2024-05-02T10:00:01.100000+02:00 cmp-01 nova-compute[1234]: ${loading('libvirt.LibvirtDriver', '2024-05-02 10:00:01.100')}\n`;
+    const iso =
+      '2024-05-02T10:00:01.100000+02:00 cmp-01 nova-compute[1234]: ' +
+      `${loading('libvirt.LibvirtDriver', '2024-05-02 10:00:01.100')}\n`;
     expect(parseText(iso).facts[0]?.observedAt).toBe(utc('2024-05-02T08:00:01.100Z'));
-    const short = `May 02 10:00:01 cmp-01 nova-compute[1234]: ${loading('libvirt.LibvirtDriver', '2024-05-02 10:00:01.100')}\n`;
+    const short =
+      'May 02 10:00:01 cmp-01 nova-compute[1234]: ' +
+      `${loading('libvirt.LibvirtDriver', '2024-05-02 10:00:01.100')}\n`;
     expect(parseText(short, 'x', { year: 2024 }).facts[0]?.observedAt).toBe(utc('2024-05-02T10:00:01.100Z'));
   });
 
   it('devstack journal (no oslo time): the syslog time in the given year', () => {
     const devstack =
-      "May 02 08:00:01 node-1 nova-compute[1234]: INFO nova.virt.driver [-] Loading compute driver 'libvirt.LibvirtDriver'\n";
+      'May 02 08:00:01 node-1 nova-compute[1234]: ' +
+      "INFO nova.virt.driver [-] Loading compute driver 'libvirt.LibvirtDriver'\n";
     expect(parseText(devstack, 'x', { year: 2024 }).facts).toEqual([
       fact('node-1', 1, { driver: 'libvirt', observedAt: utc('2024-05-02T08:00:01Z') }),
     ]);
@@ -602,7 +614,8 @@ describe('nova-compute logs: which host, and when', () => {
 describe('CSV and TSV', () => {
   it('header in any order and case, quoted cells, extra columns ignored, comments skipped', () => {
     const text =
-      '# hosts\nHypervisor Type,Notes,Host,Driver,Hypervisor_Hostname\n"VMware vCenter Server","a, b",vc-01,vmwareapi,"domain-c8(Cluster01)"\n';
+      '# hosts\nHypervisor Type,Notes,Host,Driver,Hypervisor_Hostname\n' +
+      '"VMware vCenter Server","a, b",vc-01,vmwareapi,"domain-c8(Cluster01)"\n';
     expect(parseText(text).facts).toEqual([
       fact('vc-01', 3, { driver: 'vmwareapi', hypervisorType: VCT, hypervisorHostname: VC }),
     ]);
@@ -640,7 +653,8 @@ describe('CSV and TSV', () => {
     ]);
   });
 
-  it('comma-separated host and hypervisor_type without a driver column is CSV (tab-separated would be a mysql dump)', () => {
+  it(`comma-separated host and hypervisor_type without a driver \
+column is CSV (tab-separated would be a mysql dump)`, () => {
     const p = parseText('host,hypervisor_type\nxen-01,XenServer\n');
     expect(p.kind).toBe('csv');
     expect(p.facts).toEqual([fact('xen-01', 2, { driver: 'xenapi', hypervisorType: 'XenServer' })]);
@@ -663,7 +677,8 @@ describe('CSV and TSV', () => {
     const p = parseText('host,driver\nxen-02,xen\n', 'hosts.csv');
     expect(p.facts).toEqual([fact('xen-02', 2, { driver: 'libvirt' })]);
     expect(p.warnings).toEqual([
-      'hosts.csv:2: "xen" is read as libvirt\'s Xen backend (hypervisor_type Xen); write xenapi if xen-02 runs XenServer.',
+      'hosts.csv:2: "xen" is read as libvirt\'s Xen backend ' +
+        '(hypervisor_type Xen); write xenapi if xen-02 runs XenServer.',
     ]);
   });
 

@@ -16,7 +16,11 @@ const INV = join(SAMPLES, 'inventory');
 const hosts = (r: Report) => r.apis.find((a) => a.api === 'os-hosts')!;
 
 function novaLine(time: string, rid: string, method: string, path: string, status: number): string {
-  return `2024-05-02 ${time} 3104 INFO nova.api.openstack.requestlog [None ${rid} 3c5e7a9b1d2f4a6c8e0b2d4f6a8c0e1a 6f1c2a9e4b7d4e0f8a3b5c7d9e1f2a3b - - default default] 10.0.1.12 "${method} ${path}" status: ${status} len: 289 microversion: 2.1 time: 0.100000`;
+  return (
+    `2024-05-02 ${time} 3104 INFO nova.api.openstack.requestlog [None ${rid} 3c5e7a9b1d2f4a6c8e0b2d4f6a8c0e1a ` +
+    `6f1c2a9e4b7d4e0f8a3b5c7d9e1f2a3b - - default default] 10.0.1.12 "${method} ${path}" status: ${status} len: 289 ` +
+    'microversion: 2.1 time: 0.100000'
+  );
 }
 
 describe('inventory import and list', () => {
@@ -53,7 +57,8 @@ describe('inventory import and list', () => {
     expect(again.reduce((n, r) => n + r.updated, 0)).toBe(first.reduce((n, r) => n + r.facts, 0));
   });
 
-  it('keeps when each fact was seen: a host that changed driver has a history, and calls get the driver of their time', async () => {
+  it(`keeps when each fact was seen: a host that changed driver has a history, \
+and calls get the driver of their time`, async () => {
     const dir = tempDir();
     const db = join(dir, 'inv.db');
     // cmp-07 ran XenServer until a rebuild on 2024-05-01, then libvirt (nova-compute start-up lines say so).
@@ -134,10 +139,12 @@ describe('matching call targets to inventory hosts', () => {
     return hosts(reportOf(db));
   }
 
-  it('matches exactly, by case, FQDN against short and short against FQDN; reports ambiguous and unknown names', async () => {
+  it(`matches exactly, by case, FQDN against short and short against FQDN; \
+reports ambiguous and unknown names`, async () => {
     const r = await reportWith(
       ['cmp-01', 'CMP-02', 'cmp-01.example.com', 'cmp-03', 'cmp-04', 'cmp-99'],
-      'host,driver\ncmp-01,libvirt\ncmp-02,libvirt\ncmp-03.example.com,xenapi\ncmp-04.dc1.example.com,libvirt\ncmp-04.dc2.example.com,hyperv\n',
+      'host,driver\ncmp-01,libvirt\ncmp-02,libvirt\ncmp-03.example.com,xenapi\n' +
+        'cmp-04.dc1.example.com,libvirt\ncmp-04.dc2.example.com,hyperv\n',
     );
     expect(r.byDriver.map((d) => [d.driver, d.calls])).toEqual([
       ['libvirt', 3],

@@ -72,13 +72,16 @@ function request(m: number, s: number, n: number, path: string, status = 200): F
       T(m, s),
       NAPI,
       'devstack@n-api',
-      `INFO nova.api.openstack.requestlog [None req-${id} admin admin] 10.0.0.15 "GET ${path}" status: ${status} len: 1207 microversion: 2.1 time: 0.058000`,
+      `INFO nova.api.openstack.requestlog [None req-${id} admin admin] 10.0.0.15 "GET ${path}" status: ${status} ` +
+        'len: 1207 microversion: 2.1 time: 0.058000',
     ),
     entry(
       T(m, s),
       NAPI,
       'devstack@n-api',
-      `[pid: 87040|app: 0|req: ${n}/${n * 2}] 10.0.0.15 () {64 vars in 1291 bytes} [Fri Mar 22 15:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')} 2024] GET ${path} => generated 1207 bytes in 58 msecs (HTTP/1.1 ${status}) 9 headers in 380 bytes (1 switches on core 0)`,
+      `[pid: 87040|app: 0|req: ${n}/${n * 2}] 10.0.0.15 () {64 vars in 1291 bytes} [Fri Mar 22 ` +
+        `15:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')} 2024] GET ${path} => generated 1207 bytes in ` +
+        `58 msecs (HTTP/1.1 ${status}) 9 headers in 380 bytes (1 switches on core 0)`,
     ),
   ];
 }
@@ -88,7 +91,8 @@ const haproxy = (m: number, s: number, port: number, path: string): Field[] =>
     T(m, s),
     'haproxy.service',
     'haproxy',
-    `10.0.0.15:${port} [22/Mar/2024:15:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}.100] nova_api_front nova_api_back/devstack 0/0/1/57/58 200 1207 - - ---- 12/3/0/0/0 0/0 "GET ${path} HTTP/1.1"`,
+    `10.0.0.15:${port} [22/Mar/2024:15:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}.100] ` +
+      `nova_api_front nova_api_back/devstack 0/0/1/57/58 200 1207 - - ---- 12/3/0/0/0 0/0 "GET ${path} HTTP/1.1"`,
   );
 
 const other = (m: number): Field[] =>
@@ -178,7 +182,8 @@ describe.skipIf(skipWithout(JOURNAL_REMOTE))('journald through journalctl', () =
     const file = join(dir, 'system.journal');
     const line = Buffer.concat([
       Buffer.from(
-        '[pid: 87040|app: 0|req: 9/18] 10.0.0.15 () {64 vars in 1291 bytes} [Fri Mar 22 15:16:23 2024] GET /compute/v2.1/os-hosts?name=',
+        '[pid: 87040|app: 0|req: 9/18] 10.0.0.15 () {64 vars in 1291 bytes} ' +
+          '[Fri Mar 22 15:16:23 2024] GET /compute/v2.1/os-hosts?name=',
       ),
       Buffer.from([0xff, 0xfe]),
       Buffer.from(' => generated 1207 bytes in 58 msecs (HTTP/1.1 200) 9 headers in 380 bytes (1 switches on core 0)'),
@@ -230,7 +235,8 @@ describe('the export-format decoder', () => {
       ],
     ]);
     const expected = [
-      '{"__CURSOR":"s=1;i=1","__REALTIME_TIMESTAMP":"1711120583412345","MESSAGE":[71,69,84,255],"_HOSTNAME":"devstack"}',
+      '{"__CURSOR":"s=1;i=1","__REALTIME_TIMESTAMP":"1711120583412345","MESSAGE":[71,69,84,255],' +
+        '"_HOSTNAME":"devstack"}',
       '{"__REALTIME_TIMESTAMP":"1711120583500000","MESSAGE":"two\\nlines","TAG":["a","b"]}',
     ];
     expect(isJournalExport(bytes)).toBe(true);

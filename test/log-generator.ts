@@ -71,7 +71,8 @@ export function novaLogGenerator(
     const [user, project] = pick(USERS);
     const ctx = `[None req-${uuid()} ${user} ${project} - - default default]`;
     const access = (method: string, path: string, status: number, len: number, mv: string): string =>
-      `${stamp()} ${pid()} INFO nova.api.openstack.requestlog ${ctx} ${pick(CLIENTS)} "${method} ${path}" status: ${status} len: ${len} microversion: ${mv} time: ${(0.001 + r() * 0.4).toFixed(6)}\n`;
+      `${stamp()} ${pid()} INFO nova.api.openstack.requestlog ${ctx} ${pick(CLIENTS)} "${method} ${path}" status: ` +
+      `${status} len: ${len} microversion: ${mv} time: ${(0.001 + r() * 0.4).toFixed(6)}\n`;
     const x = r();
     if (x < interest * 0.6) {
       osHosts++;
@@ -95,12 +96,18 @@ export function novaLogGenerator(
     if (x < interest) return access('PUT', `/v2.1/os-services/${uuid()}`, 200, 410, '2.53');
     if (x < interest + 0.04) {
       // Unauthenticated: no request id, keyed by its fields.
-      return `${stamp()} ${pid()} INFO nova.api.openstack.requestlog [-] ${pick(CLIENTS)} "GET /v2.1/servers/detail" status: 401 len: 114 microversion: - time: ${(0.001 + r() * 0.01).toFixed(6)}\n`;
+      return (
+        `${stamp()} ${pid()} INFO nova.api.openstack.requestlog [-] ${pick(CLIENTS)} "GET /v2.1/servers/detail" ` +
+        `status: 401 len: 114 microversion: - time: ${(0.001 + r() * 0.01).toFixed(6)}\n`
+      );
     }
     const [method, path, status, len] = pick(ORDINARY);
     let out = '';
     if (r() < 0.3) {
-      out += `${stamp()} ${pid()} DEBUG nova.api.openstack.wsgi ${ctx} Calling method '<bound method ServersController.detail of <nova.api.openstack.compute.servers.ServersController object at 0x7f3a2c1d4e50>>' _process_stack /usr/lib/python3/dist-packages/nova/api/openstack/wsgi.py:513\n`;
+      out +=
+        `${stamp()} ${pid()} DEBUG nova.api.openstack.wsgi ${ctx} Calling method '<bound method ` +
+        'ServersController.detail of <nova.api.openstack.compute.servers.ServersController object at ' +
+        `0x7f3a2c1d4e50>>' _process_stack /usr/lib/python3/dist-packages/nova/api/openstack/wsgi.py:513\n`;
       t += 20;
     }
     return out + access(method, path, status, len, pick(['2.1', '2.79', '2.90']));
@@ -137,7 +144,10 @@ export function apacheAccessLog(
   const stamp = (ms: number): string => {
     const d = new Date(ms);
     const p = (x: number): string => String(x).padStart(2, '0');
-    return `${p(d.getUTCDate())}/${months[d.getUTCMonth()]}/${d.getUTCFullYear()}:${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`;
+    return (
+      `${p(d.getUTCDate())}/${months[d.getUTCMonth()]}/${d.getUTCFullYear()}:${p(d.getUTCHours())}:` +
+      `${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`
+    );
   };
   const agents = [
     'python-novaclient/18.1.0 keystoneauth1/5.1.2 python-requests/2.28.1 CPython 3.11.2',

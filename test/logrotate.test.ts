@@ -38,7 +38,10 @@ function cli(args: string[]): { code: number | null; stdout: string; stderr: str
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** What Debian's /etc/logrotate.conf sets before it includes /etc/logrotate.d/ (without `su`: the test's user owns the folder). */
+/**
+ * What Debian's /etc/logrotate.conf sets before it includes
+ * /etc/logrotate.d/ (without `su`: the test's user owns the folder).
+ */
 const DEBIAN_GLOBALS = 'weekly\nrotate 4\ncreate\n\n';
 
 /** Everything but the list of sources (a rotated log is one source per rotation). */
@@ -76,7 +79,8 @@ describe.skipIf(skipWithout(LOGROTATE))('apicensus hook logrotate, run by logrot
     if (LOGROTATE.path === null) throw new Error(missing(LOGROTATE));
   });
   for (const mode of ['reopens', 'keeps-fd'] as const) {
-    it(`five rotations with appends between: the hook ingests every line once (nova ${mode === 'reopens' ? 'reopens its log by name' : 'keeps its descriptor'})`, async () => {
+    it(`five rotations with appends between: the hook ingests every line once (nova \
+${mode === 'reopens' ? 'reopens its log by name' : 'keeps its descriptor'})`, async () => {
       const dir = tempDir();
       const logs = join(dir, 'log', 'nova');
       mkdirSync(logs, { recursive: true });
@@ -154,7 +158,8 @@ describe.skipIf(skipWithout(LOGROTATE))('apicensus hook logrotate: a failed inge
     };
   }
 
-  it('a database ingest cannot open: the log still rotates, syslog gets a line, logrotate exits 1 with the reason', () => {
+  it(`a database ingest cannot open: the log still rotates, syslog gets a line, \
+logrotate exits 1 with the reason`, () => {
     const dir = tempDir();
     const live = join(dir, 'nova-api.log');
     writeFileSync(live, novaLogGenerator(502).next(20));
@@ -189,7 +194,8 @@ describe.skipIf(skipWithout(LOGROTATE))('apicensus hook logrotate: a failed inge
 });
 
 describe('apicensus hook systemd', () => {
-  it('prints a oneshot service that ingests the logs and their rotations into the database, and an hourly timer', () => {
+  it(`prints a oneshot service that ingests the logs and \
+their rotations into the database, and an hourly timer`, () => {
     const r = cli([
       'hook',
       'systemd',
@@ -208,7 +214,8 @@ describe('apicensus hook systemd', () => {
     expect(service).toContain('\n[Service]\nType=oneshot\n');
     const exec = service!.split('\n').find((l) => l.startsWith('ExecStart='));
     expect(exec).toBe(
-      `ExecStart=/bin/sh -c 'exec ${process.execPath} ${BIN} ingest --quiet --db /srv/apicensus/census.db --timezone Europe/Berlin /var/log/nova/nova-api.log* /var/log/haproxy.log*'`,
+      `ExecStart=/bin/sh -c 'exec ${process.execPath} ${BIN} ingest --quiet --db /srv/apicensus/census.db ` +
+        `--timezone Europe/Berlin /var/log/nova/nova-api.log* /var/log/haproxy.log*'`,
     );
     expect(timer).toMatch(/^# \/etc\/systemd\/system\/apicensus-ingest\.timer\n\[Unit\]\n/);
     expect(timer).toContain('\n[Timer]\nOnCalendar=hourly\n');

@@ -93,7 +93,8 @@ describe('merge: who reports an API', () => {
     expect(md).toContain('| list | 1 of 1 reporting | 118 | 0 | 0 |');
   });
 
-  it('a deployment whose export covers no hour of logs is unknown ("no logs"); one with hours and no call reports zero', () => {
+  it(`a deployment whose export covers no hour of logs is unknown ("no logs"); \
+one with hours and no call reports zero`, () => {
     const quiet = cloud('cloud-q', { 'os-hosts': { hours: 6, rows: [] } });
     const blind = cloud('cloud-z', { 'os-hosts': { hours: 0, rows: [] } });
     const m = mergeExports([b, quiet, blind], 'test', new Date(0));
@@ -106,7 +107,9 @@ describe('merge: who reports an API', () => {
     ]);
     expect(m.verdict).toMatchObject({ deploymentsCalling: 1, deploymentsReporting: 2, deployments: 3, unknown: 1 });
     expect(m.verdict.summary).toBe(
-      'os-hosts is called in 1 of 2 deployments reporting it: list in 1 deployment (5 calls); show in 1 deployment (1 call); unknown for 1 deployment that did not report it (cloud-z: no logs in its window).',
+      'os-hosts is called in 1 of 2 deployments reporting it: list in 1 deployment (5 calls); ' +
+        'show in 1 deployment (1 call); ' +
+        'unknown for 1 deployment that did not report it (cloud-z: no logs in its window).',
     );
   });
 
@@ -179,7 +182,8 @@ describe('export versions', () => {
 
   it('refuses another schema, or a v2 export without coverage, naming the file', () => {
     expect(() => parseExport({ schema: 'apicensus.report/v1' }, 'r.json')).toThrow(
-      'r.json: not an apicensus export (schema apicensus.report/v1, expected apicensus.export/v2 or apicensus.export/v1).',
+      'r.json: not an apicensus export (schema apicensus.report/v1, ' +
+        'expected apicensus.export/v2 or apicensus.export/v1).',
     );
     const bad = cloud('x', { 'os-hosts': { hours: 1, rows: [] } });
     delete (bad.apis[0] as Partial<(typeof bad.apis)[number]>).coverage;

@@ -21,13 +21,17 @@ function schema7(file: string): void {
     db.pragma(`user_version = ${m.version}`);
   }
   db.exec(
-    `INSERT INTO sources (id, head_hash, head_len, format, path, compressed, created_at, updated_at) VALUES (1, 'h', 10, 'nova', '/x.log', 0, 't', 't')`,
+    'INSERT INTO sources (id, head_hash, head_len, format, path, compressed, ' +
+      `created_at, updated_at) VALUES (1, 'h', 10, 'nova', '/x.log', 0, 't', 't')`,
   );
   const ins = db.prepare(
-    `INSERT INTO observations (id, layer, dedup_key, source_id, line, parser, service, api, action, target, method, raw_path, norm_path, time,
-       start_time, status, bytes, duration_ms, client, client_chain, user_agent, request_id, global_request_id, user_id, project_id, user_name,
+    `INSERT INTO observations (id, layer, dedup_key, source_id, line, parser, service, api, action, target, method, \
+raw_path, norm_path, time,
+       start_time, status, bytes, duration_ms, client, client_chain, user_agent, request_id, global_request_id, \
+user_id, project_id, user_name,
        project_name, microversion, frontend, backend, server, host, call_id)
-     VALUES (@id, @layer, @key, 1, @line, @parser, 'compute', @api, @action, @target, @method, @raw, @norm, @time, @time, @status, 10, 1.5,
+     VALUES (@id, @layer, @key, 1, @line, @parser, 'compute', @api, @action, @target, @method, @raw, @norm, @time, \
+@time, @status, 10, 1.5,
        @client, NULL, @ua, @rid, NULL, 'u1', 'p1', NULL, NULL, '2.1', @frontend, NULL, NULL, NULL, @call)`,
   );
   const base = {
@@ -80,8 +84,10 @@ function schema7(file: string): void {
     frontend: 'nova_api_front',
     call: 7,
   });
-  db.exec(`INSERT INTO calls (id, api, action, route_action, target, method, norm_path, raw_path, time, status, layers, observations, source_id, line)
-           VALUES (7, 'os-services', 'list', 'list', NULL, 'GET', '/os-services', '/v2.1/os-services', 4000, 200, 'lb+nova', 2, 1, 4)`);
+  db.exec(`INSERT INTO calls (id, api, action, route_action, target, method, norm_path, raw_path, time, status, \
+layers, observations, source_id, line)
+           VALUES (7, 'os-services', 'list', 'list', NULL, 'GET', '/os-services', '/v2.1/os-services', 4000, 200, \
+'lb+nova', 2, 1, 4)`);
   db.close();
 }
 

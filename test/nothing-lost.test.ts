@@ -5,7 +5,16 @@
  * requests are said, never silently dropped.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -33,7 +42,10 @@ function comparable(r: Report): unknown {
 const osHostsCalls = (r: Report): number => r.apis.find((a) => a.api === 'os-hosts')!.calls;
 
 describe('an over-long line hides no line after it', () => {
-  /** ~3.4 MB of generated log with over-long lines: one starting exactly at a block boundary, one across it, one at the end. */
+  /**
+   * ~3.4 MB of generated log with over-long lines: one starting
+   * exactly at a block boundary, one across it, one at the end.
+   */
   function logWithLongLines(): { text: string; requests: number; osHosts: number; longAt: number[] } {
     const gen = novaLogGenerator(41);
     let text = '';
@@ -53,7 +65,8 @@ describe('an over-long line hides no line after it', () => {
   }
 
   for (const compressed of [false, true]) {
-    it(`counts every request around over-long lines at block boundaries (${compressed ? '.gz' : 'plain'})`, async () => {
+    it(`counts every request around over-long lines at block boundaries \
+(${compressed ? '.gz' : 'plain'})`, async () => {
       const dir = tempDir();
       const log = logWithLongLines();
       const file = join(dir, compressed ? 'nova-api.log.1.gz' : 'nova-api.log');
@@ -78,8 +91,9 @@ describe('an over-long line hides no line after it', () => {
   it('an over-long request line that names os-hosts is an unreadable call of it, and the verdict says so', async () => {
     const dir = tempDir();
     const line =
-      '2024-05-02 09:30:00.000 3104 INFO nova.api.openstack.requestlog [None req-8c7d3c86-6f44-4ba1-9b43-1f6a7e26a0a3 ' +
-      `u p - - default default] 10.0.0.5 "GET /v2.1/os-hosts?zone=${'z'.repeat(2 * MiB)}" status: 200 len: 5 microversion: 2.1 time: 0.1\n`;
+      '2024-05-02 09:30:00.000 3104 INFO nova.api.openstack.requestlog [None ' +
+      'req-8c7d3c86-6f44-4ba1-9b43-1f6a7e26a0a3 u p - - default default] 10.0.0.5 ' +
+      `"GET /v2.1/os-hosts?zone=${'z'.repeat(2 * MiB)}" status: 200 len: 5 microversion: 2.1 time: 0.1\n`;
     const gen = novaLogGenerator(5, 0);
     const before = gen.next(100);
     writeFileSync(join(dir, 'nova-api.log'), before + line + gen.next(100));
@@ -99,7 +113,8 @@ describe('an over-long line hides no line after it', () => {
   });
 
   it.skipIf(!existsSync(join(REAL_LOGS, 'nova')))(
-    'the Icehouse lab log with a 10 MB DEBUG line after its line 10,941 still gives 4,812 requests and 5 os-services calls',
+    'the Icehouse lab log with a 10 MB DEBUG line after its line ' +
+      '10,941 still gives 4,812 requests and 5 os-services calls',
     async () => {
       const dir = tempDir();
       const lines = readFileSync(join(REAL_LOGS, 'nova', 'icehouse-lab-nova-api.log'), 'latin1').split('\n');
@@ -214,7 +229,8 @@ describe('an interrupted or killed ingest leaves a trace, and the next one finis
     return f;
   }
 
-  it('SIGINT: what is read is committed, one line on stderr says so, exit 130; the report says how far; the next run completes it', async () => {
+  it(`SIGINT: what is read is committed, one line on stderr says so, exit 130; the report says how far; \
+the next run completes it`, async () => {
     const dir = tempDir();
     const file = bigLog(dir);
     const db = join(dir, 'a.db');
@@ -243,7 +259,8 @@ describe('an interrupted or killed ingest leaves a trace, and the next one finis
     expect(comparable(done)).toEqual(comparable(reportOf(whole)));
   });
 
-  it('kill -9: db check names the dead holder of the lock, the report says the source was read in part, the next ingest takes over', async () => {
+  it(`kill -9: db check names the dead holder of the lock, the report says the source was read in part, \
+the next ingest takes over`, async () => {
     const dir = tempDir();
     const file = bigLog(dir);
     const db = join(dir, 'a.db');
@@ -271,7 +288,8 @@ describe('no input fades away', () => {
   const anHourAgo = (f: string): void =>
     utimesSync(f, new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));
 
-  it('a .gz damaged in the middle and no longer changing is corrupt: exit 1, in the report, what came before counts', async () => {
+  it(`a .gz damaged in the middle and no longer changing is corrupt: \
+exit 1, in the report, what came before counts`, async () => {
     const dir = tempDir();
     const gen = novaLogGenerator(101);
     const text = gen.next(6000);
@@ -321,6 +339,32 @@ describe('no input fades away', () => {
       },
     ]);
   });
+
+  const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p));
+  const ROOT_USER = process.getuid?.() === 0;
+  it.skipIf(ROOT_USER && SETPRIV === undefined)(
+    'a file that cannot be read is named in the summary with the reason, exit 1, the others ingested',
+    () => {
+      const dir = tempDir();
+      const logs = join(dir, 'logs');
+      mkdirSync(logs);
+      writeFileSync(join(logs, 'nova-api.log'), novaLogGenerator(104).next(10));
+      writeFileSync(join(logs, 'nova-api.log.1'), novaLogGenerator(105).next(10));
+      chmodSync(join(logs, 'nova-api.log.1'), 0o000);
+      // As root every file is readable: the ingest runs as nobody, in a folder nobody may write.
+      if (ROOT_USER) chownSync(dir, 65534, 65534);
+      const args = [BIN, 'ingest', '--db', join(dir, 'a.db'), '--timezone', 'UTC', logs];
+      const cmd = ROOT_USER
+        ? [SETPRIV!, '--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, ...args]
+        : [process.execPath, ...args];
+      const r = spawnSync(cmd[0]!, cmd.slice(1), { encoding: 'utf8' });
+      chmodSync(join(logs, 'nova-api.log.1'), 0o644);
+      expect(r.status).toBe(1);
+      expect(r.stdout).toMatch(/nova-api\.log\.1: FAILED: .*EACCES: permission denied/);
+      expect(r.stdout).toMatch(/nova-api\.log: ingested, nova: \d+ lines, 10 requests/);
+      expect(r.stderr).toMatch(/1 input could not be read; everything else was ingested/);
+    },
+  );
 
   it('requests without a date are counted and warned about, with what --since does to them', async () => {
     const dir = tempDir();

@@ -107,9 +107,15 @@ describe('nova access-line scanner = the nova line parsers', () => {
   });
 
   const ACCESS =
-    '2024-05-02 09:15:01.337 2211 INFO nova.api.openstack.requestlog [None req-5b0e3a1c-7d2f-4e8a-9b6c-1d2e3f4a5b6c 5d7c0e1f2a3b4c5d6e7f8a9b0c1d2e3f 9a1e2b3c4d5e4f60718293a4b5c6d7e8 - - default default] 10.0.0.5 "GET /v2.1/servers/detail" status: 200 len: 532 microversion: 2.90 time: 0.045678';
+    '2024-05-02 09:15:01.337 2211 INFO nova.api.openstack.requestlog ' +
+    '[None req-5b0e3a1c-7d2f-4e8a-9b6c-1d2e3f4a5b6c 5d7c0e1f2a3b4c5d6e7f8a9b0c1d2e3f ' +
+    '9a1e2b3c4d5e4f60718293a4b5c6d7e8 - - default default] 10.0.0.5 ' +
+    '"GET /v2.1/servers/detail" status: 200 len: 532 microversion: 2.90 time: 0.045678';
   const EVENTLET =
-    '2017-05-16 00:00:00.008 25746 INFO nova.osapi_compute.wsgi.server [req-38101a0b-2096-447d-96ea-a692162415ae 113d3a99c3da401fbd62cc2caa5b96d2 54fadb412c4e40cdbaed9335e4c35a9e - - -] 10.11.10.1 "GET /v2/54fadb412c4e40cdbaed9335e4c35a9e/servers/detail HTTP/1.1" status: 200 len: 1893 time: 0.2477829';
+    '2017-05-16 00:00:00.008 25746 INFO nova.osapi_compute.wsgi.server ' +
+    '[req-38101a0b-2096-447d-96ea-a692162415ae 113d3a99c3da401fbd62cc2caa5b96d2 ' +
+    '54fadb412c4e40cdbaed9335e4c35a9e - - -] 10.11.10.1 ' +
+    '"GET /v2/54fadb412c4e40cdbaed9335e4c35a9e/servers/detail HTTP/1.1" status: 200 len: 1893 time: 0.2477829';
   const edges: [string, string][] = [
     ['global request id first', ACCESS.replace('[None req-5b0e', '[req-0a0b0c0d-1e1f-4a2b-8c3d-4e5f6a7b8c9d req-5b0e')],
     ['two spaces before the request id', ACCESS.replace('None req-', 'None  req-')],
@@ -169,11 +175,14 @@ describe('nova access-line scanner = the nova line parsers', () => {
     ['a metadata API line', EVENTLET.replace('nova.osapi_compute.wsgi.server', 'nova.metadata.wsgi.server')],
     [
       'a hosts controller message',
-      '2024-05-02 09:15:09.001 2211 INFO nova.api.openstack.compute.hosts [None req-77aa1b2c-3d4e-4f5a-8b6c-7d8e9f0a1b2c 5d7c0e1f2a3b4c5d6e7f8a9b0c1d2e3f 9a1e2b3c4d5e4f60718293a4b5c6d7e8 - - default default] Putting host cmp-02 in maintenance mode True.',
+      '2024-05-02 09:15:09.001 2211 INFO nova.api.openstack.compute.hosts ' +
+        '[None req-77aa1b2c-3d4e-4f5a-8b6c-7d8e9f0a1b2c 5d7c0e1f2a3b4c5d6e7f8a9b0c1d2e3f ' +
+        '9a1e2b3c4d5e4f60718293a4b5c6d7e8 - - default default] Putting host cmp-02 in maintenance mode True.',
     ],
     [
       'another logger quoting an access line',
-      `2024-05-02 09:15:01.337 2211 DEBUG nova.api.openstack.wsgi [-] ${ACCESS.slice(ACCESS.indexOf('nova.api.openstack.requestlog'))}`,
+      '2024-05-02 09:15:01.337 2211 DEBUG nova.api.openstack.wsgi [-] ' +
+        ACCESS.slice(ACCESS.indexOf('nova.api.openstack.requestlog')),
     ],
     ['a cut line', ACCESS.slice(0, ACCESS.indexOf(' len:'))],
     ['an X-Forwarded-For chain as the client', ACCESS.replace('] 10.0.0.5 "', '] 203.0.113.7, 10.0.0.2 "')],

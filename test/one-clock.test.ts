@@ -18,10 +18,13 @@ const HOUR = 3_600_000;
 
 /** nova's request_log line (oslo.log text: no offset), logged at the end of a 52 ms request. */
 const nova = (hhmmss: string) =>
-  `2024-05-06 ${hhmmss}.158 25 INFO nova.api.openstack.requestlog [None req-0b2f6a6e-5a0e-4c35-9d25-2e4b5f1c8a71 3c5e7a9b1d2f4a6c8e0b2d4f6a8c0e1a 6f1c2a9e4b7d4e0f8a3b5c7d9e1f2a3b - - default default] 10.0.0.11 "GET /v2.1/os-hosts" status: 200 len: 1024 microversion: 2.1 time: 0.052011`;
+  `2024-05-06 ${hhmmss}.158 25 INFO nova.api.openstack.requestlog [None req-0b2f6a6e-5a0e-4c35-9d25-2e4b5f1c8a71 ` +
+  '3c5e7a9b1d2f4a6c8e0b2d4f6a8c0e1a 6f1c2a9e4b7d4e0f8a3b5c7d9e1f2a3b - - default default] ' +
+  '10.0.0.11 "GET /v2.1/os-hosts" status: 200 len: 1024 microversion: 2.1 time: 0.052011';
 /** The same call in HAProxy's log (no offset either), started 6 ms before nova's start. */
 const haproxy = (hhmmss: string) =>
-  `May  6 ${hhmmss} lb1 haproxy[2291]: 203.0.113.7:40112 [06/May/2024:${hhmmss}.100] nova_api_front nova_api_back/ctl1 0/0/1/56/58 200 1207 - - ---- 9/2/0/0/0 0/0 "GET /v2.1/os-hosts HTTP/1.1"`;
+  `May  6 ${hhmmss} lb1 haproxy[2291]: 203.0.113.7:40112 [06/May/2024:${hhmmss}.100] nova_api_front ` +
+  'nova_api_back/ctl1 0/0/1/56/58 200 1207 - - ---- 9/2/0/0/0 0/0 "GET /v2.1/os-hosts HTTP/1.1"';
 
 /** The built CLI under a machine zone, as an operator in Berlin runs it: ingest, then the JSON report. */
 function cliReport(files: string[], tz: string, options: string[] = []): Report {
@@ -44,7 +47,8 @@ function pair(novaTime: string, haproxyTime: string): string[] {
 const osHosts = (r: Report) => r.apis.find((a) => a.api === 'os-hosts')!;
 
 describe.skipIf(!existsSync(BIN))('one default zone for every source (built CLI, TZ=Europe/Berlin)', () => {
-  it('a call logged by nova and by HAProxy, both in Berlin time, counts once; the report says how the zones were chosen', () => {
+  it(`a call logged by nova and by HAProxy, both in Berlin time, counts once; \
+the report says how the zones were chosen`, () => {
     const r = cliReport(pair('12:00:00', '12:00:00'), 'Europe/Berlin');
     expect(osHosts(r).calls).toBe(1);
     expect(osHosts(r).seenIn).toEqual({ 'lb+nova': 1 });
@@ -54,15 +58,22 @@ describe.skipIf(!existsSync(BIN))('one default zone for every source (built CLI,
     expect(r.warnings).toEqual([]);
   });
 
-  it('nova written in UTC, HAProxy in Berlin time, no option: counted twice, and a warning names --nova-timezone UTC', () => {
+  it(`nova written in UTC, HAProxy in Berlin time, no option: counted twice, \
+and a warning names --nova-timezone UTC`, () => {
     const r = cliReport(pair('10:00:00', '12:00:00'), 'Europe/Berlin');
     expect(osHosts(r).calls).toBe(2);
     expect(r.warnings).toHaveLength(1);
     expect(r.warnings[0]).toMatch(
-      /^1 line in load-balancer logs has a line of the same route and status in nova's logs 2 hours earlier \(0 at the same time\)/,
+      new RegExp(
+        "^1 line in load-balancer logs has a line of the same route and status in nova's logs " +
+          String.raw`2 hours earlier \(0 at the same time\)`,
+      ),
     );
     expect(r.warnings[0]).toMatch(
-      /If nova's logs were written in UTC \(they were read in Europe\/Berlin\), ingest them with `--nova-timezone UTC`; or /,
+      new RegExp(
+        String.raw`If nova's logs were written in UTC \(they were read in Europe\/Berlin\), ` +
+          'ingest them with `--nova-timezone UTC`; or ',
+      ),
     );
     expect(r.warnings[0]).toMatch(/`--timezone Etc\/GMT-4`/);
   });
@@ -77,7 +88,8 @@ describe.skipIf(!existsSync(BIN))('one default zone for every source (built CLI,
 });
 
 describe('the whole-hour check over stored lines', () => {
-  it('finds a web-server log read an hour off the load balancer and says to read one of them in a run of its own', async () => {
+  it(`finds a web-server log read an hour off the load balancer \
+and says to read one of them in a run of its own`, async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'haproxy.log'), haproxy('12:00:00') + '\n');
     const apache = `10.0.0.15 - - [06/May/2024:11:00:00 +0000] "GET /v2.1/os-hosts HTTP/1.1" 200 1207 "-" "curl/8.0"`;

@@ -54,7 +54,9 @@ const A = {
   '@timestamp': '2024-05-02T09:15:01.337000000+00:00',
 };
 const A_LINE =
-  '2024-05-02 09:15:01.337 23 INFO nova.api.openstack.requestlog [None req-5b0e6f2a-1c3d-4e5f-8a9b-0c1d2e3f4a5b 5d7c0a1b2c3d4e5f6a7b8c9d0e1f2a3b 9a1e2b3c4d5e6f7a8b9c0d1e2f3a4b5c - - default default] 10.0.0.5 "GET /v2.1/os-hosts" status: 200 len: 532 microversion: 2.1 time: 0.045678';
+  '2024-05-02 09:15:01.337 23 INFO nova.api.openstack.requestlog ' +
+  '[None req-5b0e6f2a-1c3d-4e5f-8a9b-0c1d2e3f4a5b 5d7c0a1b2c3d4e5f6a7b8c9d0e1f2a3b 9a1e2b3c4d5e6f7a8b9c0d1e2f3a4b5c ' +
+  '- - default default] 10.0.0.5 "GET /v2.1/os-hosts" status: 200 len: 532 microversion: 2.1 time: 0.045678';
 
 describe('kolla documents are read as the lines their files held (central-logging.md §1.4)', () => {
   it('(a) a request_log line, 2025.1+: the same request, and Hostname as its host', () => {
@@ -95,7 +97,9 @@ describe('kolla documents are read as the lines their files held (central-loggin
       '@timestamp': '2024-05-02T09:15:09.001000000+00:00',
     };
     const line =
-      '2024-05-02 09:15:09.001 23 INFO nova.api.openstack.compute.hosts [None req-77aa0c1d-2e3f-4a5b-8c6d-7e8f9a0b1c2d 5d7c0a1b2c3d4e5f6a7b8c9d0e1f2a3b 9a1e2b3c4d5e6f7a8b9c0d1e2f3a4b5c - - default default] Disabling host cmp-01.';
+      '2024-05-02 09:15:09.001 23 INFO nova.api.openstack.compute.hosts ' +
+      '[None req-77aa0c1d-2e3f-4a5b-8c6d-7e8f9a0b1c2d 5d7c0a1b2c3d4e5f6a7b8c9d0e1f2a3b ' +
+      '9a1e2b3c4d5e6f7a8b9c0d1e2f3a4b5c - - default default] Disabling host cmp-01.';
     const [doc, file] = both(b, 'nova', line);
     expect(doc).toEqual(file);
     expect(doc).toMatchObject({ kind: 'message', message: 'Disabling host cmp-01.' });
@@ -104,7 +108,8 @@ describe('kolla documents are read as the lines their files held (central-loggin
   it('(c) HAProxy: the JSON line of haproxy_latest.log, Hostname a name or an address', () => {
     const c = {
       Payload:
-        'May  2 09:15:01 haproxy[25]: 10.0.0.15:51044 [02/May/2024:09:15:01.290] nova_api_front nova_api_back/ctl-1 0/0/1/44/45 200 532 - - ---- 12/3/0/0/0 0/0 "GET /v2.1/os-hosts HTTP/1.1"',
+        'May  2 09:15:01 haproxy[25]: 10.0.0.15:51044 [02/May/2024:09:15:01.290] nova_api_front ' +
+        'nova_api_back/ctl-1 0/0/1/44/45 200 532 - - ---- 12/3/0/0/0 0/0 "GET /v2.1/os-hosts HTTP/1.1"',
       log_level: 'info',
       Hostname: '10.0.0.11',
       programname: 'haproxy',
@@ -139,14 +144,16 @@ describe('kolla documents are read as the lines their files held (central-loggin
       Bytes: '696',
       Timestamp: 'Thu May  2 09:15:01 2024',
       Payload:
-        'GET /v2.1/os-hosts => generated 532 bytes in 45 msecs (HTTP/1.1 200) 9 headers in 378 bytes (1 switches on core 0)',
+        'GET /v2.1/os-hosts => generated 532 bytes in 45 msecs ' +
+        '(HTTP/1.1 200) 9 headers in 378 bytes (1 switches on core 0)',
       Hostname: 'ctl-1',
       Logger: 'openstack.nova',
       programname: 'nova-api-uwsgi',
       '@timestamp': '2024-05-02T09:15:01.000000000+00:00',
     };
     const line =
-      '[pid: 14|app: 0|req: 77/156] 10.0.0.11 () {38 vars in 696 bytes} [Thu May  2 09:15:01 2024] GET /v2.1/os-hosts => generated 532 bytes in 45 msecs (HTTP/1.1 200) 9 headers in 378 bytes (1 switches on core 0)';
+      '[pid: 14|app: 0|req: 77/156] 10.0.0.11 () {38 vars in 696 bytes} [Thu May  2 09:15:01 2024] GET ' +
+      '/v2.1/os-hosts => generated 532 bytes in 45 msecs (HTTP/1.1 200) 9 headers in 378 bytes (1 switches on core 0)';
     const [doc, file] = both(d, 'uwsgi', line);
     expect(doc).toEqual(file);
     expect(lineOfHit(d)!.timezone).toBe('UTC');
@@ -155,7 +162,8 @@ describe('kolla documents are read as the lines their files held (central-loggin
   it('(e) an Apache access line kept whole in Payload', () => {
     const e = {
       Payload:
-        '10.0.0.15 - - [02/May/2024:09:15:01 +0000] "GET /v2.1/os-hosts HTTP/1.1" 200 532 45123 "-" "python-novaclient"',
+        '10.0.0.15 - - [02/May/2024:09:15:01 +0000] ' +
+        '"GET /v2.1/os-hosts HTTP/1.1" 200 532 45123 "-" "python-novaclient"',
       Hostname: 'ctl-1',
       Logger: 'openstack.nova',
       programname: 'nova-api-access',
@@ -182,7 +190,8 @@ describe('kolla documents are read as the lines their files held (central-loggin
     ])
       delete (dash as Record<string, unknown>)[k];
     const line =
-      '2024-05-02 09:15:01.337 23 INFO nova.api.openstack.requestlog [-] 10.0.0.5 "GET /v2.1/os-hosts" status: 200 len: 532 microversion: 2.1 time: 0.045678';
+      '2024-05-02 09:15:01.337 23 INFO nova.api.openstack.requestlog [-] 10.0.0.5 ' +
+      '"GET /v2.1/os-hosts" status: 200 len: 532 microversion: 2.1 time: 0.045678';
     expect(both(dash, 'nova', line)[0]).toEqual(both(dash, 'nova', line)[1]);
     const old = { ...dash, Payload: dash.Payload.slice(4) };
     const [d, f] = both(old, 'nova', line);
@@ -233,7 +242,9 @@ describe('the candidate query', () => {
   const lb = (frontend: string, path: string) =>
     doc({
       programname: 'haproxy',
-      Payload: `May  2 09:15:01 haproxy[25]: 10.0.0.15:1 [02/May/2024:09:15:01.290] ${frontend} b/s 0/0/1/44/45 200 532 - - ---- 1/1/0/0/0 0/0 "GET ${path} HTTP/1.1"`,
+      Payload:
+        `May  2 09:15:01 haproxy[25]: 10.0.0.15:1 [02/May/2024:09:15:01.290] ${frontend} b/s 0/0/1/44/45 200 ` +
+        `532 - - ---- 1/1/0/0/0 0/0 "GET ${path} HTTP/1.1"`,
     });
 
   it('takes os-hosts as a phrase (also os-hosts.json), not `os` or `hosts` alone', () => {
@@ -250,7 +261,8 @@ describe('the candidate query', () => {
     ).toBe(true);
     expect(matches(nova('/v2.1/servers/detail'), q)).toBe(false);
     expect(matches(lb('nova_api_front', '/v2.1/servers/detail'), q)).toBe(false);
-    // glance v1's `detail` on a front end that is not compute's is a candidate; glance's v2 images are not nova's proxy.
+    // glance v1's `detail` on a front end that is not compute's
+    // is a candidate; glance's v2 images are not nova's proxy.
     expect(matches(lb('glance_api_front', '/v1/images/detail'), q)).toBe(true);
     expect(matches(lb('glance_api_front', '/v2/images?limit=20'), q)).toBe(false);
     expect(matches(lb('nova_api_front', '/v2.1/images'), q)).toBe(true);

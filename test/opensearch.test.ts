@@ -60,7 +60,8 @@ const FLAVOR_OF: Record<KollaRelease, Flavor> = {
 
 describe('kolla-ansible central logging gives the report its files give', () => {
   for (const release of KOLLA_RELEASES) {
-    it(`kolla ${release} on ${FLAVOR_OF[release]}: the same report as nova-api, web server and HAProxy files`, async () => {
+    it(`kolla ${release} on ${FLAVOR_OF[release]}: the same report as nova-api, \
+web server and HAProxy files`, async () => {
       const dir = tempDir();
       const lines = storyLines(release);
       const files = writeStoryFiles(join(dir, 'kolla'), lines);
@@ -118,12 +119,18 @@ describe('exactly once', () => {
   });
 });
 
-/** `count` HAProxy os-hosts lines Fluentd received in the same millisecond, and nova's lines of other requests in another. */
+/**
+ * `count` HAProxy os-hosts lines Fluentd received in the same
+ * millisecond, and nova's lines of other requests in another.
+ */
 function sameTimestamp(count: number): FakeIndex[] {
   const at = '2024-05-02T09:15:01.402118000+00:00';
   const docs = Array.from({ length: count }, (_, i) => ({
     _source: {
-      Payload: `May  2 09:15:01 haproxy[25]: 10.0.0.15:${51000 + i} [02/May/2024:09:15:01.${String(100 + i).padStart(3, '0')}] nova_api_front nova_api_back/ctl-1 0/0/1/44/45 200 532 - - ---- 12/3/0/0/0 0/0 "GET /v2.1/os-hosts HTTP/1.1"`,
+      Payload:
+        `May  2 09:15:01 haproxy[25]: 10.0.0.15:${51000 + i} [02/May/2024:09:15:01.` +
+        `${String(100 + i).padStart(3, '0')}] nova_api_front nova_api_back/ctl-1 0/0/1/44/45 200 532 - - ` +
+        '---- 12/3/0/0/0 0/0 "GET /v2.1/os-hosts HTTP/1.1"',
       log_level: 'info',
       Hostname: '10.0.0.11',
       programname: 'haproxy',
@@ -207,7 +214,8 @@ describe('a day that cannot be read is reported, never counted as empty', () => 
   const twoDays = (): FakeIndex[] => storyIndices('2025.1', storyLines('2025.1'));
 
   for (const shardFailure of ['partial', 'error'] as const) {
-    it(`a failed shard (${shardFailure === 'partial' ? 'a 200 answer with _shards.failed' : 'an error answer'}) fails the day: no totals, a warning, and the next run reads it`, async () => {
+    it(`a failed shard (${shardFailure === 'partial' ? 'a 200 answer with _shards.failed' : 'an error answer'}) fails \
+the day: no totals, a warning, and the next run reads it`, async () => {
       const indices = twoDays();
       indices[1]!.failShards = 1;
       const s = await serve('opensearch-2.11', indices, { shardFailure });
@@ -244,7 +252,8 @@ describe('a day that cannot be read is reported, never counted as empty', () => 
     ]);
   });
 
-  it('a closed day (kolla closes indices after 30 days) and a day without an index are reported, not searched', async () => {
+  it(`a closed day (kolla closes indices after 30 days) and \
+a day without an index are reported, not searched`, async () => {
     const indices = twoDays();
     indices[0]!.status = 'close';
     const s = await serve('opensearch-2.11', indices);
@@ -257,7 +266,10 @@ describe('a day that cannot be read is reported, never counted as empty', () => 
     ]);
     const r = reportOf(db);
     expect(r.warnings.join('\n')).toMatch(
-      /2 days of .* could not be read .*2024-05-01 missing \(no index holds this day.*2024-05-02 closed \(index flog-2024\.05\.02 is closed/,
+      new RegExp(
+        String.raw`2 days of .* could not be read .*2024-05-01 missing \(no index holds this day.*` +
+          String.raw`2024-05-02 closed \(index flog-2024\.05\.02 is closed`,
+      ),
     );
     expect(r.verdict.answerable).toBe('partly');
     // Without --since, a first run starts at the oldest index, closed or not.

@@ -28,7 +28,8 @@ afterEach(() => vi.restoreAllMocks());
 function edgeLog(dir: string): string {
   const file = join(dir, 'edge.log');
   const line = (s: number, path: string): string =>
-    `May  6 10:00:0${s} lb1 haproxy[2291]: 203.0.113.7:4011${s} [06/May/2024:10:00:0${s}.100] edge_in edge_back/ctl1 0/0/1/56/58 200 1207 - - ---- 9/2/0/0/0 0/0 "GET ${path} HTTP/1.1"\n`;
+    `May  6 10:00:0${s} lb1 haproxy[2291]: 203.0.113.7:4011${s} [06/May/2024:10:00:0${s}.100] edge_in edge_back/ctl1 ` +
+    `0/0/1/56/58 200 1207 - - ---- 9/2/0/0/0 0/0 "GET ${path} HTTP/1.1"\n`;
   writeFileSync(file, line(1, '/v2.1/os-hosts') + line(2, '/v2.1/os-hosts/cmp-01') + line(3, '/v2.1/servers'));
   return file;
 }

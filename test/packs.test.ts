@@ -25,7 +25,8 @@ describe('the bundled packs', () => {
     expect(new Set(packs.map((p) => p.api)).size).toBe(packs.length);
   });
 
-  it('include a pack for every API under "Deprecated APIs" and "Obsolete APIs" of nova api-ref/source/index.rst', () => {
+  it(`include a pack for every API under "Deprecated APIs" \
+and "Obsolete APIs" of nova api-ref/source/index.rst`, () => {
     const apiRef = [
       // Deprecated APIs
       'extensions',
@@ -339,7 +340,8 @@ describe('refusals are the answers the cited sources give', () => {
     expect(p.refusal?.fromMicroversion ?? null).toBe(from);
   });
 
-  it('compute: a removed API answers 410 at every microversion; a deprecated one 404 from its deprecation microversion', () => {
+  it(`compute: a removed API answers 410 at every microversion; \
+a deprecated one 404 from its deprecation microversion`, () => {
     for (const p of packs.filter((x) => x.service === 'compute')) {
       if (p.removed)
         expect([p.api, p.refusal?.status, p.refusal?.fromMicroversion ?? null]).toEqual([p.api, 410, null]);

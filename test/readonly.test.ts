@@ -95,7 +95,11 @@ describe.skipIf(!CAN_TEST)('a user who can read the database but not write it', 
     const first = reader(['export', '--db', db]);
     expect(first.code).toBe(1);
     expect(first.stderr).toMatch(
-      /holds no deployment identity yet: the first export stores one in it, and this user cannot write it\. Run `apicensus export` once as a user who can write the database/,
+      new RegExp(
+        'holds no deployment identity yet: the first export stores one in it, ' +
+          String.raw`and this user cannot write it\. ` +
+          'Run `apicensus export` once as a user who can write the database',
+      ),
     );
     const owners = JSON.parse(runExport({ db, api: [], rules: [], explain: false })) as { deployment: { id: string } };
     settled(db);
@@ -118,11 +122,14 @@ describe('reading commands never migrate', () => {
     return db;
   }
 
-  it('a database at an older schema: report and export say to run ingest or db migrate as a user who can write it, and change nothing', async () => {
+  it(`a database at an older schema: report and export say to run ingest \
+or db migrate as a user who can write it, and change nothing`, async () => {
     const db = await olderDatabase();
     const bytes = readFileSync(db);
-    const advice =
-      /has schema 12; this apicensus reads schema \d+\. Run `apicensus ingest` \(or `apicensus db migrate --db .*census\.db`\) as a user who can write it/;
+    const advice = new RegExp(
+      String.raw`has schema 12; this apicensus reads schema \d+\. Run ` +
+        '`apicensus ingest` \\(or `apicensus db migrate --db .*census\\.db`\\) as a user who can write it',
+    );
     expect(() => runReport({ db, api: [], format: 'json', rules: [] })).toThrow(advice);
     expect(() => runExport({ db, api: [], rules: [], explain: false })).toThrow(advice);
     settled(db);

@@ -13,7 +13,8 @@ const HAVANA = join(REAL_LOGS, 'nova', 'devstack-havana-screen-n-api.txt.gz');
 const HAVANA_2 = join(REAL_LOGS, 'nova', 'devstack-havana-screen-n-api-2.txt.gz');
 
 describe.skipIf(!existsSync(ICEHOUSE))('real logs: nova-api', () => {
-  it('the Icehouse lab log holds 4,812 compute requests and exactly one os-hosts call (show littlebigguy, 200)', async () => {
+  it(`the Icehouse lab log holds 4,812 compute requests and \
+exactly one os-hosts call (show littlebigguy, 200)`, async () => {
     const db = join(tempDir(), 'a.db');
     await ingestInto(db, [ICEHOUSE]);
     const r = reportOf(db);
@@ -32,7 +33,8 @@ describe.skipIf(!existsSync(ICEHOUSE))('real logs: nova-api', () => {
     expect(r.verdict.used).toBe(true);
   });
 
-  it('the Havana devstack log, read again, and as an uncompressed copy under another name, is 396 requests', async () => {
+  it(`the Havana devstack log, read again, and as an \
+uncompressed copy under another name, is 396 requests`, async () => {
     const dir = tempDir();
     const db = join(dir, 'a.db');
     const copy = join(dir, 'n-api-copy.log');

@@ -65,14 +65,16 @@ describe('the text report of the samples', () => {
     }
     const hosts = report.apis[0]!.actions;
     expect(screen).toContain(
-      `  enable              2       1 ${day(hosts.find((x) => x.action === 'enable')!.lastSeen)} no: libvirt      os-services`,
+      `  enable              2       1 ${day(hosts.find((x) => x.action === 'enable')!.lastSeen)} no: libvirt      ` +
+        'os-services',
     );
     expect(screen.find((l) => l.startsWith('  reboot '))).toMatch(/1 yes, 2 no +none$/);
     expect(screen.find((l) => l.startsWith('  list ') && l.endsWith('(current)'))).toBeDefined();
     expect(renderFirstScreen(report).split('\n').length - 1).toBeLessThanOrEqual(SCREEN_LINES);
   });
 
-  it('keeps the first screen to 24 lines when the actions do not fit: what fits, then how many more follow below', () => {
+  it(`keeps the first screen to 24 lines when the actions do not fit: \
+what fits, then how many more follow below`, () => {
     const r: Report = structuredClone(report);
     const [hosts, services] = r.apis as [Report['apis'][number], Report['apis'][number]];
     const more = (a: typeof hosts, n: number): void => {
@@ -171,7 +173,8 @@ describe('"Can the logs answer?" weighs the window', () => {
     expectFits(output);
   });
 
-  it('one day of logs: partly (fewer days than --min-days) and the verdict says no call cannot be ruled out', async () => {
+  it(`one day of logs: partly (fewer days than --min-days) \
+and the verdict says no call cannot be ruled out`, async () => {
     const dir = tempDir();
     const file = join(dir, 'nova-api.log');
     writeFileSync(file, novaLogGenerator(7, 0).next(200));
@@ -223,7 +226,11 @@ describe('the verdict names a few examples, the report all of them', () => {
     const lines = Array.from({ length: 59 }, (_, i) => {
       const id = `0000000${i}-aaaa-4bbb-8ccc-dddddddddddd`.slice(-36);
       const host = `cmp-${String(i + 1).padStart(2, '0')}`;
-      return `2024-05-02 09:${String(i).padStart(2, '0')}:00.000 3104 INFO nova.api.openstack.requestlog ${ctx.replace('{id}', id)} 10.0.0.5 "GET /v2.1/os-hosts/${host}/reboot" status: 501 len: 289 microversion: 2.1 time: 0.010000`;
+      return (
+        `2024-05-02 09:${String(i).padStart(2, '0')}:00.000 3104 INFO nova.api.openstack.requestlog ` +
+        `${ctx.replace('{id}', id)} 10.0.0.5 "GET /v2.1/os-hosts/${host}/reboot" status: 501 len: ` +
+        '289 microversion: 2.1 time: 0.010000'
+      );
     });
     writeFileSync(file, lines.join('\n') + '\n');
     const db = join(dir, 'hosts.db');

@@ -235,7 +235,8 @@ async function simulate(scheme: Scheme, seed: number): Promise<ApiNode> {
 describe('every request counted exactly once through logrotate schemes', () => {
   const schemes: Scheme[] = ['create', 'copytruncate', 'compress', 'delaycompress', 'dateext'];
   for (const [i, scheme] of schemes.entries()) {
-    it(`${scheme}: appends, partial lines, rotations and an ingest after every step equal one ingest of everything`, async () => {
+    it(`${scheme}: appends, partial lines, rotations and an \
+ingest after every step equal one ingest of everything`, async () => {
       const node = await simulate(scheme, 1000 + i);
       const ref = await reference(node.written);
       const got = reportOf(node.db);
@@ -260,7 +261,8 @@ describe('the edges of rotation', () => {
   /** `n` requests of generated nova-api log, as whole lines. */
   const lines = (seed: number, n: number): string => novaLogGenerator(seed).next(n);
 
-  it('a .gz cut short is incomplete (lines up to the cut counted); once the whole .gz appears every line counts once', async () => {
+  it(`a .gz cut short is incomplete (lines up to the cut counted); \
+once the whole .gz appears every line counts once`, async () => {
     const dir = tempDir();
     const db = join(dir, 'a.db');
     const text = lines(7, 600);
@@ -288,7 +290,8 @@ describe('the edges of rotation', () => {
     expect(again.files[0]!.status).toBe('unchanged');
   });
 
-  it('a .gz cut before what the plain file already gave is still incomplete, and the full .gz adds nothing', async () => {
+  it(`a .gz cut before what the plain file already gave is still incomplete, \
+and the full .gz adds nothing`, async () => {
     const dir = tempDir();
     const db = join(dir, 'a.db');
     const text = lines(8, 400);
@@ -392,7 +395,8 @@ describe('the edges of rotation', () => {
     expect(got.apis).toEqual(ref.apis);
   });
 
-  it('a file sharing the first 4 KiB of a source but differing later is another source, and the first one still grows', async () => {
+  it(`a file sharing the first 4 KiB of a source but differing later is another source, \
+and the first one still grows`, async () => {
     const dir = tempDir();
     const db = join(dir, 'a.db');
     const gen = novaLogGenerator(13);
@@ -436,10 +440,12 @@ describe('the edges of rotation', () => {
 });
 
 describe('growth between reads', () => {
-  it('identical requests without a request id in the same second count twice, whichever read each falls in', async () => {
+  it(`identical requests without a request id in the same second count twice, \
+whichever read each falls in`, async () => {
     // Apache combined: no request id, second precision; a script polling os-hosts twice in a second.
     const line = (s: number, ip = '10.0.0.5'): string =>
-      `${ip} - - [02/May/2024:09:00:${String(s).padStart(2, '0')} +0000] "GET /v2.1/os-hosts HTTP/1.1" 200 532 "-" "python-novaclient/18.1.0 keystoneauth1/5.1.2 python-requests/2.28.1 CPython 3.11.2"\n`;
+      `${ip} - - [02/May/2024:09:00:${String(s).padStart(2, '0')} +0000] "GET /v2.1/os-hosts HTTP/1.1" 200 532 "-" ` +
+      `"python-novaclient/18.1.0 keystoneauth1/5.1.2 python-requests/2.28.1 CPython 3.11.2"\n`;
     const filler = Array.from({ length: 60 }, (_, i) => line(i % 10, `10.0.9.${i}`)).join('');
     const parts = [filler + line(20), line(20), line(20) + line(21), line(21)];
     const dir = tempDir();

@@ -33,11 +33,13 @@ function secretsOf(db: string): string[] {
       ...col('SELECT DISTINCT project_id FROM observations UNION SELECT DISTINCT user_id FROM observations'),
       ...col('SELECT DISTINCT project_name FROM observations UNION SELECT DISTINCT user_name FROM observations'),
       ...col(
-        'SELECT DISTINCT target FROM observations UNION SELECT DISTINCT host FROM inventory_facts UNION SELECT DISTINCT hypervisor_hostname FROM inventory_facts',
+        'SELECT DISTINCT target FROM observations UNION SELECT DISTINCT host ' +
+          'FROM inventory_facts UNION SELECT DISTINCT hypervisor_hostname FROM inventory_facts',
       ),
       ...col('SELECT DISTINCT client FROM observations UNION SELECT DISTINCT client_chain FROM observations'),
       ...col(
-        'SELECT DISTINCT request_id FROM observations UNION SELECT DISTINCT global_request_id FROM observations UNION SELECT DISTINCT request_id FROM effects',
+        'SELECT DISTINCT request_id FROM observations UNION ' +
+          'SELECT DISTINCT global_request_id FROM observations UNION SELECT DISTINCT request_id FROM effects',
       ),
       ...col('SELECT DISTINCT raw_path FROM observations'),
       // A User-Agent leaves only as its family: the whole header must not, unless it is nothing but the family name.
@@ -49,7 +51,8 @@ function secretsOf(db: string): string[] {
 }
 
 describe('export', () => {
-  it('holds none of the demo database’s project ids, user ids, host names, addresses, request ids, paths or User-Agents', async () => {
+  it(`holds none of the demo database’s project ids, user ids, \
+host names, addresses, request ids, paths or User-Agents`, async () => {
     const db = await demoDb(tempDir());
     const text = runExport({ db, api: [], rules: [], explain: false, deployment: 'cloud-a' });
     const secrets = secretsOf(db);
@@ -66,7 +69,8 @@ describe('export', () => {
     );
   });
 
-  it('keeps one secret and one deployment id per database, so exports stay linkable; nothing is written beside the database', async () => {
+  it(`keeps one secret and one deployment id per database, so exports stay linkable; \
+nothing is written beside the database`, async () => {
     const db = await demoDb(tempDir());
     const a = JSON.parse(runExport({ db, api: ['os-hosts'], rules: [], explain: false })) as Export;
     const b = JSON.parse(runExport({ db, api: ['os-hosts'], rules: [], explain: false })) as Export;
@@ -78,7 +82,8 @@ describe('export', () => {
     expect(c.deployment.id).not.toBe(a.deployment.id);
     const projectsA = new Set(a.apis[0]!.days.flatMap((d) => d.rows.map((r) => r.project)));
     const projectsC = new Set(c.apis[0]!.days.flatMap((d) => d.rows.map((r) => r.project)));
-    expect([...projectsA].filter((p) => projectsC.has(p))).toEqual([null]); // same ids, different secrets: unlinkable across clouds
+    // same ids, different secrets: unlinkable across clouds
+    expect([...projectsA].filter((p) => projectsC.has(p))).toEqual([null]);
   });
 });
 
@@ -162,7 +167,10 @@ describe('merge', () => {
       { name: 'xenapi', deployments: 1, calls: 1 },
     ]);
     expect(m.verdict.summary).toMatch(
-      /^os-hosts is called in 3 of 3 deployments reporting it: list in 2 deployments \(13 calls\); reboot in 2 deployments \(3 calls, 2 to drivers where it never works\)/,
+      new RegExp(
+        String.raw`^os-hosts is called in 3 of 3 deployments reporting it: list in 2 deployments \(13 calls\); ` +
+          String.raw`reboot in 2 deployments \(3 calls, 2 to drivers where it never works\)`,
+      ),
     );
   });
 

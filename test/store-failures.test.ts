@@ -53,7 +53,8 @@ const ingestArgs = (db: string, files: string[]): string[] => [
 const ENV = { ...process.env, TZ: 'UTC', APICENSUS_BATCH_BYTES: String(128 << 10) };
 
 describe('a store that stops taking writes', () => {
-  it('file size limit reached (ulimit -f): exit 1 naming the database, db check passes, the next run completes it', async () => {
+  it(`file size limit reached (ulimit -f): exit 1 naming the database, db check passes, \
+the next run completes it`, async () => {
     const dir = tempDir();
     const files = logs(dir);
     const db = join(dir, 'a.db');
@@ -77,7 +78,8 @@ describe('a store that stops taking writes', () => {
 
   // A file system cannot be remounted read-only under an open writer (EBUSY), so the read-only
   // store is SQLite's own: the connection is switched to query_only between two batches.
-  it('the store turned read-only between batches: a clear error, the batch rolled back, the next run completes it', async () => {
+  it(`the store turned read-only between batches: a clear error, the batch rolled back, \
+the next run completes it`, async () => {
     const dir = tempDir();
     const files = logs(dir);
     const file = join(dir, 'a.db');

@@ -32,7 +32,9 @@ const INVENTED = {
 };
 
 const line = (t: string, rid: string, method: string, path: string, status: number, mv: string) =>
-  `2024-05-02 ${t} 3104 INFO nova.api.openstack.requestlog [None ${rid} 3c5e7a9b1d2f4a6c8e0b2d4f6a8c0e1a 6f1c2a9e4b7d4e0f8a3b5c7d9e1f2a3b - - default default] 10.0.1.12 "${method} ${path}" status: ${status} len: 10 microversion: ${mv} time: 0.010000`;
+  `2024-05-02 ${t} 3104 INFO nova.api.openstack.requestlog [None ${rid} 3c5e7a9b1d2f4a6c8e0b2d4f6a8c0e1a ` +
+  `6f1c2a9e4b7d4e0f8a3b5c7d9e1f2a3b - - default default] 10.0.1.12 "${method} ${path}" status: ${status} len: 10 ` +
+  `microversion: ${mv} time: 0.010000`;
 
 describe('user rule packs', () => {
   it('an invented API works end to end: ingest --rules, report --api', async () => {

@@ -11,6 +11,8 @@ import { html, jsonForScript, trusted, type Html } from './escape.js';
 /**
  * Calm and readable: the system's fonts, prose at most ~80 characters wide,
  * light and dark from the reader's setting, a plain black-on-white print.
+ * A `\` at a line's end joins the next line to it inside the string, so a
+ * long rule wraps in the source without a newline in the CSS.
  */
 const CSS = `
 :root {
@@ -38,24 +40,30 @@ h1 { font-size: 1.6rem; line-height: 1.25; margin: 0 0 .25rem; }
 h2 { font-size: 1.3rem; margin: 2.25rem 0 .5rem; padding-top: .5rem; border-top: 1px solid var(--line); }
 h3 { font-size: 1.05rem; margin: 1.75rem 0 .5rem; }
 a { color: var(--accent); }
-code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; font-size: .88em; }
+code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; \
+font-size: .88em; }
 .meta, .hint, .caption, figcaption { color: var(--muted); font-size: .9rem; }
 header .meta { margin: 0; }
 nav.toc { margin: .75rem 0 0; font-size: .95rem; }
 nav.toc a { margin-right: 1rem; }
-#verdict-box { background: var(--verdict); border-left: 4px solid var(--verdict-line); padding: .75rem 1rem; margin: 1.25rem 0; border-radius: 2px; }
-#verdict-box h2 { border: 0; margin: 0 0 .25rem; padding: 0; font-size: 1rem; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); }
+#verdict-box { background: var(--verdict); border-left: 4px solid var(--verdict-line); padding: .75rem 1rem; \
+margin: 1.25rem 0; border-radius: 2px; }
+#verdict-box h2 { border: 0; margin: 0 0 .25rem; padding: 0; font-size: 1rem; text-transform: uppercase; \
+letter-spacing: .04em; color: var(--muted); }
 #verdict { font-size: 1.08rem; margin: 0; }
 .answer { margin: .25rem 0; font-size: 1.05rem; }
 ul.reasons, ul.points, ul.gaps { margin: .25rem 0 .5rem; padding-left: 1.25rem; }
 ul.points li { margin: .15rem 0; }
 .span, .glance-h { margin: .5rem 0 .25rem; }
 table.glance { width: auto; margin: 0 0 .5rem; font-size: .92rem; }
-.tags { margin: .5rem 0 0; padding: 0; list-style: none; display: flex; flex-wrap: wrap; gap: .35rem .5rem; font-size: .9rem; }
+.tags { margin: .5rem 0 0; padding: 0; list-style: none; display: flex; flex-wrap: wrap; gap: .35rem .5rem; \
+font-size: .9rem; }
 .tags li { border: 1px solid var(--line); border-radius: 1rem; padding: 0 .6rem; background: var(--bg); }
 .warnings { list-style: none; padding: 0; margin: 0; }
-.warnings li { background: var(--warn); border-left: 4px solid var(--warn-line); padding: .5rem .85rem; margin: .5rem 0; border-radius: 2px; }
-dl.figures { display: grid; grid-template-columns: repeat(auto-fill, minmax(9.5rem, 1fr)); gap: .5rem; margin: .75rem 0; }
+.warnings li { background: var(--warn); border-left: 4px solid var(--warn-line); padding: .5rem .85rem; \
+margin: .5rem 0; border-radius: 2px; }
+dl.figures { display: grid; grid-template-columns: repeat(auto-fill, minmax(9.5rem, 1fr)); gap: .5rem; \
+margin: .75rem 0; }
 dl.figures div { background: var(--panel); border-radius: 4px; padding: .4rem .7rem; }
 dl.figures dt { color: var(--muted); font-size: .8rem; }
 dl.figures dd { margin: 0; font-size: 1.15rem; font-variant-numeric: tabular-nums; }
@@ -75,7 +83,8 @@ svg.chart rect.seg { stroke: var(--bg); stroke-width: .75; }
 svg.chart rect.plain { fill: var(--accent); }
 svg.chart rect.track { fill: var(--grid); }
 svg.chart g.bar:hover rect.seg, svg.chart g.hbar:hover rect.seg { opacity: .8; }
-ul.legend { list-style: none; padding: 0; margin: .25rem 0 .5rem; display: flex; flex-wrap: wrap; gap: .2rem 1rem; font-size: .9rem; }
+ul.legend { list-style: none; padding: 0; margin: .25rem 0 .5rem; display: flex; flex-wrap: wrap; gap: .2rem 1rem; \
+font-size: .9rem; }
 ul.legend li { display: inline-flex; align-items: center; gap: .35rem; }
 svg.swatch { width: .8rem; height: .8rem; }
 .table-wrap { overflow-x: auto; margin: .75rem 0; }
@@ -89,7 +98,8 @@ td.mono { overflow-wrap: anywhere; }
 td.nowrap { white-space: nowrap; }
 th.n, td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tbody tr:hover { background: var(--panel); }
-th button.sort { font: inherit; color: inherit; background: none; border: 0; padding: 0; cursor: pointer; text-align: inherit; }
+th button.sort { font: inherit; color: inherit; background: none; border: 0; padding: 0; cursor: pointer; \
+text-align: inherit; }
 th button.sort::after { content: " \\2195"; color: var(--muted); font-weight: normal; }
 th[aria-sort="ascending"] button.sort::after { content: " \\2191"; color: var(--fg); }
 th[aria-sort="descending"] button.sort::after { content: " \\2193"; color: var(--fg); }
@@ -102,10 +112,12 @@ button.more, button.download {
 .empty { color: var(--muted); font-style: italic; }
 details { margin: .5rem 0; }
 details summary { cursor: pointer; color: var(--muted); font-size: .9rem; }
-pre.line { white-space: pre-wrap; overflow-wrap: anywhere; background: var(--panel); padding: .4rem .6rem; margin: .25rem 0 .75rem; font-size: .85rem; }
+pre.line { white-space: pre-wrap; overflow-wrap: anywhere; background: var(--panel); padding: .4rem .6rem; \
+margin: .25rem 0 .75rem; font-size: .85rem; }
 footer { margin-top: 3rem; color: var(--muted); font-size: .85rem; }
 @media print {
-  :root { --fg: #000; --muted: #444; --bg: #fff; --panel: #f2f2f2; --line: #bbb; --grid: #e4e4e4; --accent: #000; --verdict: #fff; --warn: #fff; }
+  :root { --fg: #000; --muted: #444; --bg: #fff; --panel: #f2f2f2; --line: #bbb; --grid: #e4e4e4; --accent: #000; \
+--verdict: #fff; --warn: #fff; }
   body { font-size: 10.5pt; }
   .page { max-width: none; padding: 0; }
   nav.toc, button.more, button.download { display: none !important; }
@@ -200,7 +212,14 @@ const SCRIPT = `
 const sha256 = (s: string): string => createHash('sha256').update(s, 'utf8').digest('base64');
 
 /** Nothing may be loaded; only this module's own style and script may apply. */
-const CSP = `default-src 'none'; style-src 'sha256-${sha256(CSS)}'; script-src 'sha256-${sha256(SCRIPT)}'; img-src data:; base-uri 'none'; form-action 'none'`;
+const CSP = [
+  "default-src 'none'",
+  `style-src 'sha256-${sha256(CSS)}'`,
+  `script-src 'sha256-${sha256(SCRIPT)}'`,
+  'img-src data:',
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ');
 
 export interface PageParts {
   title: string;
@@ -211,7 +230,8 @@ export interface PageParts {
 
 /** A button (shown only when script runs) that saves the embedded JSON under `file`. */
 export const downloadButton = (file: string): Html =>
-  html`<button type="button" class="download" id="download-json" data-file="${file}" hidden>Download the data (JSON)</button>`;
+  html`<button type="button" class="download" id="download-json" data-file="${file}" hidden>Download the data \
+(JSON)</button>`;
 
 /** The whole document around a rendered body. */
 export function page(p: PageParts): string {

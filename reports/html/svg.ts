@@ -105,7 +105,10 @@ export function dailyChart(
   const noLogs = bins.flatMap((b, i) =>
     b.daysWithoutLogs > 0 && b.days > 0
       ? [
-          html`<rect class="nologs" data-bin="${b.key}" data-days="${b.daysWithoutLogs}" x="${r2(slotX(i))}" y="${mt}" width="${r2(slotW)}" height="${plotH}" fill="url(#${id}-hatch)" fill-opacity="${r2(Math.max(0.25, b.daysWithoutLogs / b.days))}"><title>${binName(size, b)}: no logs on ${num(b.daysWithoutLogs)} of ${num(b.days)} ${b.days === 1 ? 'day' : 'days'}</title></rect>`,
+          html`<rect class="nologs" data-bin="${b.key}" data-days="${b.daysWithoutLogs}" x="${r2(slotX(i))}" y="${mt}" \
+width="${r2(slotW)}" height="${plotH}" fill="url(#${id}-hatch)" \
+fill-opacity="${r2(Math.max(0.25, b.daysWithoutLogs / b.days))}"><title>${binName(size, b)}: \
+no logs on ${num(b.daysWithoutLogs)} of ${num(b.days)} ${b.days === 1 ? 'day' : 'days'}</title></rect>`,
         ]
       : [],
   );
@@ -120,14 +123,17 @@ export function dailyChart(
         const y1 = y(cum);
         cum += v;
         const y0 = y(cum);
-        return html`<rect class="seg" data-action="${a}" x="${r2(x)}" y="${r2(y0)}" width="${r2(barW)}" height="${r2(y1 - y0)}" fill="${colours.get(a) ?? OTHER}"/>`;
+        return html`<rect class="seg" data-action="${a}" x="${r2(x)}" y="${r2(y0)}" width="${r2(barW)}" \
+height="${r2(y1 - y0)}" fill="${colours.get(a) ?? OTHER}"/>`;
       });
     return [
-      html`<g class="bar" data-bin="${b.key}" data-calls="${b.calls}"><title>${binName(size, b)}: ${num(b.calls)} ${b.calls === 1 ? 'call' : 'calls'} (${actionList(b.actions, stack)})</title>${segs}</g>`,
+      html`<g class="bar" data-bin="${b.key}" data-calls="${b.calls}"><title>${binName(size, b)}: ${num(b.calls)} \
+${b.calls === 1 ? 'call' : 'calls'} (${actionList(b.actions, stack)})</title>${segs}</g>`,
     ];
   });
 
-  // Labels: a date is ~70 units wide, so one every `every` slots keeps them ~90 apart; the last one too when there is room.
+  // Labels: a date is ~70 units wide, so one every `every` slots
+  // keeps them ~90 apart; the last one too when there is room.
   const every = Math.max(1, Math.ceil(90 / slotW));
   const picks = new Set<number>();
   for (let i = 0; i < bins.length; i += every) picks.add(i);
@@ -135,22 +141,27 @@ export function dailyChart(
   if ((bins.length - 1 - lastPick) * slotW >= 90) picks.add(bins.length - 1);
   const labels = [...picks].map(
     (i) =>
-      html`<text class="tick" x="${r2(slotX(i) + slotW / 2)}" y="${H - mb + 16}" text-anchor="middle">${bins[i]!.label}</text>`,
+      html`<text class="tick" x="${r2(slotX(i) + slotW / 2)}" y="${H - mb + 16}" \
+text-anchor="middle">${bins[i]!.label}</text>`,
   );
 
   const withCalls = bins.filter((b) => b.calls > 0).length;
   const blind = bins.filter((b) => b.daysWithoutLogs > 0).length;
   const word = BIN_WORD[size];
   const desc =
-    `${num(withCalls)} ${withCalls === 1 ? 'bar' : 'bars'}, one per ${word} with calls, at most ${num(max)} in one; the axis is a calendar` +
+    `${num(withCalls)} ${withCalls === 1 ? 'bar' : 'bars'}, one per ${word} with calls, at most ${num(max)} in one; ` +
+    'the axis is a calendar' +
     (blind ? `; ${num(blind)} ${blind === 1 ? 'slot is' : 'slots are'} hatched where logs are missing` : '') +
     '.';
-  return html`<svg class="chart daily" id="${id}" data-bars="${withCalls}" data-bin="${size}" viewBox="0 0 ${W} ${H}" role="img" aria-labelledby="${id}-t ${id}-d" preserveAspectRatio="xMinYMin meet">
+  return html`<svg class="chart daily" id="${id}" data-bars="${withCalls}" data-bin="${size}" viewBox="0 0 ${W} ${H}" \
+role="img" aria-labelledby="${id}-t ${id}-d" preserveAspectRatio="xMinYMin meet">
 <title id="${id}-t">${title}</title><desc id="${id}-d">${desc}</desc>
-<defs><pattern id="${id}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><line class="hatch" x1="0" y1="0" x2="0" y2="6"/></pattern></defs>
+<defs><pattern id="${id}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><line \
+class="hatch" x1="0" y1="0" x2="0" y2="6"/></pattern></defs>
 ${noLogs}${yAxis(top, step, y, ml, W - mr)}${bars}${labels}
 </svg>
-<p class="caption">One bar per ${word} with calls, stacked by action; the axis is a calendar, so a ${size} without calls is an empty slot${
+<p class="caption">One bar per ${word} with calls, stacked by action; the axis is a calendar, so a ${size} without \
+calls is an empty slot${
     blind
       ? ', and a hatched slot had days without any log (darker: more of its days), where the logs cannot show calls'
       : ''
@@ -199,17 +210,23 @@ export function hbarChart(
       cum += p.value;
       const x1 = x(cum);
       return p.colour
-        ? html`<rect class="seg" data-action="${p.key}" x="${r2(x0)}" y="${r2(top)}" width="${r2(Math.max(0, x1 - x0))}" height="${barH}" fill="${p.colour}"/>`
-        : html`<rect class="seg plain" x="${r2(x0)}" y="${r2(top)}" width="${r2(Math.max(0, x1 - x0))}" height="${barH}"/>`;
+        ? html`<rect class="seg" data-action="${p.key}" x="${r2(x0)}" y="${r2(top)}" \
+width="${r2(Math.max(0, x1 - x0))}" height="${barH}" fill="${p.colour}"/>`
+        : html`<rect class="seg plain" x="${r2(x0)}" y="${r2(top)}" width="${r2(Math.max(0, x1 - x0))}" \
+height="${barH}"/>`;
     });
     const track =
       opts.max !== undefined
         ? html`<rect class="track" x="${labelW}" y="${r2(top)}" width="${r2(plotW)}" height="${barH}"/>`
         : null;
     const mid = r2(top + barH / 2 + 4);
-    return html`<g class="hbar" data-label="${r.label}" data-value="${r.value}"><title>${r.title ?? r.label}: ${r.valueText ?? num(r.value)}</title><text class="label" x="${labelW - 8}" y="${mid}" text-anchor="end">${truncate(r.label, 30)}</text>${track}${segs}<text class="value" x="${r2(x(r.value) + 6)}" y="${mid}">${r.valueText ?? num(r.value)}</text></g>`;
+    return html`<g class="hbar" data-label="${r.label}" data-value="${r.value}"><title>${r.title ?? r.label}: \
+${r.valueText ?? num(r.value)}</title><text class="label" x="${labelW - 8}" y="${mid}" \
+text-anchor="end">${truncate(r.label, 30)}</text>${track}${segs}<text class="value" x="${r2(x(r.value) + 6)}" \
+y="${mid}">${r.valueText ?? num(r.value)}</text></g>`;
   });
-  return html`<svg class="chart hbars" id="${id}" data-rows="${rows.length}" viewBox="0 0 ${W} ${H}" role="img" aria-labelledby="${id}-t ${id}-d" preserveAspectRatio="xMinYMin meet">
+  return html`<svg class="chart hbars" id="${id}" data-rows="${rows.length}" viewBox="0 0 ${W} ${H}" role="img" \
+aria-labelledby="${id}-t ${id}-d" preserveAspectRatio="xMinYMin meet">
 <title id="${id}-t">${title}</title><desc id="${id}-d">${desc}</desc>
 ${g}
 </svg>`;
@@ -220,7 +237,8 @@ export function legend(actions: readonly string[], colours: ReadonlyMap<string, 
   if (actions.length === 0) return html``;
   return html`<ul class="legend" aria-label="Colours of the actions">${actions.map(
     (a) =>
-      html`<li><svg class="swatch" viewBox="0 0 12 12" aria-hidden="true"><rect width="12" height="12" rx="2" fill="${colours.get(a) ?? OTHER}"/></svg>${a}</li>`,
+      html`<li><svg class="swatch" viewBox="0 0 12 12" aria-hidden="true"><rect width="12" height="12" rx="2" \
+fill="${colours.get(a) ?? OTHER}"/></svg>${a}</li>`,
   )}</ul>`;
 }
 

@@ -27,7 +27,9 @@ export function sortableTable<T>(id: string, caption: string, rows: readonly T[]
   if (rows.length === 0) return html``;
   const head = cols.map(
     (c) =>
-      html`<th scope="col"${c.numeric ? html` data-type="num" class="n"` : null}${c.help ? html` title="${c.help}"` : null}>${c.title}</th>`,
+      html`<th scope="col"${c.numeric ? html` data-type="num" class="n"` : null}${
+        c.help ? html` title="${c.help}"` : null
+      }>${c.title}</th>`,
   );
   const body = rows.map(
     (r) =>
@@ -36,7 +38,9 @@ export function sortableTable<T>(id: string, caption: string, rows: readonly T[]
         const sortKey = c.sort ? c.sort(r) : c.numeric && typeof v === 'number' ? v : undefined;
         const shown = typeof v === 'number' ? num(v) : v;
         const cls = [c.numeric ? 'n' : '', c.cls ?? ''].filter(Boolean).join(' ');
-        return html`<td${cls ? html` class="${cls}"` : null}${sortKey !== undefined ? html` data-v="${sortKey ?? ''}"` : null}>${shown}</td>`;
+        return html`<td${cls ? html` class="${cls}"` : null}${
+          sortKey !== undefined ? html` data-v="${sortKey ?? ''}"` : null
+        }>${shown}</td>`;
       })}</tr>`,
   );
   return html`<div class="table-wrap"><table class="sortable" id="${id}"><caption>${caption}${

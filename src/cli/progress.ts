@@ -37,7 +37,8 @@ export function progressLine(p: ProgressEvent, width: number): string {
   if (!p.total) return `${name}: ${mb(p.bytes)}, ${speed}`.slice(0, width);
   const share = Math.min(1, p.bytes / p.total);
   const left = rate > 0 ? `${clock((p.total - p.bytes) / rate)} left` : '';
-  const facts = ` ${String(Math.floor(share * 100)).padStart(3)}% ${mb(p.bytes)} of ${mb(p.total)} · ${speed} · ${left}`;
+  const percent = String(Math.floor(share * 100)).padStart(3);
+  const facts = ` ${percent}% ${mb(p.bytes)} of ${mb(p.total)} · ${speed} · ${left}`;
   const room = width - facts.length;
   if (name.length > room / 2) name = `${name.slice(0, Math.max(1, Math.floor(room / 2) - 1))}…`;
   const barWidth = Math.max(0, room - name.length - 1);

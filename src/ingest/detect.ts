@@ -47,7 +47,9 @@ export function detectFormat(lines: readonly string[], year: number): Detection 
       ok: false,
       reason: 'unknown',
       hits,
-      message: `none of the first ${looked} non-blank lines is in a known format (${FORMATS.map((f) => f.name).join(', ')})`,
+      message:
+        `none of the first ${looked} non-blank lines is in a known format ` +
+        `(${FORMATS.map((f) => f.name).join(', ')})`,
     };
   }
   const [top, topHits] = ranked[0]!;
@@ -62,6 +64,8 @@ export function detectFormat(lines: readonly string[], year: number): Detection 
     ok: false,
     reason: 'mixed',
     hits,
-    message: `its first lines mix formats (${ranked.map(([n, c]) => `${n}: ${c} lines`).join(', ')}); split the file by format, or force one with --format`,
+    message:
+      `its first lines mix formats (${ranked.map(([n, c]) => `${n}: ${c} lines`).join(', ')}); split the file ` +
+      'by format, or force one with --format',
   };
 }

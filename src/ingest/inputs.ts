@@ -67,7 +67,9 @@ export function expandInputs(args: readonly string[]): ExpandedInputs {
   return { files, missing, passedOver };
 }
 
-/** Why an entry found in a directory cannot be statted: a dangling link (to where), or the error; null when it is gone. */
+/**
+ * Why an entry found in a directory cannot be statted: a dangling link (to where), or the error; null when it is gone.
+ */
 function whyNotThere(p: string, e: unknown): string | null {
   const code = (e as NodeJS.ErrnoException).code;
   try {

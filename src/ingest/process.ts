@@ -831,6 +831,25 @@ export class OccurrenceNumbering {
   private second = -1;
   private readonly seen = new Map<number, number>();
 
+  /** Numbering that goes on from a state saved at a source's checkpoint (`state`), or from nothing. */
+  static from(state: string | null): OccurrenceNumbering {
+    const n = new OccurrenceNumbering();
+    if (state === null) return n;
+    const saved = JSON.parse(state) as { second: number; seen: [number, number][] };
+    n.second = saved.second;
+    for (const [k, v] of saved.seen) n.seen.set(k, v);
+    return n;
+  }
+
+  /**
+   * Where numbering stands (the second and the repeats seen in it), saved with a source's
+   * checkpoint: a later run goes on exactly where this one stopped, however many identical
+   * lines of that second came before (replaying the bytes before the offset could not see them all).
+   */
+  state(): string {
+    return JSON.stringify({ second: this.second, seen: [...this.seen] });
+  }
+
   apply(r: ChunkResult): void {
     let renumbered: Map<number, number> | null = null;
     for (let j = 0; j < r.unnumbered.length; j++) {

@@ -44,7 +44,10 @@ export interface FileContext {
 
 /** The first read: identity's head and detection's sample. */
 const PREBUFFER_BYTES = 1 << 20;
-/** Lines gather into blocks of this size: large enough that messaging costs nothing, small enough to bound memory (bench/). */
+/**
+ * Lines gather into blocks of this size: large enough that
+ * messaging costs nothing, small enough to bound memory (bench/).
+ */
 export const BLOCK_BYTES = 1 << 20;
 /** A "line" longer than this is not a log line: counted and skipped (framing.ts). */
 export const MAX_LINE_BYTES = 1 << 20;
@@ -67,7 +70,7 @@ export async function ingestFile(path: string, fromDirectory: boolean, fc: FileC
     const res = emptyFileResult(path);
     res.compressed = reader.info.compressed;
     const pre = await readPrebuffer(reader);
-    if (pre.bytes.length === 0) return emptyContent(res, reader.info.truncated || reader.info.damage !== null);
+    if (pre.bytes.length === 0) return emptyContent(res, reader, path, fc);
     const head = pre.bytes.subarray(0, HEAD_BYTES);
     const candidates = path === '-' || fc.reference ? [] : fc.writer.sources.findByHead(head, headHash);
     const jsonArray = isJsonArray(pre.bytes);
@@ -84,7 +87,7 @@ export async function ingestFile(path: string, fromDirectory: boolean, fc: FileC
     if (plan.reopen) {
       await reader.close();
       reader = await open();
-      plan.tail = await skipTo(reader, plan.offset);
+      await skipTo(reader, plan.offset);
     }
     const file: OpenFile = { path, st, reader, res, format, head, jsonArray, short: pre.ended };
     return await readOn(file, plan, fc);
@@ -122,15 +125,19 @@ async function readPrebuffer(reader: ContentReader): Promise<{ bytes: Buffer; en
   return { bytes: Buffer.concat(parts), ended: false };
 }
 
-function emptyContent(res: FileResult, cut: boolean): FileResult {
-  if (!cut) return { ...res, status: 'empty' };
-  const note = 'the gzip file ends before its first line (still being compressed?): will retry next run';
-  return { ...res, status: 'incomplete', notes: [note] };
+/** A content with no byte: an empty file, or a .gz cut or damaged before its first line. */
+function emptyContent(res: FileResult, reader: ContentReader, path: string, fc: FileContext): FileResult {
+  if (!reader.info.truncated && reader.info.damage === null) return { ...res, status: 'empty' };
+  const cut = gzipCut(reader, 'nothing before it');
+  if (cut.state === 'corrupt' && path !== '-') fc.writer.sources.recordProblem(path, 'corrupt', cut.note);
+  return { ...res, status: cut.state, notes: [cut.note] };
 }
 
 /**
- * The format: forced, or the one every candidate source was read as, or detected from the
- * first lines. A function instead of a name when the format cannot be told.
+ * The format: forced, or detected from the first lines, as the content is now (a file that grew
+ * may hold lines of a second format its first read did not: audit events appended to nova's
+ * log). When the first lines cannot tell but every candidate source was read as one format,
+ * that one. A function instead of a name when the format cannot be told.
  */
 async function chooseFormat(
   pre: { bytes: Buffer; ended: boolean },
@@ -140,12 +147,12 @@ async function chooseFormat(
   fc: FileContext,
 ): Promise<string | ((fromDirectory: boolean) => Partial<FileResult>)> {
   if (fc.format) return fc.format;
-  const formats = new Set(candidates.map((c) => c.format));
-  if (formats.size === 1) return [...formats][0]!;
   const sample = jsonArray ? await sampleArrayLines(pre.bytes) : pre.bytes.toString('utf8').split('\n');
   if (!pre.ended && !jsonArray) sample.pop(); // the last line of the sample may be cut
   const d = detectFormat(sample, fc.year ?? new Date(reader.info.mtimeMs ?? Date.now()).getUTCFullYear());
   if (d.ok) return d.format;
+  const formats = new Set(candidates.map((c) => c.format));
+  if (formats.size === 1) return [...formats][0]!;
   return (fromDirectory) =>
     fromDirectory
       ? { status: 'skipped', notes: [`skipped: ${d.message}`] }
@@ -157,8 +164,6 @@ interface ReadPlan {
   kind: 'continue' | 'new';
   source: KnownSourceRow | null;
   offset: number;
-  /** The content just before `offset` (up to 4 KiB), to number identical lines as one read would. */
-  tail: Buffer;
   /** The reader went past `offset` proving it: open it again. */
   reopen: boolean;
 }
@@ -182,9 +187,8 @@ async function proveIdentity(
   jsonArray: boolean,
   signal: AbortSignal | undefined,
 ): Promise<Plan> {
-  if (candidates.length === 0) return { kind: 'new', source: null, offset: 0, tail: Buffer.alloc(0), reopen: false };
+  if (candidates.length === 0) return { kind: 'new', source: null, offset: 0, reopen: false };
   const proof = new ChainProof(candidates);
-  let tail: Buffer = Buffer.alloc(0);
   let ended = false;
   while (!proof.settled) {
     if (signal?.aborted) return { kind: 'interrupted' };
@@ -194,7 +198,6 @@ async function proveIdentity(
       break;
     }
     const used = proof.feed(chunk);
-    tail = keepTail(tail, chunk.subarray(0, used));
     reader.unshift(Buffer.from(chunk.subarray(used)));
     reader.release(chunk);
   }
@@ -204,9 +207,9 @@ async function proveIdentity(
   if (outcome.kind === 'new' && unrefuted && (reader.info.truncated || reader.info.damage !== null))
     return { kind: 'cut', source: unrefuted };
   if (outcome.kind === 'new' || (jsonArray && !(await endsAt(reader, proof.position, outcome.source.offset))))
-    return { kind: 'new', source: null, offset: 0, tail: Buffer.alloc(0), reopen: proof.position > 0 };
+    return { kind: 'new', source: null, offset: 0, reopen: proof.position > 0 };
   const offset = outcome.source.offset;
-  return { kind: 'continue', source: outcome.source, offset, tail, reopen: proof.position !== offset };
+  return { kind: 'continue', source: outcome.source, offset, reopen: proof.position !== offset };
 }
 
 /** Whether the content, at `position`, ends exactly at `offset`. */
@@ -219,27 +222,16 @@ async function endsAt(reader: ContentReader, position: number, offset: number): 
   return false;
 }
 
-/** Read (and drop) the content up to `offset`, keeping the 4 KiB before it. */
-async function skipTo(reader: ContentReader, offset: number): Promise<Buffer> {
-  let pos = 0;
-  let tail: Buffer = Buffer.alloc(0);
-  while (pos < offset) {
+/** Read (and drop) the content up to `offset`: proven already, by the chain. */
+async function skipTo(reader: ContentReader, offset: number): Promise<void> {
+  for (let pos = 0; pos < offset;) {
     const chunk = await reader.next();
     if (chunk === null || chunk === undefined) throw new Error('the content changed while it was read');
     const used = Math.min(chunk.length, offset - pos);
-    tail = keepTail(tail, chunk.subarray(0, used));
     reader.unshift(Buffer.from(chunk.subarray(used)));
     reader.release(chunk);
     pos += used;
   }
-  return tail;
-}
-
-/** The last `HEAD_BYTES` of `tail` followed by `next`, copied so big chunks are not retained. */
-function keepTail(tail: Buffer, next: Buffer): Buffer {
-  if (next.length >= HEAD_BYTES) return Buffer.from(next.subarray(next.length - HEAD_BYTES));
-  const both = Buffer.concat([tail, next]);
-  return both.length > HEAD_BYTES ? Buffer.from(both.subarray(both.length - HEAD_BYTES)) : both;
 }
 
 /** The proof alone settled the file: a proven prefix of a known source, a .gz cut inside one, or a stop. */
@@ -341,13 +333,8 @@ function compileStages(file: OpenFile, plan: ReadPlan, fc: FileContext): Stages 
     packs: fc.packs,
   };
   const processor = compileProcessor(fc.reference ? { ...spec, plain: true } : { ...spec, small: file.short });
-  const numbering = new OccurrenceNumbering();
-  // Replay the whole lines just before the offset (results dropped) so identical lines of the
-  // same second go on being numbered as in one uninterrupted read.
-  if (plan.tail.length > 0) {
-    const from = plan.offset <= plan.tail.length ? 0 : plan.tail.indexOf(10) + 1;
-    numbering.apply(processor(plan.tail.subarray(from), 1));
-  }
+  // Identical id-less requests of one second go on being numbered where the last read stopped.
+  const numbering = OccurrenceNumbering.from(plan.source?.numbering ?? null);
   const headUpdate =
     plan.source && plan.source.head_len < file.head.length
       ? { hash: headHash(file.head), len: file.head.length }

@@ -10,7 +10,7 @@ import { ExitCode, UserError } from '../errors.js';
 import { callsPerApi } from '../store/queries.js';
 import { BlockBuffers } from './blocks.js';
 import { IN_FLIGHT_PER_WORKER } from './dispatch.js';
-import { emptyFileResult, failedFile, type FileResult } from './file-result.js';
+import { emptyCounts, emptyFileResult, failedFile, type FileResult, type ReadCounts } from './file-result.js';
 import { expandInputs } from './inputs.js';
 import { ParsePool, defaultJobs } from './pool.js';
 import { resolveFormat } from './process.js';
@@ -44,7 +44,9 @@ export interface IngestOptions {
   waitSeconds?: number;
   /** Commit a batch (rows + checkpoint) every this many bytes. */
   batchBytes?: number;
-  /** Parse in this many worker threads (default: one fewer than the cores, for large inputs; 0 parses on this thread). */
+  /**
+   * Parse in this many worker threads (default: one fewer than the cores, for large inputs; 0 parses on this thread).
+   */
   jobs?: number;
   /**
    * The plain reference path the fast one is checked against (test/fast-path.test.ts,
@@ -60,19 +62,11 @@ export interface IngestOptions {
   onNotice?: (message: string) => void;
 }
 
-export interface IngestSummary {
+export interface IngestSummary extends ReadCounts {
   files: FileResult[];
   /** Directory entries that are not files to read (dangling links), with the reason. */
   passedOver: { path: string; reason: string }[];
   seconds: number;
-  bytes: number;
-  lines: number;
-  requests: number;
-  undated: number;
-  newRequests: number;
-  observations: number;
-  malformed: number;
-  skipped: number;
   /** Calls of interest now in the store, per api. */
   callsByApi: Record<string, number>;
   /** Set when a stop was asked for (the signal's reason, e.g. 'SIGINT'). */
@@ -173,23 +167,15 @@ function summarise(
   started: bigint,
   signal: AbortSignal | undefined,
 ): IngestSummary {
-  const sum = (
-    k: 'bytes' | 'lines' | 'requests' | 'undated' | 'newRequests' | 'observations' | 'malformed' | 'skipped',
-  ): number => files.reduce((a, r) => a + r[k], 0);
+  const counts = emptyCounts();
+  for (const f of files) for (const k of Object.keys(counts) as (keyof ReadCounts)[]) counts[k] += f[k];
   const interrupted = signal?.aborted ? String(signal.reason ?? 'a stop') : null;
   const failed = files.some((r) => r.status === 'failed' || r.status === 'corrupt');
   return {
     files,
     passedOver,
     seconds: Number(process.hrtime.bigint() - started) / 1e9,
-    bytes: sum('bytes'),
-    lines: sum('lines'),
-    requests: sum('requests'),
-    undated: sum('undated'),
-    newRequests: sum('newRequests'),
-    observations: sum('observations'),
-    malformed: sum('malformed'),
-    skipped: sum('skipped'),
+    ...counts,
     callsByApi,
     interrupted,
     exitCode: interrupted !== null ? interruptedExit(interrupted) : failed ? ExitCode.failed : ExitCode.ok,

@@ -6,20 +6,8 @@
 import type { ChunkResult, MalformedExample } from '../chunk-result.js';
 import { OBS_NUM, OBS_NUMS } from '../observation-shape.js';
 import type { BatchSource, ChainLink, IngestWriter, SourceState } from '../store/ingest-writes.js';
+import { emptyCounts, type ReadCounts } from './file-result.js';
 import { OccurrenceNumbering } from './process.js';
-
-/** What a file's reading added, as the summary counts it. */
-export interface BatchTotals {
-  bytes: number;
-  lines: number;
-  requests: number;
-  undated: number;
-  newRequests: number;
-  observations: number;
-  opaque: number;
-  malformed: number;
-  skipped: number;
-}
 
 export interface SourceBatchesOptions {
   writer: IngestWriter;
@@ -34,17 +22,8 @@ export interface SourceBatchesOptions {
 }
 
 export class SourceBatches {
-  readonly totals: BatchTotals = {
-    bytes: 0,
-    lines: 0,
-    requests: 0,
-    undated: 0,
-    newRequests: 0,
-    observations: 0,
-    opaque: 0,
-    malformed: 0,
-    skipped: 0,
-  };
+  /** What this file's reading added. */
+  readonly totals: ReadCounts = emptyCounts();
   /** The first few malformed lines (and a few more that name an API), for the summary. */
   readonly malformedExamples: MalformedExample[] = [];
   private sourceId: number | null;
@@ -111,7 +90,9 @@ export class SourceBatches {
     this.open();
     const offset = this.position;
     const lines = this.lineCount;
-    const { sourceId, outcome } = writer.commit({ offset, lines, links: this.links, state, problem }, this.o.lockOwner);
+    const numbering = this.o.numbering.state();
+    const cp = { offset, lines, links: this.links, state, problem, numbering };
+    const { sourceId, outcome } = writer.commit(cp, this.o.lockOwner);
     this.sourceId = sourceId;
     this.totals.newRequests += outcome.newRequests;
     this.totals.observations += outcome.newObservations;
@@ -137,7 +118,7 @@ function renumberLines(r: ChunkResult, base: number): void {
   for (const m of r.malformedExamples) m.line += base;
 }
 
-function addTotals(t: BatchTotals, r: ChunkResult, bytes: number): void {
+function addTotals(t: ReadCounts, r: ChunkResult, bytes: number): void {
   t.bytes += bytes;
   t.lines += r.lines;
   t.requests += r.requests;

@@ -87,21 +87,24 @@ class HostResolver {
   warnings(): string[] {
     return [...this.overridden].map(
       ([host, source]) =>
-        `${this.opts.path}: host ${host} is taken from ${SOURCE_WORDS[source]}; --host ${this.opts.host} applies only to lines whose prefix names no host.`,
+        `${this.opts.path}: host ${host} is taken from ${SOURCE_WORDS[source]}; --host ${this.opts.host} applies ` +
+        'only to lines whose prefix names no host.',
     );
   }
 }
 
 const noHostError = (path: string, line: number): UserError =>
   new UserError(
-    `${path}:${line}: cannot tell which host wrote this nova-compute log: its lines carry no syslog/journald host and the file is not <host>/nova-compute.log. ` +
+    `${path}:${line}: cannot tell which host wrote this nova-compute log: ` +
+      'its lines carry no syslog/journald host and the file is not <host>/nova-compute.log. ' +
       'Pass --host NAME with the host name os-hosts URLs use (the compute service host).',
   );
 
 const noStartupError = (path: string): UserError =>
   new UserError(
     `${path}: an oslo.log file with no \`Loading compute driver '…'\` line (logger ${COMPUTE_DRIVER_LOGGER}). ` +
-      'nova-compute writes that line only when it starts: import a log or an older rotation that covers a start-up, or give the host and its driver in a CSV file.',
+      'nova-compute writes that line only when it starts: import a log or an older ' +
+      'rotation that covers a start-up, or give the host and its driver in a CSV file.',
   );
 
 const fact = (host: string, computeDriver: string, observedAt: number | null, line: number): InventoryFact => ({

@@ -3,11 +3,16 @@
  * API's os-hypervisors responses (nova-logs.md §5), plus oslo.log JSON records
  * of a nova-compute log, handed to compute-log.ts.
  *
- *   [{"ID", "Hypervisor Hostname", "Hypervisor Type", "Host IP", "State", …}]   openstack hypervisor list [--long] -f json
- *   {"hypervisor_hostname", "hypervisor_type", "service_host", …}             openstack hypervisor show NAME -f json
- *   [{"ID", "Binary", "Host", "Zone", "Status", "State", "Updated At"}]       openstack compute service list -f json
- *   {"hypervisors": [{"hypervisor_hostname", "hypervisor_type", "service": {"host", …}, …}]}   GET /os-hypervisors/detail
- *   {"hypervisor": {…}}                                                      GET /os-hypervisors/{id}
+ *   openstack hypervisor list [--long] -f json
+ *       [{"ID", "Hypervisor Hostname", "Hypervisor Type", "Host IP", "State", …}]
+ *   openstack hypervisor show NAME -f json
+ *       {"hypervisor_hostname", "hypervisor_type", "service_host", …}
+ *   openstack compute service list -f json
+ *       [{"ID", "Binary", "Host", "Zone", "Status", "State", "Updated At"}]
+ *   GET /os-hypervisors/detail
+ *       {"hypervisors": [{"hypervisor_hostname", "hypervisor_type", "service": {"host", …}, …}]}
+ *   GET /os-hypervisors/{id}
+ *       {"hypervisor": {…}}
  *
  * A file can hold one JSON document or several concatenated ones (a shell loop
  * of `openstack hypervisor show … -f json` without `jq -s`, or JSON log lines).
@@ -201,7 +206,10 @@ const readHypervisorShow: ItemReader = ({ value: o, line, where }, path, warning
   return hypervisorFact(host, hypervisorHostname, text(o['hypervisor_type']), line);
 };
 
-/** API body: `service.host` is the name os-hosts uses; the non-detail list has no service, then the hypervisor hostname stands in. */
+/**
+ * API body: `service.host` is the name os-hosts uses; the non-detail
+ * list has no service, then the hypervisor hostname stands in.
+ */
 const readApiHypervisor: ItemReader = ({ value: o, line, where }, path, warnings) => {
   const hypervisorHostname = text(o['hypervisor_hostname']);
   const service = o['service'];

@@ -29,7 +29,8 @@ export function parseInventory(text: string, opts: InventoryParseOptions): Inven
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (body.includes('\u0000')) {
     throw new UserError(
-      `${opts.path}: holds NUL bytes, so it is not UTF-8 text: compressed, binary, or UTF-16 (what Windows PowerShell's Out-File writes). ` +
+      `${opts.path}: holds NUL bytes, so it is not UTF-8 text: compressed, binary, ` +
+        `or UTF-16 (what Windows PowerShell's Out-File writes). ` +
         'Decompress it or save it as UTF-8, then import it again.',
     );
   }

@@ -197,7 +197,8 @@ function parseCsv(
     const driver = driverFromCell(driverCell) ?? (typeCell === '' ? null : driverFromHypervisorType(typeCell));
     if (isAmbiguousXen(driverCell) || (driverCell === '' && isAmbiguousXen(typeCell))) {
       warnings.push(
-        `${path}:${line}: "xen" is read as libvirt's Xen backend (hypervisor_type Xen); write xenapi if ${host} runs XenServer.`,
+        `${path}:${line}: "xen" is read as libvirt's Xen backend (hypervisor_type Xen); write xenapi if ${host} runs ` +
+          'XenServer.',
       );
     }
     const hv = cellAt(cells, columns.hypervisor_hostname);
@@ -263,7 +264,8 @@ function parseMysql(
     }
     if (cells === null || cells.length !== width) {
       warnings.push(
-        `${path}:${line}: ${cells === null ? 'not a table row' : `${cells.length} cells where the header has ${width}`}; row skipped.`,
+        `${path}:${line}: ` +
+          `${cells === null ? 'not a table row' : `${cells.length} cells where the header has ${width}`}; row skipped.`,
       );
       continue;
     }

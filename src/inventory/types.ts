@@ -5,10 +5,16 @@
  */
 
 export interface InventoryFact {
-  /** The service host name os-hosts uses (CONF.host); for `hypervisor list` (no service host column) the hypervisor hostname. */
+  /**
+   * The service host name os-hosts uses (CONF.host); for `hypervisor
+   * list` (no service host column) the hypervisor hostname.
+   */
   host: string;
   hypervisorHostname: string | null;
-  /** Normalised: 'libvirt' | 'xenapi' | 'hyperv' | 'vmwareapi' | 'ironic' | 'powervm' | 'zvm' | 'fake' | another lower-case name as given; null = unknown. */
+  /**
+   * Normalised: 'libvirt' | 'xenapi' | 'hyperv' | 'vmwareapi' | 'ironic' |
+   * 'powervm' | 'zvm' | 'fake' | another lower-case name as given; null = unknown.
+   */
   driver: string | null;
   /** As reported ('QEMU', 'XenServer', 'VMware vCenter Server', …). */
   hypervisorType: string | null;
@@ -45,7 +51,10 @@ export interface InventoryParseOptions {
 
 /** What every form lists when a file is none of them. */
 export const ACCEPTED_FORMS =
-  'Accepted: `openstack hypervisor list [--long] -f json`, `openstack hypervisor show NAME -f json` (one, a JSON array, or several concatenated), ' +
+  'Accepted: `openstack hypervisor list [--long] -f json`, ' +
+  '`openstack hypervisor show NAME -f json` (one, a JSON array, or several concatenated), ' +
   '`openstack compute service list -f json`, the compute API response of GET /os-hypervisors/detail, ' +
-  "a nova-compute log holding its start-up line `Loading compute driver '…'`, CSV/TSV with a header naming host and driver (and optionally hypervisor_type), " +
-  "or `mysql -B -e 'select host, hypervisor_hostname, hypervisor_type, deleted from compute_nodes' nova` output. See docs/inventory.md.";
+  "a nova-compute log holding its start-up line `Loading compute driver '…'`, " +
+  'CSV/TSV with a header naming host and driver (and optionally hypervisor_type), ' +
+  "or `mysql -B -e 'select host, hypervisor_hostname, hypervisor_type, " +
+  "deleted from compute_nodes' nova` output. See docs/inventory.md.";

@@ -19,11 +19,16 @@ import { OBS_NUM, OBS_NUMS } from '../observation-shape.js';
 export interface SinkLine {
   /** A registered format name, or several joined with '+'. */
   format: string;
-  /** What stands for the file name when a front-end line's service is attributed (kolla's program name, a journal unit). */
+  /**
+   * What stands for the file name when a front-end line's service is attributed (kolla's program name, a journal unit).
+   */
   origin: string | null;
   /** One line, without its newline. */
   line: string;
-  /** The zone of a front-end time without offset in this line, when not the run's --timezone (a time the mapper wrote in UTC). */
+  /**
+   * The zone of a front-end time without offset in this line, when
+   * not the run's --timezone (a time the mapper wrote in UTC).
+   */
   timezone?: string;
 }
 

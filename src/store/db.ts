@@ -54,7 +54,8 @@ const fileState = (file: string): FileState => {
 export function openDb(file: string, opts: OpenOptions = {}): Db {
   if (opts.readonly && file !== ':memory:' && !existsSync(file)) {
     throw new UserError(
-      `No database at ${file}. Run \`apicensus ingest <logs>\` first, or point --db (or APICENSUS_DB) at an existing one.`,
+      `No database at ${file}. Run \`apicensus ingest <logs>\` first, ` +
+        'or point --db (or APICENSUS_DB) at an existing one.',
     );
   }
   const db = opts.readonly ? openReadOnly(file, opts) : openWritable(file, opts);
@@ -139,7 +140,8 @@ function openReadOnly(file: string, opts: OpenOptions): Db {
   const wal = `${file}-wal`;
   if (existsSync(wal) && statSync(wal).size > 0)
     throw new UserError(
-      `Database ${file} has commits in ${wal} that a user who cannot write ${dirname(resolve(file))} cannot read: run \`apicensus db migrate --db ${file}\` (or any ingest) as a user who can write it, then try again.`,
+      `Database ${file} has commits in ${wal} that a user who cannot write ${dirname(resolve(file))} cannot read: ` +
+        `run \`apicensus db migrate --db ${file}\` (or any ingest) as a user who can write it, then try again.`,
     );
   try {
     const before = fileState(file);
@@ -185,7 +187,8 @@ function checkVersion(db: Db, file: string, olderSchema: boolean): void {
   const v = db.pragma('user_version', { simple: true }) as number;
   if (v > LATEST_VERSION) {
     throw new UserError(
-      `Database ${file} was written by a newer apicensus (schema ${v}, this one knows ${LATEST_VERSION}). Upgrade apicensus.`,
+      `Database ${file} was written by a newer apicensus (schema ${v}, this one knows ${LATEST_VERSION}). Upgrade ` +
+        'apicensus.',
     );
   }
   if (v === 0) {
@@ -197,7 +200,8 @@ function checkVersion(db: Db, file: string, olderSchema: boolean): void {
   }
   if (v < LATEST_VERSION && !olderSchema) {
     throw new UserError(
-      `Database ${file} has schema ${v}; this apicensus reads schema ${LATEST_VERSION}. Run \`apicensus ingest\` (or \`apicensus db migrate --db ${file}\`) as a user who can write it, then try again.`,
+      `Database ${file} has schema ${v}; this apicensus reads schema ${LATEST_VERSION}. Run \`apicensus ingest\` (or ` +
+        `\`apicensus db migrate --db ${file}\`) as a user who can write it, then try again.`,
     );
   }
 }
@@ -206,7 +210,8 @@ export function migrate(db: Db): MigrationResult[] {
   const version = (): number => db.pragma('user_version', { simple: true }) as number;
   const newer = (v: number): UserError =>
     new UserError(
-      `This database was written by a newer apicensus (schema ${v}, this one knows ${LATEST_VERSION}). Upgrade apicensus.`,
+      `This database was written by a newer apicensus (schema ${v}, this one knows ${LATEST_VERSION}). Upgrade ` +
+        'apicensus.',
     );
   const before = version();
   if (before > LATEST_VERSION) throw newer(before);
@@ -225,7 +230,8 @@ export function migrate(db: Db): MigrationResult[] {
           };
           if (tables.n > 0)
             throw new UserError(
-              'This SQLite file is not an apicensus database (it has tables but no apicensus schema). Use another --db path.',
+              'This SQLite file is not an apicensus database (it has tables ' +
+                'but no apicensus schema). Use another --db path.',
             );
         }
         if (m.version <= current) return false;

@@ -40,14 +40,16 @@ export function readKeyFile(file: string): DeploymentIdentity | null {
   }
   if (valid(id)) return { deploymentId: id.deploymentId, secret: id.secret };
   throw new UserError(
-    `${file} is not a valid apicensus export key. Restore it from a backup, or remove it to start a new, unlinkable series of exports.`,
+    `${file} is not a valid apicensus export key. Restore it from a backup, ` +
+      'or remove it to start a new, unlinkable series of exports.',
   );
 }
 
 export function storedIdentity(db: Db): StoredIdentity | null {
   const row = db
     .prepare(
-      'SELECT deployment_id AS deploymentId, secret, created_at AS createdAt, origin FROM deployment_identity WHERE id = 1',
+      'SELECT deployment_id AS deploymentId, secret, ' +
+        'created_at AS createdAt, origin FROM deployment_identity WHERE id = 1',
     )
     .get() as StoredIdentity | undefined;
   return row ?? null;
@@ -58,7 +60,8 @@ export function storeIdentity(db: Db, id: DeploymentIdentity, origin: string, no
   return db
     .transaction(() => {
       db.prepare(
-        'INSERT OR IGNORE INTO deployment_identity (id, deployment_id, secret, created_at, origin) VALUES (1, ?, ?, ?, ?)',
+        'INSERT OR IGNORE INTO deployment_identity (id, deployment_id, ' +
+          'secret, created_at, origin) VALUES (1, ?, ?, ?, ?)',
       ).run(id.deploymentId, id.secret, now.toISOString(), origin);
       return storedIdentity(db)!;
     })

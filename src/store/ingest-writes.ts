@@ -22,6 +22,8 @@ export interface Checkpoint {
   links: readonly ChainLink[];
   state: SourceState;
   problem?: string | null;
+  /** Where the numbering of identical id-less requests stands at `offset` (null for sources that have none). */
+  numbering?: string | null;
 }
 
 /** The source a batch writes to: made on its first batch when `id` is null. */
@@ -68,12 +70,14 @@ export class IngestWriter {
     this.linker = new CallLinker(db, link);
     this.sources = new SourceStore(db);
     this.stmts = {
-      reading: db.prepare("UPDATE sources SET state = 'reading', size = coalesce(?, size) WHERE id = ?"),
+      // A source read on may be read in another format now (a file that grew lines of a second one).
+      reading: db.prepare("UPDATE sources SET state = 'reading', size = coalesce(?, size), format = ? WHERE id = ?"),
       checkpoint: db.prepare(
         `UPDATE sources SET offset = @offset, lines = @lines, path = @path, updated_at = @at,
            requests = requests + @requests, new_requests = new_requests + @newRequests, opaque = opaque + @opaque,
            malformed = malformed + @malformed, observations = observations + @observations,
            undated = undated + @undated, skipped = skipped + @skipped, state = @state, problem = @problem,
+           numbering = @numbering,
            first_time = min(coalesce(first_time, @firstTime), coalesce(@firstTime, first_time)),
            last_time = max(coalesce(last_time, @lastTime), coalesce(@lastTime, last_time)),
            nova_api_seen = max(nova_api_seen, @novaApiSeen)
@@ -135,7 +139,7 @@ export class IngestWriter {
       this.db.exec('BEGIN IMMEDIATE');
       const sourceId = source.id ?? this.sources.create(source.create);
       this.sources.seenAs(sourceId, source.path, source.head);
-      this.stmts.reading.run(source.size, sourceId);
+      this.stmts.reading.run(source.size, source.create.format, sourceId);
       this.batch = newBatch(sourceId, source.path, this.stmts.malformedCount.get(sourceId)!.n);
       return sourceId;
     } catch (e) {
@@ -168,8 +172,12 @@ export class IngestWriter {
         const shapes = this.linker.resolveShapes(c.shapes);
         for (let k = 0; k < obs.count; k++) {
           const at = k * OBS_NUMS;
-          if (fresh![obs.nums[at + OBS_NUM.keyIndex]!] !== 1) continue;
-          this.linker.addObservation(obs, k, shapes[obs.nums[at + OBS_NUM.shape]!]!, b.sourceId);
+          const shape = shapes[obs.nums[at + OBS_NUM.shape]!]!;
+          if (fresh![obs.nums[at + OBS_NUM.keyIndex]!] !== 1) {
+            this.linker.enrichObservation(obs, k, shape);
+            continue;
+          }
+          this.linker.addObservation(obs, k, shape, b.sourceId);
           b.outcome.newObservations++;
         }
       }
@@ -266,6 +274,7 @@ export class IngestWriter {
         skipped: b.skipped,
         state: cp.state,
         problem: cp.problem ?? null,
+        numbering: cp.numbering ?? null,
         firstTime: b.firstTime,
         lastTime: b.lastTime,
         novaApiSeen: b.novaApiSeen,

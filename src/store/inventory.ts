@@ -29,14 +29,17 @@ export function importFacts(
   now = Date.now(),
 ): { added: number; updated: number } {
   const upsert = db.prepare(
-    `INSERT INTO inventory_facts (host, hypervisor_hostname, driver, hypervisor_type, first_seen, last_seen, kind, source_path, line, imported_at)
+    `INSERT INTO inventory_facts (host, hypervisor_hostname, driver, hypervisor_type, first_seen, last_seen, kind, \
+source_path, line, imported_at)
      VALUES (@host, @hh, @driver, @type, @at, @at, @kind, @path, @line, @now)
      ON CONFLICT (host, hypervisor_hostname, driver, hypervisor_type) DO UPDATE SET
        first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen),
-       kind = excluded.kind, source_path = excluded.source_path, line = excluded.line, imported_at = excluded.imported_at`,
+       kind = excluded.kind, source_path = excluded.source_path, line = excluded.line, imported_at = \
+excluded.imported_at`,
   );
   const exists = db.prepare<[string, string, string, string], { n: number }>(
-    'SELECT count(*) AS n FROM inventory_facts WHERE host = ? AND hypervisor_hostname = ? AND driver = ? AND hypervisor_type = ?',
+    'SELECT count(*) AS n FROM inventory_facts WHERE host = ? ' +
+      'AND hypervisor_hostname = ? AND driver = ? AND hypervisor_type = ?',
   );
   let added = 0;
   let updated = 0;
@@ -64,7 +67,8 @@ export function importFacts(
 export function inventoryFacts(db: Db): InventoryRow[] {
   return db
     .prepare(
-      'SELECT host, hypervisor_hostname, driver, hypervisor_type, first_seen, last_seen, kind, source_path, line FROM inventory_facts ORDER BY host, first_seen, driver',
+      'SELECT host, hypervisor_hostname, driver, hypervisor_type, first_seen, last_seen, ' +
+        'kind, source_path, line FROM inventory_facts ORDER BY host, first_seen, driver',
     )
     .all() as InventoryRow[];
 }

@@ -35,7 +35,10 @@ export interface LinkOptions {
   windowMs: number;
   /** Action order per api, to name combined effects ("disable+maintenance-on") stably. */
   actionOrder: ReadonlyMap<string, readonly string[]>;
-  /** APIs whose packs declare effects: an effect may name any of their lines by request id later, so their groups are always keyed. */
+  /**
+   * APIs whose packs declare effects: an effect may name any of their
+   * lines by request id later, so their groups are always keyed.
+   */
   effectApis: ReadonlySet<string>;
 }
 
@@ -86,9 +89,12 @@ export interface LinkSeed {
 const OBS_SELECT = (
   index: string,
 ): string => `SELECT l.id, s.layer, l.dedup_key, l.source_id, l.line, g.api, s.action, s.target, g.method,
-    s.raw_path, g.norm_path, l.time, l.start_time, s.status, l.bytes, l.duration_ms, l.client, l.user_agent, l.request_id,
-    l.global_request_id, l.user_id, l.project_id, l.user_name, l.project_name, l.microversion, s.frontend, s.host, l.call_id
-  FROM observation_lines l INDEXED BY ${index} JOIN observation_shapes s ON s.id = l.shape_id JOIN observation_groups g ON g.id = l.group_id`;
+    s.raw_path, g.norm_path, l.time, l.start_time, s.status, l.bytes, l.duration_ms, l.client, l.user_agent, \
+l.request_id,
+    l.global_request_id, l.user_id, l.project_id, l.user_name, l.project_name, l.microversion, s.frontend, s.host, \
+l.call_id
+  FROM observation_lines l INDEXED BY ${index} JOIN observation_shapes s ON s.id = l.shape_id \
+JOIN observation_groups g ON g.id = l.group_id`;
 
 type StoredObs = ObsRow & { call_id: number | null };
 
@@ -138,9 +144,36 @@ export class CallLinker {
     this.s = {
       // Positional parameters: named binding costs more per row (bench/).
       insertLine: db.prepare(
-        `INSERT INTO observation_lines (shape_id, group_id, dedup_key, source_id, line, time, start_time, bytes, duration_ms, client,
-           client_chain, user_agent, request_id, global_request_id, request_key, user_id, project_id, user_name, project_name, microversion)
+        `INSERT INTO observation_lines (shape_id, group_id, dedup_key, source_id, line, time, start_time, bytes, \
+duration_ms, client,
+           client_chain, user_agent, request_id, global_request_id, request_key, user_id, project_id, user_name, \
+project_name, microversion)
          VALUES (${Array(20).fill('?').join(', ')})`,
+      ),
+      // A line of a request already stored, logged again with fields the stored line lacks.
+      enrichLine: db.prepare(
+        `UPDATE observation_lines SET client = coalesce(client, @client), client_chain = coalesce(client_chain, \
+@clientChain),
+           user_agent = coalesce(user_agent, @userAgent), request_id = coalesce(request_id, @requestId),
+           global_request_id = coalesce(global_request_id, @globalRequestId), user_id = coalesce(user_id, @userId),
+           project_id = coalesce(project_id, @projectId), user_name = coalesce(user_name, @userName),
+           project_name = coalesce(project_name, @projectName), microversion = coalesce(microversion, @microversion)
+         WHERE group_id = @groupId AND start_time IS @startTime AND dedup_key = @dedupKey
+           AND (client IS NULL AND @client IS NOT NULL OR client_chain IS NULL AND @clientChain IS NOT NULL
+             OR user_agent IS NULL AND @userAgent IS NOT NULL OR request_id IS NULL AND @requestId IS NOT NULL
+             OR global_request_id IS NULL AND @globalRequestId IS NOT NULL OR user_id IS NULL AND @userId IS NOT NULL
+             OR project_id IS NULL AND @projectId IS NOT NULL OR user_name IS NULL AND @userName IS NOT NULL
+             OR project_name IS NULL AND @projectName IS NOT NULL OR microversion IS NULL AND @microversion IS NOT NULL)
+         RETURNING call_id AS callId`,
+      ),
+      enrichCall: db.prepare(
+        `UPDATE calls SET client = coalesce(client, @client), user_agent = coalesce(user_agent, @userAgent),
+           request_id = coalesce(request_id, @requestId), global_request_id = coalesce(global_request_id, \
+@globalRequestId),
+           user_id = coalesce(user_id, @userId), project_id = coalesce(project_id, @projectId),
+           user_name = coalesce(user_name, @userName), project_name = coalesce(project_name, @projectName),
+           microversion = coalesce(microversion, @microversion)
+         WHERE id = @callId`,
       ),
       findGroup: db.prepare<[string, string, string], { id: number; request_keyed: number }>(
         'SELECT id, request_keyed FROM observation_groups WHERE api = ? AND method = ? AND norm_path = ?',
@@ -149,7 +182,8 @@ export class CallLinker {
         'INSERT INTO observation_groups (api, method, norm_path, request_keyed) VALUES (?, ?, ?, ?)',
       ),
       keyLines: db.prepare(
-        'UPDATE observation_lines SET request_key = hash52(request_id) WHERE group_id = ? AND request_key IS NULL AND request_id IS NOT NULL',
+        'UPDATE observation_lines SET request_key = hash52(request_id) ' +
+          'WHERE group_id = ? AND request_key IS NULL AND request_id IS NOT NULL',
       ),
       keyGroup: db.prepare('UPDATE observation_groups SET request_keyed = 1 WHERE id = ?'),
       unkeyedGroupsOf: db.prepare<[string], { id: number }>(
@@ -157,24 +191,28 @@ export class CallLinker {
       ),
       findShapes: db.prepare<[number, number], Record<string, unknown> & { id: number }>(
         `SELECT s.id, ${SHAPE_COLUMNS.map((c) => `${SHAPE_STORED.includes(c) ? 's' : 'g'}.${c}`).join(', ')}
-           FROM observation_shapes s JOIN observation_groups g ON g.id = s.group_id WHERE s.shape_key = ? AND s.group_id = ?`,
+           FROM observation_shapes s JOIN observation_groups g ON g.id = s.group_id WHERE s.shape_key = ? \
+AND s.group_id = ?`,
       ),
       insertShape: db.prepare(
-        `INSERT INTO observation_shapes (shape_key, group_id, ${SHAPE_STORED.join(', ')}) VALUES (?, ?, ${SHAPE_STORED.map(() => '?').join(', ')})`,
+        `INSERT INTO observation_shapes (shape_key, group_id, ${SHAPE_STORED.join(', ')}) VALUES (?, ?, ` +
+          `${SHAPE_STORED.map(() => '?').join(', ')})`,
       ),
       insertEffect: db.prepare(
         `INSERT OR IGNORE INTO effects (request_id, api, action, refines, target, time, source_id, line)
          VALUES (@requestId, @api, @action, @refines, @target, @time, @sourceId, @line)`,
       ),
       groupsOfRequest: db.prepare<[number, string, string], { group_id: number }>(
-        `SELECT DISTINCT l.group_id FROM observation_lines l INDEXED BY observation_lines_by_request JOIN observation_groups g ON g.id = l.group_id
+        `SELECT DISTINCT l.group_id FROM observation_lines l INDEXED BY observation_lines_by_request \
+JOIN observation_groups g ON g.id = l.group_id
           WHERE l.request_key = ? AND l.request_id = ? AND g.api = ?`,
       ),
       layersOf: db.prepare<[number], { layer: string }>(
         'SELECT DISTINCT layer FROM observation_shapes INDEXED BY observation_shapes_by_group WHERE group_id = ?',
       ),
       requestIdsOf: db.prepare<[number], { request_id: string }>(
-        'SELECT request_id FROM observation_lines INDEXED BY observation_lines_by_group_time WHERE group_id = ? AND request_id IS NOT NULL',
+        'SELECT request_id FROM observation_lines INDEXED BY ' +
+          'observation_lines_by_group_time WHERE group_id = ? AND request_id IS NOT NULL',
       ),
       effectIds: db.prepare<[], { api: string; request_id: string }>('SELECT api, request_id FROM effects'),
     };
@@ -197,7 +235,10 @@ export class CallLinker {
     return g;
   }
 
-  /** Store the request_key of every line of the group from now on (and of those stored before): a join by request id may need them. */
+  /**
+   * Store the request_key of every line of the group from now on (and
+   * of those stored before): a join by request id may need them.
+   */
   private keyGroup(g: GroupInfo): void {
     this.keyStoredGroup(g.id);
     g.keyed = true;
@@ -269,6 +310,37 @@ export class CallLinker {
    * Store line `k` of a chunk's calls of interest (see OBS_NUM, OBS_STR). The caller stores each line
    * once: it is new exactly when its request's key was new in hour_keys (same key, layer and hour).
    */
+  /**
+   * A line of a request whose key this layer already holds (the same request read again, maybe
+   * from another format of the same log): the stored line, and its call, take the fields only this
+   * one has, so what a call shows does not depend on which of its lines was read first.
+   */
+  enrichObservation(lines: ObservationLines, k: number, shape: StoredShape): void {
+    const n = lines.nums;
+    const at = k * OBS_NUMS;
+    const s = lines.strs;
+    const st = k * OBS_STRS;
+    const fields = {
+      client: s[st + OBS_STR.client] ?? null,
+      clientChain: s[st + OBS_STR.clientChain] ?? null,
+      userAgent: s[st + OBS_STR.userAgent] ?? null,
+      requestId: s[st + OBS_STR.requestId] ?? null,
+      globalRequestId: s[st + OBS_STR.globalRequestId] ?? null,
+      userId: s[st + OBS_STR.userId] ?? null,
+      projectId: s[st + OBS_STR.projectId] ?? null,
+      userName: s[st + OBS_STR.userName] ?? null,
+      projectName: s[st + OBS_STR.projectName] ?? null,
+      microversion: s[st + OBS_STR.microversion] ?? null,
+    };
+    const where = {
+      groupId: shape.group.id,
+      startTime: numOrNull(n[at + OBS_NUM.startTime]!),
+      dedupKey: n[at + OBS_NUM.dedupKey],
+    };
+    for (const row of this.s.enrichLine.all({ ...fields, ...where }) as { callId: number | null }[])
+      if (row.callId !== null) this.s.enrichCall.run({ ...fields, callId: row.callId });
+  }
+
   addObservation(lines: ObservationLines, k: number, shape: StoredShape, sourceId: number): void {
     const g = shape.group;
     const n = lines.nums;
@@ -367,11 +439,15 @@ function linkStatements(db: Db) {
     ),
     deleteCall: db.prepare('DELETE FROM calls WHERE id = ?'),
     insertCall: db.prepare(
-      `INSERT INTO calls (api, action, route_action, target, method, norm_path, raw_path, time, status, bytes, duration_ms, client,
-         user_agent, request_id, global_request_id, user_id, project_id, user_name, project_name, microversion, frontend, host,
+      `INSERT INTO calls (api, action, route_action, target, method, norm_path, raw_path, time, status, bytes, \
+duration_ms, client,
+         user_agent, request_id, global_request_id, user_id, project_id, user_name, project_name, microversion, \
+frontend, host,
          layers, observations, source_id, line)
-       VALUES (@api, @action, @route_action, @target, @method, @norm_path, @raw_path, @time, @status, @bytes, @duration_ms, @client,
-         @user_agent, @request_id, @global_request_id, @user_id, @project_id, @user_name, @project_name, @microversion, @frontend, @host,
+       VALUES (@api, @action, @route_action, @target, @method, @norm_path, @raw_path, @time, @status, @bytes, \
+@duration_ms, @client,
+         @user_agent, @request_id, @global_request_id, @user_id, @project_id, @user_name, @project_name, \
+@microversion, @frontend, @host,
          @layers, @observations, @source_id, @line)`,
     ),
     setCall: db.prepare('UPDATE observation_lines SET call_id = ? WHERE id = ?'),

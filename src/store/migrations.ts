@@ -253,7 +253,8 @@ CREATE VIEW call_list AS
          project_id, user_name, project_name, microversion, frontend, host, layers
     FROM calls
   UNION ALL
-  SELECT -id, api, action, action, target, method, raw_path, start_time, status, client, user_agent, request_id, user_id,
+  SELECT -id, api, action, action, target, method, raw_path, start_time, status, client, user_agent, request_id, \
+user_id,
          project_id, user_name, project_name, microversion, frontend, host, layer
     FROM observations WHERE call_id IS NULL;
 `,
@@ -338,32 +339,46 @@ CREATE TABLE observation_lines (
   call_id INTEGER
 );
 INSERT INTO observation_groups (api, method, norm_path) SELECT DISTINCT api, method, norm_path FROM observations;
-INSERT INTO observation_shapes (shape_key, group_id, layer, parser, service, action, target, raw_path, status, frontend, backend, server, host)
-  SELECT shape_key(layer, parser, service, api, method, norm_path, action, target, raw_path, status, frontend, backend, server, host), g.id, layer, parser, service, action, target, raw_path, status, frontend, backend, server, host
-    FROM (SELECT DISTINCT layer, parser, service, api, method, norm_path, action, target, raw_path, status, frontend, backend, server, host FROM observations) o JOIN observation_groups g USING (api, method, norm_path);
+INSERT INTO observation_shapes (shape_key, group_id, layer, parser, service, action, target, raw_path, status, \
+frontend, backend, server, host)
+  SELECT shape_key(layer, parser, service, api, method, norm_path, action, target, raw_path, status, frontend, \
+backend, server, host), g.id, layer, parser, service, action, target, raw_path, status, frontend, backend, server, host
+    FROM (SELECT DISTINCT layer, parser, service, api, method, norm_path, action, target, raw_path, status, frontend, \
+backend, server, host FROM observations) o JOIN observation_groups g USING (api, method, norm_path);
 INSERT INTO observation_lines (id, shape_id, group_id, dedup_key, source_id, line, time, start_time, bytes, duration_ms,
-    client, client_chain, user_agent, request_id, global_request_id, user_id, project_id, user_name, project_name, microversion, request_key, call_id)
+    client, client_chain, user_agent, request_id, global_request_id, user_id, project_id, user_name, project_name, \
+microversion, request_key, call_id)
   SELECT o.id, s.id, g.id, o.dedup_key, o.source_id, o.line, o.time, o.start_time, o.bytes, o.duration_ms,
-         o.client, o.client_chain, o.user_agent, o.request_id, o.global_request_id, o.user_id, o.project_id, o.user_name, o.project_name, o.microversion,
+         o.client, o.client_chain, o.user_agent, o.request_id, o.global_request_id, o.user_id, o.project_id, \
+o.user_name, o.project_name, o.microversion,
          CASE WHEN o.request_id IS NULL THEN NULL ELSE hash52(o.request_id) END, o.call_id
     FROM observations o JOIN observation_groups g USING (api, method, norm_path)
-    JOIN observation_shapes s ON s.group_id = g.id AND s.layer IS o.layer AND s.parser IS o.parser AND s.service IS o.service AND s.action IS o.action AND s.target IS o.target AND s.raw_path IS o.raw_path AND s.status IS o.status AND s.frontend IS o.frontend AND s.backend IS o.backend AND s.server IS o.server AND s.host IS o.host;
+    JOIN observation_shapes s ON s.group_id = g.id AND s.layer IS o.layer AND s.parser IS o.parser \
+AND s.service IS o.service AND s.action IS o.action AND s.target IS o.target AND s.raw_path IS o.raw_path \
+AND s.status IS o.status AND s.frontend IS o.frontend AND s.backend IS o.backend AND s.server IS o.server \
+AND s.host IS o.host;
 DROP VIEW call_list;
 DROP TABLE observations;
 CREATE INDEX observation_lines_by_group_time ON observation_lines(group_id, start_time);
 CREATE INDEX observation_lines_by_request ON observation_lines(request_key) WHERE request_key IS NOT NULL;
 CREATE INDEX observation_lines_by_call ON observation_lines(call_id) WHERE call_id IS NOT NULL;
 CREATE VIEW observations AS
-  SELECT l.id, s.layer, l.dedup_key, l.source_id, l.line, s.parser, s.service, g.api, s.action, s.target, g.method, s.raw_path, g.norm_path, l.time, l.start_time, s.status, l.bytes, l.duration_ms, l.client, l.client_chain, l.user_agent, l.request_id, l.global_request_id, l.user_id, l.project_id, l.user_name, l.project_name, l.microversion, s.frontend, s.backend, s.server, s.host, l.call_id
-    FROM observation_lines l JOIN observation_shapes s ON s.id = l.shape_id JOIN observation_groups g ON g.id = l.group_id;
+  SELECT l.id, s.layer, l.dedup_key, l.source_id, l.line, s.parser, s.service, g.api, s.action, s.target, g.method, \
+s.raw_path, g.norm_path, l.time, l.start_time, s.status, l.bytes, l.duration_ms, l.client, l.client_chain, \
+l.user_agent, l.request_id, l.global_request_id, l.user_id, l.project_id, l.user_name, l.project_name, l.microversion, \
+s.frontend, s.backend, s.server, s.host, l.call_id
+    FROM observation_lines l JOIN observation_shapes s ON s.id = l.shape_id JOIN observation_groups g \
+ON g.id = l.group_id;
 CREATE VIEW call_list AS
   SELECT id, api, action, route_action, target, method, raw_path, time, status, client, user_agent, request_id, user_id,
          project_id, user_name, project_name, microversion, frontend, host, layers
     FROM calls
   UNION ALL
-  SELECT -l.id, g.api, s.action, s.action, s.target, g.method, s.raw_path, l.start_time, s.status, l.client, l.user_agent, l.request_id,
+  SELECT -l.id, g.api, s.action, s.action, s.target, g.method, s.raw_path, l.start_time, s.status, l.client, \
+l.user_agent, l.request_id,
          l.user_id, l.project_id, l.user_name, l.project_name, l.microversion, s.frontend, s.host, s.layer
-    FROM observation_lines l JOIN observation_shapes s ON s.id = l.shape_id JOIN observation_groups g ON g.id = l.group_id
+    FROM observation_lines l JOIN observation_shapes s ON s.id = l.shape_id JOIN observation_groups g \
+ON g.id = l.group_id
    WHERE l.call_id IS NULL;
 `,
   },
@@ -406,6 +421,9 @@ ALTER TABLE sources ADD COLUMN size INTEGER;
 ALTER TABLE sources ADD COLUMN problem TEXT;
 -- Requests without a date (journalctl -o cat): counted, but no time window can hold them.
 ALTER TABLE sources ADD COLUMN undated INTEGER NOT NULL DEFAULT 0;
+-- Where the numbering of identical id-less requests of one second stood at the checkpoint
+-- (src/ingest/process.ts OccurrenceNumbering.state): a resumed read goes on from it.
+ALTER TABLE sources ADD COLUMN numbering TEXT;
 -- Over-long lines (more than 1 MiB): counted as read and skipped, with their line number in malformed_lines.
 ALTER TABLE sources ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0;
 -- A malformed line that names a rule pack's API (an unreadable call of interest), per source.

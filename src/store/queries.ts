@@ -49,7 +49,8 @@ function windowClause(column: string, w: Window, params: unknown[]): string {
 
 export function callsOf(db: Db, api: string, w: Window): IterableIterator<CallRow> {
   const params: unknown[] = [api];
-  const sql = `SELECT action, target, time, status, client, user_agent, user_id, project_id, user_name, project_name, microversion, layers
+  const sql = `SELECT action, target, time, status, client, user_agent, user_id, project_id, user_name, project_name, \
+microversion, layers
                  FROM call_list WHERE api = ?${windowClause('time', w, params)}`;
   // No ORDER BY: sorting a million rows of the view costs seconds, and every aggregate the
   // report builds is independent of row order (ties break on content).
@@ -70,10 +71,12 @@ export function callsPerApi(db: Db): Record<string, number> {
       `SELECT api, sum(n) AS n FROM (
          SELECT api, count(*) AS n FROM calls GROUP BY api
          UNION ALL
-         SELECT g.api, c.n FROM (SELECT group_id, count(*) AS n FROM observation_lines INDEXED BY observation_lines_by_group_time GROUP BY group_id) c
+         SELECT g.api, c.n FROM (SELECT group_id, count(*) AS n FROM observation_lines INDEXED BY \
+observation_lines_by_group_time GROUP BY group_id) c
            JOIN observation_groups g ON g.id = c.group_id
          UNION ALL
-         SELECT g.api, -count(*) FROM observation_lines l INDEXED BY observation_lines_by_call JOIN observation_groups g ON g.id = l.group_id
+         SELECT g.api, -count(*) FROM observation_lines l INDEXED BY observation_lines_by_call \
+JOIN observation_groups g ON g.id = l.group_id
           WHERE l.call_id IS NOT NULL GROUP BY g.api
        ) GROUP BY api HAVING sum(n) > 0 ORDER BY api`,
     )
@@ -166,7 +169,8 @@ export function unreadWindows(db: Db, w: Window): UnreadWindow[] {
   }
   return db
     .prepare(
-      `SELECT product, url, pattern, day, status, reason FROM search_windows WHERE ${parts.join(' AND ')} ORDER BY pattern, day`,
+      `SELECT product, url, pattern, day, status, reason FROM search_windows WHERE ${parts.join(' AND ')} ORDER BY ` +
+        'pattern, day',
     )
     .all(...params) as UnreadWindow[];
 }
@@ -198,8 +202,10 @@ export interface SourceSummaryRow {
 export function sourcesSummary(db: Db): SourceSummaryRow[] {
   return db
     .prepare(
-      `SELECT s.id, s.path, s.format, s.lines, s.requests, s.new_requests, s.opaque, s.malformed, s.observations, s.first_time,
-              s.last_time, s.compressed, s.nova_api_seen, (SELECT count(*) FROM source_names n WHERE n.source_id = s.id) AS names,
+      `SELECT s.id, s.path, s.format, s.lines, s.requests, s.new_requests, s.opaque, s.malformed, s.observations, \
+s.first_time,
+              s.last_time, s.compressed, s.nova_api_seen, (SELECT count(*) FROM source_names n \
+WHERE n.source_id = s.id) AS names,
               s.offset, s.size, s.state, s.problem, s.undated, s.skipped
          FROM sources s ORDER BY s.id`,
     )
@@ -323,7 +329,8 @@ export function opaqueHours(db: Db, w: Window): { frontend: string; hour: number
   return (
     db
       .prepare(
-        `SELECT frontend, hour, connections FROM opaque_hours WHERE 1 = 1${windowClause('hour', { from, to }, params)} ORDER BY hour, frontend`,
+        'SELECT frontend, hour, connections FROM opaque_hours WHERE 1 = 1' +
+          `${windowClause('hour', { from, to }, params)} ORDER BY hour, frontend`,
       )
       .all(...params) as { frontend: string; hour: number; connections: number }[]
   ).map((r) => ({ ...r, hour: r.hour * HOUR }));
@@ -337,7 +344,8 @@ export function coveredDays(db: Db, w: Window): string[] {
   const clause = windowClause('hour', { from, to }, params);
   const rows = db
     .prepare(
-      `SELECT DISTINCT hour FROM hourly_totals WHERE hour >= 0${clause} UNION SELECT DISTINCT hour FROM opaque_hours WHERE hour >= 0${clause}
+      `SELECT DISTINCT hour FROM hourly_totals WHERE hour >= 0${clause} UNION SELECT DISTINCT hour FROM opaque_hours \
+WHERE hour >= 0${clause}
        UNION SELECT DISTINCT hour FROM pushed_totals WHERE hour >= 0${clause}`,
     )
     .all(...params, ...params, ...params) as { hour: number }[];

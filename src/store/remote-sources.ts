@@ -67,8 +67,10 @@ export class SearchWindows {
         'SELECT * FROM search_windows WHERE cluster = ? AND pattern = ? AND day = ?',
       ),
       upsert: db.prepare(
-        `INSERT INTO search_windows (product, cluster, url, pattern, day, source_id, status, reason, read_from, read_to, documents, candidates, fetched, read_at)
-         VALUES (@product, @cluster, @url, @pattern, @day, @sourceId, @status, @reason, @readFrom, @readTo, @documents, @candidates, @fetched, @readAt)
+        `INSERT INTO search_windows (product, cluster, url, pattern, day, source_id, status, reason, read_from, \
+read_to, documents, candidates, fetched, read_at)
+         VALUES (@product, @cluster, @url, @pattern, @day, @sourceId, @status, @reason, @readFrom, @readTo, \
+@documents, @candidates, @fetched, @readAt)
          ON CONFLICT (cluster, pattern, day) DO UPDATE SET product = excluded.product, url = excluded.url,
            source_id = coalesce(excluded.source_id, source_id), status = excluded.status, reason = excluded.reason,
            read_from = excluded.read_from, read_to = excluded.read_to, documents = excluded.documents,

@@ -22,6 +22,8 @@ export interface SourceRow {
   path: string;
   compressed: number;
   state: SourceState;
+  /** Where the numbering of identical id-less requests stood at the checkpoint (null: nothing to go on from). */
+  numbering: string | null;
 }
 
 /** A source with its chain: what identity proves content against. */
@@ -53,7 +55,7 @@ export class SourceStore {
   private readonly stmts;
 
   constructor(private readonly db: Db) {
-    const columns = 'id, head_hash, head_len, offset, lines, format, path, compressed, state';
+    const columns = 'id, head_hash, head_len, offset, lines, format, path, compressed, state, numbering';
     this.stmts = {
       byHead: db.prepare<[string], SourceRow>(`SELECT ${columns} FROM sources WHERE head_hash = ? ORDER BY id`),
       shortHeads: db.prepare<[number], SourceRow>(`SELECT ${columns} FROM sources WHERE head_len < ? ORDER BY id`),
@@ -87,7 +89,9 @@ export class SourceStore {
     };
   }
 
-  /** Sources whose first bytes match: same hash over the same length, or a shorter stored head that is a prefix of ours. */
+  /**
+   * Sources whose first bytes match: same hash over the same length, or a shorter stored head that is a prefix of ours.
+   */
   findByHead(head: Buffer, hashOf: (b: Buffer) => string): KnownSourceRow[] {
     const found = this.stmts.byHead.all(hashOf(head)).filter((s) => s.head_len === head.length);
     for (const s of this.stmts.shortHeads.all(head.length)) {

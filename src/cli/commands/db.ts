@@ -78,11 +78,19 @@ export function checkDb(file: string): DbCheck {
 export function renderCheck(c: DbCheck): string {
   const out = [
     `integrity: ${c.integrity.join('; ')}`,
-    `schema: ${c.schema.version} (this apicensus: ${c.schema.latest})${c.schema.version < c.schema.latest ? ' — run `apicensus db migrate` (or any ingest) as a user who can write the database' : ''}`,
+    `schema: ${c.schema.version} (this apicensus: ${c.schema.latest})${
+      c.schema.version < c.schema.latest
+        ? ' — run `apicensus db migrate` (or any ingest) as a user who can write the database'
+        : ''
+    }`,
     `rows: ${Object.entries(c.counts)
       .map(([k, v]) => `${k} ${num(v)}`)
       .join(', ')}`,
-    `ingest running: ${c.ingestRunning ? `pid ${c.ingestRunning.pid} on ${c.ingestRunning.host} since ${c.ingestRunning.startedAt}` : 'no'}`,
+    `ingest running: ${
+      c.ingestRunning
+        ? `pid ${c.ingestRunning.pid} on ${c.ingestRunning.host} since ${c.ingestRunning.startedAt}`
+        : 'no'
+    }`,
     ...(c.staleLock
       ? [
           `stale lock: left by pid ${c.staleLock.pid} on ${c.staleLock.host} (started ${c.staleLock.startedAt}), ` +
@@ -92,7 +100,9 @@ export function renderCheck(c: DbCheck): string {
     `sources (${c.sources.length}):`,
     ...c.sources.map(
       (s) =>
-        `  #${s.id} ${s.format} ${num(s.lines)} lines, ${num(s.offset)} bytes read${s.state === 'complete' ? '' : ` (${partialState(s.state)})`} — ${s.path}${s.present ? '' : ' (no longer at this path: rotated or removed; its content stays counted)'}`,
+        `  #${s.id} ${s.format} ${num(s.lines)} lines, ${num(s.offset)} bytes read` +
+        `${s.state === 'complete' ? '' : ` (${partialState(s.state)})`} — ${s.path}` +
+        `${s.present ? '' : ' (no longer at this path: rotated or removed; its content stays counted)'}`,
     ),
     c.ok ? 'OK' : 'PROBLEMS FOUND',
   ];
@@ -182,7 +192,8 @@ export const dbCommand: CommandModule = {
         handler: (args) => {
           const r = migrateDb(args.db as string);
           process.stdout.write(
-            `${args.db as string}: schema ${r.from === r.to ? `${r.to}, already current` : `${r.from} → ${r.to}`}; export identity: ${r.identity}.\n`,
+            `${args.db as string}: schema ${r.from === r.to ? `${r.to}, already current` : `${r.from} → ${r.to}`}; ` +
+              `export identity: ${r.identity}.\n`,
           );
         },
       })

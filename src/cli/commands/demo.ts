@@ -28,15 +28,29 @@ export function demoSummary(samples: string, s: IngestSummary, inventory: readon
     folders.set(folder, t);
   }
   const out = [
-    `Read samples/ in ${s.seconds.toFixed(2)} s: ${plural(s.files.length, 'input')}, ${plural(s.lines, 'line')}, ${plural(s.requests, 'request')}, ${plural(s.malformed, 'malformed line')}`,
-    `  ${'FOLDER'.padEnd(11)} ${'FILES'.padStart(5)} ${'LINES'.padStart(6)} ${'REQUESTS'.padStart(8)} ${'CALLS'.padStart(5)} FORMATS`,
+    `Read samples/ in ${s.seconds.toFixed(2)} s: ${plural(s.files.length, 'input')}, ${plural(s.lines, 'line')}, ` +
+      `${plural(s.requests, 'request')}, ${plural(s.malformed, 'malformed line')}`,
+    [
+      '  ' + 'FOLDER'.padEnd(11),
+      'FILES'.padStart(5),
+      'LINES'.padStart(6),
+      'REQUESTS'.padStart(8),
+      'CALLS'.padStart(5),
+      'FORMATS',
+    ].join(' '),
   ];
   for (const [folder, t] of folders)
     out.push(
-      `  ${`${folder}/`.padEnd(11)} ${num(t.files).padStart(5)} ${num(t.lines).padStart(6)} ${num(t.requests).padStart(8)} ${num(t.calls).padStart(5)} ${[...t.formats].join(', ')}`.slice(
-        0,
-        80,
-      ),
+      [
+        '  ' + `${folder}/`.padEnd(11),
+        num(t.files).padStart(5),
+        num(t.lines).padStart(6),
+        num(t.requests).padStart(8),
+        num(t.calls).padStart(5),
+        [...t.formats].join(', '),
+      ]
+        .join(' ')
+        .slice(0, 80),
     );
   const facts = inventory.reduce((n, r) => n + r.facts, 0);
   out.push(`Inventory: ${plural(inventory.length, 'file')}, ${plural(facts, 'host fact')} (samples/inventory/)`);

@@ -57,7 +57,8 @@ const WHY_COPYTRUNCATE = {
  * system); succeeds either way, so the exit status is the script's decision.
  */
 const LOG_FAILURE = (what: string): string =>
-  `{ command -v logger >/dev/null && logger -t apicensus -p user.err "apicensus ingest failed on ${what}: see logrotate's output" || :; }`;
+  `{ command -v logger >/dev/null && logger -t apicensus -p user.err "apicensus ingest failed on ${what}: see ` +
+  `logrotate's output" || :; }`;
 
 export function logrotateStanza(o: HookOptions): string {
   const cmd = o.command ?? selfCommand();
@@ -93,15 +94,22 @@ export function logrotateStanza(o: HookOptions): string {
 # Install as /etc/logrotate.d/apicensus-nova (replacing the distribution's nova-api stanza).
 ${block(o.logs, '', 'nova')}`;
   if (o.frontendLogs.length > 0)
-    out += `\n# Front-end logs (replacing their distribution stanza): timestamps without a UTC offset are read in${tz ? ` ${o.timezone}` : " the machine's zone"}.\n${block(o.frontendLogs, tz, 'frontend')}`;
+    out +=
+      `\n# Front-end logs (replacing their distribution stanza): timestamps without a UTC offset are read in` +
+      `${tz ? ` ${o.timezone}` : " the machine's zone"}.\n${block(o.frontendLogs, tz, 'frontend')}`;
   return out;
 }
 
-/** A word inside `sh -c '…'`: double-quoted (no glob: `flog-*` is an index pattern), its single quotes closed and reopened. */
+/**
+ * A word inside `sh -c '…'`: double-quoted (no glob: `flog-*`
+ * is an index pattern), its single quotes closed and reopened.
+ */
 const inner = (s: string): string =>
   /^[\w@%+=:,./-]+$/.test(s) ? s : `"${s.replace(/["$`\\]/g, '\\$&').replace(/'/g, `'\\''`)}"`;
 
-/** What the service runs, and the comment above it: files (their rotations by glob), the journal, or a search server. */
+/**
+ * What the service runs, and the comment above it: files (their rotations by glob), the journal, or a search server.
+ */
 function systemdExec(o: HookOptions, cmd: string): { what: string; why: string; exec: string } {
   const tz = o.timezone ? ` --timezone ${q(o.timezone)}` : '';
   const base = `${cmd} ingest --quiet --db ${q(o.db)}${tz}`;
@@ -115,10 +123,14 @@ function systemdExec(o: HookOptions, cmd: string): { what: string; why: string; 
     return {
       what: `${o.search.option.slice(2)} central logging`,
       why:
-        '# Each run reads the UTC days after the last one read whole (and today so far); a day read again adds nothing.\n' +
-        '# Credentials, if the cluster wants them: Environment=APICENSUS_SEARCH_USER=… and APICENSUS_SEARCH_PASSWORD=…,\n' +
+        '# Each run reads the UTC days after the last one read whole ' +
+        '(and today so far); a day read again adds nothing.\n' +
+        '# Credentials, if the cluster wants them: ' +
+        'Environment=APICENSUS_SEARCH_USER=… and APICENSUS_SEARCH_PASSWORD=…,\n' +
         '# or an EnvironmentFile=, or --auth-file FILE (never the URL: ps shows it).',
-      exec: `${base} ${o.search.option} ${inner(o.search.url)}${o.search.index ? ` --index ${inner(o.search.index)}` : ''}`,
+      exec:
+        `${base} ${o.search.option} ${inner(o.search.url)}` +
+        `${o.search.index ? ` --index ${inner(o.search.index)}` : ''}`,
     };
   return {
     what: 'nova-api and front-end logs',

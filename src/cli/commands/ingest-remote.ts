@@ -57,7 +57,8 @@ export function withRemoteSources<T>(y: Argv<T>) {
     .option('auth-file', {
       type: 'string',
       describe:
-        'File holding user:password or "ApiKey <key>" (else $APICENSUS_SEARCH_USER/_PASSWORD or $APICENSUS_SEARCH_API_KEY; never on the command line)',
+        'File holding user:password or "ApiKey <key>" (else ' +
+        '$APICENSUS_SEARCH_USER/_PASSWORD or $APICENSUS_SEARCH_API_KEY; never on the command line)',
     })
     .option('page-size', {
       type: 'number',
@@ -147,7 +148,8 @@ export async function ingestRemote(a: RemoteArgs & CommonArgs): Promise<void> {
           ? {
               onProgress: (p: { day: string; fetched: number; candidates: number; documents: number }) =>
                 process.stderr.write(
-                  `\r${p.day}: ${num(p.fetched)} of ${num(p.candidates)} candidates fetched (${num(p.documents)} documents)   `,
+                  `\r${p.day}: ${num(p.fetched)} of ${num(p.candidates)} candidates fetched (${num(p.documents)} ` +
+                    'documents)   ',
                 ),
             }
           : {}),
@@ -178,18 +180,25 @@ export async function ingestRemote(a: RemoteArgs & CommonArgs): Promise<void> {
 
 const calls = (byApi: Record<string, number>): string => {
   const apis = Object.entries(byApi);
-  return `Calls of interest now stored: ${apis.length ? apis.map(([x, n]) => `${x} ${num(n)}`).join(', ') : 'none'}. Run \`apicensus report\` for the evidence.`;
+  return (
+    `Calls of interest now stored: ${apis.length ? apis.map(([x, n]) => `${x} ${num(n)}`).join(', ') : 'none'}. ` +
+    `Run \`apicensus report\` for the evidence.`
+  );
 };
 
 export function searchSummaryText(s: SearchIngestSummary): string {
   const c = s.cluster;
   const out = [
-    `Read ${s.pattern} on ${c.product} ${c.version} at ${s.url} (cluster ${c.clusterName || c.cluster}, paging by ${c.paging === 'pit' ? 'PIT + search_after' : 'scroll'}) in ${s.seconds.toFixed(2)} s:`,
+    `Read ${s.pattern} on ${c.product} ${c.version} at ${s.url} (cluster ${c.clusterName || c.cluster}, paging by ` +
+      `${c.paging === 'pit' ? 'PIT + search_after' : 'scroll'}) in ${s.seconds.toFixed(2)} s:`,
   ];
   for (const w of s.windows) {
     out.push(
       w.status === 'complete'
-        ? `  ${w.day}: ${num(w.documents)} documents, ${num(w.pushedRequests)} compute requests${w.pushedOther ? ` (and ${num(w.pushedOther)} of other services)` : ''} counted by the server; fetched ${num(w.fetched)} candidates: ${num(w.requests)} requests (${num(w.newRequests)} new), ${num(w.observations)} new calls of interest, ${num(w.malformed)} malformed`
+        ? `  ${w.day}: ${num(w.documents)} documents, ${num(w.pushedRequests)} compute requests` +
+            `${w.pushedOther ? ` (and ${num(w.pushedOther)} of other services)` : ''} counted by the server; fetched ` +
+            `${num(w.fetched)} candidates: ${num(w.requests)} requests (${num(w.newRequests)} new), ` +
+            `${num(w.observations)} new calls of interest, ${num(w.malformed)} malformed`
         : `  ${w.day}: ${w.status.toUpperCase()}, not read and not counted: ${w.reason}`,
     );
   }
@@ -203,7 +212,9 @@ export function searchSummaryText(s: SearchIngestSummary): string {
 
 export function journalSummaryText(j: JournalIngestSummary): string {
   const out = [
-    `Read ${j.journal} in ${j.seconds.toFixed(2)} s: ${num(j.entries)} new entries (${num(j.other)} of other programs), ${num(j.requests)} requests (${num(j.newRequests)} not seen before), ${num(j.observations)} new calls of interest, ${num(j.malformed)} malformed lines.`,
+    `Read ${j.journal} in ${j.seconds.toFixed(2)} s: ${num(j.entries)} new entries (${num(j.other)} of other ` +
+      `programs), ${num(j.requests)} requests (${num(j.newRequests)} not seen before), ${num(j.observations)} new ` +
+      `calls of interest, ${num(j.malformed)} malformed lines.`,
   ];
   for (const n of j.notes) out.push(`  note: ${n}`);
   out.push(calls(j.callsByApi));

@@ -27,19 +27,23 @@ export function summaryText(s: IngestSummary): string {
   const out: string[] = [];
   const mbps = s.seconds > 0 ? s.bytes / 1e6 / s.seconds : 0;
   out.push(
-    `Read ${s.files.length} input${s.files.length === 1 ? '' : 's'} in ${s.seconds.toFixed(2)} s (${(s.bytes / 1e6).toFixed(1)} MB, ${mbps.toFixed(1)} MB/s): ` +
-      `${num(s.lines)} lines, ${num(s.requests)} requests (${num(s.newRequests)} not seen before), ${num(s.observations)} new calls of interest, ${num(s.malformed)} malformed lines` +
+    `Read ${s.files.length} input${s.files.length === 1 ? '' : 's'} in ${s.seconds.toFixed(2)} s ` +
+      `(${(s.bytes / 1e6).toFixed(1)} MB, ${mbps.toFixed(1)} MB/s): ` +
+      `${num(s.lines)} lines, ${num(s.requests)} requests (${num(s.newRequests)} not seen before), ` +
+      `${num(s.observations)} new calls of interest, ${num(s.malformed)} malformed lines` +
       `${s.skipped > 0 ? `, ${num(s.skipped)} over-long lines skipped` : ''}.`,
   );
   for (const f of s.files) out.push(...fileLines(f));
   for (const p of s.passedOver) out.push(`  ${p.path}: not read: ${p.reason}`);
   if (s.undated > 0)
     out.push(
-      `${num(s.undated)} requests carry no date: they count when no --since/--until is given; no time window can hold them.`,
+      `${num(s.undated)} requests carry no date: they count when no ` +
+        '--since/--until is given; no time window can hold them.',
     );
   const apis = Object.entries(s.callsByApi);
   out.push(
-    `Calls of interest now stored: ${apis.length ? apis.map(([a, n]) => `${a} ${num(n)}`).join(', ') : 'none'}. Run \`apicensus report\` for the evidence.`,
+    `Calls of interest now stored: ${apis.length ? apis.map(([a, n]) => `${a} ${num(n)}`).join(', ') : 'none'}. Run ` +
+      `\`apicensus report\` for the evidence.`,
   );
   return out.join('\n');
 }
@@ -64,7 +68,8 @@ export function interruptedText(s: IngestSummary): string {
   const notRead = s.files.filter((f) => f.status === 'interrupted' && f.lines === 0).length;
   return (
     `apicensus: interrupted by ${s.interrupted}: what was read is committed${where ? ` (${where})` : ''}` +
-    `${notRead > 0 ? `, ${notRead} input${notRead === 1 ? '' : 's'} not read` : ''}; run the same ingest again to finish.\n`
+    `${notRead > 0 ? `, ${notRead} input${notRead === 1 ? '' : 's'} not read` : ''}; run the same ingest ` +
+    `again to finish.\n`
   );
 }
 
@@ -165,7 +170,8 @@ export const ingestCommand: CommandModule<object, IngestArgs & RemoteArgs> = {
       max: 256,
       what: 'a whole number of worker threads',
       describe:
-        'Parse with this many worker threads besides the main thread, which parses when they are busy (default: one fewer than the cores, for inputs over ~190 MB; 0 = the main thread alone)',
+        'Parse with this many worker threads besides the main thread, which parses when they are busy ' +
+        '(default: one fewer than the cores, for inputs over ~190 MB; 0 = the main thread alone)',
     });
     return b
       .example('$0 ingest /var/log/nova/nova-api.log*', 'nova-api logs, rotated and compressed ones included')
@@ -231,7 +237,8 @@ export const ingestCommand: CommandModule<object, IngestArgs & RemoteArgs> = {
       if (args.quiet) throw new UserError(failed.map((f) => f.error ?? `${f.path}: ${f.notes.join('; ')}`).join('; '));
       process.stdout.write(summaryText(summary) + '\n');
       process.stderr.write(
-        `apicensus: ${failed.length} input${failed.length === 1 ? '' : 's'} could not be read; everything else was ingested.\n`,
+        `apicensus: ${failed.length} input${failed.length === 1 ? '' : 's'} could not be read; ` +
+          `everything else was ingested.\n`,
       );
       setExitCode(summary.exitCode);
       return;

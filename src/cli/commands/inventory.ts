@@ -35,7 +35,8 @@ export function renderInventory(hosts: readonly HostSummary[]): string {
       for (const e of h.history)
         out.push(
           wrapHanging(
-            `${day(e.firstSeen)}…${day(e.lastSeen)}: ${e.driver ?? 'unknown'}${e.hypervisorType ? ` (${e.hypervisorType})` : ''} from ${e.source}`,
+            `${day(e.firstSeen)}…${day(e.lastSeen)}: ${e.driver ?? 'unknown'}` +
+              `${e.hypervisorType ? ` (${e.hypervisorType})` : ''} from ${e.source}`,
             80,
             '  ',
             '    ',
@@ -61,7 +62,8 @@ export const inventoryCommand: CommandModule = {
       .command({
         command: 'import <files..>',
         describe:
-          'Import OSC JSON (hypervisor list/show, compute service list), GET /os-hypervisors/detail JSON, nova-compute logs, CSV/TSV host,driver[,hypervisor_type], or a mysql -B dump of compute_nodes',
+          'Import OSC JSON (hypervisor list/show, compute service list), GET /os-hypervisors/detail JSON, ' +
+          'nova-compute logs, CSV/TSV host,driver[,hypervisor_type], or a mysql -B dump of compute_nodes',
         builder: (b: Argv) =>
           withNumber(
             withDb(b).positional('files', { type: 'string', array: true, demandOption: true }).option('host', {

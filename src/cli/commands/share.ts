@@ -61,7 +61,8 @@ export function runExport(a: ExportArgs, now = new Date()): string {
 export const exportCommand: CommandModule<object, ExportArgs> = {
   command: 'export',
   describe:
-    'Write anonymised evidence to share (apicensus.export/v2): aggregates per day, the hours the logs cover, hashed projects and users, no hosts, addresses or paths',
+    'Write anonymised evidence to share (apicensus.export/v2): aggregates per day, ' +
+    'the hours the logs cover, hashed projects and users, no hosts, addresses or paths',
   builder: (y: Argv) =>
     withRules(withDb(y))
       .option('out', { type: 'string', describe: 'File to write (default: stdout)' })
@@ -149,14 +150,16 @@ interface CompareArgs {
 export const compareCommand: CommandModule<object, CompareArgs> = {
   command: 'compare <old> <new>',
   describe:
-    'What changed between two reports or two exports; exit 0 nothing new, 1 something new calls a deprecated API, 2 trouble (as diff)',
+    'What changed between two reports or two exports; exit 0 nothing new, ' +
+    '1 something new calls a deprecated API, 2 trouble (as diff)',
   builder: (y: Argv) =>
     y
       .positional('old', { type: 'string', demandOption: true })
       .positional('new', { type: 'string', demandOption: true })
       .option('format', { choices: ['text', 'json'] as const, default: 'text' as const })
       .example(
-        '$0 compare last-week.json this-week.json > changes.txt; test $? -ne 1 || mail -s "new caller" ops < changes.txt',
+        '$0 compare last-week.json this-week.json > changes.txt; ' +
+          'test $? -ne 1 || mail -s "new caller" ops < changes.txt',
         'Mail the changes when something new calls (2 is trouble: a message on stderr, not a new caller)',
       ) as unknown as Argv<CompareArgs>,
   handler: (a) => {

@@ -11,11 +11,11 @@
  * A journal rotated meanwhile keeps its entries' cursors, so nothing between is lost; a cursor
  * whose entry is gone (vacuumed) is reported, since entries may have been lost with it.
  */
+import split2 from 'split2';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { payloadOf, stripEnvelope } from '../../../parsers/envelopes.js';
 import { FORMATS } from '../../../parsers/index.js';
 import { UserError } from '../../errors.js';
@@ -158,7 +158,8 @@ class JournalRun {
       // --cursor starts at the stored entry itself when it is still there: it was ingested.
       if (cursor === this.known.cursor) return;
       this.notes.push(
-        'the entry of the stored cursor is no longer in the journal (vacuumed or rotated away): entries written between the last run and the oldest one kept may be lost',
+        'the entry of the stored cursor is no longer in the journal (vacuumed or rotated ' +
+          'away): entries written between the last run and the oldest one kept may be lost',
       );
     }
     this.first = false;
@@ -227,7 +228,8 @@ async function runJournalctl(
   // Awaited after the output is read; a spawn error (no journalctl) must not go unhandled meanwhile.
   exited.catch(() => undefined);
   try {
-    for await (const line of createInterface({ input: child.stdout, crlfDelay: Infinity })) {
+    // split2: journalctl's JSON lines, decoded as UTF-8 across chunk boundaries (binary MESSAGEs are number arrays).
+    for await (const line of child.stdout.pipe(split2()) as AsyncIterable<string>) {
       if (line === '') continue;
       let entry: Record<string, unknown>;
       try {

@@ -52,7 +52,8 @@ export function checkComplete(a: { timed_out?: boolean; _shards?: PageAnswer['_s
   if (failed > 0) {
     const why = a._shards?.failures?.[0]?.reason;
     throw new PartialResults(
-      `${what}: ${failed} of ${a._shards?.total ?? '?'} shards failed${why ? ` (${why.type ?? ''}${why.reason ? `: ${why.reason}` : ''})` : ''}`,
+      `${what}: ${failed} of ${a._shards?.total ?? '?'} shards failed` +
+        `${why ? ` (${why.type ?? ''}${why.reason ? `: ${why.reason}` : ''})` : ''}`,
     );
   }
 }

@@ -298,7 +298,8 @@ class SearchRun {
       } catch (e) {
         if (this.o.signal?.aborted)
           throw new UserError(
-            `Interrupted while reading ${this.pattern} ${day}: nothing of that day was stored past its last commit; run ingest again.`,
+            `Interrupted while reading ${this.pattern} ${day}: nothing of that day was stored past its ` +
+              'last commit; run ingest again.',
           );
         const restart = e instanceof WindowRestart || e instanceof SearchNetworkError;
         if (restart && attempt < RESTARTS) {
@@ -460,7 +461,8 @@ class SearchRun {
     sink.flush();
     if (fetched < t.candidates)
       throw new PartialResults(
-        `fetched ${fetched} of the ${t.candidates} candidates the aggregation counted (documents deleted while reading?)`,
+        `fetched ${fetched} of the ${t.candidates} candidates the aggregation counted ` +
+          '(documents deleted while reading?)',
       );
     return fetched;
   }

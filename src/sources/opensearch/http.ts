@@ -129,7 +129,8 @@ export function baseUrl(url: string, option: string): URL {
     throw new UserError(`${option} must be an http:// or https:// URL.`, ExitCode.usage);
   if (u.username || u.password)
     throw new UserError(
-      `${option}: put credentials in --auth-file or APICENSUS_SEARCH_USER / APICENSUS_SEARCH_PASSWORD (or APICENSUS_SEARCH_API_KEY), not in the URL: the command line is visible to every user (ps).`,
+      `${option}: put credentials in --auth-file or APICENSUS_SEARCH_USER / APICENSUS_SEARCH_PASSWORD (or ` +
+        'APICENSUS_SEARCH_API_KEY), not in the URL: the command line is visible to every user (ps).',
       ExitCode.usage,
     );
   u.search = '';

@@ -95,7 +95,10 @@ function uwsgiLine(s: Source, ms: number | null): string {
   const payload = firstLine(str(s.Payload) ?? '');
   const [pid, app, req, address, vars, bytes] = ['Pid', 'App', 'Req', 'Address', 'Vars', 'Bytes'].map((k) => str(s[k]));
   if (ms === null || pid === null || req === null || address === null) return payload;
-  return `[pid: ${pid}|app: ${app ?? '0'}|req: ${req}] ${address} (${str(s.User) ?? ''}) {${vars ?? '0'} vars in ${bytes ?? '0'} bytes} [${ctime(ms)}] ${payload}`;
+  return (
+    `[pid: ${pid}|app: ${app ?? '0'}|req: ${req}] ${address} (${str(s.User) ?? ''}) {${vars ?? '0'} vars in ` +
+    `${bytes ?? '0'} bytes} [${ctime(ms)}] ${payload}`
+  );
 }
 
 /** The line a hit stands for, with its format; null for a document of no shape kolla writes for nova or HAProxy. */

@@ -258,4 +258,5 @@ export const sortFor = (paging: 'pit' | 'scroll' | 'plain'): unknown[] =>
 
 /** The keys a page answer is cut down to (filter_path). */
 export const PAGE_FILTER =
-  'pit_id,_scroll_id,timed_out,_shards.total,_shards.failed,_shards.failures,hits.total,hits.hits._index,hits.hits._id,hits.hits._source,hits.hits.sort';
+  'pit_id,_scroll_id,timed_out,_shards.total,_shards.failed,_shards.failures,hits.total,hits.hits._index,' +
+  'hits.hits._id,hits.hits._source,hits.hits.sort';
