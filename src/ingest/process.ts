@@ -589,7 +589,8 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
     labels = [];
     labelLayers = [];
     labelIds = new Map();
-    cap = 1024;
+    // `cap` stays as the blocks before grew it (blocks of one file are alike): no arrays grown and
+    // dropped per block (bench/: the 1.1 GB HAProxy log's ~4,000 requests a block grew them twice each).
     keys = new Float64Array(cap);
     hours = new Float64Array(cap);
     labelIndex = new Uint32Array(cap);
