@@ -54,6 +54,8 @@ interface Derived {
 export interface Manifest {
   manifestVersion: number;
   nova?: Generated<NovaLogFacts>;
+  /** nova logs with a monitoring job's share of os-services calls, keyed by file name (the share is in it). */
+  novaMonitored?: Record<string, Generated<NovaLogFacts>>;
   haproxy?: Generated<HaproxyLogFacts>;
   novaGz?: Derived;
   /** Keyed by the number of files. */
@@ -167,6 +169,28 @@ export class DataDir {
       // Files derived from an older nova log are stale now.
       delete this.manifest.novaGz;
       delete this.manifest.rotated;
+      this.save();
+    }
+    return dataset;
+  }
+
+  /**
+   * A nova log where a monitoring job makes `share` of the requests (`GET /os-services`): the heavy
+   * profile of calls of interest (0.15), or a store of mostly calls for the report case.
+   */
+  novaMonitored(seed: string, targetBytes: number, share: number): Dataset<NovaLogFacts> {
+    const name = `nova-api-monitored-${Math.round(share * 100)}.log`;
+    this.manifest.novaMonitored ??= {};
+    const { dataset, entry } = this.ensureGenerated(
+      name,
+      this.manifest.novaMonitored[name],
+      NOVA_GENERATOR_VERSION,
+      seed,
+      targetBytes,
+      (path, onProgress) => generateNovaLog({ path, targetBytes, seed, onProgress, monitoringShare: share }),
+    );
+    if (!dataset.reused) {
+      this.manifest.novaMonitored[name] = entry;
       this.save();
     }
     return dataset;

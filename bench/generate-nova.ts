@@ -617,9 +617,22 @@ const METADATA_PATHS = [
 /** Admin users who still run `openstack host …` or old scripts; indexes into the user pool. */
 const OS_HOSTS_USERS = [0, 1, 2, 7];
 
-export function generateNovaLog(
-  opts: GenerateOptions & { /** Start on an eventlet day (tests: that era in a few MB). */ eventletFirst?: boolean },
-): NovaLogFacts {
+/** The monitoring job of the heavy profile: who calls os-services every few seconds, and from where. */
+const MONITOR_USERS = [3, 4, 5];
+const MONITOR_CLIENT = '10.0.9.17';
+
+export interface NovaLogOptions extends GenerateOptions {
+  /** Start on an eventlet day (tests: that era in a few MB). */
+  eventletFirst?: boolean;
+  /**
+   * The share of requests a monitoring job makes, each `GET /os-services?binary=nova-compute`
+   * (calls of interest: the issue's heavy profile has 0.1–0.2). 0 or absent: the usual mix, byte
+   * for byte as before.
+   */
+  monitoringShare?: number;
+}
+
+export function generateNovaLog(opts: NovaLogOptions): NovaLogFacts {
   const rng = new Prng(`nova:${opts.seed}`);
   const w = new ChunkWriter(opts.path);
   const ts = new TimestampWriter();
@@ -814,6 +827,28 @@ export function generateNovaLog(
     end();
     facts.computeRequests++;
     if (eventlet) facts.eventletLines++;
+    else facts.requestlogLines++;
+    tick(2);
+  };
+
+  const monitoringRequest = (): void => {
+    newRequest(rng.pick(MONITOR_USERS));
+    if (rng.chance(0.45)) callingMethod('ServiceController.index');
+    head(req.pid, 'INFO', req.era === 'eventlet' ? 'nova.osapi_compute.wsgi.server' : 'nova.api.openstack.requestlog');
+    context();
+    w.str(MONITOR_CLIENT);
+    w.str(' "GET /v2.1/os-services?binary=nova-compute');
+    if (req.era === 'eventlet') w.str(' HTTP/1.1');
+    w.str('" status: 200 len: ');
+    w.int(rng.range(800, 12_000));
+    if (req.era === 'uwsgi') w.str(' microversion: 2.53');
+    w.str(' time: ');
+    if (req.era === 'eventlet') w.decimal(rng.range(200_000, 1_500_000), 7);
+    else w.decimal(rng.range(20_000, 150_000), 6);
+    end();
+    facts.computeRequests++;
+    facts.osServicesCalls++;
+    if (req.era === 'eventlet') facts.eventletLines++;
     else facts.requestlogLines++;
     tick(2);
   };
@@ -1022,7 +1057,9 @@ export function generateNovaLog(
       startEra(dayEra);
       if (dayEra === 'eventlet') facts.eventletDays.push(new Date(now).toISOString().slice(0, 10));
     }
-    if (rng.int(OS_HOSTS_EVERY) === 0) osHostsRequest();
+    const share = opts.monitoringShare ?? 0;
+    if (share > 0 && rng.chance(share)) monitoringRequest();
+    else if (rng.int(OS_HOSTS_EVERY) === 0) osHostsRequest();
     else ordinaryRequest();
     if (rng.chance(0.17)) background();
     if (era === 'eventlet' && rng.chance(0.08)) metadataRequest();

@@ -103,6 +103,35 @@ const countCheck = (found: number, expected: number, what: string, failStatus: C
 
 // ---------------------------------------------------------------- apicensus
 
+/**
+ * apicensus as its command runs it: node with the environment and flags of the CLI's first line
+ * (`#!/usr/bin/env -S MALLOC_ARENA_MAX=1 node --max-semi-space-size=1`: what the C library and V8
+ * read only when the process starts), then the CLI.
+ */
+export function apicensusArgv(ctx: Context): { argv: string[]; env: Record<string, string> } {
+  const cli = join(ctx.root, 'dist/src/cli/main.js');
+  const { env, flags } = shebangOf(cli);
+  return { argv: [process.execPath, ...flags, cli], env };
+}
+
+/** The same, as a person would type it from the repository root. */
+export function apicensusShown(ctx: Context): string {
+  const { env, flags } = shebangOf(join(ctx.root, 'dist/src/cli/main.js'));
+  return [...Object.entries(env).map(([k, v]) => `${k}=${v}`), 'node', ...flags, 'dist/src/cli/main.js'].join(' ');
+}
+
+function shebangOf(cli: string): { env: Record<string, string>; flags: string[] } {
+  const first = readFileSync(cli, 'utf8').split('\n', 1)[0] ?? '';
+  const words = /^#!\S*env -S (.*)$/.exec(first)?.[1]?.trim().split(/\s+/) ?? [];
+  const node = words.indexOf('node');
+  const env: Record<string, string> = {};
+  for (const w of words.slice(0, Math.max(node, 0))) {
+    const eq = w.indexOf('=');
+    if (eq > 0) env[w.slice(0, eq)] = w.slice(eq + 1);
+  }
+  return { env, flags: node < 0 ? [] : words.slice(node + 1) };
+}
+
 export interface ReportCounts {
   requests: number;
   osHosts: number;
@@ -158,13 +187,13 @@ export function apicensusIngestRow(
     extra?: string[];
   },
 ): Row {
-  const cli = join(ctx.root, 'dist/src/cli/main.js');
+  const cli = apicensusArgv(ctx);
   const extra = o.extra ?? [];
   const commands = o.calls.map(
     (files) =>
-      `node dist/src/cli/main.js ingest ${files.map((f) => quote(shown(ctx, f))).join(' ')} --db $TMP/fresh.db --quiet${extra.length ? ' ' + extra.join(' ') : ''}`,
+      `${apicensusShown(ctx)} ingest ${files.map((f) => quote(shown(ctx, f))).join(' ')} --db $TMP/fresh.db --quiet${extra.length ? ' ' + extra.join(' ') : ''}`,
   );
-  commands.push('node dist/src/cli/main.js report --db $TMP/fresh.db --format json');
+  commands.push(`${apicensusShown(ctx)} report --db $TMP/fresh.db --format json`);
   return {
     group: o.group,
     label: o.label,
@@ -183,7 +212,7 @@ export function apicensusIngestRow(
         const perCall: { seconds: number; peakRssKb: number | null; cpuSeconds: number | null }[] = [];
         for (const files of o.calls) {
           const m = await measure(
-            { argv: [process.execPath, cli, 'ingest', ...files, '--db', db, '--quiet', ...extra], cwd: ctx.root },
+            { argv: [...cli.argv, 'ingest', ...files, '--db', db, '--quiet', ...extra], env: cli.env, cwd: ctx.root },
             ctx.gnuTime,
           );
           seconds += m.seconds;
@@ -205,7 +234,7 @@ export function apicensusIngestRow(
           }
         }
         const rep = await measure(
-          { argv: [process.execPath, cli, 'report', '--db', db, '--format', 'json'], cwd: ctx.root },
+          { argv: [...cli.argv, 'report', '--db', db, '--format', 'json'], env: cli.env, cwd: ctx.root },
           null,
         );
         if (rep.exitCode !== 0) {
@@ -563,6 +592,55 @@ export function goaccessRow(
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
+    },
+  };
+}
+
+// ---------------------------------------------------------------- report
+
+/**
+ * `apicensus report` over a store already built (the ingest is not timed here): text, the
+ * default a person reads, then JSON to check the calls of interest against the generator's.
+ */
+export function apicensusReportRow(
+  ctx: Context,
+  o: { group: string; input: string; db: string; calls: number; expected: Expected; format: 'text' | 'json' },
+): Row {
+  const cli = apicensusArgv(ctx);
+  return {
+    group: o.group,
+    label: `apicensus report (${o.format})`,
+    commands: [`${apicensusShown(ctx)} report --db ${quote(shown(ctx, o.db))} --format ${o.format} > /dev/null`],
+    input: o.input,
+    contentBytes: 0,
+    baseline: false,
+    warm: [o.db],
+    run: async () => {
+      const m = await measure(
+        {
+          argv: [...cli.argv, 'report', '--db', o.db, '--format', o.format],
+          env: cli.env,
+          cwd: ctx.root,
+          stdout: o.format === 'text' ? 'ignore' : undefined,
+        },
+        ctx.gnuTime,
+      );
+      if (m.exitCode !== 0)
+        return {
+          seconds: m.seconds,
+          peakRssKb: m.peakRssKb,
+          cpuSeconds: m.cpuSeconds,
+          check: { status: 'failed', text: `FAILED: report exited ${m.exitCode}: ${telling(m.stderr)}` },
+        };
+      let check: Check = { status: 'ok', text: `ok: a store of ${o.calls.toLocaleString('en-US')} calls` };
+      if (o.format === 'json') {
+        try {
+          check = compareReport(readReport(m.stdout), o.expected);
+        } catch (e) {
+          check = { status: 'failed', text: `FAILED: ${(e as Error).message}` };
+        }
+      }
+      return { seconds: m.seconds, peakRssKb: m.peakRssKb, cpuSeconds: m.cpuSeconds, check };
     },
   };
 }

@@ -8,15 +8,18 @@
  * Options: --size-mb N (default 1100) --haproxy-size-mb N --seed S --gz
  * --rotated N --repeat N --inputs nova,haproxy,opensearch --opensearch-docs N --tools apicensus,grep,lnav,goaccess
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os, { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DataDir } from './datasets.js';
-import { median, warmPageCache } from './measure.js';
+import { DataDir, type Dataset } from './datasets.js';
+import type { NovaLogFacts } from './generate-nova.js';
+import { measure, median, warmPageCache } from './measure.js';
 import {
+  apicensusArgv,
   apicensusIngestRow,
+  apicensusReportRow,
   goaccessRow,
   grepRow,
   lnavByActionProjectQuery,
@@ -38,7 +41,7 @@ import { formatTable } from './table.js';
 import { findTools } from './tools.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const ALL_INPUTS = ['nova', 'haproxy', 'opensearch'] as const;
+const ALL_INPUTS = ['nova', 'nova-heavy', 'haproxy', 'opensearch', 'report'] as const;
 const ALL_TOOLS = ['apicensus', 'grep', 'lnav', 'goaccess'] as const;
 
 const USAGE = `Usage: npm run bench -- [options]
@@ -49,7 +52,9 @@ const USAGE = `Usage: npm run bench -- [options]
   --gz                 also time nova-api.log.gz (zcat | grep vs apicensus ingest)
   --rotated N          also time N rotated files (half gzip'd): one ingest call vs N calls
   --repeat N           run each timed command N times and report the median (default 1)
-  --inputs LIST        what to time: nova,haproxy,opensearch (default all)
+  --inputs LIST        what to time: nova,nova-heavy,haproxy,opensearch,report (default all)
+  --heavy-share X      nova-heavy: the share of requests a monitoring job makes to os-services (default 0.15)
+  --report-calls N     report: calls in the store the report reads (default 1000000)
   --opensearch-docs N  documents in the fake OpenSearch day (default 1000000)
   --tools LIST         apicensus,grep,lnav,goaccess (default all; grep is the baseline)
   -h, --help
@@ -65,6 +70,8 @@ interface Options {
   inputs: Set<string>;
   tools: Set<string>;
   opensearchDocs: number;
+  heavyShare: number;
+  reportCalls: number;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -79,6 +86,8 @@ function parseOptions(argv: string[]): Options {
       repeat: { type: 'string', default: '1' },
       inputs: { type: 'string', default: ALL_INPUTS.join(',') },
       'opensearch-docs': { type: 'string', default: '1000000' },
+      'heavy-share': { type: 'string', default: '0.15' },
+      'report-calls': { type: 'string', default: '1000000' },
       tools: { type: 'string', default: ALL_TOOLS.join(',') },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -102,6 +111,11 @@ function parseOptions(argv: string[]): Options {
       if (!allowed.includes(i)) throw new Error(`--${name}: unknown "${i}" (known: ${allowed.join(', ')})`);
     return new Set(items);
   };
+  const share = (v: string | undefined): number => {
+    const n = Number(v);
+    if (!(n > 0 && n < 1)) throw new Error(`--heavy-share must be a number between 0 and 1, got ${v}`);
+    return n;
+  };
   const sizeMb = positive('size-mb', values['size-mb'], 1);
   const rotated = positive('rotated', values.rotated, 0);
   if (rotated === 1) throw new Error('--rotated needs at least 2 files');
@@ -116,6 +130,8 @@ function parseOptions(argv: string[]): Options {
     inputs: list('inputs', values.inputs, ALL_INPUTS),
     tools: list('tools', values.tools, ALL_TOOLS),
     opensearchDocs: positive('opensearch-docs', values['opensearch-docs'], 1000),
+    heavyShare: share(values['heavy-share']),
+    reportCalls: positive('report-calls', values['report-calls'], 1000),
   };
 }
 
@@ -201,6 +217,16 @@ async function runRows(rows: Row[], repeat: number): Promise<RowResult[]> {
   return results;
 }
 
+/** Ingest `log` into `db` (the store a report row reads); throws when the ingest fails. */
+async function buildStore(ctx: Context, log: string, db: string): Promise<void> {
+  const cli = apicensusArgv(ctx);
+  const m = await measure(
+    { argv: [...cli.argv, 'ingest', log, '--db', db, '--quiet'], env: cli.env, cwd: ctx.root },
+    null,
+  );
+  if (m.exitCode !== 0) throw new Error(`building the report's store failed: ${m.stderr.slice(0, 400)}`);
+}
+
 function machine(): Record<string, unknown> {
   const cpus = os.cpus();
   let distro: string | null;
@@ -232,65 +258,81 @@ async function main(): Promise<number> {
   for (const t of ALL_TOOLS) if (!use(t)) skipped.push(`${t}: left out by --tools`);
 
   const data = new DataDir(join(ROOT, 'bench/data'), log);
-  // nova-api.log is generated only for the rows that read it (the search-server case needs none).
+  // nova-api.log is generated only for the rows that read it (and left as it is otherwise: a
+  // run of other inputs must not replace the cached gigabyte with a small one).
   const needNova = opts.inputs.has('nova') || opts.gz || opts.rotated > 0;
-  const nova = needNova ? data.nova(opts.seed, opts.sizeMb * 1_000_000) : data.nova(opts.seed, 1_000_000);
+  const novaLog = needNova ? data.nova(opts.seed, opts.sizeMb * 1_000_000) : null;
   const haproxy = opts.inputs.has('haproxy') ? data.haproxy(opts.seed, opts.haproxySizeMb * 1_000_000) : null;
-  log(
-    `nova-api.log ${nova.reused ? 'reused' : 'generated'}: ${(nova.facts.bytes / 1e6).toFixed(0)} MB, ${nova.facts.lines} lines, ${nova.facts.computeRequests} compute requests, ${nova.facts.osHostsCalls} os-hosts calls`,
-  );
+  if (novaLog)
+    log(
+      `nova-api.log ${novaLog.reused ? 'reused' : 'generated'}: ${(novaLog.facts.bytes / 1e6).toFixed(0)} MB, ${novaLog.facts.lines} lines, ${novaLog.facts.computeRequests} compute requests, ${novaLog.facts.osHostsCalls} os-hosts calls`,
+    );
+  // Read only where needNova holds.
+  const nova = novaLog as Dataset<NovaLogFacts>;
   if (haproxy)
     log(
       `haproxy.log ${haproxy.reused ? 'reused' : 'generated'}: ${(haproxy.facts.bytes / 1e6).toFixed(0)} MB, ${haproxy.facts.lines} lines, ${haproxy.facts.computeRequests} compute requests, ${haproxy.facts.osHostsCalls} os-hosts calls`,
     );
 
   const novaExpected: Expected = {
-    requests: nova.facts.computeRequests,
-    osHostsCalls: nova.facts.osHostsCalls,
-    osServicesCalls: nova.facts.osServicesCalls,
+    requests: novaLog?.facts.computeRequests ?? 0,
+    osHostsCalls: novaLog?.facts.osHostsCalls ?? 0,
+    osServicesCalls: novaLog?.facts.osServicesCalls ?? 0,
   };
   const rows: Row[] = [];
   const lnavFormats: Record<string, string | null> = {};
 
-  if (opts.inputs.has('nova')) {
-    const g = 'nova-api.log';
-    const input = 'nova-api.log';
-    const common = { group: g, input, contentBytes: nova.facts.bytes };
-    if (use('grep')) rows.push(grepRow(ctx, { ...common, file: nova.path, expectedLines: nova.facts.osHostsLines }));
+  /** grep, apicensus and lnav on a nova log (the usual one, or the heavy profile's). */
+  const novaRows = async (g: string, log: Dataset<NovaLogFacts>): Promise<void> => {
+    const common = { group: g, input: g, contentBytes: log.facts.bytes };
+    const expected: Expected = {
+      requests: log.facts.computeRequests,
+      osHostsCalls: log.facts.osHostsCalls,
+      osServicesCalls: log.facts.osServicesCalls,
+    };
+    if (use('grep')) rows.push(grepRow(ctx, { ...common, file: log.path, expectedLines: log.facts.osHostsLines }));
     if (use('apicensus'))
       rows.push(
         apicensusIngestRow(ctx, {
           ...common,
           label: 'apicensus ingest',
-          calls: [[nova.path]],
-          expected: novaExpected,
-          warm: [nova.path],
+          calls: [[log.path]],
+          expected,
+          warm: [log.path],
           unsupportedOk: false,
         }),
       );
     if (use('lnav') && tools.lnav) {
-      const format = await lnavFormatOf(nova.path);
+      const format = await lnavFormatOf(log.path);
       lnavFormats[g] = format;
       if (format === null)
-        skipped.push('lnav: no lnav format claims nova-api.log, so it is read as plain text (:filter-in fallback)');
-      rows.push(lnavRow(ctx, { ...common, file: nova.path, query: lnavCountQuery(format, nova.facts.osHostsLines) }));
+        skipped.push(`lnav: no lnav format claims ${g}, so it is read as plain text (:filter-in fallback)`);
+      rows.push(lnavRow(ctx, { ...common, file: log.path, query: lnavCountQuery(format, log.facts.osHostsLines) }));
       if (format === 'openstack_log')
         rows.push(
           lnavRow(ctx, {
             ...common,
-            file: nova.path,
-            query: lnavByActionProjectQuery(nova.facts.osHostsByActionProject),
+            file: log.path,
+            query: lnavByActionProjectQuery(log.facts.osHostsByActionProject),
           }),
         );
       else
         skipped.push(
-          `lnav by action and project: needs lnav's openstack_log format, the file was read as ${format ?? 'plain text'}`,
+          `lnav by action and project on ${g}: needs lnav's openstack_log format, the file was read as ${format ?? 'plain text'}`,
         );
     }
     if (use('goaccess') && tools.goaccess)
       skipped.push(
-        'goaccess on nova-api.log: not an access log goaccess can read (oslo.log lines); goaccess runs on haproxy.log only',
+        `goaccess on ${g}: not an access log goaccess can read (oslo.log lines); goaccess runs on haproxy.log only`,
       );
+  };
+  if (opts.inputs.has('nova')) await novaRows('nova-api.log', nova);
+  if (opts.inputs.has('nova-heavy')) {
+    const heavy = data.novaMonitored(opts.seed, opts.sizeMb * 1_000_000, opts.heavyShare);
+    log(
+      `${basename(heavy.path)} ${heavy.reused ? 'reused' : 'generated'}: ${(heavy.facts.bytes / 1e6).toFixed(0)} MB, ${heavy.facts.computeRequests} compute requests, ${heavy.facts.osServicesCalls} os-services calls (${((heavy.facts.osServicesCalls / heavy.facts.computeRequests) * 100).toFixed(1)} %)`,
+    );
+    await novaRows(`nova-api.log, ${Math.round(opts.heavyShare * 100)} % monitoring calls`, heavy);
   }
 
   if (haproxy) {
@@ -428,6 +470,27 @@ async function main(): Promise<number> {
   if (opts.inputs.has('opensearch') && use('apicensus'))
     rows.push(searchRow(ctx, { documents: opts.opensearchDocs, seed: opts.seed }));
 
+  const stores: string[] = [];
+  if (opts.inputs.has('report') && use('apicensus')) {
+    // A log where a monitoring job makes 90 % of the requests (~545 bytes a request, its other lines too): a store of
+    // about --report-calls calls, built by an ingest that is not timed.
+    const monitored = data.novaMonitored(opts.seed, Math.ceil((opts.reportCalls / 0.9) * 545), 0.9);
+    const calls = monitored.facts.osServicesCalls + monitored.facts.osHostsCalls;
+    const dir = mkdtempSync(join(tmpdir(), 'apicensus-bench-report-'));
+    stores.push(dir);
+    const db = join(dir, 'store.db');
+    log(`building the report's store: ingest ${shown(ctx, monitored.path)} (${calls} calls of interest)…`);
+    await buildStore(ctx, monitored.path, db);
+    const input = `a store of ${calls.toLocaleString('en-US')} calls (${basename(monitored.path)})`;
+    const expected: Expected = {
+      requests: monitored.facts.computeRequests,
+      osHostsCalls: monitored.facts.osHostsCalls,
+      osServicesCalls: monitored.facts.osServicesCalls,
+    };
+    for (const format of ['text', 'json'] as const)
+      rows.push(apicensusReportRow(ctx, { group: 'report', input, db, calls, expected, format }));
+  }
+
   // The bench's own build just ran, so a 1-minute load near 1 is ours; above the core count, others are busy too.
   const loadAtStart = os.loadavg();
   const cores = os.cpus().length;
@@ -436,7 +499,10 @@ async function main(): Promise<number> {
       `the 1-minute load average is ${loadAtStart[0]!.toFixed(1)} on ${cores} cores before the first timed command: other work is using the CPU, timings will be noisy`,
     );
   }
-  const results = await runRows(rows, opts.repeat).finally(() => stopSearchServer());
+  const results = await runRows(rows, opts.repeat).finally(() => {
+    stopSearchServer();
+    for (const d of stores) rmSync(d, { recursive: true, force: true });
+  });
   const m = machine();
 
   const out: string[] = [];
@@ -529,12 +595,14 @@ async function main(): Promise<number> {
     rssMethod: tools.gnuTime ? 'gnu-time' : 'proc-poll',
     options: { ...opts, inputs: [...opts.inputs], tools: [...opts.tools] },
     datasets: {
-      nova: {
-        path: shown(ctx, nova.path),
-        reused: nova.reused,
-        generateSeconds: nova.generateSeconds,
-        facts: nova.facts,
-      },
+      nova: novaLog
+        ? {
+            path: shown(ctx, novaLog.path),
+            reused: novaLog.reused,
+            generateSeconds: novaLog.generateSeconds,
+            facts: novaLog.facts,
+          }
+        : null,
       haproxy: haproxy
         ? {
             path: shown(ctx, haproxy.path),

@@ -12,7 +12,7 @@ import { Worker } from 'node:worker_threads';
 import type { KollaDayFacts } from './kolla-day.js';
 import { KOLLA_DAY } from './kolla-day.js';
 import { measure } from './measure.js';
-import { readReport, type Context, type Row } from './rows.js';
+import { apicensusArgv, apicensusShown, readReport, type Context, type Row } from './rows.js';
 
 interface Served {
   url: string;
@@ -43,7 +43,7 @@ export async function stopSearchServer(): Promise<void> {
 }
 
 export function searchRow(ctx: Context, o: { documents: number; seed: string }): Row {
-  const cli = join(ctx.root, 'dist/src/cli/main.js');
+  const cli = apicensusArgv(ctx);
   const day = new Date(KOLLA_DAY).toISOString().slice(0, 10);
   const next = new Date(KOLLA_DAY + 86_400_000).toISOString().slice(0, 10);
   const range = ['--since', day, '--until', next, '--timezone', 'UTC'];
@@ -51,8 +51,8 @@ export function searchRow(ctx: Context, o: { documents: number; seed: string }):
     group: 'opensearch',
     label: 'apicensus ingest --opensearch',
     commands: [
-      `node dist/src/cli/main.js ingest --opensearch $FAKE_OPENSEARCH --db $TMP/fresh.db ${range.join(' ')}`,
-      'node dist/src/cli/main.js report --db $TMP/fresh.db --format json',
+      `${apicensusShown(ctx)} ingest --opensearch $FAKE_OPENSEARCH --db $TMP/fresh.db ${range.join(' ')}`,
+      `${apicensusShown(ctx)} report --db $TMP/fresh.db --format json`,
     ],
     input: `flog-${day.replace(/-/g, '.')} (${o.documents.toLocaleString('en-US')}+ docs, fake OpenSearch 2.11)`,
     contentBytes: 0,
@@ -64,7 +64,7 @@ export function searchRow(ctx: Context, o: { documents: number; seed: string }):
       const db = join(dir, 'fresh.db');
       try {
         const m = await measure(
-          { argv: [process.execPath, cli, 'ingest', '--opensearch', s.url, '--db', db, ...range], cwd: ctx.root },
+          { argv: [...cli.argv, 'ingest', '--opensearch', s.url, '--db', db, ...range], env: cli.env, cwd: ctx.root },
           ctx.gnuTime,
         );
         if (m.exitCode !== 0)
@@ -75,7 +75,7 @@ export function searchRow(ctx: Context, o: { documents: number; seed: string }):
           };
         const fetched = Number(/Fetched ([\d,]+) of the/.exec(m.stdout)?.[1]?.replace(/,/g, '') ?? NaN);
         const rep = await measure(
-          { argv: [process.execPath, cli, 'report', '--db', db, '--format', 'json'], cwd: ctx.root },
+          { argv: [...cli.argv, 'report', '--db', db, '--format', 'json'], env: cli.env, cwd: ctx.root },
           null,
         );
         const found = readReport(rep.stdout);

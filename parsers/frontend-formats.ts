@@ -5,6 +5,7 @@
  * (`2024-05-02 09:15:01.337 2211 INFO nova.… [req-…] …`).
  */
 import { awsAlb } from './alb.js';
+import { compileHttplogScanner } from './haproxy-access-scan.js';
 import { apacheCombined, apacheCommon, apacheKolla, apacheVhost } from './apache.js';
 import { HAPROXY_PAYLOAD_PARSERS, haproxyKollaJson } from './haproxy-kolla-json.js';
 import { haproxyEvent } from './haproxy-other.js';
@@ -28,6 +29,7 @@ export const FRONTEND_FORMATS: FileFormat[] = [
     title: 'HAProxy httplog / httplog clf / tcplog and events (syslog, journald, RFC 5424, raw)',
     // Octavia amphora lines are HAProxy lines too and may share a syslog file.
     parsers: [...HAPROXY_PAYLOAD_PARSERS],
+    httplogScanner: compileHttplogScanner,
     signature: new RegExp(
       String.raw`^(?:\S+:\d+ \[${CLF_DATE}(?:\.\d+)?\] \S+ ` + // httplog, tcplog, error log
         String.raw`|\S+ - - \[${CLF_DATE} [+-]\d{4}\] "[^"]*" -?\d+ \+?\d+ "" "" \d+ \d+ "` + // httplog clf

@@ -19,7 +19,7 @@ export const NOVA_FORMATS: FileFormat[] = [
     name: 'nova',
     title: 'nova-api log (oslo.log text)',
     parsers: [novaEventletParser, novaRequestlogParser, novaMessageParser],
-    scanner: (ctx) => compileNovaScanner(ctx.messageLoggers, ctx.anchorRun),
+    scanner: (ctx) => compileNovaScanner(ctx.messageLoggers, ctx.anchorRun, ctx.warm),
     signature:
       // \x1b (ESC) starts the ANSI colours of devstack's journal.
       new RegExp(

@@ -12,6 +12,7 @@
  * Records are plain objects with every field present (null when the line does
  * not say): one hidden class for V8, and one shape for the store.
  */
+import type { HttplogScanner } from './haproxy-access-scan.js';
 
 /** Where a line was written, from the client's side inwards. */
 export type Layer =
@@ -189,11 +190,22 @@ export interface FileFormat {
    * the lines it is not sure of go to `parsers`, which stay the definition.
    */
   scanner?: (ctx: ScannerContext) => LineScanner;
+  /**
+   * A reader of HAProxy's httplog lines in place (parsers/haproxy-access-scan.ts), given the
+   * compute packs' and the other services' anchor tests: it reads a line or is not sure, and
+   * the lines it is not sure of go to `parsers`.
+   */
+  httplogScanner?: (computeRun: AnchorRun | null, otherRun: AnchorRun | null) => HttplogScanner;
 }
+
+/** Whether the ASCII run `bytes[from, to)` is an anchor segment of a rule pack (src/rules.ts Classifier.anchorRun). */
+export type AnchorRun = (bytes: Uint8Array, from: number, to: number) => boolean;
 
 /** What a scanner is compiled with: the parse context and the compute packs' anchor test (Classifier.anchorRun). */
 export interface ScannerContext extends ParseContext {
   anchorRun: ((bytes: Uint8Array, from: number, to: number) => boolean) | null;
+  /** Read sample lines first so the scanner is optimised for every branch (not worth it for a small input). */
+  warm: boolean;
 }
 
 /**

@@ -65,4 +65,9 @@ export interface ChunkResult {
   effects: EffectRow[];
   /** A line of nova-api's own loggers was seen (whether or not it was an access line). */
   novaApiSeen: boolean;
+  /**
+   * The chain hash of the block's bytes (src/ingest/identity.ts `chainHash`), made where the block
+   * was parsed (a worker or the reading thread), or null when not asked for (text blocks).
+   */
+  blockHash: Uint8Array | null;
 }

@@ -116,9 +116,9 @@ function sourcesUnder(dir: string): string[] {
 }
 
 describe('the import walker', () => {
-  it('follows run-time imports: src/ingest/run.ts loads stream-json and the worker pool', () => {
+  it('follows run-time imports: src/ingest/run.ts loads the database driver and the worker pool', () => {
     const run = loadedBy(join(ROOT, 'src', 'ingest', 'run.ts'));
-    expect(run.has('stream-json')).toBe(true);
+    expect(run.has('better-sqlite3')).toBe(true);
     expect(run.has(join(ROOT, 'src', 'ingest', 'pool.ts'))).toBe(true);
   });
 

@@ -4,11 +4,12 @@
  * path (split2, one line at a time, every line through every parser) on the
  * bench's generated logs, and both agree with what the generator wrote.
  */
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateHaproxyLog } from '../bench/generate-haproxy.js';
 import { generateNovaLog } from '../bench/generate-nova.js';
-import { ingestInto, reportOf, stable, tempDir } from './helpers.js';
+import { ingestInto, REAL_LOGS, reportOf, stable, tempDir } from './helpers.js';
 
 describe('fast path = reference path', () => {
   it.each([false, true])(
@@ -35,6 +36,37 @@ describe('fast path = reference path', () => {
       expect(stable(reportOf(alone))).toEqual(stable(fastReport));
     },
   );
+
+  it('a generated nova-api log where a monitoring job makes 15 % of the requests (calls of interest)', async () => {
+    const dir = tempDir();
+    const log = join(dir, 'nova-api.log');
+    const facts = generateNovaLog({ path: log, targetBytes: 8 << 20, seed: 'fast-path-heavy', monitoringShare: 0.15 });
+    expect(facts.osServicesCalls).toBeGreaterThan(facts.computeRequests * 0.14);
+    const fast = join(dir, 'fast.db');
+    const ref = join(dir, 'ref.db');
+    await ingestInto(fast, [log], { jobs: 2 });
+    await ingestInto(ref, [log], { reference: true });
+    const fastReport = reportOf(fast);
+    expect(stable(fastReport)).toEqual(stable(reportOf(ref)));
+    expect(fastReport.inputs.requests).toBe(facts.computeRequests);
+    expect(fastReport.apis.find((a) => a.api === 'os-services')!.calls).toBe(facts.osServicesCalls);
+  });
+
+  it.skipIf(!existsSync(REAL_LOGS))('every file of the real logs, one by one', async () => {
+    const files = readdirSync(REAL_LOGS, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile() && /\.(log|txt|gz)$/.test(e.name) && !e.parentPath.includes('LICENSES'))
+      .map((e) => join(e.parentPath, e.name))
+      .sort();
+    expect(files.length).toBeGreaterThan(5);
+    for (const log of files) {
+      const dir = tempDir();
+      const fast = join(dir, 'fast.db');
+      const ref = join(dir, 'ref.db');
+      await ingestInto(fast, [log], { jobs: 2 });
+      await ingestInto(ref, [log], { reference: true });
+      expect(stable(reportOf(fast)), log).toEqual(stable(reportOf(ref)));
+    }
+  });
 
   it('a generated HAProxy log (several services, captures, cinder os-hosts that must not count)', async () => {
     const dir = tempDir();

@@ -34,7 +34,7 @@ interface Tally {
 
 /** Scan each line and hold it against the parsers; returns how the scanner answered. */
 function check(lines: readonly string[]): Tally {
-  const scan = nova.scanner!({ ...ctx, anchorRun: classifier.anchorRun(COMPUTE) });
+  const scan = nova.scanner!({ ...ctx, anchorRun: classifier.anchorRun(COMPUTE), warm: true });
   const out = newScannedAccess();
   const tally: Tally = { request: 0, notRequest: 0, unsure: 0 };
   for (const line of lines) {

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S MALLOC_ARENA_MAX=1 node --max-semi-space-size=1
 /**
  * The apicensus command line. Commands are thin yargs modules around plain
  * functions; this is the one place errors are caught, printed and turned into
@@ -56,11 +56,26 @@ function restoreStdin(args: Record<string, unknown>): void {
   }
 }
 
+/**
+ * yargs renders the running command's whole help after starting its handler, to have it at hand
+ * should the command fail later; apicensus never prints it then (failures are UserErrors, and
+ * --help renders its own). Rendering it cost ~40-90 ms of every run (string widths and wrapping
+ * of every option; bench/: `ingest` of a 1 KB file, which hooks run over many small files).
+ * yargs 18.2.0's internals (pinned): without them, the help is rendered as before.
+ */
+function skipHelpCache(cli: object): void {
+  const internal = cli as { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: unknown } } };
+  const usage = internal.getInternalMethods?.().getUsageInstance?.();
+  if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
+}
+
 export async function main(argv: string[]): Promise<number> {
   const verbose = argv.includes('--verbose');
   try {
     const commands = await commandsFor(argv);
-    await yargs(argv.map((a) => (a === '-' ? STDIN_TOKEN : a)))
+    const cli = yargs(argv.map((a) => (a === '-' ? STDIN_TOKEN : a)));
+    skipHelpCache(cli);
+    await cli
       .middleware(restoreStdin, true)
       .scriptName('apicensus')
       .usage(
@@ -118,9 +133,14 @@ function isMain(): boolean {
 }
 
 if (isMain()) {
-  // A small young generation on the main thread: it only reads, applies results and writes
-  // SQLite; workers parse (bench/: peak RSS, the issue's 150 MB bound).
-  setFlagsFromString('--max-semi-space-size=2');
+  // Heap sizes are read when the process starts: the `apicensus` command's first line asks for
+  // 1 MiB semi-spaces (V8 grew them to 16 MiB on ingest's garbage) and one malloc arena for every
+  // thread (glibc gave the worker and V8's compiler threads ~15 MB of their own) (bench/: peak
+  // RSS of the 1.1 GB nova log 159 → 116 MB with the cache and worker bounds, CPU +2-4 %); set
+  // here, the semi-space size had no effect, it only made start-up collect more.
+  // The old generation grows 1.5× its live size before a full collection, not up to 4× (read when
+  // it next grows, so it can be set now): the 1.1 GB HAProxy log peaked at 188 MB, 153 MB with it.
+  setFlagsFromString('--heap-growing-percent=50');
   main(hideBin(process.argv)).then((code) => {
     process.exitCode = code;
   });

@@ -5,16 +5,29 @@
  * bytes as read.
  */
 import { Readable } from 'node:stream';
-import streamChain from 'stream-chain';
-import { parser as jsonParser } from 'stream-json';
-import { streamArray } from 'stream-json/streamers/stream-array.js';
 import { UserError } from '../errors.js';
 import type { ChainLink } from '../store/sources.js';
 import { chainHash } from './identity.js';
 import type { ContentReader } from './reader.js';
 
-/** stream-chain's typings cannot follow a generator into the JSON parser; the pipeline yields array items. */
-const chain = streamChain as unknown as (stages: unknown[]) => AsyncIterable<{ key: number; value: unknown }>;
+/** A pipeline from the raw bytes to the array's items (stream-chain, stream-json). */
+type ArrayItems = (raw: Readable) => AsyncIterable<{ key: number; value: unknown }>;
+
+/**
+ * stream-json and stream-chain, loaded when a JSON array document is read: ~20 modules and
+ * ~10 ms that every other ingest need not pay (bench/: an ingest of a 1 KB log, which hooks run
+ * over many small files).
+ */
+async function arrayItems(): Promise<ArrayItems> {
+  const [{ default: streamChain }, { parser }, { streamArray }] = await Promise.all([
+    import('stream-chain'),
+    import('stream-json'),
+    import('stream-json/streamers/stream-array.js'),
+  ]);
+  // stream-chain's typings cannot follow a generator into the JSON parser; the pipeline yields array items.
+  const chain = streamChain as unknown as (stages: unknown[]) => AsyncIterable<{ key: number; value: unknown }>;
+  return (raw) => chain([raw, parser(), streamArray()]);
+}
 
 /** Elements per frame. */
 const FRAME_ELEMENTS = 10_000;
@@ -26,7 +39,7 @@ export const isJsonArray = (start: Buffer): boolean =>
 /** The first elements of a JSON array document as JSON lines, for detection. */
 export async function sampleArrayLines(pre: Buffer): Promise<string[]> {
   const lines: string[] = [];
-  const pipeline = chain([Readable.from([pre]), jsonParser(), streamArray()]);
+  const pipeline = (await arrayItems())(Readable.from([pre]));
   try {
     for await (const item of pipeline) {
       lines.push(JSON.stringify(item.value));
@@ -60,8 +73,9 @@ export function jsonArrayFrames(
   async function* frames(): AsyncGenerator<string> {
     let n = 0;
     let lines: string[] = [];
+    const items = await arrayItems();
     try {
-      for await (const item of chain([Readable.from(raw()), jsonParser(), streamArray()])) {
+      for await (const item of items(Readable.from(raw()))) {
         n = item.key + 1;
         lines.push(JSON.stringify(item.value));
         if (lines.length < FRAME_ELEMENTS) continue;

@@ -7,12 +7,25 @@
  */
 import { compileParsers } from '../../parsers/compile.js';
 import { formatByName } from '../../parsers/index.js';
+import {
+  HTTPLOG_REQUEST,
+  newScannedHttplog,
+  type HttplogScanner,
+  type ScannedHttplog,
+} from '../../parsers/haproxy-access-scan.js';
 import { newScannedAccess, SCAN_NOT_REQUEST, SCAN_REQUEST, scannedRecord } from '../../parsers/nova-access-scan.js';
-import type { FileFormat, LineScanner, ParseContext, ParseResult, RequestRecord } from '../../parsers/types.js';
+import type {
+  AnchorRun,
+  FileFormat,
+  LineScanner,
+  ParseContext,
+  ParseResult,
+  RequestRecord,
+} from '../../parsers/types.js';
 import { hash52, hash52Values } from '../keys.js';
 import { emptyObservationLines, OBS_NUM, OBS_NUMS, shapeKeyOf, type ObservationShape } from '../observation-shape.js';
 import { normalisePath, resourcePath, type NormalisedPath } from '../paths.js';
-import { compileClassifier, type Classifier, type RulePack } from '../rules.js';
+import { compileAsciiAnchorRun, compileClassifier, packAnchors, type Classifier, type RulePack } from '../rules.js';
 import { COMPUTE, compileServiceOf, type Attribution } from '../service.js';
 import { wallToUtc } from '../timezone.js';
 import type { ChunkResult } from '../chunk-result.js';
@@ -37,6 +50,11 @@ export interface ProcessorSpec {
   packs: RulePack[];
   /** Read every line through every parser (no needle skipping): the reference path. */
   plain?: boolean;
+  /**
+   * The input is known to fit in one block: scanners are not warmed up first (bench/: 16 ms of
+   * the ~0.3 s an ingest of a 1 KB file takes; hooks run ingest over many small files).
+   */
+  small?: boolean;
 }
 
 /**
@@ -59,6 +77,14 @@ export function resolveFormat(name: string): FileFormat {
     parsers: parts.flatMap((p) => p.parsers),
     signature: parts[0]!.signature,
   };
+}
+
+/**
+ * The key of a request (before identical id-less requests of one second are numbered): its request
+ * id, method, target and status, or without a request id its fields (the scanners mix the same).
+ */
+export function requestKey(r: RequestRecord): number {
+  return r.requestId !== null ? hash52(`${r.requestId} ${r.method} ${r.uri} ${r.status}`) : fieldKey(r);
 }
 
 /** A key for a request without a request id: its fields, so envelope and whitespace differences do not matter. */
@@ -109,8 +135,20 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
       : null;
   // A scanner reads the commonest lines in place; what it is not sure of goes to the parsers.
   const scanner =
-    !spec.plain && format.scanner ? format.scanner({ ...ctx, anchorRun: classifier.anchorRun(COMPUTE) }) : null;
+    !spec.plain && format.scanner
+      ? format.scanner({ ...ctx, anchorRun: classifier.anchorRun(COMPUTE), warm: !spec.small })
+      : null;
   const scanned = newScannedAccess();
+  // HAProxy's httplog lines read in place; those that may be calls of interest go to the parsers.
+  const httplogScanner =
+    !spec.plain && format.httplogScanner
+      ? format.httplogScanner(classifier.anchorRun(COMPUTE), otherAnchorRun(spec.packs))
+      : null;
+  const httplog = newScannedHttplog();
+  /** Attributions of scanned lines by frontend, backend and the target's version code, with the block's label. */
+  const scannedAttributions = new Map<number, ScannedAttribution>();
+  const names = new NameCache(() => scannedAttributions.clear());
+  let blockNo = 0;
   const mayMatch = classifier.mayMatch;
 
   /** The route of a request the packs may want: classified and shaped, or null when it names no call of interest. */
@@ -304,11 +342,8 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
     const uri = r.uri;
     const attribution = r.layer === 'nova' || r.service !== null ? null : serviceOf(r.frontend, r.backend, uri);
     const service = r.layer === 'nova' ? COMPUTE : (r.service ?? attribution!.service);
-    let key: number;
-    if (r.requestId !== null) {
-      key = hash52(`${r.requestId} ${r.method} ${r.uri} ${r.status}`);
-    } else {
-      key = fieldKey(r);
+    const key = requestKey(r);
+    if (r.requestId === null) {
       unnumbered.push(n);
       unnumberedSeconds.push(r.wallMs === null ? -1 : Math.floor(r.wallMs / 1000));
     }
@@ -478,13 +513,84 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
     return lineNo;
   };
 
+  /**
+   * A scanned httplog line counted and keyed as handleRecord would, unless it may be a call of
+   * interest or a compute route set aside (a target segment is an anchor of its service's packs,
+   * or of compute's when the path leaves the service open): false, and the parsers read it.
+   */
+  const countHttplog = (bytes: Buffer, s: ScannedHttplog): boolean => {
+    const fe = names.id(bytes, s.frontendStart, s.frontendEnd);
+    const be = names.id(bytes, s.backendStart, s.backendEnd);
+    // A target whose version alone decides its evidence (serviceOf's pathEvidence, in place):
+    // the attribution is found again by the names and that version, without the target's string.
+    const code = versionCode(bytes, s.uriStart, s.uriEnd);
+    let uri: string | null = null;
+    let known: ScannedAttribution | undefined;
+    const k = code < 0 ? -1 : (fe * 4096 + be) * 65536 + code;
+    if (k >= 0) known = scannedAttributions.get(k);
+    if (known === undefined) {
+      uri = bytes.toString('latin1', s.uriStart, s.uriEnd);
+      known = { attribution: serviceOf(names.str(fe), names.str(be), uri), block: -1, label: 0 };
+      if (k >= 0) scannedAttributions.set(k, known);
+    }
+    const attribution = known.attribution;
+    const service = attribution.service;
+    const compute = s.computeAnchor || s.percent;
+    if (
+      service === COMPUTE
+        ? compute
+        : ((s.otherAnchor || s.percent) && mayMatch(service, uri ?? bytes.toString('latin1', s.uriStart, s.uriEnd))) ||
+          (attribution.novaPathOpen && compute)
+    )
+      return false;
+    const utc = frontTime(s.wallMs, null);
+    seen(utc);
+    result.requests++;
+    if (s.requestIdStart < 0) {
+      unnumbered.push(n);
+      unnumberedSeconds.push(Math.floor(s.wallMs / 1000));
+    }
+    // The label of this block (labels are per block).
+    if (known.block !== blockNo) {
+      known.label = frontLabel('lb', attribution, names.str(fe), '');
+      known.block = blockNo;
+    }
+    push(s.key, Math.floor(utc / HOUR_MS), known.label);
+    return true;
+  };
+
+  /**
+   * Lines the httplog scanner reads are never decoded (bench/: parsing the 1.1 GB HAProxy log
+   * through the regexes cost ~9.6 CPU-s, ~4 more of garbage collection in the parse worker);
+   * every other line goes through handleLine as in plainLines (test/haproxy-access-scan.test.ts).
+   */
+  const httplogLines = (bytes: Buffer, scan: HttplogScanner): number => {
+    let lineNo = firstLine - 1;
+    const len = bytes.length;
+    let pos = 0;
+    while (pos < len) {
+      let end = bytes.indexOf(10, pos);
+      if (end < 0) end = len;
+      lineNo++;
+      const start = pos;
+      pos = end + 1;
+      if (end === start) continue;
+      if (bytes[end - 1] === 13) end--;
+      if (scan(bytes, start, end, httplog) === HTTPLOG_REQUEST && countHttplog(bytes, httplog)) continue;
+      handleLine(bytes.toString('utf8', start, end), lineNo);
+    }
+    return lineNo;
+  };
+
   /** Per-block state, reset in place before each block. */
   const reset = (first: number): void => {
     firstLine = first;
+    blockNo++;
     labels = [];
     labelLayers = [];
     labelIds = new Map();
-    cap = 1024;
+    // `cap` stays as the blocks before grew it (blocks of one file are alike): no arrays grown and
+    // dropped per block (bench/: the 1.1 GB HAProxy log's ~4,000 requests a block grew them twice each).
     keys = new Float64Array(cap);
     hours = new Float64Array(cap);
     labelIndex = new Uint32Array(cap);
@@ -518,12 +624,112 @@ export function compileProcessor(spec: ProcessorSpec): ChunkProcessor {
     const lastLine =
       scanner !== null
         ? scannedLines(typeof block === 'string' ? Buffer.from(block, 'utf8') : block, scanner)
-        : needles !== null
-          ? needleLines(typeof block === 'string' ? block : block.toString('utf8'), needles)
-          : plainLines(typeof block === 'string' ? block : block.toString('utf8'));
+        : httplogScanner !== null
+          ? httplogLines(typeof block === 'string' ? Buffer.from(block, 'utf8') : block, httplogScanner)
+          : needles !== null
+            ? needleLines(typeof block === 'string' ? block : block.toString('utf8'), needles)
+            : plainLines(typeof block === 'string' ? block : block.toString('utf8'));
     return finish(lastLine);
   };
   return processor;
+}
+
+/**
+ * The anchor test of the other services' packs in one (a superset: a target holding one may be a
+ * call of interest of the service it is attributed to, which mayMatch then says exactly).
+ */
+function otherAnchorRun(packs: readonly RulePack[]): AnchorRun | null {
+  const names = [...new Set(packs.filter((p) => p.service !== COMPUTE).flatMap(packAnchors))];
+  return names.length === 0 ? null : compileAsciiAnchorRun(names);
+}
+
+/** A scanned httplog line's attribution, and its label in the block it was last used in. */
+interface ScannedAttribution {
+  attribution: Attribution;
+  block: number;
+  label: number;
+}
+
+/**
+ * Names (frontends, backends) read from bytes, each given a number and made a string once: a
+ * front end's lines hold a handful of names, found again by length and bytes.
+ */
+class NameCache {
+  private readonly byLength: number[][] = [];
+  private bytes: Uint8Array[] = [];
+  private strings: string[] = [];
+
+  /** `onReset`: the numbers given so far mean nothing any more. */
+  constructor(private readonly onReset: () => void) {}
+
+  /** The number of the name `b[from, to)`. */
+  id(b: Buffer, from: number, to: number): number {
+    const n = to - from;
+    const list = this.byLength[n];
+    if (list !== undefined) {
+      for (let j = 0; j < list.length; j++) {
+        const id = list[j]!;
+        const name = this.bytes[id]!;
+        let i = 0;
+        while (i < n && name[i] === b[from + i]) i++;
+        if (i === n) return id;
+      }
+    }
+    if (this.bytes.length >= 4096) {
+      // Names without end (a generated front end per tenant?): start again rather than grow.
+      this.byLength.length = 0;
+      this.bytes = [];
+      this.strings = [];
+      this.onReset();
+    }
+    const id = this.bytes.length;
+    this.bytes.push(Uint8Array.from(b.subarray(from, to)));
+    this.strings.push(b.toString('latin1', from, to));
+    (this.byLength[n] ??= []).push(id);
+    return id;
+  }
+
+  str(id: number): string {
+    return this.strings[id]!;
+  }
+}
+
+/** pathEvidence's codes of nova's versions 2 and 1.1 (service.ts), which need more than the version. */
+const V2_CODE = 3;
+const V11_CODE = (2 * 12 + 11) * 12 + 2;
+
+/**
+ * The version code pathEvidence (service.ts) decides a target `/vN[.M]…` by in place, read from
+ * bytes; -1 when it reads the target's segments instead (then the target's string is needed).
+ * The same steps as pathEvidence's, so the evidence of a code is the one it gives (and caches).
+ */
+function versionCode(b: Uint8Array, from: number, to: number): number {
+  if (b[from] !== 47 || b[from + 1] !== 118) return -1;
+  let i = from + 2;
+  let code = 0;
+  let dots = 0;
+  let last = 0;
+  for (; i < to && i < from + 10; i++) {
+    const c = b[i]!;
+    if (c >= 48 && c <= 57) code = code * 12 + (c - 47);
+    else if (c === 46 && i > from + 2 && dots++ === 0) code = code * 12 + 11;
+    else break;
+    last = c;
+  }
+  const after = i < to ? b[i]! : 47;
+  if (i === from + 2 || last === 46 || (after !== 47 && after !== 63 && after !== 35)) return -1;
+  if (code === V2_CODE || code === V11_CODE) {
+    let j = i + 1;
+    while (j < to) {
+      const c = b[j]!;
+      if (c === 47 || c === 63 || c === 35) break;
+      if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || c === 45)) break;
+      j++;
+    }
+    const hexRun = j > i + 1 && (j === to || b[j] === 47 || b[j] === 63);
+    if (hexRun && after === 47) return -1;
+  }
+  return code < 65536 ? code : -1;
 }
 
 /** Request targets in a line of text: a token that starts with '/', after a space or a quote. */
@@ -612,6 +818,7 @@ function emptyResult(
     shapes: [],
     effects: [],
     novaApiSeen: false,
+    blockHash: null,
   };
 }
 

@@ -332,7 +332,7 @@ function compileStages(file: OpenFile, plan: ReadPlan, fc: FileContext): Stages 
     filePath: file.path === '-' ? null : file.path,
     packs: fc.packs,
   };
-  const processor = compileProcessor(fc.reference ? { ...spec, plain: true } : spec);
+  const processor = compileProcessor(fc.reference ? { ...spec, plain: true } : { ...spec, small: file.short });
   // Identical id-less requests of one second go on being numbered where the last read stopped.
   const numbering = OccurrenceNumbering.from(plan.source?.numbering ?? null);
   const headUpdate =
@@ -359,8 +359,13 @@ function compileStages(file: OpenFile, plan: ReadPlan, fc: FileContext): Stages 
   const dispatcher = new Dispatcher<{ bytes: number; hash: Buffer | null }>({
     pool,
     specId: pool ? pool.spec(spec) : -1,
-    inline: processor,
-    apply: (r, tag) => batches.apply(r, tag.bytes, tag.hash),
+    // A block's chain link is hashed by whoever parses it (worker.ts does the same).
+    inline: (block, first) => {
+      const r = processor(block, first);
+      if (typeof block !== 'string') r.blockHash = chainHash(block);
+      return r;
+    },
+    apply: (r, tag) => batches.apply(r, tag.bytes, tag.hash ?? (r.blockHash ? Buffer.from(r.blockHash) : null)),
   });
   const framerOptions = { blockBytes: Math.min(BLOCK_BYTES, fc.batchBytes), maxLineBytes: MAX_LINE_BYTES };
   const framer = fc.reference
@@ -428,8 +433,8 @@ async function flushFrames(frames: readonly Frame[], stages: Stages, fc: FileCon
       await stages.dispatcher.submitResult(stages.overLong(f.head, f.length, 1), { bytes: f.length, hash: f.hash });
       continue;
     }
-    const tag = { bytes: f.bytes.length, hash: chainHash(f.bytes) };
-    await stages.dispatcher.submit(f.bytes, tag);
+    // The hash comes with the result (the block is hashed where it is parsed).
+    await stages.dispatcher.submit(f.bytes, { bytes: f.bytes.length, hash: null });
     if (f.owned) fc.blocks.done(f.bytes);
   }
 }

@@ -422,7 +422,12 @@ function result(agg: ApiAggregate, serviceRequests: number | null): ApiReport {
         addresses: top(x.addresses),
         userAgents: top(x.agents),
       }))
-      .sort((x, y) => y.calls - x.calls || x.client.localeCompare(y.client)),
+      // Ties broken on the version too (one family, two versions, as many calls): the same
+      // report whatever order the rows came in.
+      .sort(
+        (x, y) =>
+          y.calls - x.calls || x.client.localeCompare(y.client) || (x.version ?? '').localeCompare(y.version ?? ''),
+      ),
     byAddress: dims.byAddress,
     seenIn: obj(agg.seenIn),
     seenWhere: agg.seen,

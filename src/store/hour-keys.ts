@@ -9,10 +9,21 @@
 import { blobToKeys, KeySet, keysToBlob } from '../keys.js';
 import type { Db } from './db.js';
 
-interface HourEntry {
-  set: KeySet;
-  pending: number[];
-  lastUse: number;
+/** One (layer, hour)'s keys: every key counted, and the new ones not written yet. */
+export class HourEntry {
+  pending: number[] = [];
+
+  constructor(
+    readonly set: KeySet,
+    public lastUse: number,
+  ) {}
+
+  /** True when the key was not counted before in this layer and hour. */
+  add(key: number): boolean {
+    if (!this.set.add(key)) return false;
+    this.pending.push(key);
+    return true;
+  }
 }
 
 /** Segments per hour before they are merged into one. */
@@ -46,7 +57,8 @@ export class HourKeys {
   private lastHour = NaN;
   private last: HourEntry | null = null;
 
-  private entry(layer: string, hour: number): HourEntry {
+  /** The keys of (layer, hour), loaded on first touch: a caller adds a run of one layer and hour to it. */
+  entry(layer: string, hour: number): HourEntry {
     if (this.last !== null && hour === this.lastHour && layer === this.lastLayer) {
       this.last.lastUse = this.tick;
       return this.last;
@@ -60,7 +72,7 @@ export class HourKeys {
       const stored = rows.reduce((n, r) => n + r.keys.length / 8, 0);
       const set = new KeySet(Math.max(stored, this.last?.set.size ?? 0));
       for (const row of rows) set.addAll(blobToKeys(row.keys));
-      e = { set, pending: [], lastUse: this.tick };
+      e = new HourEntry(set, this.tick);
       this.entries.set(id, e);
     }
     e.lastUse = this.tick;
@@ -72,10 +84,7 @@ export class HourKeys {
 
   /** True when the key was not counted before in this layer and hour. */
   add(layer: string, hour: number, key: number): boolean {
-    const e = this.entry(layer, hour);
-    if (!e.set.add(key)) return false;
-    e.pending.push(key);
-    return true;
+    return this.entry(layer, hour).add(key);
   }
 
   /** Write new keys as segments; call inside the batch transaction. */
