@@ -29,7 +29,7 @@ export interface MalformedExample {
  * Every request and opaque connection of a block, as parallel arrays: its key, hour (-1 when
  * the line has no date), and an index into `labels` (tab-joined: `layer\tservice\tfrontend` for
  * nova's and audit requests; front-end requests add `\tdecidedBy\tevidence\tsetAsideApi`, see
- * process.ts frontLabel; `layer\t\topaque\tfrontend` for connections; `labelLayers` holds each
+ * chunk-builder.ts frontLabel; `layer\t\topaque\tfrontend` for connections; `labelLayers` holds each
  * label's layer).
  */
 export interface ChunkResult {

@@ -1,0 +1,27 @@
+/** The key that makes a request count once, however many lines and files show it. */
+import type { RequestRecord } from '../../parsers/types.js';
+import { hash52, hash52Values } from '../keys.js';
+
+/**
+ * The key of a request (before identical id-less requests of one second are numbered): its request
+ * id, method, target and status, or without a request id its fields (the scanners mix the same).
+ */
+export function requestKey(r: RequestRecord): number {
+  return r.requestId !== null ? hash52(`${r.requestId} ${r.method} ${r.uri} ${r.status}`) : fieldKey(r);
+}
+
+/** A key for a request without a request id: its fields, so envelope and whitespace differences do not matter. */
+function fieldKey(r: RequestRecord): number {
+  return hash52Values([
+    r.wallMs,
+    r.client,
+    r.method,
+    r.uri,
+    r.status,
+    r.bytes,
+    r.durationMs,
+    r.frontend,
+    r.server,
+    r.host,
+  ]);
+}
