@@ -376,13 +376,18 @@ export function packAnchors(pack: RulePack): string[] {
   return [...new Set(first)];
 }
 
-export function compileClassifier(packs: readonly RulePack[]): Classifier {
-  // service → "position\tanchor segment" → packs owning it
-  const anchors = new Map<string, Map<string, CompiledPack[]>>();
-  const messageLoggers = new Set<string>();
-  const effects: CompiledEffect[] = [];
-  // service + CADF action → packs with audit-only routes for it.
-  const byAudit = new Map<string, CompiledPack[]>();
+/** The packs indexed for classification (compileClassifier). */
+interface PackIndex {
+  /** service → "position\tanchor segment" → packs owning it. */
+  anchors: Map<string, Map<string, CompiledPack[]>>;
+  messageLoggers: Set<string>;
+  effects: CompiledEffect[];
+  /** service + CADF action → packs with audit-only routes for it. */
+  byAudit: Map<string, CompiledPack[]>;
+}
+
+function indexPacks(packs: readonly RulePack[]): PackIndex {
+  const index: PackIndex = { anchors: new Map(), messageLoggers: new Set(), effects: [], byAudit: new Map() };
   for (const pack of packs) {
     // Literal routes before routes with variables: /os-services/enable beats /os-services/{id}.
     const routes = pack.routes.map(compileRoute).sort((a, b) => variableCount(a) - variableCount(b));
@@ -390,112 +395,140 @@ export function compileClassifier(packs: readonly RulePack[]): Classifier {
     for (const r of routes) {
       if (r.auditAction === null) continue;
       const k = `${pack.service}\t${r.auditAction}`;
-      byAudit.set(k, [...(byAudit.get(k) ?? []), compiled]);
+      index.byAudit.set(k, [...(index.byAudit.get(k) ?? []), compiled]);
     }
-    // A pack owns a request whose segment at some position is one of its anchors at the
-    // same position in one of its routes: `/os-security-groups/{id}` anchors position 0, so
-    // `/servers/{id}/os-security-groups` (position 2) is not the proxy's. Audit-only routes
-    // make no anchors: an access line of the same path is someone else's.
-    const accessRoutes = routes.filter((r) => r.auditAction === null);
-    const names = packAnchors(pack);
-    let byAnchor = anchors.get(pack.service);
-    if (!byAnchor) anchors.set(pack.service, (byAnchor = new Map()));
-    const positions = new Set<string>();
-    for (const r of accessRoutes)
-      r.segments.forEach((seg, i) => seg !== null && names.includes(seg) && positions.add(`${i}\t${seg}`));
-    for (const k of positions) {
-      const list = byAnchor.get(k) ?? [];
-      list.push(compiled);
-      byAnchor.set(k, list);
-    }
+    indexAnchors(index, compiled);
     for (const e of pack.effects) {
-      for (const l of e.loggers) messageLoggers.add(l);
-      effects.push({
+      for (const l of e.loggers) index.messageLoggers.add(l);
+      const { action, refines } = e;
+      index.effects.push({
         api: pack.api,
-        action: e.action,
-        refines: e.refines,
+        action,
+        refines,
         loggers: new Set(e.loggers),
         pattern: new RegExp(e.message),
       });
     }
   }
+  return index;
+}
 
-  const matchRoute = (
-    cp: CompiledPack,
-    method: string,
-    segments: readonly string[],
-    auditAction: string | null,
-  ): Classification | null => {
-    for (const r of cp.routes) {
-      if (r.auditAction !== null && r.auditAction !== auditAction) continue;
-      if ((method !== '*' && r.method !== method) || r.segments.length !== segments.length) continue;
-      let ok = true;
-      for (let i = 0; i < segments.length; i++) {
-        const lit = r.segments[i];
-        if (lit !== null && lit !== segments[i]) {
-          ok = false;
-          break;
-        }
+/**
+ * A pack owns a request whose segment at some position is one of its anchors at the same position
+ * in one of its routes: `/os-security-groups/{id}` anchors position 0, so
+ * `/servers/{id}/os-security-groups` (position 2) is not the proxy's. Audit-only routes make no
+ * anchors: an access line of the same path is someone else's.
+ */
+function indexAnchors(index: PackIndex, compiled: CompiledPack): void {
+  const pack = compiled.pack;
+  const names = packAnchors(pack);
+  let byAnchor = index.anchors.get(pack.service);
+  if (!byAnchor) index.anchors.set(pack.service, (byAnchor = new Map()));
+  const positions = new Set<string>();
+  for (const r of compiled.routes) {
+    if (r.auditAction !== null) continue;
+    r.segments.forEach((seg, i) => seg !== null && names.includes(seg) && positions.add(`${i}\t${seg}`));
+  }
+  for (const k of positions) {
+    const list = byAnchor.get(k) ?? [];
+    list.push(compiled);
+    byAnchor.set(k, list);
+  }
+}
+
+/** The first route of a pack a request matches (literal routes first), as a Classification. */
+function matchRoute(
+  cp: CompiledPack,
+  method: string,
+  segments: readonly string[],
+  auditAction: string | null,
+): Classification | null {
+  for (const r of cp.routes) {
+    if (r.auditAction !== null && r.auditAction !== auditAction) continue;
+    if ((method !== '*' && r.method !== method) || r.segments.length !== segments.length) continue;
+    let ok = true;
+    for (let i = 0; i < segments.length; i++) {
+      const lit = r.segments[i];
+      if (lit !== null && lit !== segments[i]) {
+        ok = false;
+        break;
       }
-      if (ok)
-        return { api: cp.pack.api, action: r.action, target: r.targetIndex >= 0 ? segments[r.targetIndex]! : null };
     }
-    return null;
-  };
+    if (ok) return { api: cp.pack.api, action: r.action, target: r.targetIndex >= 0 ? segments[r.targetIndex]! : null };
+  }
+  return null;
+}
 
-  // Per service: a segment equal to one of its anchors, possibly with the .json/.xml suffix nova once routed.
-  const escape = (x: string): string => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const anchorTests = new Map<string, RegExp>();
-  const anchorRuns = new Map<string, AsciiAnchorRun>();
-  for (const [service, byAnchor] of anchors) {
-    const names = [...new Set([...byAnchor.keys()].map((k) => k.slice(k.indexOf('\t') + 1)))];
-    if (names.length) {
-      anchorTests.set(service, new RegExp(`/(?:${names.map(escape).join('|')})(?:\\.(?:json|xml))?(?:[/?#]|$)`));
-      anchorRuns.set(service, compileAsciiAnchorRun(names));
+/**
+ * A request's route in the index: an audit-only route of its CADF action, else a route of the pack
+ * its anchors name.
+ */
+function classifyIn(
+  index: PackIndex,
+  service: string,
+  method: string,
+  segments: readonly string[],
+  auditAction: string | null,
+): Classification | null {
+  if (auditAction !== null) {
+    for (const cp of index.byAudit.get(`${service}\t${auditAction}`) ?? []) {
+      const hit = matchRoute(cp, method, segments, auditAction);
+      if (hit) return hit;
     }
   }
+  const byAnchor = index.anchors.get(service);
+  if (!byAnchor) return null;
+  let owner: CompiledPack | null = null;
+  for (let i = 0; i < segments.length; i++) {
+    const list = byAnchor.get(`${i}\t${segments[i]}`);
+    if (!list) continue;
+    for (const cp of list) {
+      const hit = matchRoute(cp, method, segments, auditAction);
+      if (hit) return hit;
+      owner ??= cp;
+    }
+  }
+  return owner ? { api: owner.pack.api, action: 'other', target: null } : null;
+}
+
+/** Per service: a segment equal to one of its anchors, possibly with the .json/.xml suffix nova once routed. */
+function anchorMatchers(index: PackIndex): { tests: Map<string, RegExp>; runs: Map<string, AsciiAnchorRun> } {
+  const escape = (x: string): string => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const tests = new Map<string, RegExp>();
+  const runs = new Map<string, AsciiAnchorRun>();
+  for (const [service, byAnchor] of index.anchors) {
+    const names = [...new Set([...byAnchor.keys()].map((k) => k.slice(k.indexOf('\t') + 1)))];
+    if (names.length) {
+      tests.set(service, new RegExp(`/(?:${names.map(escape).join('|')})(?:\\.(?:json|xml))?(?:[/?#]|$)`));
+      runs.set(service, compileAsciiAnchorRun(names));
+    }
+  }
+  return { tests, runs };
+}
+
+export function compileClassifier(packs: readonly RulePack[]): Classifier {
+  const index = indexPacks(packs);
+  const { tests, runs } = anchorMatchers(index);
   return {
     packs,
-    messageLoggers,
-    services: new Set(anchors.keys()),
+    messageLoggers: index.messageLoggers,
+    services: new Set(index.anchors.keys()),
     // Percent-encoded targets are decoded by normalisePath: let them through.
     mayMatch: (service, uri) => {
-      const t = anchorTests.get(service);
+      const t = tests.get(service);
       return t !== undefined && (t.test(uri) || uri.includes('%'));
     },
-    anchorRun: (service) => anchorRuns.get(service) ?? null,
-    classify(service, method, segments, auditAction = null) {
-      if (auditAction !== null) {
-        for (const cp of byAudit.get(`${service}\t${auditAction}`) ?? []) {
-          const hit = matchRoute(cp, method, segments, auditAction);
-          if (hit) return hit;
-        }
-      }
-      const byAnchor = anchors.get(service);
-      if (!byAnchor) return null;
-      let owner: CompiledPack | null = null;
-      for (let i = 0; i < segments.length; i++) {
-        const list = byAnchor.get(`${i}\t${segments[i]}`);
-        if (!list) continue;
-        for (const cp of list) {
-          const hit = matchRoute(cp, method, segments, auditAction);
-          if (hit) return hit;
-          owner ??= cp;
-        }
-      }
-      return owner ? { api: owner.pack.api, action: 'other', target: null } : null;
-    },
+    anchorRun: (service) => runs.get(service) ?? null,
+    classify: (service, method, segments, auditAction = null) =>
+      classifyIn(index, service, method, segments, auditAction),
     effect(logger, message) {
-      for (const e of effects) {
+      for (const e of index.effects) {
         if (!e.loggers.has(logger)) continue;
         const m = e.pattern.exec(message);
-        if (m)
-          return {
-            api: e.api,
-            action: e.action,
-            refines: e.refines,
-            target: m.groups?.host ?? m.groups?.target ?? null,
-          };
+        if (m) {
+          const { api, action, refines } = e;
+          return { api, action, refines, target: m.groups?.host ?? m.groups?.target ?? null };
+        }
       }
       return null;
     },
