@@ -8,10 +8,11 @@ import type { FileFormat, ParseResult, RequestRecord } from '../../parsers/types
 import { hash52 } from '../keys.js';
 import { shapeKeyOf, type ObservationShape } from '../observation-shape.js';
 import { normalisePath, resourcePath, type NormalisedPath } from '../paths.js';
-import { compileClassifier, type Classifier, type RulePack } from '../rules.js';
+import { compileClassifier, type Classifier } from '../rules.js';
 import { COMPUTE, compileServiceOf, type ServiceOf } from '../service.js';
 import { wallToUtc, type WallToUtc } from '../timezone.js';
 import { ChunkBuilder, type Route } from './chunk-builder.js';
+import type { ProcessorSpec } from './process.js';
 import { requestKey } from './request-key.js';
 
 export const HOUR_MS = 3_600_000;
@@ -19,15 +20,11 @@ export const HOUR_MS = 3_600_000;
 /** Scanned routes kept per file (a few hundred bytes each): beyond, the cache starts again. */
 const ROUTE_CACHE = 4096;
 
-/** What a record reader needs of the ProcessorSpec (process.ts). */
-export interface RecordReaderSpec {
-  defaultYear: number;
-  timezone: string;
-  novaTimezone: string;
-  frontends: string[];
-  filePath: string | null;
-  packs: RulePack[];
-}
+/** What a record reader needs of the ProcessorSpec. */
+export type RecordReaderSpec = Pick<
+  ProcessorSpec,
+  'defaultYear' | 'timezone' | 'novaTimezone' | 'frontends' | 'filePath' | 'packs'
+>;
 
 export class RecordReader {
   readonly classifier: Classifier;

@@ -295,30 +295,19 @@ export function frontendsSeen(db: Db): FrontendSeenRow[] {
   );
 }
 
-/** Front-end requests with a compute route that were attributed to another service, per API. */
-export function frontendsSetAside(db: Db): {
-  layer: string;
-  name: string;
-  service: string;
-  decidedBy: string;
-  evidence: string;
+/** Front-end requests of a compute pack's route (`api`) attributed to another service. */
+export interface SetAsideRow extends FrontendSeenRow {
   api: string;
-  requests: number;
-}[] {
+}
+
+/** Front-end requests with a compute route that were attributed to another service, per API. */
+export function frontendsSetAside(db: Db): SetAsideRow[] {
   return db
     .prepare(
       `SELECT layer, name, service, decided_by AS decidedBy, evidence, api, requests FROM frontend_set_aside
         ORDER BY api, requests DESC, name, service, decided_by, evidence`,
     )
-    .all() as {
-    layer: string;
-    name: string;
-    service: string;
-    decidedBy: string;
-    evidence: string;
-    api: string;
-    requests: number;
-  }[];
+    .all() as SetAsideRow[];
 }
 
 /** Connections logged without HTTP detail (tcplog), per frontend and hour (ms), in the window. */

@@ -24,24 +24,17 @@ import {
   type TotalsByLayer,
   type UnreadWindow,
   type Window,
+  type FrontendSeenRow,
+  type SetAsideRow,
 } from './queries.js';
 
 export type { CallRow, ClockSkew, InventoryRow, SourceSummaryRow, TotalsByLayer, UnreadWindow, Window };
 
 /** A front end (HAProxy frontend or backend, web vhost) the logs named, a service it was counted as, and what decided. */
-export interface FrontendSeen {
-  layer: string;
-  name: string;
-  service: string;
-  decidedBy: string;
-  evidence: string;
-  requests: number;
-}
+export type FrontendSeen = FrontendSeenRow;
 
 /** Front-end requests of a compute pack's route (`api`) attributed to another service. */
-export interface SetAsideSeen extends FrontendSeen {
-  api: string;
-}
+export type SetAsideSeen = SetAsideRow;
 
 /** An input the last ingest of it could not read (a corrupt .gz, an unreadable file). */
 export interface InputProblem {
