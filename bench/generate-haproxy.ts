@@ -1,9 +1,10 @@
 /**
  * A deterministic HAProxy log of a given size: `option httplog` (1.7+) lines
  * behind an RFC 3164 syslog prefix, for the frontends of a kolla-style
- * control plane (formats: /work/shared/reference/lb-logs.md §1):
+ * control plane (formats: /work/shared/reference/lb-logs.md §1), one line each (wrapped here):
  *
- *   Mar 22 15:16:23 lb1 haproxy[2291]: 10.0.0.15:51044 [22/Mar/2024:15:16:23.412] nova_api_front nova_api_back/ctl2 0/0/1/57/58 200 1207 - - ---- 12/3/0/0/0 0/0 "GET /v2.1/os-hosts HTTP/1.1"
+ *   Mar 22 15:16:23 lb1 haproxy[2291]: 10.0.0.15:51044 [22/Mar/2024:15:16:23.412] nova_api_front
+ *     nova_api_back/ctl2 0/0/1/57/58 200 1207 - - ---- 12/3/0/0/0 0/0 "GET /v2.1/os-hosts HTTP/1.1"
  *
  * - six frontends (nova, cinder, glance, keystone, neutron, placement); only
  *   nova_api_front is the compute API;
@@ -600,11 +601,13 @@ export function generateHaproxyLog(opts: GenerateOptions): HaproxyLogFacts {
     const f = rng.pick(frontends).value;
     const server = rng.pick(SERVERS);
     event(
-      `Server ${f.backend}/${server} is DOWN, reason: Layer4 timeout, check duration: 2001ms. 2 active and 0 backup servers left. ${rng.int(5)} sessions active, 0 requeued, 0 remaining in queue.`,
+      `Server ${f.backend}/${server} is DOWN, reason: Layer4 timeout, check duration: 2001ms. ` +
+        `2 active and 0 backup servers left. ${rng.int(5)} sessions active, 0 requeued, 0 remaining in queue.`,
     );
     now += rng.range(1000, 20_000);
     event(
-      `Server ${f.backend}/${server} is UP, reason: Layer7 check passed, code: 200, check duration: 3ms. 3 active and 0 backup servers online. 0 sessions requeued, 0 total in queue.`,
+      `Server ${f.backend}/${server} is UP, reason: Layer7 check passed, code: 200, check duration: 3ms. ` +
+        `3 active and 0 backup servers online. 0 sessions requeued, 0 total in queue.`,
     );
   };
 

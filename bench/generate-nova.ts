@@ -535,19 +535,24 @@ const BACKGROUND: readonly { level: string; logger: string; message: string; ser
     level: 'DEBUG',
     logger: 'oslo_db.sqlalchemy.engines',
     message:
-      'MySQL server mode set to STRICT_TRANS_TABLES,STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,TRADITIONAL,NO_ENGINE_SUBSTITUTION _check_effective_sql_mode /usr/lib/python3/dist-packages/oslo_db/sqlalchemy/engines.py:342',
+      'MySQL server mode set to STRICT_TRANS_TABLES,STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,' +
+      'ERROR_FOR_DIVISION_BY_ZERO,TRADITIONAL,NO_ENGINE_SUBSTITUTION _check_effective_sql_mode ' +
+      '/usr/lib/python3/dist-packages/oslo_db/sqlalchemy/engines.py:342',
   },
   {
     level: 'DEBUG',
     logger: 'oslo_concurrency.lockutils',
     message:
-      'Acquiring lock "compute-rpcapi-router" by "nova.compute.rpcapi.reset_globals" inner /usr/lib/python3/dist-packages/oslo_concurrency/lockutils.py:404',
+      'Acquiring lock "compute-rpcapi-router" by "nova.compute.rpcapi.reset_globals" inner ' +
+      '/usr/lib/python3/dist-packages/oslo_concurrency/lockutils.py:404',
   },
   {
     level: 'DEBUG',
     logger: 'nova.compute.rpcapi',
     message:
-      'Not caching compute RPC version_cap, because min service_version is 0. Please ensure a nova-compute service has been started. Defaulting to current version. get_client /usr/lib/python3/dist-packages/nova/compute/rpcapi.py:445',
+      'Not caching compute RPC version_cap, because min service_version is 0. Please ensure a nova-compute ' +
+      'service has been started. Defaulting to current version. get_client ' +
+      '/usr/lib/python3/dist-packages/nova/compute/rpcapi.py:445',
   },
   {
     level: 'INFO',
@@ -558,50 +563,65 @@ const BACKGROUND: readonly { level: string; logger: string; message: string; ser
     level: 'WARNING',
     logger: 'keystonemiddleware.auth_token',
     message:
-      'Identity response: {"error":{"code":401,"message":"The request you have made requires authentication.","title":"Unauthorized"}}',
+      'Identity response: {"error":{"code":401,"message":"The request you have made requires ' +
+      'authentication.","title":"Unauthorized"}}',
   },
   {
     level: 'WARNING',
     logger: 'oslo_policy.policy',
     message:
-      'JSON formatted policy_file support is deprecated since Victoria release. You need to use YAML format which will be default in future. You can use ``oslopolicy-convert-json-to-yaml`` tool to convert existing JSON-formatted policy file to YAML-formatted in backward compatible way: https://docs.openstack.org/oslo.policy/latest/cli/oslopolicy-convert-json-to-yaml.html.',
+      'JSON formatted policy_file support is deprecated since Victoria release. You need to use YAML format ' +
+      'which will be default in future. You can use ``oslopolicy-convert-json-to-yaml`` tool to convert ' +
+      'existing JSON-formatted policy file to YAML-formatted in backward compatible way: ' +
+      'https://docs.openstack.org/oslo.policy/latest/cli/oslopolicy-convert-json-to-yaml.html.',
   },
   {
     level: 'DEBUG',
     logger: 'nova.scheduler.client.report',
     message:
-      'Refreshing inventories for resource provider 4f5a3b1c-9e2d-4c7a-8b6f-0d1e2f3a4b5c _refresh_associations /usr/lib/python3/dist-packages/nova/scheduler/client/report.py:822',
+      'Refreshing inventories for resource provider 4f5a3b1c-9e2d-4c7a-8b6f-0d1e2f3a4b5c _refresh_associations ' +
+      '/usr/lib/python3/dist-packages/nova/scheduler/client/report.py:822',
     service: true,
   },
   {
     level: 'INFO',
     logger: 'nova.api.openstack.placement',
     message:
-      'Placement API unavailable for a moment, retrying GET /resource_providers?in_tree=4f5a3b1c-9e2d-4c7a-8b6f-0d1e2f3a4b5c',
+      'Placement API unavailable for a moment, ' +
+      'retrying GET /resource_providers?in_tree=4f5a3b1c-9e2d-4c7a-8b6f-0d1e2f3a4b5c',
     service: true,
   },
   {
     level: 'DEBUG',
     logger: 'nova.context',
     message:
-      'Found 2 cells: 00000000-0000-0000-0000-000000000000(cell0),2d5e9a1f-6b7c-4d8e-9f0a-1b2c3d4e5f6a(cell1) load_cells /usr/lib/python3/dist-packages/nova/context.py:464',
+      'Found 2 cells: 00000000-0000-0000-0000-000000000000(cell0),2d5e9a1f-6b7c-4d8e-9f0a-1b2c3d4e5f6a(cell1) ' +
+      'load_cells /usr/lib/python3/dist-packages/nova/context.py:464',
   },
   {
     level: 'DEBUG',
     logger: 'nova.objects.service',
     message:
-      'Computed minimum service version 66 across 42 services get_minimum_version_all_cells /usr/lib/python3/dist-packages/nova/objects/service.py:590',
+      'Computed minimum service version 66 across 42 services get_minimum_version_all_cells ' +
+      '/usr/lib/python3/dist-packages/nova/objects/service.py:590',
     service: true,
   },
 ];
 
 /** What the eventlet and uwsgi services write when they start (an era change is a restart). */
 const UWSGI_BANNER = [
-  'DEBUG nova.api.openstack.wsgi_app [-] ******************************************************************************** log_opt_values /usr/lib/python3/dist-packages/oslo_config/cfg.py:2589',
-  'DEBUG nova.api.openstack.wsgi_app [-] Configuration options gathered from: log_opt_values /usr/lib/python3/dist-packages/oslo_config/cfg.py:2590',
-  'DEBUG nova.api.openstack.wsgi_app [-] api.auth_strategy              = keystone log_opt_values /usr/lib/python3/dist-packages/oslo_config/cfg.py:2609',
-  'DEBUG nova.api.openstack.wsgi_app [-] wsgi.wsgi_log_format           = %(client_ip)s "%(request_line)s" status: %(status_code)s len: %(body_length)s time: %(wall_seconds).7f log_opt_values /usr/lib/python3/dist-packages/oslo_config/cfg.py:2609',
-  "DEBUG nova.api.openstack.wsgi_app [-] enabled_apis                   = ['osapi_compute'] log_opt_values /usr/lib/python3/dist-packages/oslo_config/cfg.py:2609",
+  'DEBUG nova.api.openstack.wsgi_app [-] ' +
+    '******************************************************************************** log_opt_values ' +
+    '/usr/lib/python3/dist-packages/oslo_config/cfg.py:2589',
+  'DEBUG nova.api.openstack.wsgi_app [-] Configuration options gathered from: log_opt_values ' +
+    '/usr/lib/python3/dist-packages/oslo_config/cfg.py:2590',
+  'DEBUG nova.api.openstack.wsgi_app [-] api.auth_strategy              = keystone log_opt_values ' +
+    '/usr/lib/python3/dist-packages/oslo_config/cfg.py:2609',
+  'DEBUG nova.api.openstack.wsgi_app [-] wsgi.wsgi_log_format           = %(client_ip)s "%(request_line)s" ' +
+    'status: %(status_code)s len: %(body_length)s time: %(wall_seconds).7f log_opt_values ' +
+    '/usr/lib/python3/dist-packages/oslo_config/cfg.py:2609',
+  "DEBUG nova.api.openstack.wsgi_app [-] enabled_apis                   = ['osapi_compute'] log_opt_values " +
+    '/usr/lib/python3/dist-packages/oslo_config/cfg.py:2609',
 ];
 
 const EVENTLET_PIDS = [25746, 25747, 25748, 25749];
@@ -768,13 +788,15 @@ export function generateNovaLog(opts: NovaLogOptions): NovaLogFacts {
     requestLine(
       'ERROR',
       'nova.api.openstack.wsgi',
-      "Unexpected exception in API method: oslo_db.exception.DBConnectionError: (pymysql.err.OperationalError) (2013, 'Lost connection to MySQL server during query')",
+      'Unexpected exception in API method: oslo_db.exception.DBConnectionError: (pymysql.err.OperationalError) ' +
+        "(2013, 'Lost connection to MySQL server during query')",
     );
     for (const text of [
       'Traceback (most recent call last):',
       '  File "/usr/lib/python3/dist-packages/nova/api/openstack/wsgi.py", line 658, in wrapped',
       '    return f(*args, **kwargs)',
-      "oslo_db.exception.DBConnectionError: (pymysql.err.OperationalError) (2013, 'Lost connection to MySQL server during query')",
+      "oslo_db.exception.DBConnectionError: (pymysql.err.OperationalError) (2013, 'Lost connection to MySQL " +
+        "server during query')",
     ]) {
       requestLine('ERROR', 'nova.api.openstack.wsgi', text);
     }

@@ -265,13 +265,17 @@ async function main(): Promise<number> {
   const haproxy = opts.inputs.has('haproxy') ? data.haproxy(opts.seed, opts.haproxySizeMb * 1_000_000) : null;
   if (novaLog)
     log(
-      `nova-api.log ${novaLog.reused ? 'reused' : 'generated'}: ${(novaLog.facts.bytes / 1e6).toFixed(0)} MB, ${novaLog.facts.lines} lines, ${novaLog.facts.computeRequests} compute requests, ${novaLog.facts.osHostsCalls} os-hosts calls`,
+      `nova-api.log ${novaLog.reused ? 'reused' : 'generated'}: ${(novaLog.facts.bytes / 1e6).toFixed(0)} MB, ` +
+        `${novaLog.facts.lines} lines, ${novaLog.facts.computeRequests} compute requests, ` +
+        `${novaLog.facts.osHostsCalls} os-hosts calls`,
     );
   // Read only where needNova holds.
   const nova = novaLog as Dataset<NovaLogFacts>;
   if (haproxy)
     log(
-      `haproxy.log ${haproxy.reused ? 'reused' : 'generated'}: ${(haproxy.facts.bytes / 1e6).toFixed(0)} MB, ${haproxy.facts.lines} lines, ${haproxy.facts.computeRequests} compute requests, ${haproxy.facts.osHostsCalls} os-hosts calls`,
+      `haproxy.log ${haproxy.reused ? 'reused' : 'generated'}: ${(haproxy.facts.bytes / 1e6).toFixed(0)} MB, ` +
+        `${haproxy.facts.lines} lines, ${haproxy.facts.computeRequests} compute requests, ` +
+        `${haproxy.facts.osHostsCalls} os-hosts calls`,
     );
 
   const novaExpected: Expected = {
@@ -318,7 +322,8 @@ async function main(): Promise<number> {
         );
       else
         skipped.push(
-          `lnav by action and project on ${g}: needs lnav's openstack_log format, the file was read as ${format ?? 'plain text'}`,
+          `lnav by action and project on ${g}: needs lnav's openstack_log format, the file was read as ` +
+            `${format ?? 'plain text'}`,
         );
     }
     if (use('goaccess') && tools.goaccess)
@@ -330,7 +335,10 @@ async function main(): Promise<number> {
   if (opts.inputs.has('nova-heavy')) {
     const heavy = data.novaMonitored(opts.seed, opts.sizeMb * 1_000_000, opts.heavyShare);
     log(
-      `${basename(heavy.path)} ${heavy.reused ? 'reused' : 'generated'}: ${(heavy.facts.bytes / 1e6).toFixed(0)} MB, ${heavy.facts.computeRequests} compute requests, ${heavy.facts.osServicesCalls} os-services calls (${((heavy.facts.osServicesCalls / heavy.facts.computeRequests) * 100).toFixed(1)} %)`,
+      `${basename(heavy.path)} ${heavy.reused ? 'reused' : 'generated'}: ` +
+        `${(heavy.facts.bytes / 1e6).toFixed(0)} MB, ${heavy.facts.computeRequests} compute requests, ` +
+        `${heavy.facts.osServicesCalls} os-services calls ` +
+        `(${((heavy.facts.osServicesCalls / heavy.facts.computeRequests) * 100).toFixed(1)} %)`,
     );
     await novaRows(`nova-api.log, ${Math.round(opts.heavyShare * 100)} % monitoring calls`, heavy);
   }
@@ -496,7 +504,8 @@ async function main(): Promise<number> {
   const cores = os.cpus().length;
   if (loadAtStart[0]! > cores) {
     log(
-      `the 1-minute load average is ${loadAtStart[0]!.toFixed(1)} on ${cores} cores before the first timed command: other work is using the CPU, timings will be noisy`,
+      `the 1-minute load average is ${loadAtStart[0]!.toFixed(1)} on ${cores} cores before the first timed ` +
+        `command: other work is using the CPU, timings will be noisy`,
     );
   }
   const results = await runRows(rows, opts.repeat).finally(() => {
@@ -508,7 +517,8 @@ async function main(): Promise<number> {
   const out: string[] = [];
   out.push(`apicensus bench — ${m.date as string}`);
   out.push(
-    `machine: ${m.cpu as string}, ${m.cores as number} cores, ${m.ramGiB as number} GiB RAM, ${m.distro ?? m.os}, node ${process.version}`,
+    `machine: ${m.cpu as string}, ${m.cores as number} cores, ${m.ramGiB as number} GiB RAM, ` +
+      `${m.distro ?? m.os}, node ${process.version}`,
   );
   out.push(
     `tools: ${Object.entries(tools.versions)
@@ -517,10 +527,12 @@ async function main(): Promise<number> {
       .join('; ')}`,
   );
   out.push(
-    `peak RSS: ${tools.gnuTime ? 'GNU time %M' : '/proc VmHWM polling'}; each command ran ${opts.repeat} time${opts.repeat > 1 ? 's (median seconds, max RSS)' : ''}; page cache warmed before each input`,
+    `peak RSS: ${tools.gnuTime ? 'GNU time %M' : '/proc VmHWM polling'}; each command ran ${opts.repeat} ` +
+      `time${opts.repeat > 1 ? 's (median seconds, max RSS)' : ''}; page cache warmed before each input`,
   );
   out.push(
-    "MB = log content (uncompressed); CPU s = user + system seconds (GNU time); × baseline = seconds ÷ seconds of the group's grep -c (zcat | grep -c for compressed inputs)",
+    'MB = log content (uncompressed); CPU s = user + system seconds (GNU time); × baseline = seconds ÷ seconds ' +
+      "of the group's grep -c (zcat | grep -c for compressed inputs)",
   );
   out.push('');
   out.push(formatTable(results));
@@ -544,10 +556,13 @@ async function main(): Promise<number> {
     if (!d) continue;
     out.push('');
     out.push(
-      `Search server: ${d.documents.toLocaleString('en-US')} documents in the window, ${d.fetched.toLocaleString('en-US')} fetched (${((d.fetched / d.documents) * 100).toFixed(3)} %), ` +
+      `Search server: ${d.documents.toLocaleString('en-US')} documents in the window, ` +
+        `${d.fetched.toLocaleString('en-US')} fetched (${((d.fetched / d.documents) * 100).toFixed(3)} %), ` +
         `${d.calls} calls of interest found: ${d.fetchedPerCall?.toFixed(1) ?? '-'} documents fetched per call found ` +
         `(${d.documentsPerCall?.toFixed(0) ?? '-'} in the window per call), ${r.seconds?.toFixed(2) ?? '-'} s` +
-        `${r.cpuSeconds !== null ? ` (ingest CPU ${r.cpuSeconds.toFixed(2)} s)` : ''}; the fake server (a worker thread, generated in ${d.generateSeconds.toFixed(1)} s) answers the aggregation by scanning every document in JavaScript.`,
+        `${r.cpuSeconds !== null ? ` (ingest CPU ${r.cpuSeconds.toFixed(2)} s)` : ''}; ` +
+        `the fake server (a worker thread, generated in ${d.generateSeconds.toFixed(1)} s) ` +
+        `answers the aggregation by scanning every document in JavaScript.`,
     );
   }
   if (skipped.length) {
