@@ -6,19 +6,9 @@ import js from '@eslint/js';
 import stylistic from '@stylistic/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
-// Being rewritten on another branch; checked for line length once that lands.
-const LONG_LINES_PENDING = [
-  'src/ingest/process.ts',
-  'src/ingest/worker.ts',
-  'src/ingest/pool.ts',
-  'parsers/nova-access-scan.ts',
-  'src/store/ingest-writes.ts',
-  'src/store/hour-keys.ts',
-  'src/store/report-queries.ts',
-  'src/report/**',
-  'src/cli/main.ts',
-  'bench/**',
-];
+// Being rewritten on another branch; the lead removes this exemption (and checks the file for
+// line length) when that rewrite lands.
+const LONG_LINES_PENDING = ['src/ingest/process.ts'];
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'bench/data/', 'bench/out/', 'test/tmp/', 'test/out/'] },
