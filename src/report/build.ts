@@ -111,6 +111,28 @@ function warningsOf(
   return warnings;
 }
 
+/** The days the logs cover, from the hours with requests or TCP-mode connections. */
+function spanOf(
+  hours: number[],
+  opts: ReportOptions,
+  now: Date,
+  sources: readonly SourceSummaryRow[],
+  apis: readonly ApiReport[],
+): ReturnType<typeof logSpan> {
+  return logSpan(
+    hours,
+    opts.window,
+    opts.minDays ?? DEFAULT_MIN_DAYS,
+    now.getTime(),
+    // Exact first and last times: of the sources, and of the calls (a call's start can precede
+    // the line that logged its end).
+    [
+      ...sources.map((s) => ({ first: s.first_time, last: s.last_time })),
+      ...apis.map((a) => ({ first: msOf(a.firstSeen), last: msOf(a.lastSeen) })),
+    ],
+  );
+}
+
 export function buildReport(q: ReportQueries, opts: ReportOptions): Report {
   const w = opts.window;
   const now = opts.now ?? new Date();
@@ -123,18 +145,7 @@ export function buildReport(q: ReportQueries, opts: ReportOptions): Report {
   const totals = q.serviceTotals(service, w);
   const sources = q.sources();
   const { coverage, opaqueHours } = coverageOf(q.opaqueHours(w), service, totals.hourly);
-  const span = logSpan(
-    [...totals.hourly.map((h) => h.hour), ...opaqueHours],
-    w,
-    opts.minDays ?? DEFAULT_MIN_DAYS,
-    now.getTime(),
-    // Exact first and last times: of the sources, and of the calls (a call's start can precede
-    // the line that logged its end).
-    [
-      ...sources.map((s) => ({ first: s.first_time, last: s.last_time })),
-      ...apis.map((a) => ({ first: msOf(a.firstSeen), last: msOf(a.lastSeen) })),
-    ],
-  );
+  const span = spanOf([...totals.hourly.map((h) => h.hour), ...opaqueHours], opts, now, sources, apis);
   const silentNova = sources.filter(
     (s) => s.nova_api_seen === 1 && s.requests === 0 && s.format.split('+').includes('nova'),
   );
