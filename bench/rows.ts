@@ -169,6 +169,49 @@ function compareReport(found: ReportCounts, expected: Expected): Check {
       };
 }
 
+type PerCall = { seconds: number; peakRssKb: number | null; cpuSeconds: number | null }[];
+
+/** After the ingest calls: `report --format json` on their database, checked against what was generated. */
+async function reportChecked(
+  ctx: Context,
+  db: string,
+  r: { seconds: number; cpu: number | null; peak: number | null; perCall: PerCall },
+  expected: Expected,
+): Promise<RunResult> {
+  const cli = apicensusArgv(ctx);
+  const { seconds, cpu, peak, perCall } = r;
+  const rep = await measure(
+    { argv: [...cli.argv, 'report', '--db', db, '--format', 'json'], env: cli.env, cwd: ctx.root },
+    null,
+  );
+  if (rep.exitCode !== 0) {
+    return {
+      seconds,
+      peakRssKb: peak,
+      check: { status: 'failed', text: `FAILED: report exited ${rep.exitCode}: ${telling(rep.stderr)}` },
+      details: { perCall },
+    };
+  }
+  let found: ReportCounts;
+  try {
+    found = readReport(rep.stdout);
+  } catch (e) {
+    return {
+      seconds,
+      peakRssKb: peak,
+      check: { status: 'failed', text: `FAILED: ${(e as Error).message}` },
+      details: { perCall },
+    };
+  }
+  return {
+    seconds,
+    cpuSeconds: cpu,
+    peakRssKb: peak,
+    check: compareReport(found, expected),
+    details: { perCall, found, expected, reportSeconds: rep.seconds },
+  };
+}
+
 /**
  * `apicensus ingest` on a fresh database, as one call per entry of `calls`
  * (each a list of files), then `apicensus report --format json` to check the
@@ -213,7 +256,7 @@ export function apicensusIngestRow(
         let seconds = 0;
         let cpu: number | null = 0;
         let peak: number | null = null;
-        const perCall: { seconds: number; peakRssKb: number | null; cpuSeconds: number | null }[] = [];
+        const perCall: PerCall = [];
         for (const files of o.calls) {
           const m = await measure(
             { argv: [...cli.argv, 'ingest', ...files, '--db', db, '--quiet', ...extra], env: cli.env, cwd: ctx.root },
@@ -237,36 +280,8 @@ export function apicensusIngestRow(
             };
           }
         }
-        const rep = await measure(
-          { argv: [...cli.argv, 'report', '--db', db, '--format', 'json'], env: cli.env, cwd: ctx.root },
-          null,
-        );
-        if (rep.exitCode !== 0) {
-          return {
-            seconds,
-            peakRssKb: peak,
-            check: { status: 'failed', text: `FAILED: report exited ${rep.exitCode}: ${telling(rep.stderr)}` },
-            details: { perCall },
-          };
-        }
-        let found: ReportCounts;
-        try {
-          found = readReport(rep.stdout);
-        } catch (e) {
-          return {
-            seconds,
-            peakRssKb: peak,
-            check: { status: 'failed', text: `FAILED: ${(e as Error).message}` },
-            details: { perCall },
-          };
-        }
-        return {
-          seconds,
-          cpuSeconds: cpu,
-          peakRssKb: peak,
-          check: compareReport(found, o.expected),
-          details: { perCall, found, expected: o.expected, reportSeconds: rep.seconds },
-        };
+        // await: the database is removed (finally) only once the report has read it.
+        return await reportChecked(ctx, db, { seconds, cpu, peak, perCall }, o.expected);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
