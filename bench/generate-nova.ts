@@ -125,19 +125,14 @@ const DELETE_204 = statuses([
   [500, 5],
 ]);
 
-/**
- * The compute API mix of a busy cloud: dashboards and automation poll
- * servers/detail, flavors, limits and hypervisors; users act on servers.
- * Weights are per 1000 requests.
- */
-function endpoints(
-  instances: readonly string[],
-  flavors: readonly string[],
-  images: readonly string[],
-  services: readonly string[],
-): WeightedPicker<Endpoint> {
-  const inst = (suffix: string): PathWriter => pathWithId('/servers/', instances, suffix);
-  const eps: { weight: number; value: Endpoint }[] = [
+type WeightedEndpoint = { weight: number; value: Endpoint };
+
+/** A path under /servers/<instance>. */
+type Inst = (suffix: string) => PathWriter;
+
+/** Listing, showing and creating servers. */
+function serverListEndpoints(inst: Inst): WeightedEndpoint[] {
+  return [
     {
       weight: 220,
       value: {
@@ -197,6 +192,12 @@ function endpoints(
         controller: 'ServersController.create',
       },
     },
+  ];
+}
+
+/** Deleting and rebooting a server, and reading its interfaces, volumes and actions. */
+function serverActionEndpoints(inst: Inst): WeightedEndpoint[] {
+  return [
     {
       weight: 20,
       value: {
@@ -257,6 +258,12 @@ function endpoints(
         list: true,
       },
     },
+  ];
+}
+
+/** Flavors and limits. */
+function flavorEndpoints(flavors: readonly string[]): WeightedEndpoint[] {
+  return [
     {
       weight: 70,
       value: {
@@ -304,6 +311,12 @@ function endpoints(
         controller: 'LimitsController.index',
       },
     },
+  ];
+}
+
+/** Hypervisors and compute services (os-services: a call of interest). */
+function hostEndpoints(services: readonly string[]): WeightedEndpoint[] {
+  return [
     {
       weight: 30,
       value: {
@@ -369,6 +382,12 @@ function endpoints(
         notFound: 'Service not found.',
       },
     },
+  ];
+}
+
+/** Availability zones, images (the proxy API) and keypairs. */
+function imageKeypairEndpoints(images: readonly string[]): WeightedEndpoint[] {
+  return [
     {
       weight: 25,
       value: {
@@ -441,6 +460,12 @@ function endpoints(
         controller: 'KeypairController.create',
       },
     },
+  ];
+}
+
+/** Server groups, aggregates, quotas, versions and extensions. */
+function miscEndpoints(): WeightedEndpoint[] {
+  return [
     {
       weight: 12,
       value: {
@@ -498,6 +523,28 @@ function endpoints(
         controller: 'ExtensionInfoController.index',
       },
     },
+  ];
+}
+
+/**
+ * The compute API mix of a busy cloud: dashboards and automation poll
+ * servers/detail, flavors, limits and hypervisors; users act on servers.
+ * Weights are per 1000 requests.
+ */
+function endpoints(
+  instances: readonly string[],
+  flavors: readonly string[],
+  images: readonly string[],
+  services: readonly string[],
+): WeightedPicker<Endpoint> {
+  const inst = (suffix: string): PathWriter => pathWithId('/servers/', instances, suffix);
+  const eps: WeightedEndpoint[] = [
+    ...serverListEndpoints(inst),
+    ...serverActionEndpoints(inst),
+    ...flavorEndpoints(flavors),
+    ...hostEndpoints(services),
+    ...imageKeypairEndpoints(images),
+    ...miscEndpoints(),
   ];
   return new WeightedPicker(eps);
 }
