@@ -144,6 +144,428 @@ const OS_HOSTS_ACTIONS = new WeightedPicker(
   ).map(([value, weight]) => ({ value, weight })),
 );
 
+/** The pools of ids the routes pick from, fixed by the seed. */
+interface Pools {
+  projects: readonly string[];
+  users: readonly string[];
+  instances: readonly string[];
+  volumes: readonly string[];
+  images: readonly string[];
+  providers: readonly string[];
+  networks: readonly string[];
+}
+
+type WeightedFrontend = { weight: number; value: Frontend };
+
+const routes = (list: [number, Route][]): WeightedPicker<Route> =>
+  new WeightedPicker(list.map(([weight, value]) => ({ weight, value })));
+
+/** keystone: tokens, users, projects, the catalog. */
+function keystoneFrontend(p: Pools): WeightedFrontend {
+  const { users } = p;
+  return {
+    weight: 30,
+    value: {
+      name: 'keystone_internal_front',
+      backend: 'keystone_internal_back',
+      compute: false,
+      captures: false,
+      routes: routes([
+        [
+          45,
+          {
+            method: 'POST',
+            path: fixedPath('/v3/auth/tokens'),
+            status: CREATED,
+            bytes: [6000, 14_000],
+            ms: [40, 400],
+          },
+        ],
+        [35, { method: 'GET', path: fixedPath('/v3/auth/tokens'), status: OK, bytes: [5000, 12_000], ms: [5, 60] }],
+        [
+          8,
+          {
+            method: 'GET',
+            path: fixedPath('/v3/auth/tokens?nocatalog'),
+            status: OK,
+            bytes: [900, 1600],
+            ms: [5, 40],
+          },
+        ],
+        [5, { method: 'GET', path: fixedPath('/v3'), status: OK, bytes: [500, 520], ms: [1, 5] }],
+        [
+          4,
+          {
+            method: 'GET',
+            path: pathWithId('/v3/users/', users, '/projects'),
+            status: OK,
+            bytes: [600, 3000],
+            ms: [10, 80],
+          },
+        ],
+        [
+          3,
+          {
+            method: 'GET',
+            path: fixedPath('/v3/projects?domain_id=default'),
+            status: OK,
+            bytes: [2000, 9000],
+            ms: [10, 90],
+          },
+        ],
+      ]),
+    },
+  };
+}
+
+/** nova-api: the compute API (with the User-Agent and request id captured). */
+function novaFrontend(p: Pools): WeightedFrontend {
+  const { instances } = p;
+  return {
+    weight: 22,
+    value: {
+      name: 'nova_api_front',
+      backend: 'nova_api_back',
+      compute: true,
+      captures: true,
+      routes: routes([...novaServerRoutes(instances), ...novaOtherRoutes()]),
+    },
+  };
+}
+
+/** nova's server routes. */
+function novaServerRoutes(instances: readonly string[]): [number, Route][] {
+  return [
+    [
+      220,
+      {
+        method: 'GET',
+        path: fixedPath('/v2.1/servers/detail'),
+        status: OK,
+        bytes: [1800, 60_000],
+        ms: [60, 900],
+      },
+    ],
+    [
+      40,
+      {
+        method: 'GET',
+        path: fixedPath('/v2.1/servers/detail?all_tenants=True&limit=1000'),
+        status: OK,
+        bytes: [20_000, 400_000],
+        ms: [300, 4000],
+      },
+    ],
+    [
+      140,
+      {
+        method: 'GET',
+        path: pathWithId('/v2.1/servers/', instances),
+        status: SHOW,
+        bytes: [1700, 4500],
+        ms: [30, 260],
+      },
+    ],
+    [
+      25,
+      {
+        method: 'POST',
+        path: fixedPath('/v2.1/servers'),
+        status: statuses([
+          [202, 980],
+          [400, 15],
+          [503, 5],
+        ]),
+        bytes: [600, 1000],
+        ms: [400, 2500],
+      },
+    ],
+    [
+      20,
+      {
+        method: 'DELETE',
+        path: pathWithId('/v2.1/servers/', instances),
+        status: NO_CONTENT,
+        bytes: [250, 320],
+        ms: [80, 600],
+      },
+    ],
+    [
+      45,
+      {
+        method: 'POST',
+        path: pathWithId('/v2.1/servers/', instances, '/action'),
+        status: ACCEPTED,
+        bytes: [250, 320],
+        ms: [60, 900],
+      },
+    ],
+    [
+      25,
+      {
+        method: 'GET',
+        path: pathWithId('/v2.1/servers/', instances, '/os-interface'),
+        status: SHOW,
+        bytes: [600, 1500],
+        ms: [80, 500],
+      },
+    ],
+  ];
+}
+
+/** nova's other routes: flavors, limits, hypervisors, services, zones, keypairs, images, versions. */
+function novaOtherRoutes(): [number, Route][] {
+  return [
+    [70, { method: 'GET', path: fixedPath('/v2.1/flavors/detail'), status: OK, bytes: [2300, 9300], ms: [20, 120] }],
+    [50, { method: 'GET', path: fixedPath('/v2.1/limits'), status: OK, bytes: [700, 820], ms: [20, 160] }],
+    [
+      30,
+      {
+        method: 'GET',
+        path: fixedPath('/v2.1/os-hypervisors/detail'),
+        status: OK,
+        bytes: [1800, 40_000],
+        ms: [40, 400],
+      },
+    ],
+    [
+      25,
+      {
+        method: 'GET',
+        path: fixedPath('/v2.1/os-services?binary=nova-compute'),
+        status: OK,
+        bytes: [1100, 12_000],
+        ms: [20, 150],
+        osServices: true,
+      },
+    ],
+    [
+      25,
+      {
+        method: 'GET',
+        path: fixedPath('/v2.1/os-availability-zone/detail'),
+        status: OK,
+        bytes: [600, 2700],
+        ms: [20, 200],
+      },
+    ],
+    [30, { method: 'GET', path: fixedPath('/v2.1/os-keypairs'), status: OK, bytes: [340, 4300], ms: [10, 80] }],
+    [15, { method: 'GET', path: fixedPath('/v2.1/images/detail'), status: OK, bytes: [2300, 30_000], ms: [60, 500] }],
+    [25, { method: 'GET', path: fixedPath('/v2.1/'), status: OK, bytes: [680, 700], ms: [1, 8] }],
+  ];
+}
+
+/** neutron: ports, networks, subnets and security groups. */
+function neutronFrontend(p: Pools): WeightedFrontend {
+  const { projects, instances, networks } = p;
+  return {
+    weight: 20,
+    value: {
+      name: 'neutron_server_front',
+      backend: 'neutron_server_back',
+      compute: false,
+      captures: false,
+      routes: routes([
+        [
+          40,
+          {
+            method: 'GET',
+            path: pathWithId('/v2.0/ports?device_id=', instances),
+            status: OK,
+            bytes: [400, 3000],
+            ms: [20, 200],
+          },
+        ],
+        [
+          15,
+          {
+            method: 'GET',
+            path: fixedPath('/v2.0/networks?fields=id&shared=True'),
+            status: OK,
+            bytes: [300, 2000],
+            ms: [10, 80],
+          },
+        ],
+        [
+          15,
+          {
+            method: 'GET',
+            path: pathWithId('/v2.0/security-groups?tenant_id=', projects),
+            status: OK,
+            bytes: [1500, 9000],
+            ms: [20, 200],
+          },
+        ],
+        [
+          10,
+          {
+            method: 'GET',
+            path: pathWithId('/v2.0/networks/', networks),
+            status: SHOW,
+            bytes: [900, 1400],
+            ms: [10, 60],
+          },
+        ],
+        [10, { method: 'GET', path: fixedPath('/v2.0/floatingips'), status: OK, bytes: [300, 6000], ms: [10, 120] }],
+        [
+          5,
+          {
+            method: 'PUT',
+            path: pathWithId('/v2.0/ports/', networks),
+            status: OK,
+            bytes: [1200, 1800],
+            ms: [100, 900],
+          },
+        ],
+        [5, { method: 'GET', path: fixedPath('/v2.0/extensions'), status: OK, bytes: [9000, 11_000], ms: [5, 30] }],
+      ]),
+    },
+  };
+}
+
+/** placement: resource providers and allocations. */
+function placementFrontend(p: Pools): WeightedFrontend {
+  const { instances, providers } = p;
+  return {
+    weight: 12,
+    value: {
+      name: 'placement_api_front',
+      backend: 'placement_api_back',
+      compute: false,
+      captures: false,
+      routes: routes([
+        [
+          20,
+          {
+            method: 'GET',
+            path: fixedPath('/allocation_candidates?limit=1000&resources=DISK_GB%3A20%2CMEMORY_MB%3A2048%2CVCPU%3A1'),
+            status: OK,
+            bytes: [3000, 30_000],
+            ms: [30, 300],
+          },
+        ],
+        [
+          30,
+          {
+            method: 'GET',
+            path: pathWithId('/resource_providers?in_tree=', providers),
+            status: OK,
+            bytes: [600, 900],
+            ms: [5, 40],
+          },
+        ],
+        [
+          25,
+          {
+            method: 'GET',
+            path: pathWithId('/resource_providers/', providers, '/inventories'),
+            status: OK,
+            bytes: [700, 1000],
+            ms: [5, 40],
+          },
+        ],
+        [
+          15,
+          {
+            method: 'GET',
+            path: pathWithId('/resource_providers/', providers, '/aggregates'),
+            status: OK,
+            bytes: [300, 400],
+            ms: [5, 30],
+          },
+        ],
+        [
+          10,
+          {
+            method: 'PUT',
+            path: pathWithId('/allocations/', instances),
+            status: NO_CONTENT,
+            bytes: [200, 260],
+            ms: [20, 200],
+          },
+        ],
+      ]),
+    },
+  };
+}
+
+/** glance: images. */
+function glanceFrontend(p: Pools): WeightedFrontend {
+  const { images } = p;
+  return {
+    weight: 8,
+    value: {
+      name: 'glance_api_front',
+      backend: 'glance_api_back',
+      compute: false,
+      captures: false,
+      routes: routes([
+        [
+          40,
+          { method: 'GET', path: fixedPath('/v2/images?limit=20'), status: OK, bytes: [3000, 20_000], ms: [20, 200] },
+        ],
+        [
+          40,
+          { method: 'GET', path: pathWithId('/v2/images/', images), status: SHOW, bytes: [1000, 1600], ms: [10, 80] },
+        ],
+        [
+          10,
+          {
+            method: 'GET',
+            path: pathWithId('/v2/images/', images, '/file'),
+            status: OK,
+            bytes: [20_000_000, 900_000_000],
+            ms: [2000, 60_000],
+          },
+        ],
+        [10, { method: 'GET', path: fixedPath('/v2/schemas/image'), status: OK, bytes: [4000, 4200], ms: [2, 10] }],
+      ]),
+    },
+  };
+}
+
+/** cinder: volumes under its project-scoped URLs (its own os-hosts is not compute). */
+function cinderFrontend(p: Pools): WeightedFrontend {
+  const { volumes, projects } = p;
+  /** cinder's project-scoped URLs: /v3/<project>/… */
+  const cinder =
+    (rest: string, ids?: readonly string[], suffix = ''): PathWriter =>
+    (w, rng) => {
+      w.str('/v3/');
+      w.str(rng.pick(projects));
+      w.str(rest);
+      if (ids) {
+        w.str(rng.pick(ids));
+        w.str(suffix);
+      }
+    };
+  return {
+    weight: 8,
+    value: {
+      name: 'cinder_api_front',
+      backend: 'cinder_api_back',
+      compute: false,
+      captures: true,
+      routes: routes([
+        [40, { method: 'GET', path: cinder('/volumes/detail'), status: OK, bytes: [800, 30_000], ms: [30, 400] }],
+        [30, { method: 'GET', path: cinder('/volumes/', volumes), status: SHOW, bytes: [1200, 1800], ms: [20, 120] }],
+        [
+          10,
+          {
+            method: 'POST',
+            path: cinder('/volumes/', volumes, '/action'),
+            status: ACCEPTED,
+            bytes: [250, 900],
+            ms: [60, 700],
+          },
+        ],
+        [10, { method: 'GET', path: cinder('/types'), status: OK, bytes: [500, 1500], ms: [10, 60] }],
+        [10, { method: 'GET', path: cinder('/limits'), status: OK, bytes: [600, 700], ms: [10, 60] }],
+      ]),
+    },
+  };
+}
+
 export function generateHaproxyLog(opts: GenerateOptions): HaproxyLogFacts {
   const rng = new Prng(`haproxy:${opts.seed}`);
   const w = new ChunkWriter(opts.path);
@@ -162,381 +584,14 @@ export function generateHaproxyLog(opts: GenerateOptions): HaproxyLogFacts {
   const internalClients = Array.from({ length: 40 }, (_, i) => `10.0.0.${10 + i}`);
   const externalClients = Array.from({ length: 60 }, (_, i) => `${i % 2 ? '203.0.113' : '198.51.100'}.${7 + i * 3}`);
 
-  /** cinder's project-scoped URLs: /v3/<project>/… */
-  const cinder =
-    (rest: string, ids?: readonly string[], suffix = ''): PathWriter =>
-    (w, rng) => {
-      w.str('/v3/');
-      w.str(rng.pick(projects));
-      w.str(rest);
-      if (ids) {
-        w.str(rng.pick(ids));
-        w.str(suffix);
-      }
-    };
-  const routes = (list: [number, Route][]): WeightedPicker<Route> =>
-    new WeightedPicker(list.map(([weight, value]) => ({ weight, value })));
-
-  const frontends: { weight: number; value: Frontend }[] = [
-    {
-      weight: 30,
-      value: {
-        name: 'keystone_internal_front',
-        backend: 'keystone_internal_back',
-        compute: false,
-        captures: false,
-        routes: routes([
-          [
-            45,
-            {
-              method: 'POST',
-              path: fixedPath('/v3/auth/tokens'),
-              status: CREATED,
-              bytes: [6000, 14_000],
-              ms: [40, 400],
-            },
-          ],
-          [35, { method: 'GET', path: fixedPath('/v3/auth/tokens'), status: OK, bytes: [5000, 12_000], ms: [5, 60] }],
-          [
-            8,
-            {
-              method: 'GET',
-              path: fixedPath('/v3/auth/tokens?nocatalog'),
-              status: OK,
-              bytes: [900, 1600],
-              ms: [5, 40],
-            },
-          ],
-          [5, { method: 'GET', path: fixedPath('/v3'), status: OK, bytes: [500, 520], ms: [1, 5] }],
-          [
-            4,
-            {
-              method: 'GET',
-              path: pathWithId('/v3/users/', users, '/projects'),
-              status: OK,
-              bytes: [600, 3000],
-              ms: [10, 80],
-            },
-          ],
-          [
-            3,
-            {
-              method: 'GET',
-              path: fixedPath('/v3/projects?domain_id=default'),
-              status: OK,
-              bytes: [2000, 9000],
-              ms: [10, 90],
-            },
-          ],
-        ]),
-      },
-    },
-    {
-      weight: 22,
-      value: {
-        name: 'nova_api_front',
-        backend: 'nova_api_back',
-        compute: true,
-        captures: true,
-        routes: routes([
-          [
-            220,
-            {
-              method: 'GET',
-              path: fixedPath('/v2.1/servers/detail'),
-              status: OK,
-              bytes: [1800, 60_000],
-              ms: [60, 900],
-            },
-          ],
-          [
-            40,
-            {
-              method: 'GET',
-              path: fixedPath('/v2.1/servers/detail?all_tenants=True&limit=1000'),
-              status: OK,
-              bytes: [20_000, 400_000],
-              ms: [300, 4000],
-            },
-          ],
-          [
-            140,
-            {
-              method: 'GET',
-              path: pathWithId('/v2.1/servers/', instances),
-              status: SHOW,
-              bytes: [1700, 4500],
-              ms: [30, 260],
-            },
-          ],
-          [
-            25,
-            {
-              method: 'POST',
-              path: fixedPath('/v2.1/servers'),
-              status: statuses([
-                [202, 980],
-                [400, 15],
-                [503, 5],
-              ]),
-              bytes: [600, 1000],
-              ms: [400, 2500],
-            },
-          ],
-          [
-            20,
-            {
-              method: 'DELETE',
-              path: pathWithId('/v2.1/servers/', instances),
-              status: NO_CONTENT,
-              bytes: [250, 320],
-              ms: [80, 600],
-            },
-          ],
-          [
-            45,
-            {
-              method: 'POST',
-              path: pathWithId('/v2.1/servers/', instances, '/action'),
-              status: ACCEPTED,
-              bytes: [250, 320],
-              ms: [60, 900],
-            },
-          ],
-          [
-            25,
-            {
-              method: 'GET',
-              path: pathWithId('/v2.1/servers/', instances, '/os-interface'),
-              status: SHOW,
-              bytes: [600, 1500],
-              ms: [80, 500],
-            },
-          ],
-          [
-            70,
-            { method: 'GET', path: fixedPath('/v2.1/flavors/detail'), status: OK, bytes: [2300, 9300], ms: [20, 120] },
-          ],
-          [50, { method: 'GET', path: fixedPath('/v2.1/limits'), status: OK, bytes: [700, 820], ms: [20, 160] }],
-          [
-            30,
-            {
-              method: 'GET',
-              path: fixedPath('/v2.1/os-hypervisors/detail'),
-              status: OK,
-              bytes: [1800, 40_000],
-              ms: [40, 400],
-            },
-          ],
-          [
-            25,
-            {
-              method: 'GET',
-              path: fixedPath('/v2.1/os-services?binary=nova-compute'),
-              status: OK,
-              bytes: [1100, 12_000],
-              ms: [20, 150],
-              osServices: true,
-            },
-          ],
-          [
-            25,
-            {
-              method: 'GET',
-              path: fixedPath('/v2.1/os-availability-zone/detail'),
-              status: OK,
-              bytes: [600, 2700],
-              ms: [20, 200],
-            },
-          ],
-          [30, { method: 'GET', path: fixedPath('/v2.1/os-keypairs'), status: OK, bytes: [340, 4300], ms: [10, 80] }],
-          [
-            15,
-            { method: 'GET', path: fixedPath('/v2.1/images/detail'), status: OK, bytes: [2300, 30_000], ms: [60, 500] },
-          ],
-          [25, { method: 'GET', path: fixedPath('/v2.1/'), status: OK, bytes: [680, 700], ms: [1, 8] }],
-        ]),
-      },
-    },
-    {
-      weight: 20,
-      value: {
-        name: 'neutron_server_front',
-        backend: 'neutron_server_back',
-        compute: false,
-        captures: false,
-        routes: routes([
-          [
-            40,
-            {
-              method: 'GET',
-              path: pathWithId('/v2.0/ports?device_id=', instances),
-              status: OK,
-              bytes: [400, 3000],
-              ms: [20, 200],
-            },
-          ],
-          [
-            15,
-            {
-              method: 'GET',
-              path: fixedPath('/v2.0/networks?fields=id&shared=True'),
-              status: OK,
-              bytes: [300, 2000],
-              ms: [10, 80],
-            },
-          ],
-          [
-            15,
-            {
-              method: 'GET',
-              path: pathWithId('/v2.0/security-groups?tenant_id=', projects),
-              status: OK,
-              bytes: [1500, 9000],
-              ms: [20, 200],
-            },
-          ],
-          [
-            10,
-            {
-              method: 'GET',
-              path: pathWithId('/v2.0/networks/', networks),
-              status: SHOW,
-              bytes: [900, 1400],
-              ms: [10, 60],
-            },
-          ],
-          [10, { method: 'GET', path: fixedPath('/v2.0/floatingips'), status: OK, bytes: [300, 6000], ms: [10, 120] }],
-          [
-            5,
-            {
-              method: 'PUT',
-              path: pathWithId('/v2.0/ports/', networks),
-              status: OK,
-              bytes: [1200, 1800],
-              ms: [100, 900],
-            },
-          ],
-          [5, { method: 'GET', path: fixedPath('/v2.0/extensions'), status: OK, bytes: [9000, 11_000], ms: [5, 30] }],
-        ]),
-      },
-    },
-    {
-      weight: 12,
-      value: {
-        name: 'placement_api_front',
-        backend: 'placement_api_back',
-        compute: false,
-        captures: false,
-        routes: routes([
-          [
-            20,
-            {
-              method: 'GET',
-              path: fixedPath('/allocation_candidates?limit=1000&resources=DISK_GB%3A20%2CMEMORY_MB%3A2048%2CVCPU%3A1'),
-              status: OK,
-              bytes: [3000, 30_000],
-              ms: [30, 300],
-            },
-          ],
-          [
-            30,
-            {
-              method: 'GET',
-              path: pathWithId('/resource_providers?in_tree=', providers),
-              status: OK,
-              bytes: [600, 900],
-              ms: [5, 40],
-            },
-          ],
-          [
-            25,
-            {
-              method: 'GET',
-              path: pathWithId('/resource_providers/', providers, '/inventories'),
-              status: OK,
-              bytes: [700, 1000],
-              ms: [5, 40],
-            },
-          ],
-          [
-            15,
-            {
-              method: 'GET',
-              path: pathWithId('/resource_providers/', providers, '/aggregates'),
-              status: OK,
-              bytes: [300, 400],
-              ms: [5, 30],
-            },
-          ],
-          [
-            10,
-            {
-              method: 'PUT',
-              path: pathWithId('/allocations/', instances),
-              status: NO_CONTENT,
-              bytes: [200, 260],
-              ms: [20, 200],
-            },
-          ],
-        ]),
-      },
-    },
-    {
-      weight: 8,
-      value: {
-        name: 'glance_api_front',
-        backend: 'glance_api_back',
-        compute: false,
-        captures: false,
-        routes: routes([
-          [
-            40,
-            { method: 'GET', path: fixedPath('/v2/images?limit=20'), status: OK, bytes: [3000, 20_000], ms: [20, 200] },
-          ],
-          [
-            40,
-            { method: 'GET', path: pathWithId('/v2/images/', images), status: SHOW, bytes: [1000, 1600], ms: [10, 80] },
-          ],
-          [
-            10,
-            {
-              method: 'GET',
-              path: pathWithId('/v2/images/', images, '/file'),
-              status: OK,
-              bytes: [20_000_000, 900_000_000],
-              ms: [2000, 60_000],
-            },
-          ],
-          [10, { method: 'GET', path: fixedPath('/v2/schemas/image'), status: OK, bytes: [4000, 4200], ms: [2, 10] }],
-        ]),
-      },
-    },
-    {
-      weight: 8,
-      value: {
-        name: 'cinder_api_front',
-        backend: 'cinder_api_back',
-        compute: false,
-        captures: true,
-        routes: routes([
-          [40, { method: 'GET', path: cinder('/volumes/detail'), status: OK, bytes: [800, 30_000], ms: [30, 400] }],
-          [30, { method: 'GET', path: cinder('/volumes/', volumes), status: SHOW, bytes: [1200, 1800], ms: [20, 120] }],
-          [
-            10,
-            {
-              method: 'POST',
-              path: cinder('/volumes/', volumes, '/action'),
-              status: ACCEPTED,
-              bytes: [250, 900],
-              ms: [60, 700],
-            },
-          ],
-          [10, { method: 'GET', path: cinder('/types'), status: OK, bytes: [500, 1500], ms: [10, 60] }],
-          [10, { method: 'GET', path: cinder('/limits'), status: OK, bytes: [600, 700], ms: [10, 60] }],
-        ]),
-      },
-    },
+  const pools: Pools = { projects, users, instances, volumes, images, providers, networks };
+  const frontends: WeightedFrontend[] = [
+    keystoneFrontend(pools),
+    novaFrontend(pools),
+    neutronFrontend(pools),
+    placementFrontend(pools),
+    glanceFrontend(pools),
+    cinderFrontend(pools),
   ];
   const frontendPicker = new WeightedPicker(frontends);
 
