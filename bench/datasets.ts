@@ -259,7 +259,8 @@ export class DataDir {
     this.manifest.novaGz = this.describe([{ name, compressed: true }], nova.facts.sha256, tool, seconds);
     this.save();
     this.log(
-      `  ${name}: ${(this.manifest.novaGz.files[0]!.bytes / 1e6).toFixed(0)} MB with ${tool} in ${seconds.toFixed(1)} s`,
+      `  ${name}: ${(this.manifest.novaGz.files[0]!.bytes / 1e6).toFixed(0)} MB with ${tool} in ` +
+        `${seconds.toFixed(1)} s`,
     );
     return this.toSet(this.manifest.novaGz, false);
   }
@@ -301,7 +302,8 @@ export class DataDir {
     this.manifest.rotated = { ...(this.manifest.rotated ?? {}), [key]: d };
     this.save();
     this.log(
-      `  ${count} files, ${(d.files.reduce((n, f) => n + f.bytes, 0) / 1e6).toFixed(0)} MB on disk, in ${seconds.toFixed(1)} s`,
+      `  ${count} files, ${(d.files.reduce((n, f) => n + f.bytes, 0) / 1e6).toFixed(0)} MB on disk, in ` +
+        `${seconds.toFixed(1)} s`,
     );
     return this.toSet(d, false);
   }

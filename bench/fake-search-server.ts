@@ -165,7 +165,10 @@ export function dateMs(v: unknown): number {
   return Date.parse(`${m[1]}${zone}`) + (m[2] ? Number(m[2].slice(0, 3).padEnd(3, '0')) : 0);
 }
 
-/** A field's tokens joined by spaces with a space on each side (a phrase is then a substring), and their 128-bit Bloom mask. */
+/**
+ * A field's tokens joined by spaces with a space on each side (a phrase is then a substring), and
+ * their 128-bit Bloom mask.
+ */
 interface Analysed {
   text: string;
   mask: Uint32Array;

@@ -125,19 +125,14 @@ const DELETE_204 = statuses([
   [500, 5],
 ]);
 
-/**
- * The compute API mix of a busy cloud: dashboards and automation poll
- * servers/detail, flavors, limits and hypervisors; users act on servers.
- * Weights are per 1000 requests.
- */
-function endpoints(
-  instances: readonly string[],
-  flavors: readonly string[],
-  images: readonly string[],
-  services: readonly string[],
-): WeightedPicker<Endpoint> {
-  const inst = (suffix: string): PathWriter => pathWithId('/servers/', instances, suffix);
-  const eps: { weight: number; value: Endpoint }[] = [
+type WeightedEndpoint = { weight: number; value: Endpoint };
+
+/** A path under /servers/<instance>. */
+type Inst = (suffix: string) => PathWriter;
+
+/** Listing, showing and creating servers. */
+function serverListEndpoints(inst: Inst): WeightedEndpoint[] {
+  return [
     {
       weight: 220,
       value: {
@@ -197,6 +192,12 @@ function endpoints(
         controller: 'ServersController.create',
       },
     },
+  ];
+}
+
+/** Deleting and rebooting a server, and reading its interfaces, volumes and actions. */
+function serverActionEndpoints(inst: Inst): WeightedEndpoint[] {
+  return [
     {
       weight: 20,
       value: {
@@ -257,6 +258,12 @@ function endpoints(
         list: true,
       },
     },
+  ];
+}
+
+/** Flavors and limits. */
+function flavorEndpoints(flavors: readonly string[]): WeightedEndpoint[] {
+  return [
     {
       weight: 70,
       value: {
@@ -304,6 +311,12 @@ function endpoints(
         controller: 'LimitsController.index',
       },
     },
+  ];
+}
+
+/** Hypervisors and compute services (os-services: a call of interest). */
+function hostEndpoints(services: readonly string[]): WeightedEndpoint[] {
+  return [
     {
       weight: 30,
       value: {
@@ -369,6 +382,12 @@ function endpoints(
         notFound: 'Service not found.',
       },
     },
+  ];
+}
+
+/** Availability zones, images (the proxy API) and keypairs. */
+function imageKeypairEndpoints(images: readonly string[]): WeightedEndpoint[] {
+  return [
     {
       weight: 25,
       value: {
@@ -441,6 +460,12 @@ function endpoints(
         controller: 'KeypairController.create',
       },
     },
+  ];
+}
+
+/** Server groups, aggregates, quotas, versions and extensions. */
+function miscEndpoints(): WeightedEndpoint[] {
+  return [
     {
       weight: 12,
       value: {
@@ -499,6 +524,28 @@ function endpoints(
       },
     },
   ];
+}
+
+/**
+ * The compute API mix of a busy cloud: dashboards and automation poll
+ * servers/detail, flavors, limits and hypervisors; users act on servers.
+ * Weights are per 1000 requests.
+ */
+function endpoints(
+  instances: readonly string[],
+  flavors: readonly string[],
+  images: readonly string[],
+  services: readonly string[],
+): WeightedPicker<Endpoint> {
+  const inst = (suffix: string): PathWriter => pathWithId('/servers/', instances, suffix);
+  const eps: WeightedEndpoint[] = [
+    ...serverListEndpoints(inst),
+    ...serverActionEndpoints(inst),
+    ...flavorEndpoints(flavors),
+    ...hostEndpoints(services),
+    ...imageKeypairEndpoints(images),
+    ...miscEndpoints(),
+  ];
   return new WeightedPicker(eps);
 }
 
@@ -535,19 +582,24 @@ const BACKGROUND: readonly { level: string; logger: string; message: string; ser
     level: 'DEBUG',
     logger: 'oslo_db.sqlalchemy.engines',
     message:
-      'MySQL server mode set to STRICT_TRANS_TABLES,STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,TRADITIONAL,NO_ENGINE_SUBSTITUTION _check_effective_sql_mode /usr/lib/python3/dist-packages/oslo_db/sqlalchemy/engines.py:342',
+      'MySQL server mode set to STRICT_TRANS_TABLES,STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,' +
+      'ERROR_FOR_DIVISION_BY_ZERO,TRADITIONAL,NO_ENGINE_SUBSTITUTION _check_effective_sql_mode ' +
+      '/usr/lib/python3/dist-packages/oslo_db/sqlalchemy/engines.py:342',
   },
   {
     level: 'DEBUG',
     logger: 'oslo_concurrency.lockutils',
     message:
-      'Acquiring lock "compute-rpcapi-router" by "nova.compute.rpcapi.reset_globals" inner /usr/lib/python3/dist-packages/oslo_concurrency/lockutils.py:404',
+      'Acquiring lock "compute-rpcapi-router" by "nova.compute.rpcapi.reset_globals" inner ' +
+      '/usr/lib/python3/dist-packages/oslo_concurrency/lockutils.py:404',
   },
   {
     level: 'DEBUG',
     logger: 'nova.compute.rpcapi',
     message:
-      'Not caching compute RPC version_cap, because min service_version is 0. Please ensure a nova-compute service has been started. Defaulting to current version. get_client /usr/lib/python3/dist-packages/nova/compute/rpcapi.py:445',
+      'Not caching compute RPC version_cap, because min service_version is 0. Please ensure a nova-compute ' +
+      'service has been started. Defaulting to current version. get_client ' +
+      '/usr/lib/python3/dist-packages/nova/compute/rpcapi.py:445',
   },
   {
     level: 'INFO',
@@ -558,50 +610,65 @@ const BACKGROUND: readonly { level: string; logger: string; message: string; ser
     level: 'WARNING',
     logger: 'keystonemiddleware.auth_token',
     message:
-      'Identity response: {"error":{"code":401,"message":"The request you have made requires authentication.","title":"Unauthorized"}}',
+      'Identity response: {"error":{"code":401,"message":"The request you have made requires ' +
+      'authentication.","title":"Unauthorized"}}',
   },
   {
     level: 'WARNING',
     logger: 'oslo_policy.policy',
     message:
-      'JSON formatted policy_file support is deprecated since Victoria release. You need to use YAML format which will be default in future. You can use ``oslopolicy-convert-json-to-yaml`` tool to convert existing JSON-formatted policy file to YAML-formatted in backward compatible way: https://docs.openstack.org/oslo.policy/latest/cli/oslopolicy-convert-json-to-yaml.html.',
+      'JSON formatted policy_file support is deprecated since Victoria release. You need to use YAML format ' +
+      'which will be default in future. You can use ``oslopolicy-convert-json-to-yaml`` tool to convert ' +
+      'existing JSON-formatted policy file to YAML-formatted in backward compatible way: ' +
+      'https://docs.openstack.org/oslo.policy/latest/cli/oslopolicy-convert-json-to-yaml.html.',
   },
   {
     level: 'DEBUG',
     logger: 'nova.scheduler.client.report',
     message:
-      'Refreshing inventories for resource provider 4f5a3b1c-9e2d-4c7a-8b6f-0d1e2f3a4b5c _refresh_associations /usr/lib/python3/dist-packages/nova/scheduler/client/report.py:822',
+      'Refreshing inventories for resource provider 4f5a3b1c-9e2d-4c7a-8b6f-0d1e2f3a4b5c _refresh_associations ' +
+      '/usr/lib/python3/dist-packages/nova/scheduler/client/report.py:822',
     service: true,
   },
   {
     level: 'INFO',
     logger: 'nova.api.openstack.placement',
     message:
-      'Placement API unavailable for a moment, retrying GET /resource_providers?in_tree=4f5a3b1c-9e2d-4c7a-8b6f-0d1e2f3a4b5c',
+      'Placement API unavailable for a moment, ' +
+      'retrying GET /resource_providers?in_tree=4f5a3b1c-9e2d-4c7a-8b6f-0d1e2f3a4b5c',
     service: true,
   },
   {
     level: 'DEBUG',
     logger: 'nova.context',
     message:
-      'Found 2 cells: 00000000-0000-0000-0000-000000000000(cell0),2d5e9a1f-6b7c-4d8e-9f0a-1b2c3d4e5f6a(cell1) load_cells /usr/lib/python3/dist-packages/nova/context.py:464',
+      'Found 2 cells: 00000000-0000-0000-0000-000000000000(cell0),2d5e9a1f-6b7c-4d8e-9f0a-1b2c3d4e5f6a(cell1) ' +
+      'load_cells /usr/lib/python3/dist-packages/nova/context.py:464',
   },
   {
     level: 'DEBUG',
     logger: 'nova.objects.service',
     message:
-      'Computed minimum service version 66 across 42 services get_minimum_version_all_cells /usr/lib/python3/dist-packages/nova/objects/service.py:590',
+      'Computed minimum service version 66 across 42 services get_minimum_version_all_cells ' +
+      '/usr/lib/python3/dist-packages/nova/objects/service.py:590',
     service: true,
   },
 ];
 
 /** What the eventlet and uwsgi services write when they start (an era change is a restart). */
 const UWSGI_BANNER = [
-  'DEBUG nova.api.openstack.wsgi_app [-] ******************************************************************************** log_opt_values /usr/lib/python3/dist-packages/oslo_config/cfg.py:2589',
-  'DEBUG nova.api.openstack.wsgi_app [-] Configuration options gathered from: log_opt_values /usr/lib/python3/dist-packages/oslo_config/cfg.py:2590',
-  'DEBUG nova.api.openstack.wsgi_app [-] api.auth_strategy              = keystone log_opt_values /usr/lib/python3/dist-packages/oslo_config/cfg.py:2609',
-  'DEBUG nova.api.openstack.wsgi_app [-] wsgi.wsgi_log_format           = %(client_ip)s "%(request_line)s" status: %(status_code)s len: %(body_length)s time: %(wall_seconds).7f log_opt_values /usr/lib/python3/dist-packages/oslo_config/cfg.py:2609',
-  "DEBUG nova.api.openstack.wsgi_app [-] enabled_apis                   = ['osapi_compute'] log_opt_values /usr/lib/python3/dist-packages/oslo_config/cfg.py:2609",
+  'DEBUG nova.api.openstack.wsgi_app [-] ' +
+    '******************************************************************************** log_opt_values ' +
+    '/usr/lib/python3/dist-packages/oslo_config/cfg.py:2589',
+  'DEBUG nova.api.openstack.wsgi_app [-] Configuration options gathered from: log_opt_values ' +
+    '/usr/lib/python3/dist-packages/oslo_config/cfg.py:2590',
+  'DEBUG nova.api.openstack.wsgi_app [-] api.auth_strategy              = keystone log_opt_values ' +
+    '/usr/lib/python3/dist-packages/oslo_config/cfg.py:2609',
+  'DEBUG nova.api.openstack.wsgi_app [-] wsgi.wsgi_log_format           = %(client_ip)s "%(request_line)s" ' +
+    'status: %(status_code)s len: %(body_length)s time: %(wall_seconds).7f log_opt_values ' +
+    '/usr/lib/python3/dist-packages/oslo_config/cfg.py:2609',
+  "DEBUG nova.api.openstack.wsgi_app [-] enabled_apis                   = ['osapi_compute'] log_opt_values " +
+    '/usr/lib/python3/dist-packages/oslo_config/cfg.py:2609',
 ];
 
 const EVENTLET_PIDS = [25746, 25747, 25748, 25749];
@@ -632,159 +699,190 @@ export interface NovaLogOptions extends GenerateOptions {
   monitoringShare?: number;
 }
 
-export function generateNovaLog(opts: NovaLogOptions): NovaLogFacts {
-  const rng = new Prng(`nova:${opts.seed}`);
-  const w = new ChunkWriter(opts.path);
-  const ts = new TimestampWriter();
+interface OsHostsCall {
+  method: string;
+  suffix: string;
+  status: number;
+  len: number;
+  microversion: string;
+  controller: string;
+}
 
-  // Pools: ids of the cloud's users, projects, instances and so on, fixed by the seed.
-  const hex32 = (): string => rng.hex32();
-  const uuid = (): string => rng.uuid4();
-  const projects = Array.from({ length: 30 }, hex32);
-  const users = Array.from({ length: 80 }, hex32);
-  const projectOf = (user: number): string => projects[user % projects.length]!;
-  const instances = Array.from({ length: 3000 }, uuid);
-  const flavors = ['1', '2', '3', '4', '5', '42', '84', 'c1.small', 'm1.large', ...Array.from({ length: 8 }, uuid)];
-  const images = Array.from({ length: 40 }, uuid);
-  const services = Array.from({ length: 60 }, uuid);
-  const clients = [
-    ...Array.from({ length: 24 }, (_, i) => `10.0.0.${5 + i}`),
-    ...Array.from({ length: 8 }, (_, i) => `10.11.10.${1 + i}`),
-  ];
-  const hosts = Array.from({ length: 48 }, (_, i) => `cmp-${String(i + 1).padStart(2, '0')}`);
-  const endpointPicker = endpoints(instances, flavors, images, services);
+/**
+ * The state of one generated nova-api log (the writer, the seeded generator, the clock, the era,
+ * the request being written, the pools of ids and the counts) and the lines it writes.
+ */
+class NovaLogWriter {
+  readonly rng: Prng;
+  readonly w: ChunkWriter;
+  readonly ts = new TimestampWriter();
+  readonly projects: string[];
+  readonly users: string[];
+  readonly clients: string[];
+  readonly hosts: string[];
+  readonly endpointPicker: WeightedPicker<Endpoint>;
+  readonly facts: NovaLogFacts;
+  now = START_MS;
+  era: Era | null = null;
+  readonly req: Request = { era: 'uwsgi', pid: 0, a: 0, b: 0, c: 0, d: 0, global: null, user: 0, anonymous: false };
 
-  const facts: NovaLogFacts = {
-    bytes: 0,
-    sha256: '',
-    lines: 0,
-    computeRequests: 0,
-    requestlogLines: 0,
-    eventletLines: 0,
-    metadataLines: 0,
-    osHostsCalls: 0,
-    osHostsByAction: {},
-    osHostsByActionProject: {},
-    osHostsLines: 0,
-    osServicesCalls: 0,
-    firstTime: new Date(START_MS).toISOString(),
-    lastTime: '',
-    days: 0,
-    eventletDays: [],
-  };
+  constructor(opts: NovaLogOptions) {
+    const rng = (this.rng = new Prng(`nova:${opts.seed}`));
+    this.w = new ChunkWriter(opts.path);
 
-  let now = START_MS;
-  let era: Era | null = null;
-  const req: Request = { era: 'uwsgi', pid: 0, a: 0, b: 0, c: 0, d: 0, global: null, user: 0, anonymous: false };
+    // Pools: ids of the cloud's users, projects, instances and so on, fixed by the seed.
+    const hex32 = (): string => rng.hex32();
+    const uuid = (): string => rng.uuid4();
+    this.projects = Array.from({ length: 30 }, hex32);
+    this.users = Array.from({ length: 80 }, hex32);
+    const instances = Array.from({ length: 3000 }, uuid);
+    const flavors = ['1', '2', '3', '4', '5', '42', '84', 'c1.small', 'm1.large', ...Array.from({ length: 8 }, uuid)];
+    const images = Array.from({ length: 40 }, uuid);
+    const services = Array.from({ length: 60 }, uuid);
+    this.clients = [
+      ...Array.from({ length: 24 }, (_, i) => `10.0.0.${5 + i}`),
+      ...Array.from({ length: 8 }, (_, i) => `10.11.10.${1 + i}`),
+    ];
+    this.hosts = Array.from({ length: 48 }, (_, i) => `cmp-${String(i + 1).padStart(2, '0')}`);
+    this.endpointPicker = endpoints(instances, flavors, images, services);
+
+    this.facts = {
+      bytes: 0,
+      sha256: '',
+      lines: 0,
+      computeRequests: 0,
+      requestlogLines: 0,
+      eventletLines: 0,
+      metadataLines: 0,
+      osHostsCalls: 0,
+      osHostsByAction: {},
+      osHostsByActionProject: {},
+      osHostsLines: 0,
+      osServicesCalls: 0,
+      firstTime: new Date(START_MS).toISOString(),
+      lastTime: '',
+      days: 0,
+      eventletDays: [],
+    };
+  }
+
+  projectOf(user: number): string {
+    return this.projects[user % this.projects.length]!;
+  }
 
   /** `TIME PID LEVEL logger ` — the start of every line. */
-  const head = (pid: number, level: string, logger: string): void => {
-    w.reserve();
-    ts.oslo(w, now);
-    w.byte(32);
-    w.int(pid);
-    w.byte(32);
-    w.str(level);
-    w.byte(32);
-    w.str(logger);
-    w.byte(32);
-  };
-  const end = (): void => {
-    w.byte(10);
-    facts.lines++;
-  };
-  /** The context bracket of the current request, as oslo.log prints it in its era. */
-  const context = (): void => {
-    if (req.anonymous) {
-      w.str('[-] ');
+  head(pid: number, level: string, logger: string): void {
+    this.w.reserve();
+    this.ts.oslo(this.w, this.now);
+    this.w.byte(32);
+    this.w.int(pid);
+    this.w.byte(32);
+    this.w.str(level);
+    this.w.byte(32);
+    this.w.str(logger);
+    this.w.byte(32);
+  }
+  end(): void {
+    this.w.byte(10);
+    this.facts.lines++;
+  }
+  /** The this.context bracket of the current request, as oslo.log prints it in its this.era. */
+  context(): void {
+    if (this.req.anonymous) {
+      this.w.str('[-] ');
       return;
     }
-    w.byte(91);
-    if (req.era === 'uwsgi') {
-      if (req.global) {
-        w.str('req-');
-        w.uuidFrom(...req.global);
-      } else w.str('None');
-      w.byte(32);
+    this.w.byte(91);
+    if (this.req.era === 'uwsgi') {
+      if (this.req.global) {
+        this.w.str('req-');
+        this.w.uuidFrom(...this.req.global);
+      } else this.w.str('None');
+      this.w.byte(32);
     }
-    w.str('req-');
-    w.uuidFrom(req.a, req.b, req.c, req.d);
-    w.byte(32);
-    w.str(users[req.user]!);
-    w.byte(32);
-    w.str(projectOf(req.user));
-    w.str(req.era === 'uwsgi' ? ' - - default default] ' : ' - default default] ');
-  };
-  const serviceContext = (): void => {
-    w.str(era === 'uwsgi' ? '[None req-' : '[req-');
-    w.uuid4(rng);
-    w.str(era === 'uwsgi' ? ' - - - - - -] ' : ' - - - - -] ');
-  };
-  const tick = (maxMs: number): void => {
-    now += rng.int(maxMs + 1);
-  };
+    this.w.str('req-');
+    this.w.uuidFrom(this.req.a, this.req.b, this.req.c, this.req.d);
+    this.w.byte(32);
+    this.w.str(this.users[this.req.user]!);
+    this.w.byte(32);
+    this.w.str(this.projectOf(this.req.user));
+    this.w.str(this.req.era === 'uwsgi' ? ' - - default default] ' : ' - default default] ');
+  }
+  serviceContext(): void {
+    this.w.str(this.era === 'uwsgi' ? '[None req-' : '[req-');
+    this.w.uuid4(this.rng);
+    this.w.str(this.era === 'uwsgi' ? ' - - - - - -] ' : ' - - - - -] ');
+  }
+  tick(maxMs: number): void {
+    this.now += this.rng.int(maxMs + 1);
+  }
 
-  const newRequest = (user: number, anonymous = false): void => {
-    req.era = era!;
-    req.pid = rng.pick(req.era === 'uwsgi' ? UWSGI_PIDS : EVENTLET_PIDS);
-    req.a = rng.u32();
-    req.b = rng.u32();
-    req.c = rng.u32();
-    req.d = rng.u32();
-    req.global = req.era === 'uwsgi' && rng.chance(0.05) ? [rng.u32(), rng.u32(), rng.u32(), rng.u32()] : null;
-    req.user = user;
-    req.anonymous = anonymous;
-  };
+  newRequest(user: number, anonymous = false): void {
+    this.req.era = this.era!;
+    this.req.pid = this.rng.pick(this.req.era === 'uwsgi' ? UWSGI_PIDS : EVENTLET_PIDS);
+    this.req.a = this.rng.u32();
+    this.req.b = this.rng.u32();
+    this.req.c = this.rng.u32();
+    this.req.d = this.rng.u32();
+    this.req.global =
+      this.req.era === 'uwsgi' && this.rng.chance(0.05)
+        ? [this.rng.u32(), this.rng.u32(), this.rng.u32(), this.rng.u32()]
+        : null;
+    this.req.user = user;
+    this.req.anonymous = anonymous;
+  }
 
   /** One line of the current request from another logger. */
-  const requestLine = (level: string, logger: string, message: string): void => {
-    head(req.pid, level, logger);
-    context();
-    w.str(message);
-    end();
-    tick(3);
-  };
+  requestLine(level: string, logger: string, message: string): void {
+    this.head(this.req.pid, level, logger);
+    this.context();
+    this.w.str(message);
+    this.end();
+    this.tick(3);
+  }
 
-  const callingMethod = (controller: string): void => {
+  callingMethod(controller: string): void {
     const [cls, method] = controller.split('.') as [string, string];
-    head(req.pid, 'DEBUG', 'nova.api.openstack.wsgi');
-    context();
-    w.str("Calling method '<bound method ");
-    w.str(controller);
-    w.str(' of <nova.api.openstack.compute.');
-    w.str(cls.replace(/Controller$/, '').toLowerCase());
-    w.byte(46);
-    w.str(cls);
-    w.str(' object at 0x7f');
-    w.hex(rng.u32(), 8);
-    w.hex(rng.u32(), 2);
-    w.str(">>' _process_stack /usr/lib/python3/dist-packages/nova/api/openstack/wsgi.py:");
-    w.int(method.startsWith('_action') ? 508 : 513);
-    end();
-    tick(3);
-  };
+    this.head(this.req.pid, 'DEBUG', 'nova.api.openstack.wsgi');
+    this.context();
+    this.w.str("Calling method '<bound method ");
+    this.w.str(controller);
+    this.w.str(' of <nova.api.openstack.compute.');
+    this.w.str(cls.replace(/Controller$/, '').toLowerCase());
+    this.w.byte(46);
+    this.w.str(cls);
+    this.w.str(' object at 0x7f');
+    this.w.hex(this.rng.u32(), 8);
+    this.w.hex(this.rng.u32(), 2);
+    this.w.str(">>' _process_stack /usr/lib/python3/dist-packages/nova/api/openstack/wsgi.py:");
+    this.w.int(method.startsWith('_action') ? 508 : 513);
+    this.end();
+    this.tick(3);
+  }
 
-  const traceback = (): void => {
-    requestLine(
+  traceback(): void {
+    this.requestLine(
       'ERROR',
       'nova.api.openstack.wsgi',
-      "Unexpected exception in API method: oslo_db.exception.DBConnectionError: (pymysql.err.OperationalError) (2013, 'Lost connection to MySQL server during query')",
+      'Unexpected exception in API method: oslo_db.exception.DBConnectionError: (pymysql.err.OperationalError) ' +
+        "(2013, 'Lost connection to MySQL server during query')",
     );
     for (const text of [
       'Traceback (most recent call last):',
       '  File "/usr/lib/python3/dist-packages/nova/api/openstack/wsgi.py", line 658, in wrapped',
       '    return f(*args, **kwargs)',
-      "oslo_db.exception.DBConnectionError: (pymysql.err.OperationalError) (2013, 'Lost connection to MySQL server during query')",
+      "oslo_db.exception.DBConnectionError: (pymysql.err.OperationalError) (2013, 'Lost connection to MySQL " +
+        "server during query')",
     ]) {
-      requestLine('ERROR', 'nova.api.openstack.wsgi', text);
+      this.requestLine('ERROR', 'nova.api.openstack.wsgi', text);
     }
-  };
+  }
 
   /**
    * The access line. uwsgi: request_log form; eventlet: wsgi.server form
    * with the protocol and 7 decimals. `pathWriter` writes what follows /v2.1.
    */
-  const accessLine = (
+  accessLine(
     method: string,
     pathWriter: PathWriter,
     status: number,
@@ -792,139 +890,140 @@ export function generateNovaLog(opts: NovaLogOptions): NovaLogFacts {
     ms: number,
     microversion: string | null,
     projectScoped: boolean,
-  ): void => {
-    const eventlet = req.era === 'eventlet';
-    head(req.pid, 'INFO', eventlet ? 'nova.osapi_compute.wsgi.server' : 'nova.api.openstack.requestlog');
-    context();
-    if (eventlet && rng.chance(0.1)) {
+  ): void {
+    const eventlet = this.req.era === 'eventlet';
+    this.head(this.req.pid, 'INFO', eventlet ? 'nova.osapi_compute.wsgi.server' : 'nova.api.openstack.requestlog');
+    this.context();
+    if (eventlet && this.rng.chance(0.1)) {
       // eventlet's log_x_forwarded_for: "<XFF>,<peer>"
-      w.str('203.0.113.');
-      w.int(rng.range(2, 250));
-      w.byte(44);
+      this.w.str('203.0.113.');
+      this.w.int(this.rng.range(2, 250));
+      this.w.byte(44);
     }
-    w.str(rng.pick(clients));
-    w.str(' "');
-    w.str(method);
-    w.str(' /v2.1');
+    this.w.str(this.rng.pick(this.clients));
+    this.w.str(' "');
+    this.w.str(method);
+    this.w.str(' /v2.1');
     if (projectScoped) {
-      w.byte(47);
-      w.str(projectOf(req.user));
+      this.w.byte(47);
+      this.w.str(this.projectOf(this.req.user));
     }
-    pathWriter(w, rng);
-    if (eventlet) w.str(' HTTP/1.1');
-    w.str('" status: ');
-    w.int(status);
-    w.str(' len: ');
-    if (len === null) w.str('None');
-    else w.int(len);
+    pathWriter(this.w, this.rng);
+    if (eventlet) this.w.str(' HTTP/1.1');
+    this.w.str('" status: ');
+    this.w.int(status);
+    this.w.str(' len: ');
+    if (len === null) this.w.str('None');
+    else this.w.int(len);
     if (!eventlet) {
-      w.str(' microversion: ');
-      w.str(microversion ?? '-');
+      this.w.str(' microversion: ');
+      this.w.str(microversion ?? '-');
     }
-    w.str(' time: ');
-    if (eventlet) w.decimal(Math.round(ms * 10_000) + rng.int(10), 7);
-    else w.decimal(Math.round(ms * 1000), 6);
-    end();
-    facts.computeRequests++;
-    if (eventlet) facts.eventletLines++;
-    else facts.requestlogLines++;
-    tick(2);
-  };
+    this.w.str(' time: ');
+    if (eventlet) this.w.decimal(Math.round(ms * 10_000) + this.rng.int(10), 7);
+    else this.w.decimal(Math.round(ms * 1000), 6);
+    this.end();
+    this.facts.computeRequests++;
+    if (eventlet) this.facts.eventletLines++;
+    else this.facts.requestlogLines++;
+    this.tick(2);
+  }
 
-  const monitoringRequest = (): void => {
-    newRequest(rng.pick(MONITOR_USERS));
-    if (rng.chance(0.45)) callingMethod('ServiceController.index');
-    head(req.pid, 'INFO', req.era === 'eventlet' ? 'nova.osapi_compute.wsgi.server' : 'nova.api.openstack.requestlog');
-    context();
-    w.str(MONITOR_CLIENT);
-    w.str(' "GET /v2.1/os-services?binary=nova-compute');
-    if (req.era === 'eventlet') w.str(' HTTP/1.1');
-    w.str('" status: 200 len: ');
-    w.int(rng.range(800, 12_000));
-    if (req.era === 'uwsgi') w.str(' microversion: 2.53');
-    w.str(' time: ');
-    if (req.era === 'eventlet') w.decimal(rng.range(200_000, 1_500_000), 7);
-    else w.decimal(rng.range(20_000, 150_000), 6);
-    end();
-    facts.computeRequests++;
-    facts.osServicesCalls++;
-    if (req.era === 'eventlet') facts.eventletLines++;
-    else facts.requestlogLines++;
-    tick(2);
-  };
+  monitoringRequest(): void {
+    this.newRequest(this.rng.pick(MONITOR_USERS));
+    if (this.rng.chance(0.45)) this.callingMethod('ServiceController.index');
+    this.head(
+      this.req.pid,
+      'INFO',
+      this.req.era === 'eventlet' ? 'nova.osapi_compute.wsgi.server' : 'nova.api.openstack.requestlog',
+    );
+    this.context();
+    this.w.str(MONITOR_CLIENT);
+    this.w.str(' "GET /v2.1/os-services?binary=nova-compute');
+    if (this.req.era === 'eventlet') this.w.str(' HTTP/1.1');
+    this.w.str('" status: 200 len: ');
+    this.w.int(this.rng.range(800, 12_000));
+    if (this.req.era === 'uwsgi') this.w.str(' microversion: 2.53');
+    this.w.str(' time: ');
+    if (this.req.era === 'eventlet') this.w.decimal(this.rng.range(200_000, 1_500_000), 7);
+    else this.w.decimal(this.rng.range(20_000, 150_000), 6);
+    this.end();
+    this.facts.computeRequests++;
+    this.facts.osServicesCalls++;
+    if (this.req.era === 'eventlet') this.facts.eventletLines++;
+    else this.facts.requestlogLines++;
+    this.tick(2);
+  }
 
-  const ordinaryRequest = (): void => {
-    const ep = endpointPicker.pick(rng);
-    // A few requests fail authentication: no context, no microversion (request_log sits before authtoken).
+  ordinaryRequest(): void {
+    const ep = this.endpointPicker.pick(this.rng);
+    // A few requests fail authentication: no this.context, no microversion (request_log sits before authtoken).
     if (
       ep.method === 'GET' &&
       (ep.controller === 'ServersController.detail' || ep.controller === 'FlavorsController.detail') &&
-      rng.chance(0.004)
+      this.rng.chance(0.004)
     ) {
-      newRequest(0, true);
-      accessLine(ep.method, ep.path, 401, 114, rng.range(1, 9), null, false);
+      this.newRequest(0, true);
+      this.accessLine(ep.method, ep.path, 401, 114, this.rng.range(1, 9), null, false);
       return;
     }
-    newRequest(rng.int(users.length));
-    const status = ep.status.pick(rng);
-    if (rng.chance(0.45)) callingMethod(ep.controller);
-    if (ep.list && rng.chance(0.35)) {
-      head(req.pid, 'DEBUG', 'nova.compute.api');
-      context();
-      w.str("Searching by: {'deleted': False, 'project_id': '");
-      w.str(projectOf(req.user));
-      w.str("'} get_all /usr/lib/python3/dist-packages/nova/compute/api.py:2994");
-      end();
-      tick(3);
+    this.newRequest(this.rng.int(this.users.length));
+    const status = ep.status.pick(this.rng);
+    if (this.rng.chance(0.45)) this.callingMethod(ep.controller);
+    if (ep.list && this.rng.chance(0.35)) {
+      this.head(this.req.pid, 'DEBUG', 'nova.compute.api');
+      this.context();
+      this.w.str("Searching by: {'deleted': False, 'project_id': '");
+      this.w.str(this.projectOf(this.req.user));
+      this.w.str("'} get_all /usr/lib/python3/dist-packages/nova/compute/api.py:2994");
+      this.end();
+      this.tick(3);
     }
-    let len = rng.range(ep.len[0], ep.len[1]);
+    let len = this.rng.range(ep.len[0], ep.len[1]);
     if (status === 404) {
-      requestLine(
+      this.requestLine(
         'INFO',
         'nova.api.openstack.wsgi',
         `HTTP exception thrown: ${ep.notFound ?? 'The resource could not be found.'}`,
       );
-      len = rng.range(90, 140);
+      len = this.rng.range(90, 140);
     } else if (status === 409) {
-      requestLine(
+      this.requestLine(
         'INFO',
         'nova.api.openstack.wsgi',
         "HTTP exception thrown: Cannot 'reboot' instance while it is in vm_state stopped",
       );
-      len = rng.range(150, 190);
+      len = this.rng.range(150, 190);
     } else if (status === 400 || status === 403) {
-      requestLine(
+      this.requestLine(
         'INFO',
         'nova.api.openstack.wsgi',
         status === 400
           ? 'HTTP exception thrown: Invalid input for field/attribute server.'
           : 'HTTP exception thrown: Quota exceeded for instances: Requested 1, but already used 20 of 20 instances',
       );
-      len = rng.range(120, 260);
+      len = this.rng.range(120, 260);
     } else if (status === 500) {
-      traceback();
-      len = rng.range(190, 230);
+      this.traceback();
+      len = this.rng.range(190, 230);
     } else if (status === 204) {
       len = 0;
     }
-    if (ep.osServices) facts.osServicesCalls++;
-    const mv = MICROVERSIONS.pick(rng);
-    accessLine(
+    if (ep.osServices) this.facts.osServicesCalls++;
+    const mv = MICROVERSIONS.pick(this.rng);
+    this.accessLine(
       ep.method,
       ep.path,
       status,
       len,
-      rng.range(ep.ms[0], ep.ms[1]) + rng.float(),
+      this.rng.range(ep.ms[0], ep.ms[1]) + this.rng.float(),
       mv,
-      req.era === 'eventlet' && rng.chance(0.5),
+      this.req.era === 'eventlet' && this.rng.chance(0.5),
     );
-  };
+  }
 
-  const osHostsRequest = (): void => {
-    const action = OS_HOSTS_ACTIONS.pick(rng);
-    newRequest(rng.pick(OS_HOSTS_USERS));
-    const host = rng.pick(hosts);
-    const scoped = req.era === 'eventlet' && rng.chance(0.5);
+  /** An os-hosts call's method, path suffix, status, length, microversion and controller (before its lines). */
+  osHostsCall(action: string, host: string): OsHostsCall {
     let method = 'GET';
     let suffix: string;
     let status = 200;
@@ -933,21 +1032,21 @@ export function generateNovaLog(opts: NovaLogOptions): NovaLogFacts {
     let controller = 'HostController.index';
     switch (action) {
       case 'list':
-        suffix = rng.chance(0.2) ? '?zone=nova' : '';
-        if (req.era === 'uwsgi' && rng.chance(0.3)) {
+        suffix = this.rng.chance(0.2) ? '?zone=nova' : '';
+        if (this.req.era === 'uwsgi' && this.rng.chance(0.3)) {
           // Asked at a microversion ≥ 2.43: refused with a silent 404.
           status = 404;
           microversion = '2.79';
           len = 112;
-        } else len = rng.range(300, 1500);
+        } else len = this.rng.range(300, 1500);
         break;
       case 'show':
         suffix = `/${host}`;
         controller = 'HostController.show';
-        if (rng.chance(0.25)) {
+        if (this.rng.chance(0.25)) {
           status = 404;
           len = 108;
-        } else len = rng.range(600, 900);
+        } else len = this.rng.range(600, 900);
         break;
       case 'update':
         method = 'PUT';
@@ -960,18 +1059,29 @@ export function generateNovaLog(opts: NovaLogOptions): NovaLogFacts {
         status = 501;
         len = 289;
     }
-    callingMethod(controller);
+    return { method, suffix, status, len, microversion, controller };
+  }
+
+  osHostsRequest(): void {
+    const action = OS_HOSTS_ACTIONS.pick(this.rng);
+    this.newRequest(this.rng.pick(OS_HOSTS_USERS));
+    const host = this.rng.pick(this.hosts);
+    const scoped = this.req.era === 'eventlet' && this.rng.chance(0.5);
+    const o = this.osHostsCall(action, host);
+    let { status, len } = o;
+    const { method, suffix, microversion, controller } = o;
+    this.callingMethod(controller);
     if (action === 'update') {
-      if (rng.chance(0.6)) {
-        requestLine(
+      if (this.rng.chance(0.6)) {
+        this.requestLine(
           'INFO',
           'nova.api.openstack.compute.hosts',
-          `${rng.chance(0.5) ? 'Enabling' : 'Disabling'} host ${host}.`,
+          `${this.rng.chance(0.5) ? 'Enabling' : 'Disabling'} host ${host}.`,
         );
-        len = rng.range(40, 70);
+        len = this.rng.range(40, 70);
       } else {
-        requestLine('INFO', 'nova.api.openstack.compute.hosts', `Putting host ${host} in maintenance mode True.`);
-        requestLine(
+        this.requestLine('INFO', 'nova.api.openstack.compute.hosts', `Putting host ${host} in maintenance mode True.`);
+        this.requestLine(
           'INFO',
           'nova.api.openstack.wsgi',
           'HTTP exception thrown: The requested functionality is not supported.',
@@ -980,91 +1090,107 @@ export function generateNovaLog(opts: NovaLogOptions): NovaLogFacts {
         len = 114;
       }
     } else if (status === 501) {
-      requestLine(
+      this.requestLine(
         'INFO',
         'nova.api.openstack.wsgi',
         'HTTP exception thrown: The requested functionality is not supported.',
       );
     } else if (status === 404 && action === 'show') {
-      requestLine('INFO', 'nova.api.openstack.wsgi', `HTTP exception thrown: Compute host ${host} could not be found.`);
+      this.requestLine(
+        'INFO',
+        'nova.api.openstack.wsgi',
+        `HTTP exception thrown: Compute host ${host} could not be found.`,
+      );
     }
     const path = `/os-hosts${suffix}`;
-    accessLine(method, (w) => w.str(path), status, len, rng.range(20, 400) + rng.float(), microversion, scoped);
-    facts.osHostsCalls++;
-    facts.osHostsLines++;
-    facts.osHostsByAction[action] = (facts.osHostsByAction[action] ?? 0) + 1;
-    const key = `${action} ${projectOf(req.user)}`;
-    facts.osHostsByActionProject[key] = (facts.osHostsByActionProject[key] ?? 0) + 1;
-  };
+    this.accessLine(
+      method,
+      (w) => w.str(path),
+      status,
+      len,
+      this.rng.range(20, 400) + this.rng.float(),
+      microversion,
+      scoped,
+    );
+    this.facts.osHostsCalls++;
+    this.facts.osHostsLines++;
+    this.facts.osHostsByAction[action] = (this.facts.osHostsByAction[action] ?? 0) + 1;
+    const key = `${action} ${this.projectOf(this.req.user)}`;
+    this.facts.osHostsByActionProject[key] = (this.facts.osHostsByActionProject[key] ?? 0) + 1;
+  }
 
-  const metadataRequest = (): void => {
-    head(rng.pick(EVENTLET_PIDS), 'INFO', 'nova.metadata.wsgi.server');
-    w.str('[-] 10.11.21.');
-    w.int(rng.range(2, 250));
-    w.str(',10.11.10.1 "GET ');
-    w.str(rng.pick(METADATA_PATHS));
-    w.str(' HTTP/1.1" status: 200 len: ');
-    w.int(rng.range(100, 2000));
-    w.str(' time: ');
-    w.decimal(rng.range(5_000, 40_000), 7);
-    end();
-    facts.metadataLines++;
-    tick(2);
-  };
+  metadataRequest(): void {
+    this.head(this.rng.pick(EVENTLET_PIDS), 'INFO', 'nova.metadata.wsgi.server');
+    this.w.str('[-] 10.11.21.');
+    this.w.int(this.rng.range(2, 250));
+    this.w.str(',10.11.10.1 "GET ');
+    this.w.str(this.rng.pick(METADATA_PATHS));
+    this.w.str(' HTTP/1.1" status: 200 len: ');
+    this.w.int(this.rng.range(100, 2000));
+    this.w.str(' time: ');
+    this.w.decimal(this.rng.range(5_000, 40_000), 7);
+    this.end();
+    this.facts.metadataLines++;
+    this.tick(2);
+  }
 
-  const background = (): void => {
-    const b = rng.pick(BACKGROUND);
-    head(rng.pick(era === 'uwsgi' ? UWSGI_PIDS : EVENTLET_PIDS), b.level, b.logger);
-    if (b.service) serviceContext();
-    else w.str('[-] ');
-    w.str(b.message);
-    end();
-    tick(2);
-  };
+  background(): void {
+    const b = this.rng.pick(BACKGROUND);
+    this.head(this.rng.pick(this.era === 'uwsgi' ? UWSGI_PIDS : EVENTLET_PIDS), b.level, b.logger);
+    if (b.service) this.serviceContext();
+    else this.w.str('[-] ');
+    this.w.str(b.message);
+    this.end();
+    this.tick(2);
+  }
 
-  const startEra = (next: Era): void => {
-    era = next;
+  startEra(next: Era): void {
+    this.era = next;
     if (next === 'eventlet') {
       for (const pid of EVENTLET_PIDS) {
-        head(pid, 'INFO', 'nova.osapi_compute.wsgi.server');
-        w.str('[-] (');
-        w.int(pid);
-        w.str(') wsgi starting up on http://10.0.0.11:8774');
-        end();
+        this.head(pid, 'INFO', 'nova.osapi_compute.wsgi.server');
+        this.w.str('[-] (');
+        this.w.int(pid);
+        this.w.str(') wsgi starting up on http://10.0.0.11:8774');
+        this.end();
       }
     } else {
       for (const pid of UWSGI_PIDS) {
         for (const line of UWSGI_BANNER) {
-          w.reserve();
-          ts.oslo(w, now);
-          w.byte(32);
-          w.int(pid);
-          w.byte(32);
-          w.str(line);
-          end();
+          this.w.reserve();
+          this.ts.oslo(this.w, this.now);
+          this.w.byte(32);
+          this.w.int(pid);
+          this.w.byte(32);
+          this.w.str(line);
+          this.end();
         }
       }
     }
-  };
+  }
+}
 
+export function generateNovaLog(opts: NovaLogOptions): NovaLogFacts {
+  const g = new NovaLogWriter(opts);
+  const { w, rng } = g;
   const showProgress = progressTicker(w, opts.onProgress);
   const firstDay = dayOf(START_MS);
   while (w.size < opts.targetBytes) {
-    const day = dayOf(now) - firstDay;
+    const day = dayOf(g.now) - firstDay;
     // One day in three on the eventlet era (day 2, 5, …): both access parsers run in every file of a few days.
     const dayEra: Era = (day + (opts.eventletFirst ? 2 : 0)) % 3 === 2 ? 'eventlet' : 'uwsgi';
-    if (dayEra !== era) {
-      startEra(dayEra);
-      if (dayEra === 'eventlet') facts.eventletDays.push(new Date(now).toISOString().slice(0, 10));
+    if (dayEra !== g.era) {
+      g.startEra(dayEra);
+      if (dayEra === 'eventlet') g.facts.eventletDays.push(new Date(g.now).toISOString().slice(0, 10));
     }
     const share = opts.monitoringShare ?? 0;
-    if (share > 0 && rng.chance(share)) monitoringRequest();
-    else if (rng.int(OS_HOSTS_EVERY) === 0) osHostsRequest();
-    else ordinaryRequest();
-    if (rng.chance(0.17)) background();
-    if (era === 'eventlet' && rng.chance(0.08)) metadataRequest();
-    now += rng.int(2 * MEAN_GAP_MS);
+    if (share > 0 && rng.chance(share)) g.monitoringRequest();
+    else if (rng.int(OS_HOSTS_EVERY) === 0) g.osHostsRequest();
+    else g.ordinaryRequest();
+    if (rng.chance(0.17)) g.background();
+    if (g.era === 'eventlet' && rng.chance(0.08)) g.metadataRequest();
+    g.now += rng.int(2 * MEAN_GAP_MS);
     showProgress();
   }
-  return { ...facts, ...closeGenerated(w, now, firstDay) };
+  return { ...g.facts, ...closeGenerated(w, g.now, firstDay) };
 }

@@ -23,12 +23,22 @@ export const KOLLA_RELEASES: readonly KollaRelease[] = ['2022.2', '2024.1', '202
 export const webOf = (r: KollaRelease): 'nova-api-access' | 'nova-api-uwsgi' =>
   r === '2022.2' || r === '2024.1' || r === '2025.1-apache' ? 'nova-api-access' : 'nova-api-uwsgi';
 
-const OSLO_NEW =
-  /^(?<Timestamp>\S+ \S+) (?<Pid>\d+) (?<log_level>\S+) (?<python_module>\S+) ((?:\[)(?:None|req-)(?<global_request_id>\S+)? (?:None|req-)(?<request_id>\S+) (?<user_id>\S+) (?<tenant_id>\S+) (?<domain_id>\S+) (?<system_scope>\S+) (?<user_domain>\S+) (?<project_domain>\S+)(?:\]))?(?<Payload>.*)?$/;
-const OSLO_OLD =
-  /^(?<Timestamp>\S+ \S+) (?<Pid>\d+) (?<log_level>\S+) (?<python_module>\S+) \[(\S+ req-)?((?<request_id>\S+) (?<user_id>\S+) (?<tenant_id>\S+) (?<domain_id>\S+) (?<system_scope>\S+) (?<user_domain>\S+) (?<project_domain>\S+)|-)\] (?<Payload>.*)?$/;
-const UWSGI =
-  /^(?:\[pid: (?<Pid>\d+)\|app: (?<App>\d+)\|req: (?<Req>\d+\/\d+)\] (?<Address>\S+) \((?<User>\w*)\) \{(?<Vars>\d+) vars +in (?<Bytes>\d+) bytes\} \[(?<Timestamp>\w+ \w+\s+\d+ \d+:\d+:\d+ \d+)\] )?(?<Payload>.*)$/;
+const OSLO_NEW = new RegExp(
+  String.raw`^(?<Timestamp>\S+ \S+) (?<Pid>\d+) (?<log_level>\S+) (?<python_module>\S+) ` +
+    String.raw`((?:\[)(?:None|req-)(?<global_request_id>\S+)? (?:None|req-)(?<request_id>\S+) ` +
+    String.raw`(?<user_id>\S+) (?<tenant_id>\S+) (?<domain_id>\S+) (?<system_scope>\S+) ` +
+    String.raw`(?<user_domain>\S+) (?<project_domain>\S+)(?:\]))?(?<Payload>.*)?$`,
+);
+const OSLO_OLD = new RegExp(
+  String.raw`^(?<Timestamp>\S+ \S+) (?<Pid>\d+) (?<log_level>\S+) (?<python_module>\S+) ` +
+    String.raw`\[(\S+ req-)?((?<request_id>\S+) (?<user_id>\S+) (?<tenant_id>\S+) ` +
+    String.raw`(?<domain_id>\S+) (?<system_scope>\S+) (?<user_domain>\S+) (?<project_domain>\S+)|-)\] (?<Payload>.*)?$`,
+);
+const UWSGI = new RegExp(
+  String.raw`^(?:\[pid: (?<Pid>\d+)\|app: (?<App>\d+)\|req: (?<Req>\d+\/\d+)\] ` +
+    String.raw`(?<Address>\S+) \((?<User>\w*)\) \{(?<Vars>\d+) vars +in (?<Bytes>\d+) bytes\} ` +
+    String.raw`\[(?<Timestamp>\w+ \w+\s+\d+ \d+:\d+:\d+ \d+)\] )?(?<Payload>.*)$`,
+);
 
 /** The named groups that took part (Fluentd: `if value = m[name]`). */
 function groups(m: RegExpExecArray): Record<string, string> {
@@ -126,39 +136,60 @@ const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
 const osloTime = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').slice(0, 23);
 const clfTime = (ms: number, frac: boolean): string => {
   const d = new Date(ms);
-  const base = `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+  const base =
+    `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:` +
+    `${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
   return frac ? `${base}.${pad(d.getUTCMilliseconds(), 3)}` : `${base} +0000`;
 };
 const syslogTime = (ms: number): string => {
   const d = new Date(ms);
-  return `${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+  return (
+    `${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')} ` +
+    `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`
+  );
 };
 const ctime = (ms: number): string => {
   const d = new Date(ms);
   const day = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][d.getUTCDay()];
-  return `${day} ${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} ${d.getUTCFullYear()}`;
+  return (
+    `${day} ${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')} ` +
+    `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} ${d.getUTCFullYear()}`
+  );
 };
 
 /** The lines one request leaves: HAProxy's (nova_api_front), the web server's, nova's request_log line. */
 export function requestLines(release: KollaRelease, r: KollaRequest): RawLine[] {
   const start = r.ms - Math.round(r.durationMs);
   const lbStart = start - 2;
-  const ctx = `[${r.globalRequestId ? `req-${r.globalRequestId}` : 'None'} req-${r.requestId} ${r.userId} ${r.projectId} - - default default]`;
-  const nova = `${osloTime(r.ms)} 23 INFO nova.api.openstack.requestlog ${ctx} ${r.controllerIp} "${r.method} ${r.path}" status: ${r.status} len: ${r.bytes} microversion: ${r.microversion} time: ${(r.durationMs / 1000).toFixed(6)}`;
+  const ctx =
+    `[${r.globalRequestId ? `req-${r.globalRequestId}` : 'None'} req-${r.requestId} ${r.userId} ` +
+    `${r.projectId} - - default default]`;
+  const nova =
+    `${osloTime(r.ms)} 23 INFO nova.api.openstack.requestlog ${ctx} ${r.controllerIp} "${r.method} ` +
+    `${r.path}" status: ${r.status} len: ${r.bytes} microversion: ${r.microversion} time: ` +
+    `${(r.durationMs / 1000).toFixed(6)}`;
   const total = Math.round(r.durationMs) + 3;
-  const haproxy = `${syslogTime(lbStart)} haproxy[25]: ${r.client}:${40000 + (r.uwsgiReq % 20000)} [${clfTime(lbStart, true)}] nova_api_front nova_api_back/${r.controller} 0/0/1/${total - 1}/${total} ${r.status} ${r.bytes + 200} - - ---- 12/3/0/0/0 0/0 "${r.method} ${r.path} HTTP/1.1"`;
+  const haproxy =
+    `${syslogTime(lbStart)} haproxy[25]: ${r.client}:${40000 + (r.uwsgiReq % 20000)} ` +
+    `[${clfTime(lbStart, true)}] nova_api_front nova_api_back/${r.controller} 0/0/1/${total - 1}/${total} ` +
+    `${r.status} ${r.bytes + 200} - - ---- 12/3/0/0/0 0/0 "${r.method} ${r.path} HTTP/1.1"`;
   const lines: RawLine[] = [{ program: 'haproxy', line: haproxy, receivedMs: lbStart + total + 40, host: '10.0.0.11' }];
   if (webOf(release) === 'nova-api-uwsgi')
     lines.push({
       program: 'nova-api-uwsgi',
-      line: `[pid: 14|app: 0|req: ${r.uwsgiReq}/${r.uwsgiReq * 2}] 10.0.0.11 () {38 vars in 696 bytes} [${ctime(start)}] ${r.method} ${r.path} => generated ${r.bytes} bytes in ${Math.round(r.durationMs)} msecs (HTTP/1.1 ${r.status}) 9 headers in 378 bytes (1 switches on core 0)`,
+      line:
+        `[pid: 14|app: 0|req: ${r.uwsgiReq}/${r.uwsgiReq * 2}] 10.0.0.11 () {38 vars in 696 bytes} ` +
+        `[${ctime(start)}] ${r.method} ${r.path} => generated ${r.bytes} bytes in ${Math.round(r.durationMs)} ` +
+        `msecs (HTTP/1.1 ${r.status}) 9 headers in 378 bytes (1 switches on core 0)`,
       receivedMs: r.ms + 300,
       host: r.controller,
     });
   else
     lines.push({
       program: 'nova-api-access',
-      line: `${r.client} - - [${clfTime(start, false)}] "${r.method} ${r.path} HTTP/1.1" ${r.status} ${r.bytes} ${Math.round(r.durationMs * 1000)} "-" "${r.userAgent}"`,
+      line:
+        `${r.client} - - [${clfTime(start, false)}] "${r.method} ${r.path} HTTP/1.1" ${r.status} ${r.bytes} ` +
+        `${Math.round(r.durationMs * 1000)} "-" "${r.userAgent}"`,
       receivedMs: r.ms + 300,
       host: r.controller,
     });
@@ -174,10 +205,13 @@ export function otherNovaLine(
   host: string,
 ): RawLine {
   const t = osloTime(ms);
-  const ctx = `[None req-${requestId} 5d7c0a1b2c3d4e5f6a7b8c9d0e1f2a3b 9a1e2b3c4d5e6f7a8b9c0d1e2f3a4b5c - - default default]`;
+  const ctx =
+    `[None req-${requestId} 5d7c0a1b2c3d4e5f6a7b8c9d0e1f2a3b 9a1e2b3c4d5e6f7a8b9c0d1e2f3a4b5c - - ` +
+    `default default]`;
   const line =
     kind === 'debug'
-      ? `${t} 23 DEBUG nova.api.openstack.wsgi ${ctx} Calling method '<bound method HostController.index>' _process_stack /usr/lib/python3/dist-packages/nova/api/openstack/wsgi.py:513`
+      ? `${t} 23 DEBUG nova.api.openstack.wsgi ${ctx} Calling method '<bound method HostController.index>' ` +
+        `_process_stack /usr/lib/python3/dist-packages/nova/api/openstack/wsgi.py:513`
       : kind === 'dash'
         ? `${t} 23 INFO nova.wsgi [-] WSGI server has stopped.`
         : kind === 'error'
@@ -186,7 +220,10 @@ export function otherNovaLine(
   return { program: 'nova-api', line, receivedMs: ms + 300, host };
 }
 
-/** HAProxy's other lines: a start-up event, a bad request, another service's request (glance, cinder's own os-hosts). */
+/**
+ * HAProxy's other lines: a start-up event, a bad request, another service's request (glance,
+ * cinder's own os-hosts).
+ */
 export function otherHaproxyLine(
   ms: number,
   kind: 'started' | 'badreq' | 'glance' | 'cinder-os-hosts' | 'servers-detail' | 'keystone' | 'neutron' | 'cinder',
@@ -194,9 +231,15 @@ export function otherHaproxyLine(
   const head = `${syslogTime(ms)} haproxy[25]: `;
   const at = `[${clfTime(ms, true)}]`;
   const other: Record<string, string> = {
-    keystone: `keystone_internal_front keystone_internal_back/ctl-1 0/0/1/30/31 201 6120 - - ---- 8/2/0/0/0 0/0 "POST /v3/auth/tokens HTTP/1.1"`,
-    neutron: `neutron_server_front neutron_server_back/ctl-2 0/0/1/15/16 200 1893 - - ---- 8/2/0/0/0 0/0 "GET /v2.0/ports?device_id=1d7e2a8c-8c3a-4d5e-9f10-2b3c4d5e6f70 HTTP/1.1"`,
-    cinder: `cinder_api_front cinder_api_back/ctl-1 0/0/1/25/26 200 2210 - - ---- 8/2/0/0/0 0/0 "GET /v3/9a1e2b3c4d5e6f7a8b9c0d1e2f3a4b5c/volumes/detail HTTP/1.1"`,
+    keystone:
+      `keystone_internal_front keystone_internal_back/ctl-1 0/0/1/30/31 201 6120 - - ---- 8/2/0/0/0 0/0 ` +
+      `"POST /v3/auth/tokens HTTP/1.1"`,
+    neutron:
+      `neutron_server_front neutron_server_back/ctl-2 0/0/1/15/16 200 1893 - - ---- 8/2/0/0/0 0/0 ` +
+      `"GET /v2.0/ports?device_id=1d7e2a8c-8c3a-4d5e-9f10-2b3c4d5e6f70 HTTP/1.1"`,
+    cinder:
+      `cinder_api_front cinder_api_back/ctl-1 0/0/1/25/26 200 2210 - - ---- 8/2/0/0/0 0/0 ` +
+      `"GET /v3/9a1e2b3c4d5e6f7a8b9c0d1e2f3a4b5c/volumes/detail HTTP/1.1"`,
   };
   if (other[kind])
     return {
@@ -209,11 +252,15 @@ export function otherHaproxyLine(
     kind === 'started'
       ? `${head}Proxy nova_api_front started.`
       : kind === 'badreq'
-        ? `${head}10.0.0.15:51099 ${at} nova_api_front nova_api_front/<NOSRV> -1/-1/-1/-1/0 400 187 - - CR-- 1/1/0/0/0 0/0 "<BADREQ>"`
+        ? `${head}10.0.0.15:51099 ${at} nova_api_front nova_api_front/<NOSRV> -1/-1/-1/-1/0 400 187 - - CR-- ` +
+          `1/1/0/0/0 0/0 "<BADREQ>"`
         : kind === 'glance'
-          ? `${head}10.0.0.15:51100 ${at} glance_api_front glance_api_back/ctl-2 0/0/1/9/10 200 4410 - - ---- 2/1/0/0/0 0/0 "GET /v2/images?limit=20 HTTP/1.1"`
+          ? `${head}10.0.0.15:51100 ${at} glance_api_front glance_api_back/ctl-2 0/0/1/9/10 200 4410 - - ---- ` +
+            `2/1/0/0/0 0/0 "GET /v2/images?limit=20 HTTP/1.1"`
           : kind === 'cinder-os-hosts'
-            ? `${head}10.0.0.15:51101 ${at} cinder_api_front cinder_api_back/ctl-2 0/0/1/11/12 200 310 - - ---- 2/1/0/0/0 0/0 "GET /v3/9a1e2b3c4d5e6f7a8b9c0d1e2f3a4b5c/os-hosts HTTP/1.1"`
-            : `${head}10.0.0.15:51102 ${at} nova_api_front nova_api_back/ctl-1 0/0/1/80/81 200 2893 - - ---- 2/1/0/0/0 0/0 "GET /v2.1/servers/detail HTTP/1.1"`;
+            ? `${head}10.0.0.15:51101 ${at} cinder_api_front cinder_api_back/ctl-2 0/0/1/11/12 200 310 - - ---- ` +
+              `2/1/0/0/0 0/0 "GET /v3/9a1e2b3c4d5e6f7a8b9c0d1e2f3a4b5c/os-hosts HTTP/1.1"`
+            : `${head}10.0.0.15:51102 ${at} nova_api_front nova_api_back/ctl-1 0/0/1/80/81 200 2893 - - ---- ` +
+              `2/1/0/0/0 0/0 "GET /v2.1/servers/detail HTTP/1.1"`;
   return { program: 'haproxy', line, receivedMs: ms + 100, host: '10.0.0.11' };
 }

@@ -17,7 +17,10 @@ export interface Measurement {
   seconds: number;
   /** Peak RSS in KiB, or null when it could not be read. */
   peakRssKb: number | null;
-  /** User + system CPU seconds (GNU time only): far below `seconds` for a single-threaded tool means it waited for the CPU. */
+  /**
+   * User + system CPU seconds (GNU time only): far below `seconds` for a single-threaded tool
+   * means it waited for the CPU.
+   */
   cpuSeconds: number | null;
   rssMethod: RssMethod;
   exitCode: number;

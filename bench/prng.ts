@@ -83,7 +83,10 @@ export class Prng {
   /** A random version-4 UUID string, for the generators' id pools. */
   uuid4(): string {
     const h = this.hex32();
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${'89ab'[this.int(4)]}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+    return (
+      `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${'89ab'[this.int(4)]}${h.slice(17, 20)}-` +
+      `${h.slice(20, 32)}`
+    );
   }
 }
 

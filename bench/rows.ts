@@ -74,7 +74,10 @@ const firstLine = (s: string): string =>
     .find((l) => l.trim() !== '')
     ?.trim()
     .slice(0, 200) ?? '';
-/** The line of an error output that says what went wrong: apicensus's own message or a JS error, else the first line. */
+/**
+ * The line of an error output that says what went wrong: apicensus's own message or a JS error,
+ * else the first line.
+ */
 const telling = (s: string): string =>
   s
     .split('\n')
@@ -166,6 +169,49 @@ function compareReport(found: ReportCounts, expected: Expected): Check {
       };
 }
 
+type PerCall = { seconds: number; peakRssKb: number | null; cpuSeconds: number | null }[];
+
+/** After the ingest calls: `report --format json` on their database, checked against what was generated. */
+async function reportChecked(
+  ctx: Context,
+  db: string,
+  r: { seconds: number; cpu: number | null; peak: number | null; perCall: PerCall },
+  expected: Expected,
+): Promise<RunResult> {
+  const cli = apicensusArgv(ctx);
+  const { seconds, cpu, peak, perCall } = r;
+  const rep = await measure(
+    { argv: [...cli.argv, 'report', '--db', db, '--format', 'json'], env: cli.env, cwd: ctx.root },
+    null,
+  );
+  if (rep.exitCode !== 0) {
+    return {
+      seconds,
+      peakRssKb: peak,
+      check: { status: 'failed', text: `FAILED: report exited ${rep.exitCode}: ${telling(rep.stderr)}` },
+      details: { perCall },
+    };
+  }
+  let found: ReportCounts;
+  try {
+    found = readReport(rep.stdout);
+  } catch (e) {
+    return {
+      seconds,
+      peakRssKb: peak,
+      check: { status: 'failed', text: `FAILED: ${(e as Error).message}` },
+      details: { perCall },
+    };
+  }
+  return {
+    seconds,
+    cpuSeconds: cpu,
+    peakRssKb: peak,
+    check: compareReport(found, expected),
+    details: { perCall, found, expected, reportSeconds: rep.seconds },
+  };
+}
+
 /**
  * `apicensus ingest` on a fresh database, as one call per entry of `calls`
  * (each a list of files), then `apicensus report --format json` to check the
@@ -191,7 +237,8 @@ export function apicensusIngestRow(
   const extra = o.extra ?? [];
   const commands = o.calls.map(
     (files) =>
-      `${apicensusShown(ctx)} ingest ${files.map((f) => quote(shown(ctx, f))).join(' ')} --db $TMP/fresh.db --quiet${extra.length ? ' ' + extra.join(' ') : ''}`,
+      `${apicensusShown(ctx)} ingest ${files.map((f) => quote(shown(ctx, f))).join(' ')} --db $TMP/fresh.db ` +
+      `--quiet${extra.length ? ' ' + extra.join(' ') : ''}`,
   );
   commands.push(`${apicensusShown(ctx)} report --db $TMP/fresh.db --format json`);
   return {
@@ -209,7 +256,7 @@ export function apicensusIngestRow(
         let seconds = 0;
         let cpu: number | null = 0;
         let peak: number | null = null;
-        const perCall: { seconds: number; peakRssKb: number | null; cpuSeconds: number | null }[] = [];
+        const perCall: PerCall = [];
         for (const files of o.calls) {
           const m = await measure(
             { argv: [...cli.argv, 'ingest', ...files, '--db', db, '--quiet', ...extra], env: cli.env, cwd: ctx.root },
@@ -233,36 +280,8 @@ export function apicensusIngestRow(
             };
           }
         }
-        const rep = await measure(
-          { argv: [...cli.argv, 'report', '--db', db, '--format', 'json'], env: cli.env, cwd: ctx.root },
-          null,
-        );
-        if (rep.exitCode !== 0) {
-          return {
-            seconds,
-            peakRssKb: peak,
-            check: { status: 'failed', text: `FAILED: report exited ${rep.exitCode}: ${telling(rep.stderr)}` },
-            details: { perCall },
-          };
-        }
-        let found: ReportCounts;
-        try {
-          found = readReport(rep.stdout);
-        } catch (e) {
-          return {
-            seconds,
-            peakRssKb: peak,
-            check: { status: 'failed', text: `FAILED: ${(e as Error).message}` },
-            details: { perCall },
-          };
-        }
-        return {
-          seconds,
-          cpuSeconds: cpu,
-          peakRssKb: peak,
-          check: compareReport(found, o.expected),
-          details: { perCall, found, expected: o.expected, reportSeconds: rep.seconds },
-        };
+        // await: the database is removed (finally) only once the report has read it.
+        return await reportChecked(ctx, db, { seconds, cpu, peak, perCall }, o.expected);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
@@ -397,7 +416,10 @@ export interface LnavQuery {
   read: (m: Measurement) => Check;
 }
 
-/** lnav's count of lines mentioning os-hosts: SQL over the log table when a format claims the file, else the text fallback. */
+/**
+ * lnav's count of lines mentioning os-hosts: SQL over the log table when a format claims the
+ * file, else the text fallback.
+ */
 export function lnavCountQuery(format: string | null, expected: number): LnavQuery {
   if (format === null) {
     return {
@@ -441,14 +463,17 @@ export function lnavHaproxyComputeQuery(expected: number): LnavQuery {
  * `tid`), method/host/power action from the request with regexp_capture.
  */
 export const LNAV_BY_ACTION_PROJECT_SQL =
-  ";SELECT CASE WHEN method = 'PUT' THEN 'update' WHEN power IS NOT NULL THEN power WHEN host IS NOT NULL THEN 'show' ELSE 'list' END AS action, project, count(*) AS calls " +
+  ";SELECT CASE WHEN method = 'PUT' THEN 'update' WHEN power IS NOT NULL THEN power WHEN host IS NOT NULL THEN " +
+  "'show' ELSE 'list' END AS action, project, count(*) AS calls " +
   'FROM (SELECT log_line, ' +
   "max(CASE WHEN capture_name = 'project' THEN content END) AS project, " +
   "max(CASE WHEN capture_name = 'method' THEN content END) AS method, " +
   "max(CASE WHEN capture_name = 'host' THEN content END) AS host, " +
   "max(CASE WHEN capture_name = 'power' THEN content END) AS power " +
   "FROM openstack_log, regexp_capture(openstack_log.tid || ' ' || openstack_log.log_body, " +
-  `'^(?:\\S+ )?req-[0-9a-f-]{36} \\S+ (?<project>[0-9a-f]{32}) .*"(?<method>[A-Z]+) (?:/compute)?/v2(?:\\.1)?(?:/[0-9a-f]{32})?/os-hosts(?:/(?<host>[^/?" ]+)(?:/(?<power>reboot|shutdown|startup))?)?[?" ]') ` +
+  `'^(?:\\S+ )?req-[0-9a-f-]{36} \\S+ (?<project>[0-9a-f]{32}) ` +
+  `.*"(?<method>[A-Z]+) (?:/compute)?/v2(?:\\.1)?(?:/[0-9a-f]{32})?` +
+  `/os-hosts(?:/(?<host>[^/?" ]+)(?:/(?<power>reboot|shutdown|startup))?)?[?" ]') ` +
   "WHERE openstack_log.log_body LIKE '%os-hosts%' GROUP BY log_line) GROUP BY 1, 2 ORDER BY 1, 2";
 
 export function lnavByActionProjectQuery(expected: Record<string, number>): LnavQuery {
@@ -473,7 +498,9 @@ export function lnavByActionProjectQuery(expected: Record<string, number>): Lnav
         ? { status: 'ok', text: `ok: ${rows.length} (action, project) groups, ${total} calls` }
         : {
             status: 'differs',
-            text: `DIFFERS: ${wrong.length} of ${keys.size} (action, project) groups, e.g. ${wrong[0]}: ${found[wrong[0]!] ?? 0} vs ${expected[wrong[0]!] ?? 0}`,
+            text:
+              `DIFFERS: ${wrong.length} of ${keys.size} (action, project) groups, e.g. ${wrong[0]}: ` +
+              `${found[wrong[0]!] ?? 0} vs ${expected[wrong[0]!] ?? 0}`,
           };
     },
   };
@@ -573,7 +600,8 @@ export function goaccessRow(
           requests?: { data?: Item[] };
           not_found?: { data?: Item[] };
         };
-        // 404s live in not_found, every other status in requests; goaccess cannot tell frontends apart per URL, so cinder's os-hosts count too.
+        // 404s live in not_found, every other status in requests; goaccess cannot tell frontends
+        // apart per URL, so cinder's os-hosts count too.
         const items = [...(j.requests?.data ?? []), ...(j.not_found?.data ?? [])];
         const osHosts = items.filter((i) => i.data?.includes('os-hosts')).reduce((n, i) => n + (i.hits?.count ?? 0), 0);
         const valid = j.general?.valid_requests ?? -1;

@@ -14,6 +14,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DataDir, type Dataset } from './datasets.js';
+import type { HaproxyLogFacts } from './generate-haproxy.js';
 import type { NovaLogFacts } from './generate-nova.js';
 import { measure, median, warmPageCache } from './measure.js';
 import {
@@ -38,7 +39,7 @@ import {
 } from './rows.js';
 import { searchRow, stopSearchServer } from './search-case.js';
 import { formatTable } from './table.js';
-import { findTools } from './tools.js';
+import { findTools, type ToolSet } from './tools.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const ALL_INPUTS = ['nova', 'nova-heavy', 'haproxy', 'opensearch', 'report'] as const;
@@ -246,18 +247,11 @@ function machine(): Record<string, unknown> {
   };
 }
 
-async function main(): Promise<number> {
-  const opts = parseOptions(process.argv.slice(2));
-  if (!existsSync(join(ROOT, 'dist/src/cli/main.js')))
-    throw new Error('dist/src/cli/main.js is missing: run `npm run build` first (npm run bench does)');
-  const tools = await findTools();
-  const skipped: string[] = [...tools.missing];
-  if (!tools.grep) throw new Error('grep is required (it is the baseline of every ratio)');
-  const ctx: Context = { root: ROOT, gnuTime: tools.gnuTime };
-  const use = (t: string): boolean => opts.tools.has(t);
-  for (const t of ALL_TOOLS) if (!use(t)) skipped.push(`${t}: left out by --tools`);
-
-  const data = new DataDir(join(ROOT, 'bench/data'), log);
+/** The generated (or reused) logs the inputs asked for read. */
+function datasetsOf(
+  opts: Options,
+  data: DataDir,
+): { novaLog: Dataset<NovaLogFacts> | null; haproxy: Dataset<HaproxyLogFacts> | null } {
   // nova-api.log is generated only for the rows that read it (and left as it is otherwise: a
   // run of other inputs must not replace the cached gigabyte with a small one).
   const needNova = opts.inputs.has('nova') || opts.gz || opts.rotated > 0;
@@ -265,250 +259,258 @@ async function main(): Promise<number> {
   const haproxy = opts.inputs.has('haproxy') ? data.haproxy(opts.seed, opts.haproxySizeMb * 1_000_000) : null;
   if (novaLog)
     log(
-      `nova-api.log ${novaLog.reused ? 'reused' : 'generated'}: ${(novaLog.facts.bytes / 1e6).toFixed(0)} MB, ${novaLog.facts.lines} lines, ${novaLog.facts.computeRequests} compute requests, ${novaLog.facts.osHostsCalls} os-hosts calls`,
+      `nova-api.log ${novaLog.reused ? 'reused' : 'generated'}: ${(novaLog.facts.bytes / 1e6).toFixed(0)} MB, ` +
+        `${novaLog.facts.lines} lines, ${novaLog.facts.computeRequests} compute requests, ` +
+        `${novaLog.facts.osHostsCalls} os-hosts calls`,
     );
-  // Read only where needNova holds.
-  const nova = novaLog as Dataset<NovaLogFacts>;
-  if (haproxy)
-    log(
-      `haproxy.log ${haproxy.reused ? 'reused' : 'generated'}: ${(haproxy.facts.bytes / 1e6).toFixed(0)} MB, ${haproxy.facts.lines} lines, ${haproxy.facts.computeRequests} compute requests, ${haproxy.facts.osHostsCalls} os-hosts calls`,
-    );
+  return { novaLog, haproxy };
+}
 
-  const novaExpected: Expected = {
-    requests: novaLog?.facts.computeRequests ?? 0,
-    osHostsCalls: novaLog?.facts.osHostsCalls ?? 0,
-    osServicesCalls: novaLog?.facts.osServicesCalls ?? 0,
+/** What the row builders share: the options, the tools found, the data, and what they collect. */
+interface Plan {
+  opts: Options;
+  tools: ToolSet;
+  ctx: Context;
+  data: DataDir;
+  use: (t: string) => boolean;
+  rows: Row[];
+  skipped: string[];
+  lnavFormats: Record<string, string | null>;
+  /** Temporary directories of the report rows' stores, removed after the runs. */
+  stores: string[];
+}
+
+/** grep, apicensus and lnav on a nova log (the usual one, or the heavy profile's). */
+async function novaRows(p: Plan, g: string, log: Dataset<NovaLogFacts>): Promise<void> {
+  const { ctx, use, rows, skipped, tools, lnavFormats } = p;
+  const common = { group: g, input: g, contentBytes: log.facts.bytes };
+  const expected: Expected = {
+    requests: log.facts.computeRequests,
+    osHostsCalls: log.facts.osHostsCalls,
+    osServicesCalls: log.facts.osServicesCalls,
   };
-  const rows: Row[] = [];
-  const lnavFormats: Record<string, string | null> = {};
-
-  /** grep, apicensus and lnav on a nova log (the usual one, or the heavy profile's). */
-  const novaRows = async (g: string, log: Dataset<NovaLogFacts>): Promise<void> => {
-    const common = { group: g, input: g, contentBytes: log.facts.bytes };
-    const expected: Expected = {
-      requests: log.facts.computeRequests,
-      osHostsCalls: log.facts.osHostsCalls,
-      osServicesCalls: log.facts.osServicesCalls,
-    };
-    if (use('grep')) rows.push(grepRow(ctx, { ...common, file: log.path, expectedLines: log.facts.osHostsLines }));
-    if (use('apicensus'))
-      rows.push(
-        apicensusIngestRow(ctx, {
-          ...common,
-          label: 'apicensus ingest',
-          calls: [[log.path]],
-          expected,
-          warm: [log.path],
-          unsupportedOk: false,
-        }),
-      );
-    if (use('lnav') && tools.lnav) {
-      const format = await lnavFormatOf(log.path);
-      lnavFormats[g] = format;
-      if (format === null)
-        skipped.push(`lnav: no lnav format claims ${g}, so it is read as plain text (:filter-in fallback)`);
-      rows.push(lnavRow(ctx, { ...common, file: log.path, query: lnavCountQuery(format, log.facts.osHostsLines) }));
-      if (format === 'openstack_log')
-        rows.push(
-          lnavRow(ctx, {
-            ...common,
-            file: log.path,
-            query: lnavByActionProjectQuery(log.facts.osHostsByActionProject),
-          }),
-        );
-      else
-        skipped.push(
-          `lnav by action and project on ${g}: needs lnav's openstack_log format, the file was read as ${format ?? 'plain text'}`,
-        );
-    }
-    if (use('goaccess') && tools.goaccess)
-      skipped.push(
-        `goaccess on ${g}: not an access log goaccess can read (oslo.log lines); goaccess runs on haproxy.log only`,
-      );
-  };
-  if (opts.inputs.has('nova')) await novaRows('nova-api.log', nova);
-  if (opts.inputs.has('nova-heavy')) {
-    const heavy = data.novaMonitored(opts.seed, opts.sizeMb * 1_000_000, opts.heavyShare);
-    log(
-      `${basename(heavy.path)} ${heavy.reused ? 'reused' : 'generated'}: ${(heavy.facts.bytes / 1e6).toFixed(0)} MB, ${heavy.facts.computeRequests} compute requests, ${heavy.facts.osServicesCalls} os-services calls (${((heavy.facts.osServicesCalls / heavy.facts.computeRequests) * 100).toFixed(1)} %)`,
+  if (use('grep')) rows.push(grepRow(ctx, { ...common, file: log.path, expectedLines: log.facts.osHostsLines }));
+  if (use('apicensus'))
+    rows.push(
+      apicensusIngestRow(ctx, {
+        ...common,
+        label: 'apicensus ingest',
+        calls: [[log.path]],
+        expected,
+        warm: [log.path],
+        unsupportedOk: false,
+      }),
     );
-    await novaRows(`nova-api.log, ${Math.round(opts.heavyShare * 100)} % monitoring calls`, heavy);
-  }
-
-  if (haproxy) {
-    const g = 'haproxy.log';
-    const common = { group: g, input: 'haproxy.log', contentBytes: haproxy.facts.bytes };
-    const expected: Expected = {
-      requests: haproxy.facts.computeRequests,
-      osHostsCalls: haproxy.facts.osHostsCalls,
-      osServicesCalls: haproxy.facts.osServicesCalls,
-    };
-    if (use('grep'))
-      rows.push(grepRow(ctx, { ...common, file: haproxy.path, expectedLines: haproxy.facts.osHostsLines }));
-    if (use('apicensus'))
-      rows.push(
-        apicensusIngestRow(ctx, {
-          ...common,
-          label: 'apicensus ingest',
-          calls: [[haproxy.path]],
-          expected,
-          warm: [haproxy.path],
-          unsupportedOk: true,
-        }),
-      );
-    if (use('lnav') && tools.lnav) {
-      const format = await lnavFormatOf(haproxy.path);
-      lnavFormats[g] = format;
+  if (use('lnav') && tools.lnav) {
+    const format = await lnavFormatOf(log.path);
+    lnavFormats[g] = format;
+    if (format === null)
+      skipped.push(`lnav: no lnav format claims ${g}, so it is read as plain text (:filter-in fallback)`);
+    rows.push(lnavRow(ctx, { ...common, file: log.path, query: lnavCountQuery(format, log.facts.osHostsLines) }));
+    if (format === 'openstack_log')
       rows.push(
         lnavRow(ctx, {
           ...common,
-          file: haproxy.path,
-          query:
-            format === 'haproxy_log'
-              ? lnavHaproxyComputeQuery(haproxy.facts.osHostsCalls)
-              : lnavCountQuery(format, haproxy.facts.osHostsLines),
+          file: log.path,
+          query: lnavByActionProjectQuery(log.facts.osHostsByActionProject),
         }),
       );
-    }
-    if (use('goaccess') && tools.goaccess) {
-      rows.push(
-        goaccessRow(ctx, {
-          ...common,
-          file: haproxy.path,
-          expectedOsHostsLines: haproxy.facts.osHostsLines,
-          expectedRequests: haproxy.facts.httpRequests,
-        }),
+    else
+      skipped.push(
+        `lnav by action and project on ${g}: needs lnav's openstack_log format, the file was read as ` +
+          `${format ?? 'plain text'}`,
       );
-    }
   }
+  if (use('goaccess') && tools.goaccess)
+    skipped.push(
+      `goaccess on ${g}: not an access log goaccess can read (oslo.log lines); goaccess runs on haproxy.log only`,
+    );
+}
 
-  let gzInfo: Record<string, unknown> | null = null;
-  if (opts.gz) {
-    const gz = await data.novaGz(nova);
-    gzInfo = { ...gz };
-    const g = 'nova-api.log.gz';
-    const input = `nova-api.log.gz (${(gz.bytes / 1e6).toFixed(0)} MB gz)`;
-    if (!tools.zcat || !tools.bash)
-      skipped.push('zcat | grep on nova-api.log.gz: zcat or bash missing, so the gz rows have no baseline');
-    else if (use('grep'))
-      rows.push(
-        zcatGrepRow(ctx, {
-          group: g,
-          input,
-          files: gz.paths,
-          contentBytes: nova.facts.bytes,
-          expectedLines: nova.facts.osHostsLines,
-          warm: gz.paths,
-        }),
-      );
-    if (use('apicensus'))
-      rows.push(
-        apicensusIngestRow(ctx, {
-          group: g,
-          label: 'apicensus ingest (.gz)',
-          input,
-          contentBytes: nova.facts.bytes,
-          calls: [gz.paths],
-          expected: novaExpected,
-          warm: gz.paths,
-          unsupportedOk: false,
-        }),
-      );
-  } else skipped.push('nova-api.log.gz rows: not asked for (--gz)');
-
-  let rotatedInfo: Record<string, unknown> | null = null;
-  if (opts.rotated > 0) {
-    const rot = await data.rotated(nova, opts.rotated);
-    rotatedInfo = { ...rot };
-    const n = opts.rotated;
-    const g = `rotated-${n}`;
-    const input = `${n} rotated files (${Math.floor(n / 2)} gz, ${(rot.bytes / 1e6).toFixed(0)} MB on disk)`;
-    const common = {
-      group: g,
-      input,
-      contentBytes: nova.facts.bytes,
-      expected: novaExpected,
-      warm: rot.paths,
-      unsupportedOk: false,
-    };
-    if (!tools.zcat || !tools.bash)
-      skipped.push('zcat -f | grep on the rotated files: zcat or bash missing, so the rotated rows have no baseline');
-    else if (use('grep'))
-      rows.push(
-        zcatGrepRow(ctx, {
-          group: g,
-          input,
-          files: rot.paths,
-          contentBytes: nova.facts.bytes,
-          expectedLines: nova.facts.osHostsLines,
-          warm: rot.paths,
-        }),
-      );
-    if (use('apicensus')) {
-      rows.push(
-        apicensusIngestRow(ctx, { ...common, label: `apicensus ingest, ${n} files in 1 call`, calls: [rot.paths] }),
-      );
-      rows.push(
-        apicensusIngestRow(ctx, {
-          ...common,
-          label: `apicensus ingest, ${n} calls, same db`,
-          calls: rot.paths.map((p) => [p]),
-        }),
-      );
-      // The issue's baseline for "both cores busy": the same files one after another on one core.
-      rows.push(
-        apicensusIngestRow(ctx, {
-          ...common,
-          label: `apicensus ingest, ${n} calls, one core (--jobs 0)`,
-          calls: rot.paths.map((p) => [p]),
-          extra: ['--jobs', '0'],
-        }),
-      );
-    }
-  } else skipped.push('rotated-file rows: not asked for (--rotated N)');
-
-  if (opts.inputs.has('opensearch') && use('apicensus'))
-    rows.push(searchRow(ctx, { documents: opts.opensearchDocs, seed: opts.seed }));
-
-  const stores: string[] = [];
-  if (opts.inputs.has('report') && use('apicensus')) {
-    // A log where a monitoring job makes 90 % of the requests (~545 bytes a request, its other lines too): a store of
-    // about --report-calls calls, built by an ingest that is not timed.
-    const monitored = data.novaMonitored(opts.seed, Math.ceil((opts.reportCalls / 0.9) * 545), 0.9);
-    const calls = monitored.facts.osServicesCalls + monitored.facts.osHostsCalls;
-    const dir = mkdtempSync(join(tmpdir(), 'apicensus-bench-report-'));
-    stores.push(dir);
-    const db = join(dir, 'store.db');
-    log(`building the report's store: ingest ${shown(ctx, monitored.path)} (${calls} calls of interest)…`);
-    await buildStore(ctx, monitored.path, db);
-    const input = `a store of ${calls.toLocaleString('en-US')} calls (${basename(monitored.path)})`;
-    const expected: Expected = {
-      requests: monitored.facts.computeRequests,
-      osHostsCalls: monitored.facts.osHostsCalls,
-      osServicesCalls: monitored.facts.osServicesCalls,
-    };
-    for (const format of ['text', 'json'] as const)
-      rows.push(apicensusReportRow(ctx, { group: 'report', input, db, calls, expected, format }));
-  }
-
-  // The bench's own build just ran, so a 1-minute load near 1 is ours; above the core count, others are busy too.
-  const loadAtStart = os.loadavg();
-  const cores = os.cpus().length;
-  if (loadAtStart[0]! > cores) {
-    log(
-      `the 1-minute load average is ${loadAtStart[0]!.toFixed(1)} on ${cores} cores before the first timed command: other work is using the CPU, timings will be noisy`,
+/** grep, apicensus, lnav and goaccess on haproxy.log. */
+async function haproxyRows(p: Plan, haproxy: Dataset<HaproxyLogFacts>): Promise<void> {
+  const { ctx, use, rows, tools, lnavFormats } = p;
+  const g = 'haproxy.log';
+  const common = { group: g, input: 'haproxy.log', contentBytes: haproxy.facts.bytes };
+  const expected: Expected = {
+    requests: haproxy.facts.computeRequests,
+    osHostsCalls: haproxy.facts.osHostsCalls,
+    osServicesCalls: haproxy.facts.osServicesCalls,
+  };
+  if (use('grep'))
+    rows.push(grepRow(ctx, { ...common, file: haproxy.path, expectedLines: haproxy.facts.osHostsLines }));
+  if (use('apicensus'))
+    rows.push(
+      apicensusIngestRow(ctx, {
+        ...common,
+        label: 'apicensus ingest',
+        calls: [[haproxy.path]],
+        expected,
+        warm: [haproxy.path],
+        unsupportedOk: true,
+      }),
+    );
+  if (use('lnav') && tools.lnav) {
+    const format = await lnavFormatOf(haproxy.path);
+    lnavFormats[g] = format;
+    rows.push(
+      lnavRow(ctx, {
+        ...common,
+        file: haproxy.path,
+        query:
+          format === 'haproxy_log'
+            ? lnavHaproxyComputeQuery(haproxy.facts.osHostsCalls)
+            : lnavCountQuery(format, haproxy.facts.osHostsLines),
+      }),
     );
   }
-  const results = await runRows(rows, opts.repeat).finally(() => {
-    stopSearchServer();
-    for (const d of stores) rmSync(d, { recursive: true, force: true });
-  });
-  const m = machine();
+  if (use('goaccess') && tools.goaccess) {
+    rows.push(
+      goaccessRow(ctx, {
+        ...common,
+        file: haproxy.path,
+        expectedOsHostsLines: haproxy.facts.osHostsLines,
+        expectedRequests: haproxy.facts.httpRequests,
+      }),
+    );
+  }
+}
 
+/** zcat | grep and apicensus on nova-api.log.gz; what was compressed, for latest.json. */
+async function gzRows(
+  p: Plan,
+  nova: Dataset<NovaLogFacts>,
+  novaExpected: Expected,
+): Promise<Record<string, unknown> | null> {
+  const { ctx, use, rows, skipped, tools, data } = p;
+  if (!p.opts.gz) {
+    skipped.push('nova-api.log.gz rows: not asked for (--gz)');
+    return null;
+  }
+  const gz = await data.novaGz(nova);
+  const info = { ...gz };
+  const g = 'nova-api.log.gz';
+  const input = `nova-api.log.gz (${(gz.bytes / 1e6).toFixed(0)} MB gz)`;
+  if (!tools.zcat || !tools.bash)
+    skipped.push('zcat | grep on nova-api.log.gz: zcat or bash missing, so the gz rows have no baseline');
+  else if (use('grep'))
+    rows.push(
+      zcatGrepRow(ctx, {
+        group: g,
+        input,
+        files: gz.paths,
+        contentBytes: nova.facts.bytes,
+        expectedLines: nova.facts.osHostsLines,
+        warm: gz.paths,
+      }),
+    );
+  if (use('apicensus'))
+    rows.push(
+      apicensusIngestRow(ctx, {
+        group: g,
+        label: 'apicensus ingest (.gz)',
+        input,
+        contentBytes: nova.facts.bytes,
+        calls: [gz.paths],
+        expected: novaExpected,
+        warm: gz.paths,
+        unsupportedOk: false,
+      }),
+    );
+  return info;
+}
+
+/** zcat | grep and apicensus (one call, a call per file, one core) on rotated files; what was cut, for latest.json. */
+async function rotatedRows(
+  p: Plan,
+  nova: Dataset<NovaLogFacts>,
+  novaExpected: Expected,
+): Promise<Record<string, unknown> | null> {
+  const { ctx, use, rows, skipped, tools, data, opts } = p;
+  if (opts.rotated <= 0) {
+    skipped.push('rotated-file rows: not asked for (--rotated N)');
+    return null;
+  }
+  const rot = await data.rotated(nova, opts.rotated);
+  const info = { ...rot };
+  const n = opts.rotated;
+  const g = `rotated-${n}`;
+  const input = `${n} rotated files (${Math.floor(n / 2)} gz, ${(rot.bytes / 1e6).toFixed(0)} MB on disk)`;
+  const common = {
+    group: g,
+    input,
+    contentBytes: nova.facts.bytes,
+    expected: novaExpected,
+    warm: rot.paths,
+    unsupportedOk: false,
+  };
+  if (!tools.zcat || !tools.bash)
+    skipped.push('zcat -f | grep on the rotated files: zcat or bash missing, so the rotated rows have no baseline');
+  else if (use('grep'))
+    rows.push(
+      zcatGrepRow(ctx, {
+        group: g,
+        input,
+        files: rot.paths,
+        contentBytes: nova.facts.bytes,
+        expectedLines: nova.facts.osHostsLines,
+        warm: rot.paths,
+      }),
+    );
+  if (use('apicensus')) {
+    rows.push(
+      apicensusIngestRow(ctx, { ...common, label: `apicensus ingest, ${n} files in 1 call`, calls: [rot.paths] }),
+    );
+    rows.push(
+      apicensusIngestRow(ctx, {
+        ...common,
+        label: `apicensus ingest, ${n} calls, same db`,
+        calls: rot.paths.map((p) => [p]),
+      }),
+    );
+    // The issue's baseline for "both cores busy": the same files one after another on one core.
+    rows.push(
+      apicensusIngestRow(ctx, {
+        ...common,
+        label: `apicensus ingest, ${n} calls, one core (--jobs 0)`,
+        calls: rot.paths.map((p) => [p]),
+        extra: ['--jobs', '0'],
+      }),
+    );
+  }
+  return info;
+}
+
+/** apicensus report, in text and JSON, over a store built by an ingest that is not timed. */
+async function reportRows(p: Plan): Promise<void> {
+  const { ctx, rows, data, opts } = p;
+  if (!(opts.inputs.has('report') && p.use('apicensus'))) return;
+  // A log where a monitoring job makes 90 % of the requests (~545 bytes a request, its other lines too): a store of
+  // about --report-calls calls, built by an ingest that is not timed.
+  const monitored = data.novaMonitored(opts.seed, Math.ceil((opts.reportCalls / 0.9) * 545), 0.9);
+  const calls = monitored.facts.osServicesCalls + monitored.facts.osHostsCalls;
+  const dir = mkdtempSync(join(tmpdir(), 'apicensus-bench-report-'));
+  p.stores.push(dir);
+  const db = join(dir, 'store.db');
+  log(`building the report's store: ingest ${shown(ctx, monitored.path)} (${calls} calls of interest)…`);
+  await buildStore(ctx, monitored.path, db);
+  const input = `a store of ${calls.toLocaleString('en-US')} calls (${basename(monitored.path)})`;
+  const expected: Expected = {
+    requests: monitored.facts.computeRequests,
+    osHostsCalls: monitored.facts.osHostsCalls,
+    osServicesCalls: monitored.facts.osServicesCalls,
+  };
+  for (const format of ['text', 'json'] as const)
+    rows.push(apicensusReportRow(ctx, { group: 'report', input, db, calls, expected, format }));
+}
+
+/** The table, its header and the exact commands, and the search server's figures. */
+function resultLines(results: RowResult[], m: Record<string, unknown>, tools: ToolSet, opts: Options): string[] {
   const out: string[] = [];
   out.push(`apicensus bench — ${m.date as string}`);
   out.push(
-    `machine: ${m.cpu as string}, ${m.cores as number} cores, ${m.ramGiB as number} GiB RAM, ${m.distro ?? m.os}, node ${process.version}`,
+    `machine: ${m.cpu as string}, ${m.cores as number} cores, ${m.ramGiB as number} GiB RAM, ` +
+      `${m.distro ?? m.os}, node ${process.version}`,
   );
   out.push(
     `tools: ${Object.entries(tools.versions)
@@ -517,10 +519,12 @@ async function main(): Promise<number> {
       .join('; ')}`,
   );
   out.push(
-    `peak RSS: ${tools.gnuTime ? 'GNU time %M' : '/proc VmHWM polling'}; each command ran ${opts.repeat} time${opts.repeat > 1 ? 's (median seconds, max RSS)' : ''}; page cache warmed before each input`,
+    `peak RSS: ${tools.gnuTime ? 'GNU time %M' : '/proc VmHWM polling'}; each command ran ${opts.repeat} ` +
+      `time${opts.repeat > 1 ? 's (median seconds, max RSS)' : ''}; page cache warmed before each input`,
   );
   out.push(
-    "MB = log content (uncompressed); CPU s = user + system seconds (GNU time); × baseline = seconds ÷ seconds of the group's grep -c (zcat | grep -c for compressed inputs)",
+    'MB = log content (uncompressed); CPU s = user + system seconds (GNU time); × baseline = seconds ÷ seconds ' +
+      "of the group's grep -c (zcat | grep -c for compressed inputs)",
   );
   out.push('');
   out.push(formatTable(results));
@@ -544,12 +548,21 @@ async function main(): Promise<number> {
     if (!d) continue;
     out.push('');
     out.push(
-      `Search server: ${d.documents.toLocaleString('en-US')} documents in the window, ${d.fetched.toLocaleString('en-US')} fetched (${((d.fetched / d.documents) * 100).toFixed(3)} %), ` +
+      `Search server: ${d.documents.toLocaleString('en-US')} documents in the window, ` +
+        `${d.fetched.toLocaleString('en-US')} fetched (${((d.fetched / d.documents) * 100).toFixed(3)} %), ` +
         `${d.calls} calls of interest found: ${d.fetchedPerCall?.toFixed(1) ?? '-'} documents fetched per call found ` +
         `(${d.documentsPerCall?.toFixed(0) ?? '-'} in the window per call), ${r.seconds?.toFixed(2) ?? '-'} s` +
-        `${r.cpuSeconds !== null ? ` (ingest CPU ${r.cpuSeconds.toFixed(2)} s)` : ''}; the fake server (a worker thread, generated in ${d.generateSeconds.toFixed(1)} s) answers the aggregation by scanning every document in JavaScript.`,
+        `${r.cpuSeconds !== null ? ` (ingest CPU ${r.cpuSeconds.toFixed(2)} s)` : ''}; ` +
+        `the fake server (a worker thread, generated in ${d.generateSeconds.toFixed(1)} s) ` +
+        `answers the aggregation by scanning every document in JavaScript.`,
     );
   }
+  return out;
+}
+
+/** What was skipped, and whether the machine was busy while the rows ran. */
+function caveatLines(results: RowResult[], skipped: readonly string[], loadAtStart: number[], cores: number): string[] {
+  const out: string[] = [];
   if (skipped.length) {
     out.push('');
     out.push('Skipped or degraded:');
@@ -574,7 +587,12 @@ async function main(): Promise<number> {
         '): rerun on a quiet machine for figures to compare.',
     );
   }
-  const fatal = results.filter((r) => r.check.status === 'mismatch' || r.check.status === 'failed');
+  return out;
+}
+
+/** The rows whose check did not pass, last, where they are seen. */
+function checkLines(results: RowResult[], fatal: RowResult[]): string[] {
+  const out: string[] = [];
   const unsupported = results.filter((r) => r.check.status === 'unsupported');
   const differs = results.filter((r) => r.check.status === 'differs');
   if (unsupported.length || differs.length || fatal.length) out.push('');
@@ -584,8 +602,25 @@ async function main(): Promise<number> {
       `note: reference tool disagrees with the generator (not fatal): ${r.label} on ${r.input}: ${r.check.text}`,
     );
   for (const r of fatal) out.push(`FAIL: ${r.label} on ${r.input}: ${r.check.text}`);
-  process.stdout.write(out.join('\n') + '\n');
+  return out;
+}
 
+/** The raw figures of the run, the machine, the tools and the datasets, in bench/out/latest.json. */
+function writeLatest(
+  p: Plan,
+  m: Record<string, unknown>,
+  loadAtStart: number[],
+  datasets: {
+    novaLog: Dataset<NovaLogFacts> | null;
+    haproxy: Dataset<HaproxyLogFacts> | null;
+    gzInfo: Record<string, unknown> | null;
+    rotatedInfo: Record<string, unknown> | null;
+  },
+  results: RowResult[],
+  ok: boolean,
+): void {
+  const { ctx, tools, opts, lnavFormats, skipped } = p;
+  const { novaLog, haproxy, gzInfo, rotatedInfo } = datasets;
   const outDir = join(ROOT, 'bench/out');
   mkdirSync(outDir, { recursive: true });
   const json = {
@@ -617,10 +652,85 @@ async function main(): Promise<number> {
     lnavFormats,
     rows: results,
     skipped,
-    ok: fatal.length === 0,
+    ok,
   };
   writeFileSync(join(outDir, 'latest.json'), JSON.stringify(json, null, 2) + '\n');
   log(`wrote ${shown(ctx, join(outDir, 'latest.json'))}`);
+}
+
+async function main(): Promise<number> {
+  const opts = parseOptions(process.argv.slice(2));
+  if (!existsSync(join(ROOT, 'dist/src/cli/main.js')))
+    throw new Error('dist/src/cli/main.js is missing: run `npm run build` first (npm run bench does)');
+  const tools = await findTools();
+  const skipped: string[] = [...tools.missing];
+  if (!tools.grep) throw new Error('grep is required (it is the baseline of every ratio)');
+  const ctx: Context = { root: ROOT, gnuTime: tools.gnuTime };
+  const use = (t: string): boolean => opts.tools.has(t);
+  for (const t of ALL_TOOLS) if (!use(t)) skipped.push(`${t}: left out by --tools`);
+
+  const data = new DataDir(join(ROOT, 'bench/data'), log);
+  const { novaLog, haproxy } = datasetsOf(opts, data);
+  // Read only where needNova holds.
+  const nova = novaLog as Dataset<NovaLogFacts>;
+  if (haproxy)
+    log(
+      `haproxy.log ${haproxy.reused ? 'reused' : 'generated'}: ${(haproxy.facts.bytes / 1e6).toFixed(0)} MB, ` +
+        `${haproxy.facts.lines} lines, ${haproxy.facts.computeRequests} compute requests, ` +
+        `${haproxy.facts.osHostsCalls} os-hosts calls`,
+    );
+
+  const novaExpected: Expected = {
+    requests: novaLog?.facts.computeRequests ?? 0,
+    osHostsCalls: novaLog?.facts.osHostsCalls ?? 0,
+    osServicesCalls: novaLog?.facts.osServicesCalls ?? 0,
+  };
+  const rows: Row[] = [];
+  const lnavFormats: Record<string, string | null> = {};
+
+  const p: Plan = { opts, tools, ctx, data, use, rows, skipped, lnavFormats, stores: [] };
+  if (opts.inputs.has('nova')) await novaRows(p, 'nova-api.log', nova);
+  if (opts.inputs.has('nova-heavy')) {
+    const heavy = data.novaMonitored(opts.seed, opts.sizeMb * 1_000_000, opts.heavyShare);
+    log(
+      `${basename(heavy.path)} ${heavy.reused ? 'reused' : 'generated'}: ` +
+        `${(heavy.facts.bytes / 1e6).toFixed(0)} MB, ${heavy.facts.computeRequests} compute requests, ` +
+        `${heavy.facts.osServicesCalls} os-services calls ` +
+        `(${((heavy.facts.osServicesCalls / heavy.facts.computeRequests) * 100).toFixed(1)} %)`,
+    );
+    await novaRows(p, `nova-api.log, ${Math.round(opts.heavyShare * 100)} % monitoring calls`, heavy);
+  }
+
+  if (haproxy) await haproxyRows(p, haproxy);
+
+  const gzInfo = await gzRows(p, nova, novaExpected);
+  const rotatedInfo = await rotatedRows(p, nova, novaExpected);
+
+  if (opts.inputs.has('opensearch') && use('apicensus'))
+    rows.push(searchRow(ctx, { documents: opts.opensearchDocs, seed: opts.seed }));
+
+  await reportRows(p);
+
+  // The bench's own build just ran, so a 1-minute load near 1 is ours; above the core count, others are busy too.
+  const loadAtStart = os.loadavg();
+  const cores = os.cpus().length;
+  if (loadAtStart[0]! > cores) {
+    log(
+      `the 1-minute load average is ${loadAtStart[0]!.toFixed(1)} on ${cores} cores before the first timed ` +
+        `command: other work is using the CPU, timings will be noisy`,
+    );
+  }
+  const results = await runRows(rows, opts.repeat).finally(() => {
+    stopSearchServer();
+    for (const d of p.stores) rmSync(d, { recursive: true, force: true });
+  });
+  const m = machine();
+
+  const out = [...resultLines(results, m, tools, opts), ...caveatLines(results, skipped, loadAtStart, cores)];
+  const fatal = results.filter((r) => r.check.status === 'mismatch' || r.check.status === 'failed');
+  out.push(...checkLines(results, fatal));
+  process.stdout.write(out.join('\n') + '\n');
+  writeLatest(p, m, loadAtStart, { novaLog, haproxy, gzInfo, rotatedInfo }, results, fatal.length === 0);
   return fatal.length ? 1 : 0;
 }
 

@@ -91,7 +91,11 @@ export function searchRow(ctx: Context, o: { documents: number; seed: string }):
           cpuSeconds: m.cpuSeconds,
           check: {
             status: ok ? 'ok' : 'mismatch',
-            text: `${found.osHosts} os-hosts + ${found.osServices} os-services calls (expected ${f.osHostsCalls} + ${f.osServicesCalls}), ${found.requests} compute requests (expected ${f.reportRequests}); fetched ${fetched.toLocaleString('en-US')} of ${f.documents.toLocaleString('en-US')} documents`,
+            text:
+              `${found.osHosts} os-hosts + ${found.osServices} os-services calls ` +
+              `(expected ${f.osHostsCalls} + ${f.osServicesCalls}), ${found.requests} compute requests ` +
+              `(expected ${f.reportRequests}); ` +
+              `fetched ${fetched.toLocaleString('en-US')} of ${f.documents.toLocaleString('en-US')} documents`,
           },
           details: {
             documents: f.documents,

@@ -38,7 +38,8 @@ export async function findTools(): Promise<ToolSet> {
   }
   if (!gnuTime)
     missing.push(
-      'GNU time: not installed (apt-get install -y time); peak RSS is read by polling /proc instead (can miss short-lived peaks)',
+      'GNU time: not installed (apt-get install -y time); ' +
+        'peak RSS is read by polling /proc instead (can miss short-lived peaks)',
     );
 
   const versions: Record<string, string | null> = {

@@ -126,6 +126,30 @@ ${a.api} in the logs read.</p></section>`;
     ...(a.refused > 0 ? ([['Refused (too new a microversion)', num(a.refused)]] as [string, Part][]) : []),
   ]);
 
+  const charts = apiCharts(a, id, order, colours, span);
+  const tables = [actionsTable(a, id), ...dimensionTables(a, id)];
+  const notes = apiNotes(a);
+
+  return html`<section class="api" data-api="${a.api}"${studied ? html` data-studied="true"` : null} \
+aria-labelledby="${id}">
+${head}
+${facts}
+${legend(order, colours)}
+${charts}
+${dailyTable(id, a.daily)}
+${tables}
+${notes}
+</section>`;
+}
+
+/** An API's charts: calls over time, top projects, and drivers and clients where there are any. */
+function apiCharts(
+  a: ApiReport,
+  id: string,
+  order: readonly string[],
+  colours: ReadonlyMap<string, string>,
+  span: LogSpan,
+): Html[] {
   const charts: Html[] = [
     figure(
       'Calls over time, by action',
@@ -184,40 +208,48 @@ ${a.api} in the logs read.</p></section>`;
       ),
     );
   }
+  return charts;
+}
 
-  const tables: Html[] = [
-    sortableTable(`${id}-t-actions`, 'Actions', a.actions, [
-      { title: 'Action', value: (x) => x.action },
-      { title: 'Calls', numeric: true, value: (x) => x.calls },
-      { title: '2xx', numeric: true, value: (x) => x.succeeded, help: 'Calls answered with a 2xx status' },
-      {
-        title: 'Other',
-        numeric: true,
-        value: (x) => x.failed,
-        help: 'Calls answered otherwise (or with no status logged)',
-      },
-      { title: 'Projects', numeric: true, value: (x) => x.projects },
-      { title: 'Users', numeric: true, value: (x) => x.users },
-      when('Last seen', (x) => x.lastSeen),
-      {
-        title: 'Works on driver',
-        value: (x) => onDriversText(x.onDrivers),
-        help: 'Could the calls have worked on the virt drivers of the hosts they named (capability matrix)',
-      },
-      { title: 'Statuses', value: (x) => statuses(x.statuses) },
-      {
-        title: 'Replacement',
-        value: (x) =>
-          html`${
-            !x.deprecated
-              ? 'current, nothing to replace'
-              : x.replacement === null
-                ? html`<strong>none</strong>`
-                : x.replacement
-          }${x.note ? html`<br><span class="hint">${x.note}</span>` : null}`,
-        sort: (x) => (x.deprecated ? (x.replacement ?? '') : ''),
-      },
-    ]),
+/** An API's actions: calls, statuses, drivers they could work on, replacement. */
+function actionsTable(a: ApiReport, id: string): Html {
+  return sortableTable(`${id}-t-actions`, 'Actions', a.actions, [
+    { title: 'Action', value: (x) => x.action },
+    { title: 'Calls', numeric: true, value: (x) => x.calls },
+    { title: '2xx', numeric: true, value: (x) => x.succeeded, help: 'Calls answered with a 2xx status' },
+    {
+      title: 'Other',
+      numeric: true,
+      value: (x) => x.failed,
+      help: 'Calls answered otherwise (or with no status logged)',
+    },
+    { title: 'Projects', numeric: true, value: (x) => x.projects },
+    { title: 'Users', numeric: true, value: (x) => x.users },
+    when('Last seen', (x) => x.lastSeen),
+    {
+      title: 'Works on driver',
+      value: (x) => onDriversText(x.onDrivers),
+      help: 'Could the calls have worked on the virt drivers of the hosts they named (capability matrix)',
+    },
+    { title: 'Statuses', value: (x) => statuses(x.statuses) },
+    {
+      title: 'Replacement',
+      value: (x) =>
+        html`${
+          !x.deprecated
+            ? 'current, nothing to replace'
+            : x.replacement === null
+              ? html`<strong>none</strong>`
+              : x.replacement
+        }${x.note ? html`<br><span class="hint">${x.note}</span>` : null}`,
+      sort: (x) => (x.deprecated ? (x.replacement ?? '') : ''),
+    },
+  ]);
+}
+
+/** An API's calls by project, user, host, target, driver, client, address, microversion and status. */
+function dimensionTables(a: ApiReport, id: string): Html[] {
+  return [
     sortableTable(`${id}-t-projects`, 'Projects', a.byProject, [
       { title: 'Project', cls: 'mono', value: (p) => p.project },
       { title: 'Name', value: (p) => p.projectName ?? '' },
@@ -282,7 +314,10 @@ ${a.api} in the logs read.</p></section>`;
       { title: 'Calls', numeric: true, value: (s) => s.calls },
     ]),
   ];
+}
 
+/** Hosts the inventory does not hold or holds more than once, and the layers that saw the calls. */
+function apiNotes(a: ApiReport): Html[] {
   const notes: Html[] = [];
   if (a.unknownHosts.length > 0) {
     notes.push(
@@ -304,17 +339,7 @@ ${num(w.both)}${w.auditOnly ? `, audit events only ${num(w.auditOnly)}` : ''} ($
       .map(([k, v]) => `${k} ${num(v)}`)
       .join(', ')}).</p>`,
   );
-
-  return html`<section class="api" data-api="${a.api}"${studied ? html` data-studied="true"` : null} \
-aria-labelledby="${id}">
-${head}
-${facts}
-${legend(order, colours)}
-${charts}
-${dailyTable(id, a.daily)}
-${tables}
-${notes}
-</section>`;
+  return notes;
 }
 
 function inputsSection(r: Report): Html {
@@ -542,6 +567,25 @@ ${plural(reporting, 'deployment')} reporting it</h2>`;
     ['Could never have worked', num(sum((x) => x.neverWorked))],
     ['Refused (too new a microversion)', num(sum((x) => x.refused))],
   ]);
+  return html`<section class="api" data-api="${a.api}" aria-labelledby="${id}">
+${head}
+${facts}
+${unknownPart(a, id)}
+${legend(order, colours)}
+${mergedCharts(a, id, order, colours)}
+${dailyTable(id, a.daily)}
+${mergedTables(a, id)}
+</section>`;
+}
+
+/** A merged API's charts: deployments calling each action, calls per day, drivers and clients. */
+function mergedCharts(
+  a: MergedApi,
+  id: string,
+  order: readonly string[],
+  colours: ReadonlyMap<string, string>,
+): Html[] {
+  const reporting = a.deploymentsReporting;
   const charts: Html[] = [
     figure(
       'Deployments calling each action, of those reporting the API',
@@ -591,8 +635,13 @@ ${plural(reporting, 'deployment')} reporting it</h2>`;
       ),
     );
   }
+  return charts;
+}
+
+/** A merged API's tables: actions, deployments, drivers, clients, microversions. */
+function mergedTables(a: MergedApi, id: string): Html[] {
   const statusClass = (x: MergedApi['actions'][number], c: string): number => x.statusClasses[c] ?? 0;
-  const tables: Html[] = [
+  return [
     sortableTable(`${id}-t-actions`, 'Actions', a.actions, [
       { title: 'Action', value: (x) => x.action },
       {
@@ -635,15 +684,6 @@ ${plural(reporting, 'deployment')} reporting it</h2>`;
     tallyTable(`${id}-t-clients`, 'Clients (User-Agent family)', 'Client', 'not logged', a.clients),
     tallyTable(`${id}-t-microversions`, 'Microversions asked for', 'Microversion', 'not logged', a.microversions),
   ];
-  return html`<section class="api" data-api="${a.api}" aria-labelledby="${id}">
-${head}
-${facts}
-${unknownPart(a, id)}
-${legend(order, colours)}
-${charts}
-${dailyTable(id, a.daily)}
-${tables}
-</section>`;
 }
 
 /** The page for a merge of many clouds' exports (`apicensus merge --format html`). */

@@ -92,105 +92,120 @@ export interface ExportOptions {
   now?: Date;
 }
 
+type HostDrivers = ReturnType<typeof buildHostDrivers>;
+
+/** The service's requests per UTC day, and the hours with any (the API's coverage). */
+function serviceDays(db: Db, pack: RulePack, w: Window): { perDay: Map<string, number>; hours: number[] } {
+  const perDay = new Map<string, number>();
+  const hours: number[] = [];
+  for (const h of serviceTotals(db, pack.service, w).hourly) {
+    if (h.requests <= 0) continue;
+    hours.push(h.hour);
+    const day = new Date(h.hour).toISOString().slice(0, 10);
+    perDay.set(day, (perDay.get(day) ?? 0) + h.requests);
+  }
+  return { perDay, hours };
+}
+
+/**
+ * Stream an API's calls and count each distinct row per day (memory grows with distinct rows,
+ * not calls), and the calls of each (hashed) caller.
+ */
+function tallyCalls(
+  db: Db,
+  o: ExportOptions,
+  pack: RulePack,
+  hostDrivers: HostDrivers,
+): { byDay: Map<string, Map<string, ExportRow>>; callers: Map<string, ExportCaller> } {
+  const hostTargets = pack.routes.some((r) => r.target === 'host');
+  const byDay = new Map<string, Map<string, ExportRow>>();
+  const callers = new Map<string, ExportCaller>();
+  const families = new Map<string | null, ReturnType<typeof clientFamily>>();
+  const hashes = new Map<string, string>();
+  const hashOf = (kind: 'project' | 'user', v: string): string => {
+    const k = `${kind}\u0000${v}`;
+    let h = hashes.get(k);
+    if (h === undefined) hashes.set(k, (h = keyedHash(o.identity.secret, kind, v)));
+    return h;
+  };
+  for (const [action, target, time, status, , agent, userId, projectId, userName, projectName, microversion] of callsOf(
+    db,
+    pack.api,
+    o.window,
+  )) {
+    const driver = hostTargets && target !== null ? (hostDrivers.resolve(target, time).driver ?? 'unknown') : null;
+    let fam = families.get(agent);
+    if (!fam) families.set(agent, (fam = clientFamily(agent)));
+    const project = projectId ?? projectName;
+    const user = userId ?? userName;
+    const row: ExportRow = {
+      action,
+      driver,
+      supported: driver === null ? null : supportOf(action, driver === 'unknown' ? null : driver).supported,
+      microversion,
+      statusClass: statusClass(status),
+      refused: refused(status, microversion, pack),
+      client: fam.family,
+      clientMajor: majorVersion(fam.version),
+      project: project === null ? null : hashOf('project', project),
+      calls: 0,
+    };
+    const ck = `${row.project ?? ''}\u0000${user ?? ''}`;
+    let caller = callers.get(ck);
+    if (!caller)
+      callers.set(
+        ck,
+        (caller = { project: row.project, user: user === null ? null : hashOf('user', user), calls: 0, actions: {} }),
+      );
+    caller.calls++;
+    caller.actions[action] = (caller.actions[action] ?? 0) + 1;
+    const day = time === null ? 'undated' : new Date(time).toISOString().slice(0, 10);
+    let rows = byDay.get(day);
+    if (!rows) byDay.set(day, (rows = new Map()));
+    const k =
+      `${action}\u0000${driver}\u0000${row.supported}\u0000${microversion}\u0000${row.statusClass}\u0000` +
+      `${row.refused}\u0000${row.client}\u0000${row.clientMajor}\u0000${row.project}`;
+    const existing = rows.get(k);
+    if (existing) existing.calls++;
+    else rows.set(k, { ...row, calls: 1 });
+  }
+  return { byDay, callers };
+}
+
+function exportApi(db: Db, o: ExportOptions, api: string, hostDrivers: HostDrivers): ExportApi {
+  const pack = o.packs.find((p) => p.api === api);
+  if (!pack) throw new UserError(`No rule pack for "${api}".`);
+  const { perDay, hours } = serviceDays(db, pack, o.window);
+  const { byDay, callers } = tallyCalls(db, o, pack, hostDrivers);
+  const days = new Set([...perDay.keys(), ...byDay.keys()]);
+  return {
+    api,
+    service: pack.service,
+    coverage: coverageOf(hours),
+    deprecated: pack.deprecated
+      ? { microversion: pack.deprecated.microversion ?? null, release: pack.deprecated.release ?? null }
+      : null,
+    removed: pack.removed ? { release: pack.removed.release } : null,
+    days: [...days].sort().map((day) => ({
+      day,
+      serviceRequests: perDay.get(day) ?? 0,
+      rows: [...(byDay.get(day)?.values() ?? [])].sort(
+        (a, b) =>
+          a.action.localeCompare(b.action) || b.calls - a.calls || JSON.stringify(a).localeCompare(JSON.stringify(b)),
+      ),
+    })),
+    callers: [...callers.values()].sort(
+      (a, b) =>
+        b.calls - a.calls ||
+        String(a.project).localeCompare(String(b.project)) ||
+        String(a.user).localeCompare(String(b.user)),
+    ),
+  };
+}
+
 export function buildExport(db: Db, o: ExportOptions): Export {
   const hostDrivers = buildHostDrivers(inventoryFacts(db));
-  const apis: ExportApi[] = o.apis.map((api) => {
-    const pack = o.packs.find((p) => p.api === api);
-    if (!pack) throw new UserError(`No rule pack for "${api}".`);
-    const hostTargets = pack.routes.some((r) => r.target === 'host');
-    const perDay = new Map<string, number>();
-    const hours: number[] = [];
-    for (const h of serviceTotals(db, pack.service, o.window).hourly) {
-      if (h.requests <= 0) continue;
-      hours.push(h.hour);
-      const day = new Date(h.hour).toISOString().slice(0, 10);
-      perDay.set(day, (perDay.get(day) ?? 0) + h.requests);
-    }
-    // Stream the calls and count each distinct row per day (memory grows with distinct rows, not calls).
-    const byDay = new Map<string, Map<string, ExportRow>>();
-    const callers = new Map<string, ExportCaller>();
-    const families = new Map<string | null, ReturnType<typeof clientFamily>>();
-    const hashes = new Map<string, string>();
-    const hashOf = (kind: 'project' | 'user', v: string): string => {
-      const k = `${kind}\u0000${v}`;
-      let h = hashes.get(k);
-      if (h === undefined) hashes.set(k, (h = keyedHash(o.identity.secret, kind, v)));
-      return h;
-    };
-    for (const [
-      action,
-      target,
-      time,
-      status,
-      ,
-      agent,
-      userId,
-      projectId,
-      userName,
-      projectName,
-      microversion,
-    ] of callsOf(db, api, o.window)) {
-      const driver = hostTargets && target !== null ? (hostDrivers.resolve(target, time).driver ?? 'unknown') : null;
-      let fam = families.get(agent);
-      if (!fam) families.set(agent, (fam = clientFamily(agent)));
-      const project = projectId ?? projectName;
-      const user = userId ?? userName;
-      const row: ExportRow = {
-        action,
-        driver,
-        supported: driver === null ? null : supportOf(action, driver === 'unknown' ? null : driver).supported,
-        microversion,
-        statusClass: statusClass(status),
-        refused: refused(status, microversion, pack),
-        client: fam.family,
-        clientMajor: majorVersion(fam.version),
-        project: project === null ? null : hashOf('project', project),
-        calls: 0,
-      };
-      const ck = `${row.project ?? ''}\u0000${user ?? ''}`;
-      let caller = callers.get(ck);
-      if (!caller)
-        callers.set(
-          ck,
-          (caller = { project: row.project, user: user === null ? null : hashOf('user', user), calls: 0, actions: {} }),
-        );
-      caller.calls++;
-      caller.actions[action] = (caller.actions[action] ?? 0) + 1;
-      const day = time === null ? 'undated' : new Date(time).toISOString().slice(0, 10);
-      let rows = byDay.get(day);
-      if (!rows) byDay.set(day, (rows = new Map()));
-      const k =
-        `${action}\u0000${driver}\u0000${row.supported}\u0000${microversion}\u0000${row.statusClass}\u0000` +
-        `${row.refused}\u0000${row.client}\u0000${row.clientMajor}\u0000${row.project}`;
-      const existing = rows.get(k);
-      if (existing) existing.calls++;
-      else rows.set(k, { ...row, calls: 1 });
-    }
-    const days = new Set([...perDay.keys(), ...byDay.keys()]);
-    return {
-      api,
-      service: pack.service,
-      coverage: coverageOf(hours),
-      deprecated: pack.deprecated
-        ? { microversion: pack.deprecated.microversion ?? null, release: pack.deprecated.release ?? null }
-        : null,
-      removed: pack.removed ? { release: pack.removed.release } : null,
-      days: [...days].sort().map((day) => ({
-        day,
-        serviceRequests: perDay.get(day) ?? 0,
-        rows: [...(byDay.get(day)?.values() ?? [])].sort(
-          (a, b) =>
-            a.action.localeCompare(b.action) || b.calls - a.calls || JSON.stringify(a).localeCompare(JSON.stringify(b)),
-        ),
-      })),
-      callers: [...callers.values()].sort(
-        (a, b) =>
-          b.calls - a.calls ||
-          String(a.project).localeCompare(String(b.project)) ||
-          String(a.user).localeCompare(String(b.user)),
-      ),
-    };
-  });
+  const apis: ExportApi[] = o.apis.map((api) => exportApi(db, o, api, hostDrivers));
   return {
     schema: EXPORT_SCHEMA,
     generatedAt: (o.now ?? new Date()).toISOString(),

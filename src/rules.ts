@@ -82,15 +82,12 @@ export interface RulePack {
 
 type Problem = { pointer: string; message: string };
 
-function validatePack(v: unknown): Problem[] {
-  const problems: Problem[] = [];
-  const need = (ok: boolean, pointer: string, message: string): void => {
-    if (!ok) problems.push({ pointer, message });
-  };
-  const isStr = (x: unknown): x is string => typeof x === 'string' && x.length > 0;
-  if (typeof v !== 'object' || v === null || Array.isArray(v))
-    return [{ pointer: '', message: 'a rule pack is a JSON object' }];
-  const p = v as Record<string, unknown>;
+type Need = (ok: boolean, pointer: string, message: string) => void;
+
+const isStr = (x: unknown): x is string => typeof x === 'string' && x.length > 0;
+
+/** api, service, title, and the deprecated / removed / refusal objects. */
+function validateHead(p: Record<string, unknown>, need: Need): void {
   need(isStr(p.api), '/api', '"api" must be a non-empty string (the API name, e.g. "os-hosts")');
   need(isStr(p.service), '/service', '"service" must be a service type such as "compute" or "block-storage"');
   need(isStr(p.title), '/title', '"title" must be a non-empty string');
@@ -111,9 +108,13 @@ function validatePack(v: unknown): Problem[] {
       '/removed/release',
       '"removed.release" must name the release',
     );
+}
+
+/** The actions; returns the names of those that have one. */
+function validateActions(p: Record<string, unknown>, need: Need): Set<string> {
   const actions = new Set<string>();
   if (!Array.isArray(p.actions) || p.actions.length === 0)
-    problems.push({ pointer: '/actions', message: '"actions" must be a non-empty array' });
+    need(false, '/actions', '"actions" must be a non-empty array');
   else
     p.actions.forEach((a: unknown, i) => {
       const o = (a ?? {}) as Record<string, unknown>;
@@ -130,8 +131,11 @@ function validatePack(v: unknown): Problem[] {
       );
       if (isStr(o.name)) actions.add(o.name);
     });
-  if (!Array.isArray(p.routes) || p.routes.length === 0)
-    problems.push({ pointer: '/routes', message: '"routes" must be a non-empty array' });
+  return actions;
+}
+
+function validateRoutes(p: Record<string, unknown>, actions: ReadonlySet<string>, need: Need): void {
+  if (!Array.isArray(p.routes) || p.routes.length === 0) need(false, '/routes', '"routes" must be a non-empty array');
   else
     p.routes.forEach((r: unknown, i) => {
       const o = (r ?? {}) as Record<string, unknown>;
@@ -163,13 +167,11 @@ function validatePack(v: unknown): Problem[] {
           `route "target" must name a {variable} of its path`,
         );
     });
-  if (!actions.has('other'))
-    problems.push({
-      pointer: '/actions',
-      message: 'the actions must include "other" (a path under the API that no route matches)',
-    });
-  if (p.effects !== undefined && !Array.isArray(p.effects))
-    problems.push({ pointer: '/effects', message: '"effects" must be an array' });
+}
+
+/** Effects: log messages that make an action precise (a matching line turns `refines` into `action`). */
+function validateEffects(p: Record<string, unknown>, actions: ReadonlySet<string>, need: Need): void {
+  if (p.effects !== undefined && !Array.isArray(p.effects)) need(false, '/effects', '"effects" must be an array');
   if (Array.isArray(p.effects))
     p.effects.forEach((e: unknown, i) => {
       const o = (e ?? {}) as Record<string, unknown>;
@@ -198,6 +200,25 @@ function validatePack(v: unknown): Problem[] {
         'effect "refines" must be one of the pack\'s actions',
       );
     });
+}
+
+function validatePack(v: unknown): Problem[] {
+  const problems: Problem[] = [];
+  const need: Need = (ok, pointer, message) => {
+    if (!ok) problems.push({ pointer, message });
+  };
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    return [{ pointer: '', message: 'a rule pack is a JSON object' }];
+  const p = v as Record<string, unknown>;
+  validateHead(p, need);
+  const actions = validateActions(p, need);
+  validateRoutes(p, actions, need);
+  if (!actions.has('other'))
+    problems.push({
+      pointer: '/actions',
+      message: 'the actions must include "other" (a path under the API that no route matches)',
+    });
+  validateEffects(p, actions, need);
   if (p.samples !== undefined && !Array.isArray(p.samples))
     problems.push({ pointer: '/samples', message: '"samples" must be an array' });
   if (p.anchors !== undefined)

@@ -132,27 +132,12 @@ ${b.calls === 1 ? 'call' : 'calls'} (${actionList(b.actions, stack)})</title>${s
     ];
   });
 
-  // Labels: a date is ~70 units wide, so one every `every` slots
-  // keeps them ~90 apart; the last one too when there is room.
-  const every = Math.max(1, Math.ceil(90 / slotW));
-  const picks = new Set<number>();
-  for (let i = 0; i < bins.length; i += every) picks.add(i);
-  const lastPick = Math.floor((bins.length - 1) / every) * every;
-  if ((bins.length - 1 - lastPick) * slotW >= 90) picks.add(bins.length - 1);
-  const labels = [...picks].map(
-    (i) =>
-      html`<text class="tick" x="${r2(slotX(i) + slotW / 2)}" y="${H - mb + 16}" \
-text-anchor="middle">${bins[i]!.label}</text>`,
-  );
+  const labels = dateTicks(bins, slotW, slotX, H - mb + 16);
 
   const withCalls = bins.filter((b) => b.calls > 0).length;
   const blind = bins.filter((b) => b.daysWithoutLogs > 0).length;
   const word = BIN_WORD[size];
-  const desc =
-    `${num(withCalls)} ${withCalls === 1 ? 'bar' : 'bars'}, one per ${word} with calls, at most ${num(max)} in one; ` +
-    'the axis is a calendar' +
-    (blind ? `; ${num(blind)} ${blind === 1 ? 'slot is' : 'slots are'} hatched where logs are missing` : '') +
-    '.';
+  const desc = dailyDesc(withCalls, word, max, blind);
   return html`<svg class="chart daily" id="${id}" data-bars="${withCalls}" data-bin="${size}" viewBox="0 0 ${W} ${H}" \
 role="img" aria-labelledby="${id}-t ${id}-d" preserveAspectRatio="xMinYMin meet">
 <title id="${id}-t">${title}</title><desc id="${id}-d">${desc}</desc>
@@ -166,6 +151,37 @@ calls is an empty slot${
       ? ', and a hatched slot had days without any log (darker: more of its days), where the logs cannot show calls'
       : ''
   }.</p>`;
+}
+
+/** The chart's description for screen readers. */
+function dailyDesc(withCalls: number, word: string, max: number, blind: number): string {
+  return (
+    `${num(withCalls)} ${withCalls === 1 ? 'bar' : 'bars'}, one per ${word} with calls, at most ${num(max)} in one; ` +
+    'the axis is a calendar' +
+    (blind ? `; ${num(blind)} ${blind === 1 ? 'slot is' : 'slots are'} hatched where logs are missing` : '') +
+    '.'
+  );
+}
+
+/** Date labels under the slots of a calendar axis, at text baseline `ty`. */
+function dateTicks(
+  bins: readonly { label: string }[],
+  slotW: number,
+  slotX: (i: number) => number,
+  ty: number,
+): Html[] {
+  // Labels: a date is ~70 units wide, so one every `every` slots
+  // keeps them ~90 apart; the last one too when there is room.
+  const every = Math.max(1, Math.ceil(90 / slotW));
+  const picks = new Set<number>();
+  for (let i = 0; i < bins.length; i += every) picks.add(i);
+  const lastPick = Math.floor((bins.length - 1) / every) * every;
+  if ((bins.length - 1 - lastPick) * slotW >= 90) picks.add(bins.length - 1);
+  return [...picks].map(
+    (i) =>
+      html`<text class="tick" x="${r2(slotX(i) + slotW / 2)}" y="${ty}" \
+text-anchor="middle">${bins[i]!.label}</text>`,
+  );
 }
 
 export interface HBarRow {

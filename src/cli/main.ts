@@ -79,7 +79,8 @@ export async function main(argv: string[]): Promise<number> {
       .middleware(restoreStdin, true)
       .scriptName('apicensus')
       .usage(
-        '$0 <command> [options]\n\nEvidence, from the logs a cloud already writes, of who still calls a deprecated OpenStack API.',
+        '$0 <command> [options]\n\n' +
+          'Evidence, from the logs a cloud already writes, of who still calls a deprecated OpenStack API.',
       )
       .command(commands)
       .option('verbose', { type: 'boolean', describe: 'Show stack traces of internal errors', global: true })

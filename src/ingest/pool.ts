@@ -13,7 +13,10 @@ import type { BlockBuffers } from './blocks.js';
 import type { ChunkResult, ProcessorSpec } from './process.js';
 import type { FromWorker, ToWorker } from './worker.js';
 
-/** The built worker script: beside this module in dist/, or dist/'s copy when running from TypeScript sources (tests). */
+/**
+ * The built worker script: beside this module in dist/, or dist/'s copy when running from
+ * TypeScript sources (tests).
+ */
 function workerScript(): string | null {
   const here = new URL('./worker.js', import.meta.url);
   if (existsSync(here)) return fileURLToPath(here);

@@ -14,7 +14,10 @@ export interface AnswerFacts {
   coverage: Coverage;
   /** Sources where nova-api wrote lines but no access line. */
   silentNova: number;
-  /** Sources read only in part (interrupted, killed, a .gz still being written) and inputs not read, as short phrases. */
+  /**
+   * Sources read only in part (interrupted, killed, a .gz still being written) and inputs not
+   * read, as short phrases.
+   */
   unread: readonly string[];
   /** Unreadable lines that name the studied API. */
   unreadable: number;
@@ -38,8 +41,10 @@ export function answerOf(f: AnswerFacts): Pick<Verdict, 'answerable' | 'reasons'
     const longest = s.gaps.reduce((a, b) => (b.days > a.days ? b : a));
     reasons.push(
       s.gaps.length === 1
-        ? `${plural(missing, 'day')} without logs: ${longest.from === longest.to ? longest.from : `${longest.from} → ${longest.to}`}`
-        : `${plural(missing, 'day')} without logs in ${s.gaps.length} gaps, the longest ${longest.from} → ${longest.to}`,
+        ? `${plural(missing, 'day')} without logs: ` +
+            `${longest.from === longest.to ? longest.from : `${longest.from} → ${longest.to}`}`
+        : `${plural(missing, 'day')} without logs in ${s.gaps.length} gaps, ` +
+            `the longest ${longest.from} → ${longest.to}`,
     );
   }
   const c = f.coverage;

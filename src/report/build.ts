@@ -47,8 +47,10 @@ export function rankApis<T extends { api: string; status: ApiReport['status']; c
 }
 
 export const DEDUPLICATION =
-  'Each file is identified by its content (first 4 KiB and the offset read), so re-reading it, a renamed, compressed or ' +
-  'decompressed copy adds nothing; each request is keyed by its request id (or, without one, by its logged fields) and ' +
+  'Each file is identified by its content (first 4 KiB and the offset read), ' +
+  'so re-reading it, a renamed, compressed or ' +
+  'decompressed copy adds nothing; each request is keyed by its request id ' +
+  '(or, without one, by its logged fields) and ' +
   'counted once per layer and hour; a call seen by several layers (load balancer, web server, nova) is one call, and ' +
   'hourly totals take the layer that saw most requests instead of adding layers.';
 
@@ -89,19 +91,46 @@ function warningsOf(
   if (coverage.blindHours > 0) {
     warnings.push(
       `${plural(coverage.opaqueConnections, 'connection')} on ${coverage.blindFrontends.join(', ')} ` +
-        `(${coverage.blindFrom!.slice(0, 16)} to ${coverage.blindTo!.slice(0, 16)} UTC) were logged in TCP mode (option tcplog) and no other log ` +
-        `shows requests for those ${plural(coverage.blindHours, 'hour')}: these logs show no method or path, so they cannot tell whether anyone called ${api} then.`,
+        `(${coverage.blindFrom!.slice(0, 16)} to ${coverage.blindTo!.slice(0, 16)} UTC) ` +
+        'were logged in TCP mode (option tcplog) and no other log ' +
+        `shows requests for those ${plural(coverage.blindHours, 'hour')}: ` +
+        `these logs show no method or path, so they cannot tell whether anyone called ${api} then.`,
     );
   }
   if (silentNova.length > 0) {
     warnings.push(
-      `${silentNova.map((s) => s.path).join(', ')}: nova-api wrote log lines but no access line. nova-api probably runs under uwsgi or mod_wsgi ` +
-        'without request_log in its api-paste.ini pipeline (needed since Pike), so its own log cannot show who calls what; feed in the uWSGI, Apache or load-balancer logs.',
+      `${silentNova.map((s) => s.path).join(', ')}: nova-api wrote log lines but no access line. ` +
+        'nova-api probably runs under uwsgi or mod_wsgi ' +
+        'without request_log in its api-paste.ini pipeline (needed since Pike), ' +
+        'so its own log cannot show who calls what; ' +
+        'feed in the uWSGI, Apache or load-balancer logs.',
     );
   }
   if (malformed > 0)
     warnings.push(`${plural(malformed, 'line')} looked like request lines but could not be read (examples below).`);
   return warnings;
+}
+
+/** The days the logs cover, from the hours with requests or TCP-mode connections. */
+function spanOf(
+  hours: number[],
+  opts: ReportOptions,
+  now: Date,
+  sources: readonly SourceSummaryRow[],
+  apis: readonly ApiReport[],
+): ReturnType<typeof logSpan> {
+  return logSpan(
+    hours,
+    opts.window,
+    opts.minDays ?? DEFAULT_MIN_DAYS,
+    now.getTime(),
+    // Exact first and last times: of the sources, and of the calls (a call's start can precede
+    // the line that logged its end).
+    [
+      ...sources.map((s) => ({ first: s.first_time, last: s.last_time })),
+      ...apis.map((a) => ({ first: msOf(a.firstSeen), last: msOf(a.lastSeen) })),
+    ],
+  );
 }
 
 export function buildReport(q: ReportQueries, opts: ReportOptions): Report {
@@ -116,18 +145,7 @@ export function buildReport(q: ReportQueries, opts: ReportOptions): Report {
   const totals = q.serviceTotals(service, w);
   const sources = q.sources();
   const { coverage, opaqueHours } = coverageOf(q.opaqueHours(w), service, totals.hourly);
-  const span = logSpan(
-    [...totals.hourly.map((h) => h.hour), ...opaqueHours],
-    w,
-    opts.minDays ?? DEFAULT_MIN_DAYS,
-    now.getTime(),
-    // Exact first and last times: of the sources, and of the calls (a call's start can precede
-    // the line that logged its end).
-    [
-      ...sources.map((s) => ({ first: s.first_time, last: s.last_time })),
-      ...apis.map((a) => ({ first: msOf(a.firstSeen), last: msOf(a.lastSeen) })),
-    ],
-  );
+  const span = spanOf([...totals.hourly.map((h) => h.hour), ...opaqueHours], opts, now, sources, apis);
   const silentNova = sources.filter(
     (s) => s.nova_api_seen === 1 && s.requests === 0 && s.format.split('+').includes('nova'),
   );
@@ -257,7 +275,8 @@ function unreadDaysWarning(unread: readonly UnreadWindow[]): string {
   const where = [...new Set(unread.map((u) => `${u.url}/${u.pattern}`))].join(', ');
   const it = unread.length === 1 ? 'it' : 'them';
   return (
-    `${plural(unread.length, 'day')} of ${where} could not be read and ${unread.length === 1 ? 'is' : 'are'} not counted ` +
+    `${plural(unread.length, 'day')} of ${where} could not be read ` +
+    `and ${unread.length === 1 ? 'is' : 'are'} not counted ` +
     `(not taken for days without calls): ${shown}${more}. ` +
     `Read ${it} again with \`apicensus ingest --${unread[0]!.product} … --since …\` once available.`
   );

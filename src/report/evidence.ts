@@ -68,10 +68,13 @@ export function clockWarning(s: ClockSkew, zones: { frontEnd: string | null; nov
   const zoneOf = (layer: string): string | null => (layer === 'nova' ? zones.nova : zones.frontEnd);
   const h = Math.abs(s.hours);
   const head =
-    `${count(s.pairs, 'line')} in ${LAYER_NAMES[s.first]} ${s.pairs === 1 ? 'has' : 'have'} a line of the same route and ` +
+    `${count(s.pairs, 'line')} in ${LAYER_NAMES[s.first]} ${s.pairs === 1 ? 'has' : 'have'} ` +
+    'a line of the same route and ' +
     `status in ${LAYER_NAMES[s.second]} ${count(h, 'hour')} ${s.hours > 0 ? 'later' : 'earlier'} ` +
-    `(${s.atZero.toLocaleString('en-US')} at the same time): one of them was read in the wrong time zone, so those calls count twice.`;
-  // Lines of `second` read `hours` after `first`: `second`'s zone is `hours` further east, or `first`'s further west.
+    `(${s.atZero.toLocaleString('en-US')} at the same time): ` +
+    'one of them was read in the wrong time zone, so those calls count twice.';
+  // Lines of `second` read `hours` after `first`: `second`'s zone is `hours` further east, or
+  // `first`'s further west.
   const fixes: { layer: string; zone: string; offset: number }[] = [];
   for (const [layer, shift] of [
     [s.second, s.hours],
@@ -89,7 +92,10 @@ export function clockWarning(s: ClockSkew, zones: { frontEnd: string | null; nov
     const utc = f.offset === 0 ? 'UTC' : `UTC${f.offset > 0 ? '+' : '-'}${Math.abs(f.offset) / 60}`;
     const run = sameOption ? ` (in a run of their own)` : '';
     const region = f.offset === 0 ? '' : ", or the region's zone name if it has summer time";
-    return `if ${LAYER_NAMES[f.layer]} were written in ${utc} (they were read in ${f.zone}), ingest them${run} with \`${optionOf(f.layer)} ${zoneForOffset(f.offset)}\`${region}`;
+    return (
+      `if ${LAYER_NAMES[f.layer]} were written in ${utc} (they were read in ${f.zone}), ` +
+      `ingest them${run} with \`${optionOf(f.layer)} ${zoneForOffset(f.offset)}\`${region}`
+    );
   });
   const fix = said.join('; or ');
   return `${head} ${fix[0]!.toUpperCase()}${fix.slice(1)}. Use a new database: files already read are not read again.`;

@@ -29,7 +29,10 @@ export interface ReadingFacts {
 
 export interface ReadingState {
   warnings: string[];
-  /** Sources read in part and inputs not read, as short phrases ("nova-api.log (interrupted)"): "no call" cannot be said for sure. */
+  /**
+   * Sources read in part and inputs not read, as short phrases ("nova-api.log (interrupted)"):
+   * "no call" cannot be said for sure.
+   */
   unread: string[];
 }
 
@@ -62,14 +65,16 @@ export function readingState(f: ReadingFacts): ReadingState {
     const n = undated.reduce((a, s) => a + s.undated, 0);
     warnings.push(
       `${plural(n, 'request')} in ${undated.map((s) => s.path).join(', ')} carry no date (journalctl -o cat?): ` +
-        'they count when no --since/--until is given, and no time window can hold them (--since and --until leave them out).',
+        'they count when no --since/--until is given, ' +
+        'and no time window can hold them (--since and --until leave them out).',
     );
   }
   const skipped = f.sources.filter((s) => s.skipped > 0);
   if (skipped.length > 0) {
     const n = skipped.reduce((a, s) => a + s.skipped, 0);
     warnings.push(
-      `${plural(n, 'line')} longer than 1 MiB (${skipped.map((s) => s.path).join(', ')}) were counted and skipped, not parsed ` +
+      `${plural(n, 'line')} longer than 1 MiB (${skipped.map((s) => s.path).join(', ')}) ` +
+        'were counted and skipped, not parsed ' +
         '(see the examples below: one that a parser claims is counted malformed).',
     );
   }
@@ -83,11 +88,17 @@ function partialSource(s: SourceReadRow, ingestRunning: boolean): string | null 
     case 'reading':
       return ingestRunning
         ? `${s.path} is being read by an ingest still running: read so far ${readTo(s)}.`
-        : `${s.path} was read only in part, ${readTo(s)}: the ingest reading it stopped (killed?). Run ingest again to finish it.`;
+        : `${s.path} was read only in part, ${readTo(s)}: ` +
+            'the ingest reading it stopped (killed?). Run ingest again to finish it.';
     case 'interrupted':
-      return `${s.path} was read only in part, ${readTo(s)}: its ingest was interrupted. Run ingest again to finish it.`;
+      return (
+        `${s.path} was read only in part, ${readTo(s)}: ` + 'its ingest was interrupted. Run ingest again to finish it.'
+      );
     case 'incomplete':
-      return `${s.path} was still being written (a .gz cut short) when last read, ${readTo(s)}. The next ingest reads the rest.`;
+      return (
+        `${s.path} was still being written (a .gz cut short) when last read, ${readTo(s)}. ` +
+        'The next ingest reads the rest.'
+      );
     case 'corrupt':
     case 'complete':
       return null; // corrupt inputs are listed from input_problems, with zlib's words

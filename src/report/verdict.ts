@@ -81,7 +81,8 @@ export function driverVerdict(a: ApiReport): string[] {
   );
   if (hopeless.length)
     out.push(
-      `Nobody can depend on ${hopeless.join(', ')}: every call went to a driver that never implemented ${hopeless.length === 1 ? 'it' : 'them'}.`,
+      `Nobody can depend on ${hopeless.join(', ')}: ` +
+        `every call went to a driver that never implemented ${hopeless.length === 1 ? 'it' : 'them'}.`,
     );
   return out;
 }
@@ -105,7 +106,8 @@ function unusedVerdict(a: ApiReport, f: VerdictFacts): Verdict {
   }
   if (f.unreadable > 0)
     points.push(
-      `${plural(f.unreadable, 'unreadable line')} name ${a.api} (see the malformed lines): a call among them cannot be ruled out.`,
+      `${plural(f.unreadable, 'unreadable line')} name ${a.api} (see the malformed lines): ` +
+        'a call among them cannot be ruled out.',
     );
   return {
     api: a.api,
@@ -123,14 +125,17 @@ export function verdictFor(a: ApiReport, f: VerdictFacts): Verdict {
   const span = a.firstSeen && a.lastSeen ? ` between ${a.firstSeen.slice(0, 10)} and ${a.lastSeen.slice(0, 10)}` : '';
   const ok = a.actions.reduce((n, x) => n + x.succeeded, 0);
   const points = [
-    `${a.api} was called ${plural(a.calls, 'time')} by ${plural(a.projects, 'project')} (${plural(a.users, 'user')})${span}: ${listActions(a.actions)}.`,
+    `${a.api} was called ${plural(a.calls, 'time')} by ${plural(a.projects, 'project')} ` +
+      `(${plural(a.users, 'user')})${span}: ${listActions(a.actions)}.`,
     `${plural(ok, 'call')} succeeded (2xx), ${num(a.calls - ok)} did not.`,
   ];
   if (a.refused > 0) {
     points.push(
       a.removed
-        ? `${plural(a.refused, 'call')} ${a.refused === 1 ? 'was' : 'were'} refused: the API was removed in ${a.removed.release}.`
-        : `${plural(a.refused, 'call')} asked for a microversion the API no longer serves and ${a.refused === 1 ? 'was' : 'were'} refused.`,
+        ? `${plural(a.refused, 'call')} ${a.refused === 1 ? 'was' : 'were'} refused: ` +
+            `the API was removed in ${a.removed.release}.`
+        : `${plural(a.refused, 'call')} asked for a microversion the API no longer serves ` +
+            `and ${a.refused === 1 ? 'was' : 'were'} refused.`,
     );
   }
   if (without.length > 0)
@@ -144,7 +149,8 @@ export function verdictFor(a: ApiReport, f: VerdictFacts): Verdict {
   const front = a.seenWhere.frontEndOnly;
   if (front > 0)
     points.push(
-      `${plural(front, 'call')} ${front === 1 ? 'appears' : 'appear'} only in front-end logs (no nova line: user and microversion unknown).`,
+      `${plural(front, 'call')} ${front === 1 ? 'appears' : 'appear'} only in front-end logs ` +
+        '(no nova line: user and microversion unknown).',
     );
   const aside = setAsideText(a.api, f.setAside);
   if (aside) points.push(`Besides, ${aside}`);

@@ -104,11 +104,14 @@ export class IngestWriter {
       ),
       frontend: db.prepare(
         `INSERT INTO frontends (layer, name, service, decided_by, evidence, requests) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (layer, name, service, decided_by, evidence) DO UPDATE SET requests = requests + excluded.requests`,
+         ON CONFLICT (layer, name, service, decided_by, evidence) ` +
+          `DO UPDATE SET requests = requests + excluded.requests`,
       ),
       setAside: db.prepare(
-        `INSERT INTO frontend_set_aside (layer, name, service, decided_by, evidence, api, requests) VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (layer, name, service, decided_by, evidence, api) DO UPDATE SET requests = requests + excluded.requests`,
+        `INSERT INTO frontend_set_aside (layer, name, service, decided_by, evidence, api, requests) ` +
+          `VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (layer, name, service, decided_by, evidence, api) ` +
+          `DO UPDATE SET requests = requests + excluded.requests`,
       ),
       heartbeat: db.prepare('UPDATE ingest_lock SET heartbeat = ? WHERE id = 1 AND owner = ?'),
     };

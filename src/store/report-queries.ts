@@ -30,7 +30,10 @@ import {
 
 export type { CallRow, ClockSkew, InventoryRow, SourceSummaryRow, TotalsByLayer, UnreadWindow, Window };
 
-/** A front end (HAProxy frontend or backend, web vhost) the logs named, a service it was counted as, and what decided. */
+/**
+ * A front end (HAProxy frontend or backend, web vhost) the logs named, a service it was counted
+ * as, and what decided.
+ */
 export type FrontendSeen = FrontendSeenRow;
 
 /** Front-end requests of a compute pack's route (`api`) attributed to another service. */

@@ -102,6 +102,42 @@ function batchBytesFromEnv(): number | undefined {
   return Number(v);
 }
 
+/** The numeric options of `ingest`, each checked by withNumber. */
+function withNumberOptions<T>(y: Argv<T>): Argv<T> {
+  let b = y;
+  b = withNumber(b, 'join-window', {
+    default: 5,
+    min: 0,
+    max: 3600,
+    what: 'a number of seconds',
+    describe: 'Seconds within which lines of different logs may be the same request',
+  });
+  b = withNumber(b, 'year', {
+    integer: true,
+    min: 1970,
+    max: 9999,
+    what: 'a year',
+    describe: "Year for syslog timestamps that carry none (default: the file's modification year)",
+  });
+  b = withNumber(b, 'wait', {
+    default: 600,
+    min: 0,
+    max: 86_400,
+    what: 'a number of seconds',
+    describe: 'Seconds to wait for another ingest on the same database',
+  });
+  b = withNumber(b, 'jobs', {
+    integer: true,
+    min: 0,
+    max: 256,
+    what: 'a whole number of worker threads',
+    describe:
+      'Parse with this many worker threads besides the main thread, which parses when they are busy ' +
+      '(default: one fewer than the cores, for inputs over ~190 MB; 0 = the main thread alone)',
+  });
+  return b;
+}
+
 export const ingestCommand: CommandModule<object, IngestArgs & RemoteArgs> = {
   command: 'ingest [files..]',
   describe: 'Read nova-api and front-end logs (files, .gz, directories, - for stdin) into the database',
@@ -143,36 +179,7 @@ export const ingestCommand: CommandModule<object, IngestArgs & RemoteArgs> = {
         default: false,
         describe: 'For cron: print nothing on success, one line on failure',
       });
-    b = withNumber(b, 'join-window', {
-      default: 5,
-      min: 0,
-      max: 3600,
-      what: 'a number of seconds',
-      describe: 'Seconds within which lines of different logs may be the same request',
-    });
-    b = withNumber(b, 'year', {
-      integer: true,
-      min: 1970,
-      max: 9999,
-      what: 'a year',
-      describe: "Year for syslog timestamps that carry none (default: the file's modification year)",
-    });
-    b = withNumber(b, 'wait', {
-      default: 600,
-      min: 0,
-      max: 86_400,
-      what: 'a number of seconds',
-      describe: 'Seconds to wait for another ingest on the same database',
-    });
-    b = withNumber(b, 'jobs', {
-      integer: true,
-      min: 0,
-      max: 256,
-      what: 'a whole number of worker threads',
-      describe:
-        'Parse with this many worker threads besides the main thread, which parses when they are busy ' +
-        '(default: one fewer than the cores, for inputs over ~190 MB; 0 = the main thread alone)',
-    });
+    b = withNumberOptions(b);
     return b
       .example('$0 ingest /var/log/nova/nova-api.log*', 'nova-api logs, rotated and compressed ones included')
       .example(
