@@ -246,53 +246,6 @@ function readDay(st: ScanState, b: Uint8Array, i: number): boolean {
 }
 
 /**
- * The header's `YYYY-MM-DD HH:MM:SS[.,]F{1,9} ` at `start`, read as osloWallMs reads it into
- * `out.wallMs`: the index after it, -1 when the line does not start so.
- */
-function readTime(
-  st: ScanState,
-  dv: DataView<ArrayBufferLike>,
-  b: Uint8Array,
-  start: number,
-  end: number,
-  out: ScannedAccess,
-): number {
-  if (
-    dv.getInt32(start, true) !== st.dateLo ||
-    dv.getInt32(start + 4, true) !== st.dateMid ||
-    dv.getUint16(start + 8, true) !== st.dateHi
-  ) {
-    if (!readDay(st, b, start)) return -1;
-  }
-  if (b[start + 10] !== SP || b[start + 13] !== 58 || b[start + 16] !== 58) return -1;
-  const h0 = b[start + 11]! - 48;
-  const h1 = b[start + 12]! - 48;
-  const m0 = b[start + 14]! - 48;
-  const m1 = b[start + 15]! - 48;
-  const s0 = b[start + 17]! - 48;
-  const s1 = b[start + 18]! - 48;
-  // Each digit: its value as unsigned is at most 9 (a byte below '0' wraps around).
-  if (h0 >>> 0 > 9 || h1 >>> 0 > 9 || m0 >>> 0 > 9 || m1 >>> 0 > 9 || s0 >>> 0 > 9 || s1 >>> 0 > 9) return -1;
-  const h = h0 * 10 + h1;
-  const mi = m0 * 10 + m1;
-  const sec = s0 * 10 + s1;
-  if (h > 23 || mi > 59 || sec > 60) return -1;
-  const sep = b[start + 19];
-  if (sep !== DOT && sep !== 44) return -1;
-  const frac = start + 20;
-  let i = frac;
-  while (i < end && b[i]! >= 48 && b[i]! <= 57) i++;
-  const fracLen = i - frac;
-  if (fracLen < 1 || fracLen > 9 || b[i] !== SP) return -1;
-  // The first three fraction digits are milliseconds, as osloWallMs reads them.
-  let ms = (b[frac]! - 48) * 100;
-  if (fracLen > 1) ms += (b[frac + 1]! - 48) * 10;
-  if (fracLen > 2) ms += b[frac + 2]! - 48;
-  out.wallMs = st.dayMs + h * 3_600_000 + mi * 60_000 + sec * 1000 + ms;
-  return i + 1;
-}
-
-/**
  * The end of the access logger at `ls` followed by a space: `ls + 29` for request_log's,
  * `ls + 30` for eventlet's, -1 for another logger.
  */
@@ -375,12 +328,13 @@ function contextTokenEnd(b: Uint8Array, i: number, end: number): number {
 }
 
 /**
- * The context bracket after the logger (which ends at `loggerEnd`): the request id where readContext
- * finds it (nova-oslo.ts), the first token, or the second after a global request id or `None`, into
- * `out`. The rest of the bracket (identity, which only calls of interest need) is left to the parsers.
- * The index of the closing `]`, -1 when not sure.
+ * The context bracket after the logger (which ends at `loggerEnd`), then the client: the request id
+ * where readContext finds it (nova-oslo.ts), the first token, or the second after a global request
+ * id or `None`; the client, whatever precedes the first quote (the regexes' lazy `(.+?) "`); into
+ * `out`. The rest of the bracket (identity, which only calls of interest need) is left to the
+ * parsers. The index of the quote, -1 when not sure.
  */
-function readContextBracket(
+function readContextAndClient(
   dv: DataView<ArrayBufferLike>,
   b: Uint8Array,
   loggerEnd: number,
@@ -406,8 +360,8 @@ function readContextBracket(
       if (reqEnd < 0) return -1;
     } else if (!req0) return -1;
   } else if (!req0 || t0End - t0 < 5) return -1; // `[-]` and other brackets without a request id: keyed by fields (parsers)
-  // The rest of the bracket. A request_log line holding the eventlet logger's needle
-  // (` nova.osapi_compute.wsgi.server `) is the eventlet parser's to decide (it is tried
+  // The rest of the bracket, and the client. A request_log line holding the eventlet logger's
+  // needle (` nova.osapi_compute.wsgi.server `) is the eventlet parser's to decide (it is tried
   // first): between spaces, the needle can only be a token here, a word of the client or the
   // microversion, and is looked for there (bench/: searching each block for it instead was
   // ~20 % of the processor's time on request_log days, where it never is).
@@ -422,21 +376,6 @@ function readContextBracket(
   out.reqEnd = reqEnd;
   out.contextStart = t0;
   out.contextEnd = i;
-  return i;
-}
-
-/**
- * The client after the context bracket (which closes at `i`): whatever precedes the first quote
- * (the regexes' lazy `(.+?) "`), into `out`. The index of that quote, -1 when not sure.
- */
-function readClient(
-  dv: DataView<ArrayBufferLike>,
-  b: Uint8Array,
-  i: number,
-  end: number,
-  eventlet: boolean,
-  out: ScannedAccess,
-): number {
   i++;
   if (b[i] !== SP) return -1;
   const clientStart = i + 1;
@@ -452,18 +391,21 @@ function readClient(
   return i;
 }
 
-/** hash52's two lanes (parsers/hash52.ts) of the line's key, between readRequestLine and readStatus. */
+/** hash52's two lanes (parsers/hash52.ts) of the line's key, between readRequestLine and readStatusAndTail. */
 let keyA = 0;
 let keyB = 0;
 
 /**
- * `METHOD TARGET` after the quote at `quote`, into `out`; the key's `${requestId} ${method} ${target}`
- * mixed on the way (into keyA, keyB). The index after the target, -1 when not sure.
+ * `METHOD TARGET[ HTTP/x.y]` after the quote at `quote` (the protocol on eventlet lines), into
+ * `out`; the key's `${requestId} ${method} ${target}` mixed on the way (into keyA, keyB). The
+ * index after it, -1 when not sure.
  */
 function readRequestLine(
+  dv: DataView<ArrayBufferLike>,
   b: Uint8Array,
   quote: number,
   end: number,
+  eventlet: boolean,
   anchorRun: AnchorRun | null,
   out: ScannedAccess,
 ): number {
@@ -518,6 +460,13 @@ function readRequestLine(
   out.mayMatch = mayMatch;
   keyA = ha;
   keyB = hb;
+  out.protocolStart = -1;
+  out.protocolEnd = -1;
+  if (eventlet && b[i] === SP) {
+    out.protocolStart = i + 1;
+    i = protocolEnd(dv, b, i, end);
+    out.protocolEnd = i;
+  }
   return i;
 }
 
@@ -532,45 +481,12 @@ function protocolEnd(dv: DataView<ArrayBufferLike>, b: Uint8Array, i: number, en
 }
 
 /**
- * `" status: ` at `i` then three digits, no leading zero (the key's `${status}` is then the text
- * itself): the status's start in `out`, the key finished (` ${status}`). The index after the
- * status, -1 when not so.
+ * The fields after the target at `i`: `" status: ` and three digits, no leading zero (the key's
+ * ` ${status}` is then the text itself: the key is finished), ` len: N` (digits, `None`, or `-` on
+ * eventlet lines), ` microversion: V` (request_log lines), ` time: S[.F]` to the end of the line,
+ * into `out`. False when the line is not so (trailing text or spaces included: the parsers).
  */
-function readStatus(dv: DataView<ArrayBufferLike>, b: Uint8Array, i: number, end: number, out: ScannedAccess): number {
-  if (!(
-    i + 13 <= end &&
-    dv.getInt32(i, true) === STATUS_0 &&
-    dv.getInt32(i + 4, true) === STATUS_4 &&
-    b[i + 8] === 58 &&
-    b[i + 9] === SP
-  ))
-    return -1;
-  i += 10;
-  const st0 = b[i]!;
-  const st1 = b[i + 1]!;
-  const st2 = b[i + 2]!;
-  if (st0 < 49 || st0 > 57 || st1 < 48 || st1 > 57 || st2 < 48 || st2 > 57) return -1;
-  out.statusStart = i;
-  let ha = keyA;
-  let hb = keyB;
-  ha = Math.imul(ha ^ SP, FNV_PRIME);
-  hb = Math.imul(hb ^ SP, FNV_PRIME) ^ (hb >>> 15);
-  ha = Math.imul(ha ^ st0, FNV_PRIME);
-  hb = Math.imul(hb ^ st0, FNV_PRIME) ^ (hb >>> 15);
-  ha = Math.imul(ha ^ st1, FNV_PRIME);
-  hb = Math.imul(hb ^ st1, FNV_PRIME) ^ (hb >>> 15);
-  ha = Math.imul(ha ^ st2, FNV_PRIME);
-  hb = Math.imul(hb ^ st2, FNV_PRIME) ^ (hb >>> 15);
-  out.key = hash52Fold(ha, hb);
-  return i + 3;
-}
-
-/**
- * The fields after the status at `i`: ` len: N` (digits, `None`, or `-` on eventlet lines),
- * ` microversion: V` (request_log lines), ` time: S[.F]` to the end of the line, into `out`.
- * False when the line is not so (trailing text or spaces included: the parsers).
- */
-function readTail(
+function readStatusAndTail(
   dv: DataView<ArrayBufferLike>,
   b: Uint8Array,
   i: number,
@@ -578,6 +494,29 @@ function readTail(
   eventlet: boolean,
   out: ScannedAccess,
 ): boolean {
+  if (!(
+    i + 13 <= end &&
+    dv.getInt32(i, true) === STATUS_0 &&
+    dv.getInt32(i + 4, true) === STATUS_4 &&
+    b[i + 8] === 58 &&
+    b[i + 9] === SP
+  ))
+    return false;
+  i += 10;
+  const st0 = b[i]!;
+  const st1 = b[i + 1]!;
+  const st2 = b[i + 2]!;
+  if (st0 < 49 || st0 > 57 || st1 < 48 || st1 > 57 || st2 < 48 || st2 > 57) return false;
+  out.statusStart = i;
+  let ha = keyA;
+  let hb = keyB;
+  for (let k = i - 1; k < i + 3; k++) {
+    const c = b[k]!; // the space before the status, then its digits
+    ha = Math.imul(ha ^ c, FNV_PRIME);
+    hb = Math.imul(hb ^ c, FNV_PRIME) ^ (hb >>> 15);
+  }
+  out.key = hash52Fold(ha, hb);
+  i += 3;
   if (!(i + 7 <= end && dv.getInt32(i, true) === LEN_0 && b[i + 4] === 58 && b[i + 5] === SP)) return false;
   i += 6;
   out.lenStart = i;
@@ -655,9 +594,40 @@ export function compileNovaScanner(
       st.block = b;
     }
     const dv = st.dv;
-    let i = readTime(st, dv, b, start, end, out);
-    if (i < 0) return SCAN_UNSURE;
-    const pid = i;
+    if (
+      dv.getInt32(start, true) !== st.dateLo ||
+      dv.getInt32(start + 4, true) !== st.dateMid ||
+      dv.getUint16(start + 8, true) !== st.dateHi
+    ) {
+      if (!readDay(st, b, start)) return SCAN_UNSURE;
+    }
+    if (b[start + 10] !== SP || b[start + 13] !== 58 || b[start + 16] !== 58) return SCAN_UNSURE;
+    const h0 = b[start + 11]! - 48;
+    const h1 = b[start + 12]! - 48;
+    const m0 = b[start + 14]! - 48;
+    const m1 = b[start + 15]! - 48;
+    const s0 = b[start + 17]! - 48;
+    const s1 = b[start + 18]! - 48;
+    // Each digit: its value as unsigned is at most 9 (a byte below '0' wraps around).
+    if (h0 >>> 0 > 9 || h1 >>> 0 > 9 || m0 >>> 0 > 9 || m1 >>> 0 > 9 || s0 >>> 0 > 9 || s1 >>> 0 > 9)
+      return SCAN_UNSURE;
+    const h = h0 * 10 + h1;
+    const mi = m0 * 10 + m1;
+    const sec = s0 * 10 + s1;
+    if (h > 23 || mi > 59 || sec > 60) return SCAN_UNSURE;
+    const sep = b[start + 19];
+    if (sep !== DOT && sep !== 44) return SCAN_UNSURE;
+    const frac = start + 20;
+    let i = frac;
+    while (i < end && b[i]! >= 48 && b[i]! <= 57) i++;
+    const fracLen = i - frac;
+    if (fracLen < 1 || fracLen > 9 || b[i] !== SP) return SCAN_UNSURE;
+    // The first three fraction digits are milliseconds, as osloWallMs reads them.
+    let ms = (b[frac]! - 48) * 100;
+    if (fracLen > 1) ms += (b[frac + 1]! - 48) * 10;
+    if (fracLen > 2) ms += b[frac + 2]! - 48;
+    out.wallMs = st.dayMs + h * 3_600_000 + mi * 60_000 + sec * 1000 + ms;
+    const pid = ++i;
     while (i < end && b[i]! >= 48 && b[i]! <= 57) i++;
     if (i > pid) {
       if (b[i] !== SP) return SCAN_UNSURE;
@@ -671,24 +641,11 @@ export function compileNovaScanner(
     const eventlet = loggerEnd === i + 31;
     if (!(levelLen === 4 && dv.getInt32(levelStart, true) === INFO_W) && !isLevel(dv, b, levelStart, end, levelLen))
       return SCAN_UNSURE;
-    i = readContextBracket(dv, b, loggerEnd, end, eventlet, out);
+    i = readContextAndClient(dv, b, loggerEnd, end, eventlet, out);
     if (i < 0) return SCAN_UNSURE;
-    i = readClient(dv, b, i, end, eventlet, out);
-    if (i < 0) return SCAN_UNSURE;
-    i = readRequestLine(b, i, end, anchorRun, out);
-    if (i < 0) return SCAN_UNSURE;
+    i = readRequestLine(dv, b, i, end, eventlet, anchorRun, out);
+    if (i < 0 || !readStatusAndTail(dv, b, i, end, eventlet, out)) return SCAN_UNSURE;
     out.eventlet = eventlet;
-    out.protocolStart = -1;
-    out.protocolEnd = -1;
-    if (eventlet && b[i] === SP) {
-      const protocol = i + 1;
-      i = protocolEnd(dv, b, i, end);
-      if (i < 0) return SCAN_UNSURE;
-      out.protocolStart = protocol;
-      out.protocolEnd = i;
-    }
-    i = readStatus(dv, b, i, end, out);
-    if (i < 0 || !readTail(dv, b, i, end, eventlet, out)) return SCAN_UNSURE;
     return SCAN_REQUEST;
   };
   if (warm) warmUp(scan);
