@@ -314,266 +314,342 @@ function tagEnd(b: Uint8Array, i: number, end: number): number {
   return i + 2;
 }
 
+/** What a scanner keeps from line to line. */
+class ScanState {
+  /** A view of the current block for word compares, made once per block. */
+  dv: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+  block: Uint8Array | null = null;
+  /** The last `dd/Mon/yyyy` read (lines come in long runs of one day): three words over its 11 bytes. */
+  dayW0 = 0;
+  dayW1 = 0;
+  dayW2 = 0;
+  /** Its UTC midnight. */
+  dayMs = 0;
+}
+
+/** Read the valid `dd/Mon/yyyy` at `i` (clfWallAt's checks) as the current day; false when it is not one. */
+function readDay(st: ScanState, b: Uint8Array, i: number): boolean {
+  const d = two(b, i);
+  const mo = monthAt(b, i + 3);
+  const century = two(b, i + 7);
+  const yy = two(b, i + 9);
+  if (b[i + 2] !== SLASH || b[i + 6] !== SLASH) return false;
+  if (d < 1 || mo < 0 || century < 0 || yy < 0) return false;
+  const y = century * 100 + yy;
+  const leap = mo === 1 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  if (d > DAYS_IN_MONTH[mo]! + (leap ? 1 : 0)) return false;
+  st.dayW0 = st.dv.getInt32(i, true);
+  st.dayW1 = st.dv.getInt32(i + 4, true);
+  st.dayW2 = st.dv.getInt32(i + 7, true);
+  st.dayMs = Date.UTC(y, mo, d);
+  return true;
+}
+
+/**
+ * `^(\S+):(\d+) \[` at the payload's start `p`: the client is what precedes the first token's last
+ * colon (the token ends with `:digits`). The index of the `[`, -1 when not so.
+ */
+function readClient(b: Uint8Array, p: number, end: number, out: ScannedHttplog): number {
+  const t0 = tokenEnd(b, p, end);
+  if (t0 < 0) return -1;
+  let colon = t0 - 1;
+  while (colon > p && isDigit(b[colon]!)) colon--;
+  if (colon === t0 - 1 || b[colon] !== COLON || colon === p) return -1;
+  out.clientStart = p;
+  out.clientEnd = colon;
+  return b[t0 + 1] === 91 ? t0 + 1 : -1;
+}
+
+/**
+ * `[dd/Mon/yyyy:HH:MM:SS(?:\.\d+)?] ` at `i` read as clfWallAt reads it into `out.wallMs`, the day
+ * once per day (bench/: Date.UTC per line was ~12 % of the scanner). The index after it, -1 when not so.
+ */
+function readAcceptDate(st: ScanState, b: Uint8Array, i: number, end: number, out: ScannedHttplog): number {
+  if (i + 23 > end) return -1;
+  i++;
+  const dv = st.dv;
+  if (
+    dv.getInt32(i, true) !== st.dayW0 ||
+    dv.getInt32(i + 4, true) !== st.dayW1 ||
+    dv.getInt32(i + 7, true) !== st.dayW2
+  ) {
+    if (!readDay(st, b, i)) return -1;
+  }
+  const h = two(b, i + 12);
+  const mi = two(b, i + 15);
+  const sec = two(b, i + 18);
+  if (b[i + 11] !== COLON || b[i + 14] !== COLON || b[i + 17] !== COLON) return -1;
+  if (h < 0 || mi < 0 || sec < 0 || h > 23 || mi > 59 || sec > 60) return -1;
+  i += 20;
+  let ms = 0;
+  if (b[i] === 46) {
+    const j = ++i;
+    for (let scale = 100; i < end && isDigit(b[i]!); i++) {
+      if (scale >= 1) ms += (b[i]! - 48) * scale;
+      scale /= 10;
+    }
+    if (i === j) return -1;
+  }
+  if (b[i] !== 93 || b[i + 1] !== SP) return -1;
+  // Date.UTC(y, mo, d, h, mi, sec, ms), a second 60 included (it rolls over the same way).
+  out.wallMs = st.dayMs + h * 3_600_000 + mi * 60_000 + sec * 1000 + ms;
+  return i + 2;
+}
+
+/**
+ * `(\S+) ([^\s/]+)\/(\S+) ` at `i`: frontend, then backend up to the first `/` and the server, into
+ * `out`. The index after them, -1 when not so.
+ */
+function readNames(b: Uint8Array, i: number, end: number, out: ScannedHttplog): number {
+  const fe = tokenEnd(b, i, end);
+  if (fe < 0) return -1;
+  out.frontendStart = i;
+  out.frontendEnd = b[fe - 1] === 126 ? fe - 1 : fe; // frontendName: SSL frontends end in `~`
+  i = fe + 1;
+  const be = tokenEnd(b, i, end);
+  if (be < 0) return -1;
+  let slash = i;
+  while (slash < be && b[slash] !== SLASH) slash++;
+  if (slash === i || slash >= be - 1) return -1;
+  out.backendStart = i;
+  out.backendEnd = slash;
+  // `<NOSRV>`: answered by HAProxy itself, no server.
+  if (
+    be - slash - 1 === 7 &&
+    b[slash + 1] === 60 &&
+    b[slash + 2] === 78 &&
+    b[slash + 3] === 79 &&
+    b[slash + 4] === 83 &&
+    b[slash + 5] === 82 &&
+    b[slash + 6] === 86 &&
+    b[slash + 7] === 62
+  ) {
+    out.serverStart = -1;
+    out.serverEnd = -1;
+  } else {
+    out.serverStart = slash + 1;
+    out.serverEnd = be;
+  }
+  return be + 1;
+}
+
+/**
+ * `-?\d+/-?\d+/-?\d+/-?\d+/\+?(-?\d+) (-?\d+) \+?(\d+) ` at `i`: the timers, the last (Ta) is the
+ * duration, then status and bytes, into `out`. The index after them, -1 when not so.
+ */
+function readTimersStatusBytes(b: Uint8Array, i: number, end: number, out: ScannedHttplog): number {
+  for (let k = 0; k < 4; k++) {
+    readInt(b, i, end);
+    if (intEnd < 0 || b[intEnd] !== SLASH) return -1;
+    i = intEnd + 1;
+  }
+  if (b[i] === 43) i++;
+  out.durationMs = readInt(b, i, end);
+  if (intEnd < 0 || b[intEnd] !== SP) return -1;
+  out.status = readInt(b, intEnd + 1, end);
+  if (intEnd < 0 || b[intEnd] !== SP) return -1;
+  i = intEnd + 1;
+  if (b[i] === 43) i++;
+  if (b[i] === 45) return -1;
+  out.bytes = readInt(b, i, end);
+  if (intEnd < 0 || b[intEnd] !== SP) return -1;
+  return intEnd + 1;
+}
+
+/**
+ * `\S+ \S+ \S+ \d+/\d+/\d+/\d+/\+?\d+ \d+/\d+ ` at `i`: captured cookies, the termination state,
+ * connection counts and queues. The index after them, -1 when not so.
+ */
+function skipStateAndCounts(b: Uint8Array, i: number, end: number): number {
+  for (let k = 0; k < 3; k++) {
+    const e = tokenEnd(b, i, end);
+    if (e < 0) return -1;
+    i = e + 1;
+  }
+  for (let k = 0; k < 4; k++) {
+    i = digitsThen(b, i, end, SLASH);
+    if (i < 0) return -1;
+  }
+  if (b[i] === 43) i++;
+  i = digitsThen(b, i, end, SP);
+  if (i < 0) return -1;
+  i = digitsThen(b, i, end, SLASH);
+  if (i < 0) return -1;
+  return digitsThen(b, i, end, SP);
+}
+
+/**
+ * `(?:\{([^}]*)\} )?` twice at `i`: header captures, `|`-separated; the first request id value keys
+ * the request (`out.requestIdStart`, -1 when none). The index after them, -1 when not so.
+ */
+function readCaptures(b: Uint8Array, i: number, end: number, out: ScannedHttplog): number {
+  out.requestIdStart = -1;
+  out.requestIdEnd = -1;
+  for (let k = 0; k < 2 && b[i] === 123; k++) {
+    let v = i + 1;
+    let j = v;
+    for (; j < end; j++) {
+      const c = b[j]!;
+      if (c === 125) break;
+      if (c === 124) {
+        if (out.requestIdStart < 0 && isRequestId(b, v, j)) {
+          out.requestIdStart = v;
+          out.requestIdEnd = j;
+        }
+        v = j + 1;
+      }
+    }
+    if (j >= end || b[j + 1] !== SP) return -1;
+    if (out.requestIdStart < 0 && isRequestId(b, v, j)) {
+      out.requestIdStart = v;
+      out.requestIdEnd = j;
+    }
+    i = j + 2;
+  }
+  return i;
+}
+
+/**
+ * The key (process.ts): with a request id, hash52(`${requestId} ${method} ${uri} ${status}`); else
+ * hash52Values([wallMs, client, method, uri, status, bytes, durationMs, frontend, server, host]).
+ * What precedes the target is mixed first (into ha, hb), the target as it is read, the rest after it.
+ */
+function mixKeyHead(b: Uint8Array, out: ScannedHttplog): void {
+  ha = HASH52_A;
+  hb = HASH52_B;
+  if (out.requestIdStart >= 0) {
+    mixBytes(b, out.requestIdStart, out.requestIdEnd);
+    mixChar(SP);
+    mixBytes(b, out.methodStart, out.methodEnd);
+    mixChar(SP);
+  } else {
+    mixValueNumber(out.wallMs);
+    mixValueBytes(b, out.clientStart, out.clientEnd);
+    mixValueBytes(b, out.methodStart, out.methodEnd);
+  }
+}
+
+/** The key's fields after the target (see mixKeyHead), and the key. */
+function mixKeyTail(b: Uint8Array, out: ScannedHttplog): void {
+  if (out.requestIdStart >= 0) {
+    mixChar(SP);
+    mixNumberText(out.status);
+  } else {
+    mixChar(0x1f);
+    mixValueNumber(out.status);
+    mixValueNumber(out.bytes);
+    mixValueNumber(out.durationMs);
+    mixValueBytes(b, out.frontendStart, out.frontendEnd);
+    mixValueBytes(b, out.serverStart, out.serverEnd);
+    mixValueBytes(b, out.hostStart, out.hostEnd);
+  }
+  out.key = hash52Fold(ha, hb);
+}
+
+/**
+ * `"METHOD URI HTTP/x.y"` at `i` and nothing after: a request line without backslash, spaces in
+ * the target or bytes outside ASCII (assignRequestLine's split is then the obvious one), into `out`
+ * with the request's key. False when not so.
+ */
+function readRequestLine(
+  b: Uint8Array,
+  i: number,
+  end: number,
+  computeRun: AnchorRun | null,
+  otherRun: AnchorRun | null,
+  out: ScannedHttplog,
+): boolean {
+  if (b[i] !== QUOTE) return false;
+  i++;
+  const methodStart = i;
+  const m0 = b[i]!;
+  if (m0 < 65 || m0 > 90) return false;
+  for (i++; i < end; i++) {
+    const c = b[i]!;
+    if (!((c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45)) break;
+  }
+  if (b[i] !== SP) return false;
+  out.methodStart = methodStart;
+  out.methodEnd = i;
+  mixKeyHead(b, out);
+  let a = ha;
+  let h2 = hb;
+  i++;
+  const uriStart = i;
+  // On the way, each segment is held against the packs' anchors (mayMatch's regex: a run after
+  // a `/` up to `/`, `?`, `#` or the end; runs restart at every `/`, in the query too).
+  let percent = false;
+  let run = -1;
+  let computeAnchor = false;
+  let otherAnchor = false;
+  for (; i < end; i++) {
+    const c = b[i]!;
+    if (c <= 63) {
+      if (c === SP || c === QUOTE) break;
+      if (c === SLASH || c === 63 || c === 35) {
+        if (run >= 0) {
+          if (!computeAnchor && computeRun !== null && computeRun(b, run, i)) computeAnchor = true;
+          if (!otherAnchor && otherRun !== null && otherRun(b, run, i)) otherAnchor = true;
+        }
+        run = c === SLASH ? i + 1 : -1;
+      } else if (c === 37)
+        percent = true; // normalisePath decodes it: mayMatch is then true for a service with packs
+      else if (c < SP) return false;
+    } else if (c === 92 || c > 126) return false; // a backslash escapes
+    a = Math.imul(a ^ c, FNV_PRIME);
+    h2 = Math.imul(h2 ^ c, FNV_PRIME) ^ (h2 >>> 15);
+  }
+  if (i === uriStart || b[i] !== SP) return false;
+  if (run >= 0) {
+    if (!computeAnchor && computeRun !== null && computeRun(b, run, i)) computeAnchor = true;
+    if (!otherAnchor && otherRun !== null && otherRun(b, run, i)) otherAnchor = true;
+  }
+  out.computeAnchor = computeAnchor;
+  out.otherAnchor = otherAnchor;
+  out.uriStart = uriStart;
+  out.uriEnd = i;
+  // ` HTTP/` and a version up to the closing quote, which ends the line.
+  if (b[i + 1] !== 72 || b[i + 2] !== 84 || b[i + 3] !== 84 || b[i + 4] !== 80 || b[i + 5] !== SLASH) return false;
+  for (i += 6; i < end; i++) {
+    const c = b[i]!;
+    if (c === QUOTE) break;
+    if (c === 92 || !isToken(c)) return false;
+  }
+  if (i !== end - 1) return false;
+  out.percent = percent;
+  ha = a;
+  hb = h2;
+  mixKeyTail(b, out);
+  return true;
+}
+
 /**
  * A scanner for one file. `computeRun` and `otherRun` are the compute packs' and the other
  * services' anchor tests on a target segment: a target holding an anchor may be a call of
  * interest, which the processor sends to the parsers.
  */
 export function compileHttplogScanner(computeRun: AnchorRun | null, otherRun: AnchorRun | null): HttplogScanner {
-  // A view of the current block for word compares, made once per block.
-  let dv: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
-  let dvBlock: Uint8Array | null = null;
-  // The last `dd/Mon/yyyy` read (lines come in long runs of one day): three words over its 11
-  // bytes, and its UTC midnight.
-  let dayW0 = 0;
-  let dayW1 = 0;
-  let dayW2 = 0;
-  let dayMs = 0;
-
-  /** Read the valid `dd/Mon/yyyy` at `i` (clfWallAt's checks) as the current day; false when it is not one. */
-  function readDay(b: Uint8Array, i: number): boolean {
-    const d = two(b, i);
-    const mo = monthAt(b, i + 3);
-    const century = two(b, i + 7);
-    const yy = two(b, i + 9);
-    if (b[i + 2] !== SLASH || b[i + 6] !== SLASH) return false;
-    if (d < 1 || mo < 0 || century < 0 || yy < 0) return false;
-    const y = century * 100 + yy;
-    const leap = mo === 1 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
-    if (d > DAYS_IN_MONTH[mo]! + (leap ? 1 : 0)) return false;
-    dayW0 = dv.getInt32(i, true);
-    dayW1 = dv.getInt32(i + 4, true);
-    dayW2 = dv.getInt32(i + 7, true);
-    dayMs = Date.UTC(y, mo, d);
-    return true;
-  }
-
-  /** The target's segments against the anchors: a run after `/` up to `/`, `?`, `#` or the end. */
+  const st = new ScanState();
   const scan: HttplogScanner = (b, start, end, out) => {
-    const p = envelope(b, start, end, out);
-    if (p < 0) return HTTPLOG_UNSURE;
-    // `^(\S+):(\d+) \[`: the first token ends with `:digits`; the client is what precedes its last colon.
-    const t0 = tokenEnd(b, p, end);
-    if (t0 < 0) return HTTPLOG_UNSURE;
-    let colon = t0 - 1;
-    while (colon > p && isDigit(b[colon]!)) colon--;
-    if (colon === t0 - 1 || b[colon] !== COLON || colon === p) return HTTPLOG_UNSURE;
-    out.clientStart = p;
-    out.clientEnd = colon;
-    // `\[dd/Mon/yyyy:HH:MM:SS(?:\.\d+)?\] ` read as clfWallAt reads it, the day once per day (bench/:
-    // Date.UTC per line was ~12 % of the scanner).
-    let i = t0 + 1;
-    if (b[i] !== 91 || i + 23 > end) return HTTPLOG_UNSURE;
-    i++;
-    if (b !== dvBlock) {
-      dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-      dvBlock = b;
-    }
-    if (dv.getInt32(i, true) !== dayW0 || dv.getInt32(i + 4, true) !== dayW1 || dv.getInt32(i + 7, true) !== dayW2) {
-      if (!readDay(b, i)) return HTTPLOG_UNSURE;
-    }
-    const h = two(b, i + 12);
-    const mi = two(b, i + 15);
-    const sec = two(b, i + 18);
-    if (b[i + 11] !== COLON || b[i + 14] !== COLON || b[i + 17] !== COLON) return HTTPLOG_UNSURE;
-    if (h < 0 || mi < 0 || sec < 0 || h > 23 || mi > 59 || sec > 60) return HTTPLOG_UNSURE;
-    i += 20;
-    let ms = 0;
-    if (b[i] === 46) {
-      const j = ++i;
-      for (let scale = 100; i < end && isDigit(b[i]!); i++) {
-        if (scale >= 1) ms += (b[i]! - 48) * scale;
-        scale /= 10;
-      }
-      if (i === j) return HTTPLOG_UNSURE;
-    }
-    if (b[i] !== 93 || b[i + 1] !== SP) return HTTPLOG_UNSURE;
-    // Date.UTC(y, mo, d, h, mi, sec, ms), a second 60 included (it rolls over the same way).
-    out.wallMs = dayMs + h * 3_600_000 + mi * 60_000 + sec * 1000 + ms;
-    i += 2;
-    // `(\S+) ([^\s/]+)\/(\S+) `: frontend, then backend up to the first `/` and the server.
-    const fe = tokenEnd(b, i, end);
-    if (fe < 0) return HTTPLOG_UNSURE;
-    out.frontendStart = i;
-    out.frontendEnd = b[fe - 1] === 126 ? fe - 1 : fe; // frontendName: SSL frontends end in `~`
-    i = fe + 1;
-    const be = tokenEnd(b, i, end);
-    if (be < 0) return HTTPLOG_UNSURE;
-    let slash = i;
-    while (slash < be && b[slash] !== SLASH) slash++;
-    if (slash === i || slash >= be - 1) return HTTPLOG_UNSURE;
-    out.backendStart = i;
-    out.backendEnd = slash;
-    // `<NOSRV>`: answered by HAProxy itself, no server.
-    if (
-      be - slash - 1 === 7 &&
-      b[slash + 1] === 60 &&
-      b[slash + 2] === 78 &&
-      b[slash + 3] === 79 &&
-      b[slash + 4] === 83 &&
-      b[slash + 5] === 82 &&
-      b[slash + 6] === 86 &&
-      b[slash + 7] === 62
-    ) {
-      out.serverStart = -1;
-      out.serverEnd = -1;
-    } else {
-      out.serverStart = slash + 1;
-      out.serverEnd = be;
-    }
-    i = be + 1;
-    // `-?\d+/-?\d+/-?\d+/-?\d+/\+?(-?\d+) `: the timers, the last (Ta) is the duration.
-    for (let k = 0; k < 4; k++) {
-      readInt(b, i, end);
-      if (intEnd < 0 || b[intEnd] !== SLASH) return HTTPLOG_UNSURE;
-      i = intEnd + 1;
-    }
-    if (b[i] === 43) i++;
-    out.durationMs = readInt(b, i, end);
-    if (intEnd < 0 || b[intEnd] !== SP) return HTTPLOG_UNSURE;
-    // `(-?\d+) \+?(\d+) `: status and bytes.
-    out.status = readInt(b, intEnd + 1, end);
-    if (intEnd < 0 || b[intEnd] !== SP) return HTTPLOG_UNSURE;
-    i = intEnd + 1;
-    if (b[i] === 43) i++;
-    if (b[i] === 45) return HTTPLOG_UNSURE;
-    out.bytes = readInt(b, i, end);
-    if (intEnd < 0 || b[intEnd] !== SP) return HTTPLOG_UNSURE;
-    i = intEnd + 1;
-    // `\S+ \S+ \S+ `: captured cookies and the termination state.
-    for (let k = 0; k < 3; k++) {
-      const e = tokenEnd(b, i, end);
-      if (e < 0) return HTTPLOG_UNSURE;
-      i = e + 1;
-    }
-    // `\d+/\d+/\d+/\d+/\+?\d+ \d+/\d+ `: connection counts and queues.
-    for (let k = 0; k < 4; k++) {
-      i = digitsThen(b, i, end, SLASH);
-      if (i < 0) return HTTPLOG_UNSURE;
-    }
-    if (b[i] === 43) i++;
-    i = digitsThen(b, i, end, SP);
+    let i = envelope(b, start, end, out);
     if (i < 0) return HTTPLOG_UNSURE;
-    i = digitsThen(b, i, end, SLASH);
+    i = readClient(b, i, end, out);
     if (i < 0) return HTTPLOG_UNSURE;
-    i = digitsThen(b, i, end, SP);
+    if (b !== st.block) {
+      st.dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+      st.block = b;
+    }
+    i = readAcceptDate(st, b, i, end, out);
     if (i < 0) return HTTPLOG_UNSURE;
-    // `(?:\{([^}]*)\} )?` twice: header captures, `|`-separated; the first request id value keys the request.
-    out.requestIdStart = -1;
-    out.requestIdEnd = -1;
-    for (let k = 0; k < 2 && b[i] === 123; k++) {
-      let v = i + 1;
-      let j = v;
-      for (; j < end; j++) {
-        const c = b[j]!;
-        if (c === 125) break;
-        if (c === 124) {
-          if (out.requestIdStart < 0 && isRequestId(b, v, j)) {
-            out.requestIdStart = v;
-            out.requestIdEnd = j;
-          }
-          v = j + 1;
-        }
-      }
-      if (j >= end || b[j + 1] !== SP) return HTTPLOG_UNSURE;
-      if (out.requestIdStart < 0 && isRequestId(b, v, j)) {
-        out.requestIdStart = v;
-        out.requestIdEnd = j;
-      }
-      i = j + 2;
-    }
-    // `"METHOD URI HTTP/x.y"` and nothing after: a request line without backslash, spaces in the
-    // target or bytes outside ASCII (assignRequestLine's split is then the obvious one).
-    if (b[i] !== QUOTE) return HTTPLOG_UNSURE;
-    i++;
-    const methodStart = i;
-    const m0 = b[i]!;
-    if (m0 < 65 || m0 > 90) return HTTPLOG_UNSURE;
-    for (i++; i < end; i++) {
-      const c = b[i]!;
-      if (!((c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45)) break;
-    }
-    if (b[i] !== SP) return HTTPLOG_UNSURE;
-    out.methodStart = methodStart;
-    out.methodEnd = i;
-    // The key (process.ts): with a request id, hash52(`${requestId} ${method} ${uri} ${status}`);
-    // else hash52Values([wallMs, client, method, uri, status, bytes, durationMs, frontend, server,
-    // host]). What precedes the target is mixed now, the target as it is read, the rest after it.
-    const withId = out.requestIdStart >= 0;
-    ha = HASH52_A;
-    hb = HASH52_B;
-    if (withId) {
-      mixBytes(b, out.requestIdStart, out.requestIdEnd);
-      mixChar(SP);
-      mixBytes(b, methodStart, i);
-      mixChar(SP);
-    } else {
-      mixValueNumber(out.wallMs);
-      mixValueBytes(b, out.clientStart, out.clientEnd);
-      mixValueBytes(b, methodStart, i);
-    }
-    let a = ha;
-    let h2 = hb;
-    i++;
-    const uriStart = i;
-    // On the way, each segment is held against the packs' anchors (mayMatch's regex: a run after
-    // a `/` up to `/`, `?`, `#` or the end; runs restart at every `/`, in the query too).
-    let percent = false;
-    let run = -1;
-    let computeAnchor = false;
-    let otherAnchor = false;
-    for (; i < end; i++) {
-      const c = b[i]!;
-      if (c <= 63) {
-        if (c === SP || c === QUOTE) break;
-        if (c === SLASH || c === 63 || c === 35) {
-          if (run >= 0) {
-            if (!computeAnchor && computeRun !== null && computeRun(b, run, i)) computeAnchor = true;
-            if (!otherAnchor && otherRun !== null && otherRun(b, run, i)) otherAnchor = true;
-          }
-          run = c === SLASH ? i + 1 : -1;
-        } else if (c === 37)
-          percent = true; // normalisePath decodes it: mayMatch is then true for a service with packs
-        else if (c < SP) return HTTPLOG_UNSURE;
-      } else if (c === 92 || c > 126) return HTTPLOG_UNSURE; // a backslash escapes
-      a = Math.imul(a ^ c, FNV_PRIME);
-      h2 = Math.imul(h2 ^ c, FNV_PRIME) ^ (h2 >>> 15);
-    }
-    if (i === uriStart || b[i] !== SP) return HTTPLOG_UNSURE;
-    if (run >= 0) {
-      if (!computeAnchor && computeRun !== null && computeRun(b, run, i)) computeAnchor = true;
-      if (!otherAnchor && otherRun !== null && otherRun(b, run, i)) otherAnchor = true;
-    }
-    out.computeAnchor = computeAnchor;
-    out.otherAnchor = otherAnchor;
-    out.uriStart = uriStart;
-    out.uriEnd = i;
-    // ` HTTP/` and a version up to the closing quote, which ends the line.
-    if (b[i + 1] !== 72 || b[i + 2] !== 84 || b[i + 3] !== 84 || b[i + 4] !== 80 || b[i + 5] !== SLASH)
-      return HTTPLOG_UNSURE;
-    for (i += 6; i < end; i++) {
-      const c = b[i]!;
-      if (c === QUOTE) break;
-      if (c === 92 || !isToken(c)) return HTTPLOG_UNSURE;
-    }
-    if (i !== end - 1) return HTTPLOG_UNSURE;
-    out.percent = percent;
-    ha = a;
-    hb = h2;
-    if (withId) {
-      mixChar(SP);
-      mixNumberText(out.status);
-    } else {
-      mixChar(0x1f);
-      mixValueNumber(out.status);
-      mixValueNumber(out.bytes);
-      mixValueNumber(out.durationMs);
-      mixValueBytes(b, out.frontendStart, out.frontendEnd);
-      mixValueBytes(b, out.serverStart, out.serverEnd);
-      mixValueBytes(b, out.hostStart, out.hostEnd);
-    }
-    out.key = hash52Fold(ha, hb);
-    return HTTPLOG_REQUEST;
+    i = readNames(b, i, end, out);
+    if (i < 0) return HTTPLOG_UNSURE;
+    i = readTimersStatusBytes(b, i, end, out);
+    if (i < 0) return HTTPLOG_UNSURE;
+    i = skipStateAndCounts(b, i, end);
+    if (i < 0) return HTTPLOG_UNSURE;
+    i = readCaptures(b, i, end, out);
+    if (i < 0) return HTTPLOG_UNSURE;
+    return readRequestLine(b, i, end, computeRun, otherRun, out) ? HTTPLOG_REQUEST : HTTPLOG_UNSURE;
   };
   return scan;
 }

@@ -28,6 +28,7 @@ import { novaMessageParser } from './nova-message.js';
 import { assignClient, isCalendarDay, readContext, secondsTextToMs } from './nova-oslo.js';
 import { novaRequestlogParser, REQUESTLOG_LOGGER } from './nova-requestlog.js';
 import {
+  type AnchorRun,
   emptyRequest,
   type LineScanner,
   type RequestRecord,
@@ -203,6 +204,366 @@ const TIME_0 = word(' time: ', 0);
 const EVENTLET = literal(EVENTLET_LOGGER);
 const REQUESTLOG = literal(REQUESTLOG_LOGGER);
 
+/** What a scanner keeps from line to line. */
+class ScanState {
+  /** A view of the current block for the word compares, made once per block. */
+  dv: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+  block: Uint8Array | null = null;
+  /** The last date read (lines come in long runs of one day): its ten bytes as two 32-bit words and a 16-bit one. */
+  dateLo = 0;
+  dateMid = 0;
+  dateHi = -1;
+  /** Its UTC midnight. */
+  dayMs = 0;
+}
+
+/**
+ * Read the `YYYY-MM-DD` at `i` as the current day (the header regex's shape, and the dates
+ * osloWallMs accepts); false when it is not one.
+ */
+function readDay(st: ScanState, b: Uint8Array, i: number): boolean {
+  const shape =
+    isDigit(b[i]!) &&
+    isDigit(b[i + 1]!) &&
+    isDigit(b[i + 2]!) &&
+    isDigit(b[i + 3]!) &&
+    b[i + 4] === 45 &&
+    isDigit(b[i + 5]!) &&
+    isDigit(b[i + 6]!) &&
+    b[i + 7] === 45 &&
+    isDigit(b[i + 8]!) &&
+    isDigit(b[i + 9]!);
+  if (!shape) return false;
+  const y = two(b, i) * 100 + two(b, i + 2);
+  const mo = two(b, i + 5);
+  const d = two(b, i + 8);
+  if (!isCalendarDay(y, mo, d)) return false;
+  st.dateLo = st.dv.getInt32(i, true);
+  st.dateMid = st.dv.getInt32(i + 4, true);
+  st.dateHi = st.dv.getUint16(i + 8, true);
+  st.dayMs = Date.UTC(y, mo - 1, d);
+  return true;
+}
+
+/**
+ * The end of the access logger at `ls` followed by a space: `ls + 29` for request_log's,
+ * `ls + 30` for eventlet's, -1 for another logger.
+ */
+function accessLoggerEnd(dv: DataView<ArrayBufferLike>, b: Uint8Array, ls: number, end: number): number {
+  if (
+    ls + 31 <= end &&
+    dv.getInt32(ls + 24, true) === RL_24 &&
+    b[ls + 28] === RL_28 &&
+    b[ls + 29] === SP &&
+    dv.getInt32(ls, true) === RL_0 &&
+    dv.getInt32(ls + 4, true) === RL_4 &&
+    dv.getInt32(ls + 8, true) === RL_8 &&
+    dv.getInt32(ls + 12, true) === RL_12 &&
+    dv.getInt32(ls + 16, true) === RL_16 &&
+    dv.getInt32(ls + 20, true) === RL_20
+  )
+    return ls + 29;
+  if (
+    ls + 32 <= end &&
+    dv.getInt32(ls + 26, true) === EV_26 &&
+    b[ls + 30] === SP &&
+    dv.getInt32(ls, true) === EV_0 &&
+    dv.getInt32(ls + 4, true) === EV_4 &&
+    dv.getInt32(ls + 8, true) === EV_8 &&
+    dv.getInt32(ls + 12, true) === EV_12 &&
+    dv.getInt32(ls + 16, true) === EV_16 &&
+    dv.getInt32(ls + 20, true) === EV_20 &&
+    dv.getUint16(ls + 24, true) === EV_24
+  )
+    return ls + 30;
+  return -1;
+}
+
+/** A line whose logger is neither access logger: not a request, unless the parsers may read it otherwise. */
+function otherLogger(
+  dv: DataView<ArrayBufferLike>,
+  b: Uint8Array,
+  ls: number,
+  end: number,
+  messageNames: readonly Literal[],
+): 0 | 2 {
+  if (ls >= end || b[ls] === SP) return SCAN_UNSURE;
+  // A token that starts with one of ours may be ours with a tab or a Unicode space after it
+  // (the header regex's \S+ stops there), or longer: the parsers decide.
+  if (at(dv, b, ls, end, REQUESTLOG) || at(dv, b, ls, end, EVENTLET)) return SCAN_UNSURE;
+  for (const m of messageNames) if (at(dv, b, ls, end, m)) return SCAN_UNSURE;
+  // Another logger: every parser reads the header first and gives null for it (or for a
+  // header the regex does not read at all, such as an unknown level word).
+  return SCAN_NOT_REQUEST;
+}
+
+/** Whether the eventlet logger's needle (` ${EVENTLET_LOGGER} `) starts at the space at `p`. */
+function eventletNeedleAt(dv: DataView<ArrayBufferLike>, b: Uint8Array, p: number, end: number): boolean {
+  return (
+    p + 32 <= end &&
+    b[p] === SP &&
+    b[p + 31] === SP &&
+    dv.getInt32(p + 1, true) === EV_0 &&
+    dv.getInt32(p + 5, true) === EV_4 &&
+    dv.getInt32(p + 9, true) === EV_8 &&
+    dv.getInt32(p + 13, true) === EV_12 &&
+    dv.getInt32(p + 17, true) === EV_16 &&
+    dv.getInt32(p + 21, true) === EV_20 &&
+    dv.getUint16(p + 25, true) === EV_24 &&
+    dv.getInt32(p + 27, true) === EV_26
+  );
+}
+
+/**
+ * The end of the context bracket's token at `i` (a space or `]`), -1 when the line ends first or
+ * it holds a non-ASCII byte (keys hash characters).
+ */
+function contextTokenEnd(b: Uint8Array, i: number, end: number): number {
+  for (; i < end; i++) {
+    const c = b[i]!;
+    if (c === SP || c === RBRACKET) return i;
+    if (c > 126) return -1;
+  }
+  return -1;
+}
+
+/**
+ * The context bracket after the logger (which ends at `loggerEnd`), then the client: the request id
+ * where readContext finds it (nova-oslo.ts), the first token, or the second after a global request
+ * id or `None`; the client, whatever precedes the first quote (the regexes' lazy `(.+?) "`); into
+ * `out`. The rest of the bracket (identity, which only calls of interest need) is left to the
+ * parsers. The index of the quote, -1 when not sure.
+ */
+function readContextAndClient(
+  dv: DataView<ArrayBufferLike>,
+  b: Uint8Array,
+  loggerEnd: number,
+  end: number,
+  eventlet: boolean,
+  out: ScannedAccess,
+): number {
+  if (b[loggerEnd + 1] !== 91) return -1;
+  const t0 = loggerEnd + 2;
+  const t0End = contextTokenEnd(b, t0, end);
+  if (t0End < 0 || t0End === t0) return -1;
+  const req0 = t0End - t0 >= 4 && dv.getInt32(t0, true) === REQ_W;
+  let reqStart = t0;
+  let reqEnd = t0End;
+  if (b[t0End] === SP) {
+    const t1 = t0End + 1;
+    if (b[t1] === SP) return -1; // readContext skips empty tokens: the second may be further on
+    const req1 = t1 + 4 <= end && dv.getInt32(t1, true) === REQ_W;
+    if ((t0End - t0 === 4 && dv.getInt32(t0, true) === NONE_W) || (req0 && req1)) {
+      if (!req1) return -1;
+      reqStart = t1;
+      reqEnd = contextTokenEnd(b, t1, end);
+      if (reqEnd < 0) return -1;
+    } else if (!req0) return -1;
+  } else if (!req0 || t0End - t0 < 5) return -1; // `[-]` and other brackets without a request id: keyed by fields (parsers)
+  // The rest of the bracket, and the client. A request_log line holding the eventlet logger's
+  // needle (` nova.osapi_compute.wsgi.server `) is the eventlet parser's to decide (it is tried
+  // first): between spaces, the needle can only be a token here, a word of the client or the
+  // microversion, and is looked for there (bench/: searching each block for it instead was
+  // ~20 % of the processor's time on request_log days, where it never is).
+  let i = reqEnd;
+  for (; i < end; i++) {
+    const c = b[i]!;
+    if (c === RBRACKET) break;
+    if (c === SP && !eventlet && eventletNeedleAt(dv, b, i, end)) return -1;
+  }
+  if (i >= end) return -1;
+  out.reqStart = reqStart;
+  out.reqEnd = reqEnd;
+  out.contextStart = t0;
+  out.contextEnd = i;
+  i++;
+  if (b[i] !== SP) return -1;
+  const clientStart = i + 1;
+  if (!eventlet && eventletNeedleAt(dv, b, i, end)) return -1;
+  for (i = clientStart; i < end; i++) {
+    const c = b[i]!;
+    if (c === QUOTE) break;
+    if (c === SP && !eventlet && eventletNeedleAt(dv, b, i, end)) return -1;
+  }
+  if (i >= end || i - 1 <= clientStart || b[i - 1] !== SP) return -1;
+  out.clientStart = clientStart;
+  out.clientEnd = i - 1;
+  return i;
+}
+
+/** hash52's two lanes (parsers/hash52.ts) of the line's key, between readRequestLine and readStatusAndTail. */
+let keyA = 0;
+let keyB = 0;
+
+/**
+ * `METHOD TARGET[ HTTP/x.y]` after the quote at `quote` (the protocol on eventlet lines), into
+ * `out`; the key's `${requestId} ${method} ${target}` mixed on the way (into keyA, keyB). The
+ * index after it, -1 when not sure.
+ */
+function readRequestLine(
+  dv: DataView<ArrayBufferLike>,
+  b: Uint8Array,
+  quote: number,
+  end: number,
+  eventlet: boolean,
+  anchorRun: AnchorRun | null,
+  out: ScannedAccess,
+): number {
+  let ha = HASH52_A;
+  let hb = HASH52_B;
+  for (let k = out.reqStart; k < out.reqEnd; k++) {
+    const c = b[k]!;
+    ha = Math.imul(ha ^ c, FNV_PRIME);
+    hb = Math.imul(hb ^ c, FNV_PRIME) ^ (hb >>> 15);
+  }
+  ha = Math.imul(ha ^ SP, FNV_PRIME);
+  hb = Math.imul(hb ^ SP, FNV_PRIME) ^ (hb >>> 15);
+  const methodStart = quote + 1;
+  let i = methodStart;
+  for (; i < end; i++) {
+    const c = b[i]!;
+    if (c < 65 || c > 90) break;
+    ha = Math.imul(ha ^ c, FNV_PRIME);
+    hb = Math.imul(hb ^ c, FNV_PRIME) ^ (hb >>> 15);
+  }
+  if (i === methodStart || b[i] !== SP) return -1;
+  out.methodStart = methodStart;
+  out.methodEnd = i;
+  ha = Math.imul(ha ^ SP, FNV_PRIME);
+  hb = Math.imul(hb ^ SP, FNV_PRIME) ^ (hb >>> 15);
+  i++;
+  const uriStart = i;
+  // The target runs to the first space or quote: with neither inside, the request_log
+  // regex's greedy and the eventlet regex's lazy target end at the same quote. On the way:
+  // its bytes go into the key, and each segment is held against the packs' anchors
+  // (mayMatch's regex: a run after a `/` up to `/`, `?`, `#` or the end; or any `%`).
+  let run = -1; // start of the run after the last '/', -1 after '?' or '#' (and before the first '/')
+  let mayMatch = false;
+  for (; i < end; i++) {
+    const c = b[i]!;
+    if (c <= 63) {
+      if (c === QUOTE || c === SP) break;
+      if (c === 47 || c === 63 || c === 35) {
+        if (!mayMatch && run >= 0 && anchorRun !== null && anchorRun(b, run, i)) mayMatch = true;
+        run = c === 47 ? i + 1 : -1;
+      } else if (c === 37 && anchorRun !== null) {
+        mayMatch = true; // '%': normalisePath decodes it, so let classify look
+      }
+    } else if (c > 126) return -1; // keys hash characters: a decoded string's
+    ha = Math.imul(ha ^ c, FNV_PRIME);
+    hb = Math.imul(hb ^ c, FNV_PRIME) ^ (hb >>> 15);
+  }
+  if (i === uriStart || i >= end) return -1;
+  if (!mayMatch && run >= 0 && anchorRun !== null && anchorRun(b, run, i)) mayMatch = true;
+  out.uriStart = uriStart;
+  out.uriEnd = i;
+  out.mayMatch = mayMatch;
+  keyA = ha;
+  keyB = hb;
+  out.protocolStart = -1;
+  out.protocolEnd = -1;
+  if (eventlet && b[i] === SP) {
+    out.protocolStart = i + 1;
+    i = protocolEnd(dv, b, i, end);
+    out.protocolEnd = i;
+  }
+  return i;
+}
+
+/** ` HTTP/d[.d]` at `i` (before the closing quote): the index after it, -1 when not so. */
+function protocolEnd(dv: DataView<ArrayBufferLike>, b: Uint8Array, i: number, end: number): number {
+  if (!(i + 6 <= end && dv.getInt32(i + 1, true) === HTTP_W && b[i + 5] === 47)) return -1;
+  const major = digitsEnd(b, i + 6, end);
+  if (major === i + 6) return -1;
+  if (b[major] !== DOT) return major;
+  const minor = digitsEnd(b, major + 1, end);
+  return minor === major + 1 ? -1 : minor;
+}
+
+/**
+ * The fields after the target at `i`: `" status: ` and three digits, no leading zero (the key's
+ * ` ${status}` is then the text itself: the key is finished), ` len: N` (digits, `None`, or `-` on
+ * eventlet lines), ` microversion: V` (request_log lines), ` time: S[.F]` to the end of the line,
+ * into `out`. False when the line is not so (trailing text or spaces included: the parsers).
+ */
+function readStatusAndTail(
+  dv: DataView<ArrayBufferLike>,
+  b: Uint8Array,
+  i: number,
+  end: number,
+  eventlet: boolean,
+  out: ScannedAccess,
+): boolean {
+  if (!(
+    i + 13 <= end &&
+    dv.getInt32(i, true) === STATUS_0 &&
+    dv.getInt32(i + 4, true) === STATUS_4 &&
+    b[i + 8] === 58 &&
+    b[i + 9] === SP
+  ))
+    return false;
+  i += 10;
+  const st0 = b[i]!;
+  const st1 = b[i + 1]!;
+  const st2 = b[i + 2]!;
+  if (st0 < 49 || st0 > 57 || st1 < 48 || st1 > 57 || st2 < 48 || st2 > 57) return false;
+  out.statusStart = i;
+  let ha = keyA;
+  let hb = keyB;
+  for (let k = i - 1; k < i + 3; k++) {
+    const c = b[k]!; // the space before the status, then its digits
+    ha = Math.imul(ha ^ c, FNV_PRIME);
+    hb = Math.imul(hb ^ c, FNV_PRIME) ^ (hb >>> 15);
+  }
+  out.key = hash52Fold(ha, hb);
+  i += 3;
+  if (!(i + 7 <= end && dv.getInt32(i, true) === LEN_0 && b[i + 4] === 58 && b[i + 5] === SP)) return false;
+  i += 6;
+  out.lenStart = i;
+  const lenEnd = digitsEnd(b, i, end);
+  if (lenEnd > i) i = lenEnd;
+  else if (i + 4 <= end && dv.getInt32(i, true) === NONE_W) i += 4;
+  else if (eventlet && b[i] === 45) i += 1;
+  else return false;
+  out.lenEnd = i;
+  out.microversionStart = -1;
+  out.microversionEnd = -1;
+  if (!eventlet) {
+    if (!(
+      i + 16 <= end &&
+      dv.getInt32(i, true) === MV_0 &&
+      dv.getInt32(i + 4, true) === MV_4 &&
+      dv.getInt32(i + 8, true) === MV_8 &&
+      b[i + 12] === 110 &&
+      b[i + 13] === 58 &&
+      b[i + 14] === SP
+    ))
+      return false;
+    i += 15;
+    const mv = i;
+    for (; i < end; i++) {
+      const c = b[i]!;
+      if (c <= SP || c > 126 || c === QUOTE) break;
+    }
+    if (i === mv || eventletNeedleAt(dv, b, mv - 1, end)) return false;
+    out.microversionStart = mv;
+    out.microversionEnd = i;
+  }
+  if (!(i + 8 <= end && dv.getInt32(i, true) === TIME_0 && b[i + 4] === 101 && b[i + 5] === 58 && b[i + 6] === SP))
+    return false;
+  i += 7;
+  out.secondsStart = i;
+  const secEnd = digitsEnd(b, i, end);
+  if (secEnd === i) return false;
+  i = secEnd;
+  if (i < end && b[i] === DOT) {
+    i = digitsEnd(b, i + 1, end);
+    if (i === secEnd + 1) return false;
+  }
+  out.secondsEnd = end;
+  return i === end;
+}
+
 /**
  * A scanner for one file: `messageLoggers` are the loggers rule packs read
  * messages of (hosts controller INFO lines), whose lines always go to the parsers;
@@ -220,89 +581,25 @@ export function compileNovaScanner(
   warm = true,
 ): LineScanner {
   const messageNames = [...messageLoggers].map(literal);
-  // The last date read (lines come in long runs of one day): its ten bytes as two 32-bit words
-  // and a 16-bit one, and its UTC midnight.
-  let dateLo = 0;
-  let dateMid = 0;
-  let dateHi = -1;
-  let lastDayMs = 0;
-  // A view of the current block for the literal compares, made once per block.
-  let dv: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
-  let dvBlock: Uint8Array | null = null;
-
-  /**
-   * Read the `YYYY-MM-DD` at `i` as the current day (the header regex's shape, and the dates
-   * osloWallMs accepts); false when it is not one.
-   */
-  function readDay(b: Uint8Array, i: number): boolean {
-    const shape =
-      isDigit(b[i]!) &&
-      isDigit(b[i + 1]!) &&
-      isDigit(b[i + 2]!) &&
-      isDigit(b[i + 3]!) &&
-      b[i + 4] === 45 &&
-      isDigit(b[i + 5]!) &&
-      isDigit(b[i + 6]!) &&
-      b[i + 7] === 45 &&
-      isDigit(b[i + 8]!) &&
-      isDigit(b[i + 9]!);
-    if (!shape) return false;
-    const y = two(b, i) * 100 + two(b, i + 2);
-    const mo = two(b, i + 5);
-    const d = two(b, i + 8);
-    if (!isCalendarDay(y, mo, d)) return false;
-    dateLo = dv.getInt32(i, true);
-    dateMid = dv.getInt32(i + 4, true);
-    dateHi = dv.getUint16(i + 8, true);
-    lastDayMs = Date.UTC(y, mo - 1, d);
-    return true;
-  }
-
-  /** Whether the eventlet logger's needle (` ${EVENTLET_LOGGER} `) starts at the space at `p`. */
-  function eventletNeedleAt(b: Uint8Array, p: number, end: number): boolean {
-    return (
-      p + 32 <= end &&
-      b[p] === SP &&
-      b[p + 31] === SP &&
-      dv.getInt32(p + 1, true) === EV_0 &&
-      dv.getInt32(p + 5, true) === EV_4 &&
-      dv.getInt32(p + 9, true) === EV_8 &&
-      dv.getInt32(p + 13, true) === EV_12 &&
-      dv.getInt32(p + 17, true) === EV_16 &&
-      dv.getInt32(p + 21, true) === EV_20 &&
-      dv.getUint16(p + 25, true) === EV_24 &&
-      dv.getInt32(p + 27, true) === EV_26
-    );
-  }
-
-  /** A line whose logger is neither access logger: not a request, unless the parsers may read it otherwise. */
-  function otherLogger(b: Uint8Array, ls: number, end: number): 0 | 2 {
-    if (ls >= end || b[ls] === SP) return SCAN_UNSURE;
-    // A token that starts with one of ours may be ours with a tab or a Unicode space after it
-    // (the header regex's \S+ stops there), or longer: the parsers decide.
-    if (at(dv, b, ls, end, REQUESTLOG) || at(dv, b, ls, end, EVENTLET)) return SCAN_UNSURE;
-    for (const m of messageNames) if (at(dv, b, ls, end, m)) return SCAN_UNSURE;
-    // Another logger: every parser reads the header first and gives null for it (or for a
-    // header the regex does not read at all, such as an unknown level word).
-    return SCAN_NOT_REQUEST;
-  }
-
+  const st = new ScanState();
+  // Header: `YYYY-MM-DD HH:MM:SS[.,]F{1,9} [PID ]LEVEL LOGGER [CONTEXT] ` (nova-oslo.ts OSLO_HEADER),
+  // message: `CLIENT "METHOD TARGET[ HTTP/x.y]" status: NNN len: N[ microversion: V] time: S`.
+  // A line that starts so has no envelope (each envelope regex needs another character there).
+  // The literals of the hot path are compared as 32-bit words written out in line, not through
+  // `at` (bench/: calls to at, tokenEnd, digitsEnd and wallSeconds were ~25 % of the scanner).
   const scan: LineScanner = (b, start, end, out) => {
-    // Header: `YYYY-MM-DD HH:MM:SS[.,]F{1,9} [PID ]LEVEL LOGGER [CONTEXT] ` (nova-oslo.ts OSLO_HEADER).
-    // A line that starts so has no envelope (each envelope regex needs another character there).
-    // The literals of the hot path are compared as 32-bit words written out in line, not through
-    // `at` (bench/: calls to at, tokenEnd, digitsEnd and wallSeconds were ~25 % of the scanner).
     if (end - start < 40) return SCAN_UNSURE;
-    if (b !== dvBlock) {
-      dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-      dvBlock = b;
+    if (b !== st.block) {
+      st.dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+      st.block = b;
     }
+    const dv = st.dv;
     if (
-      dv.getInt32(start, true) !== dateLo ||
-      dv.getInt32(start + 4, true) !== dateMid ||
-      dv.getUint16(start + 8, true) !== dateHi
+      dv.getInt32(start, true) !== st.dateLo ||
+      dv.getInt32(start + 4, true) !== st.dateMid ||
+      dv.getUint16(start + 8, true) !== st.dateHi
     ) {
-      if (!readDay(b, start)) return SCAN_UNSURE;
+      if (!readDay(st, b, start)) return SCAN_UNSURE;
     }
     if (b[start + 10] !== SP || b[start + 13] !== 58 || b[start + 16] !== 58) return SCAN_UNSURE;
     const h0 = b[start + 11]! - 48;
@@ -325,8 +622,12 @@ export function compileNovaScanner(
     while (i < end && b[i]! >= 48 && b[i]! <= 57) i++;
     const fracLen = i - frac;
     if (fracLen < 1 || fracLen > 9 || b[i] !== SP) return SCAN_UNSURE;
-    i++;
-    const pid = i;
+    // The first three fraction digits are milliseconds, as osloWallMs reads them.
+    let ms = (b[frac]! - 48) * 100;
+    if (fracLen > 1) ms += (b[frac + 1]! - 48) * 10;
+    if (fracLen > 2) ms += b[frac + 2]! - 48;
+    out.wallMs = st.dayMs + h * 3_600_000 + mi * 60_000 + sec * 1000 + ms;
+    const pid = ++i;
     while (i < end && b[i]! >= 48 && b[i]! <= 57) i++;
     if (i > pid) {
       if (b[i] !== SP) return SCAN_UNSURE;
@@ -335,256 +636,16 @@ export function compileNovaScanner(
     const levelStart = i;
     while (i < end && b[i] !== SP) i++;
     const levelLen = i - levelStart;
-    const ls = i + 1;
-    let eventlet: boolean;
-    let loggerEnd: number;
-    if (
-      ls + 31 <= end &&
-      dv.getInt32(ls + 24, true) === RL_24 &&
-      b[ls + 28] === RL_28 &&
-      b[ls + 29] === SP &&
-      dv.getInt32(ls, true) === RL_0 &&
-      dv.getInt32(ls + 4, true) === RL_4 &&
-      dv.getInt32(ls + 8, true) === RL_8 &&
-      dv.getInt32(ls + 12, true) === RL_12 &&
-      dv.getInt32(ls + 16, true) === RL_16 &&
-      dv.getInt32(ls + 20, true) === RL_20
-    ) {
-      eventlet = false;
-      loggerEnd = ls + 29;
-    } else if (
-      ls + 32 <= end &&
-      dv.getInt32(ls + 26, true) === EV_26 &&
-      b[ls + 30] === SP &&
-      dv.getInt32(ls, true) === EV_0 &&
-      dv.getInt32(ls + 4, true) === EV_4 &&
-      dv.getInt32(ls + 8, true) === EV_8 &&
-      dv.getInt32(ls + 12, true) === EV_12 &&
-      dv.getInt32(ls + 16, true) === EV_16 &&
-      dv.getInt32(ls + 20, true) === EV_20 &&
-      dv.getUint16(ls + 24, true) === EV_24
-    ) {
-      eventlet = true;
-      loggerEnd = ls + 30;
-    } else return otherLogger(b, ls, end);
+    const loggerEnd = accessLoggerEnd(dv, b, i + 1, end);
+    if (loggerEnd < 0) return otherLogger(dv, b, i + 1, end, messageNames);
+    const eventlet = loggerEnd === i + 31;
     if (!(levelLen === 4 && dv.getInt32(levelStart, true) === INFO_W) && !isLevel(dv, b, levelStart, end, levelLen))
       return SCAN_UNSURE;
-
-    // Context bracket: the request id where readContext finds it (nova-oslo.ts): the first
-    // token, or the second after a global request id or `None`. The rest of the bracket
-    // (identity, which only calls of interest need) is left to the parsers.
-    if (b[loggerEnd + 1] !== 91) return SCAN_UNSURE;
-    const t0 = loggerEnd + 2;
-    // The first token: up to a space or `]`; none when the line ends first, it is empty or
-    // holds a non-ASCII byte (keys hash characters).
-    let t0End = t0;
-    for (; t0End < end; t0End++) {
-      const c = b[t0End]!;
-      if (c === SP || c === RBRACKET) break;
-      if (c > 126) return SCAN_UNSURE;
-    }
-    if (t0End >= end || t0End === t0) return SCAN_UNSURE;
-    const req0 = t0End - t0 >= 4 && dv.getInt32(t0, true) === REQ_W;
-    let reqStart: number;
-    let reqEnd: number;
-    if (b[t0End] === SP) {
-      const t1 = t0End + 1;
-      if (b[t1] === SP) return SCAN_UNSURE; // readContext skips empty tokens: the second may be further on
-      const req1 = t1 + 4 <= end && dv.getInt32(t1, true) === REQ_W;
-      if ((t0End - t0 === 4 && dv.getInt32(t0, true) === NONE_W) || (req0 && req1)) {
-        if (!req1) return SCAN_UNSURE;
-        let t1End = t1;
-        for (; t1End < end; t1End++) {
-          const c = b[t1End]!;
-          if (c === SP || c === RBRACKET) break;
-          if (c > 126) return SCAN_UNSURE;
-        }
-        if (t1End >= end) return SCAN_UNSURE;
-        reqStart = t1;
-        reqEnd = t1End;
-      } else if (req0) {
-        reqStart = t0;
-        reqEnd = t0End;
-      } else return SCAN_UNSURE;
-    } else if (req0 && t0End - t0 >= 5) {
-      reqStart = t0;
-      reqEnd = t0End;
-    } else return SCAN_UNSURE; // `[-]` and other brackets without a request id: keyed by fields (parsers)
-    // The rest of the bracket. A request_log line holding the eventlet logger's needle
-    // (` nova.osapi_compute.wsgi.server `) is the eventlet parser's to decide (it is tried
-    // first): between spaces, the needle can only be a token here, a word of the client or the
-    // microversion, and is looked for there (bench/: searching each block for it instead was
-    // ~20 % of the processor's time on request_log days, where it never is).
-    for (i = reqEnd; i < end; i++) {
-      const c = b[i]!;
-      if (c === RBRACKET) break;
-      if (c === SP && !eventlet && eventletNeedleAt(b, i, end)) return SCAN_UNSURE;
-    }
-    if (i >= end) return SCAN_UNSURE;
-    out.reqStart = reqStart;
-    out.reqEnd = reqEnd;
-    out.contextStart = t0;
-    out.contextEnd = i;
-    // The key, mixed as hash52 mixes `${requestId} ${method} ${target} ${status}`: the request id
-    // now, the rest as it is read.
-    let ha = HASH52_A;
-    let hb = HASH52_B;
-    for (let k = reqStart; k < reqEnd; k++) {
-      const c = b[k]!;
-      ha = Math.imul(ha ^ c, FNV_PRIME);
-      hb = Math.imul(hb ^ c, FNV_PRIME) ^ (hb >>> 15);
-    }
-    ha = Math.imul(ha ^ SP, FNV_PRIME);
-    hb = Math.imul(hb ^ SP, FNV_PRIME) ^ (hb >>> 15);
-
-    // Message: `CLIENT "METHOD TARGET[ HTTP/x.y]" status: NNN len: N[ microversion: V] time: S`.
-    // The client is whatever precedes the first quote (the regexes' lazy `(.+?) "`).
-    i++;
-    if (b[i] !== SP) return SCAN_UNSURE;
-    const clientStart = i + 1;
-    if (!eventlet && eventletNeedleAt(b, i, end)) return SCAN_UNSURE;
-    for (i = clientStart; i < end; i++) {
-      const c = b[i]!;
-      if (c === QUOTE) break;
-      if (c === SP && !eventlet && eventletNeedleAt(b, i, end)) return SCAN_UNSURE;
-    }
-    if (i >= end || i - 1 <= clientStart || b[i - 1] !== SP) return SCAN_UNSURE;
-    out.clientStart = clientStart;
-    out.clientEnd = i - 1;
-    i++;
-    const methodStart = i;
-    for (; i < end; i++) {
-      const c = b[i]!;
-      if (c < 65 || c > 90) break;
-      ha = Math.imul(ha ^ c, FNV_PRIME);
-      hb = Math.imul(hb ^ c, FNV_PRIME) ^ (hb >>> 15);
-    }
-    if (i === methodStart || b[i] !== SP) return SCAN_UNSURE;
-    out.methodStart = methodStart;
-    out.methodEnd = i;
-    ha = Math.imul(ha ^ SP, FNV_PRIME);
-    hb = Math.imul(hb ^ SP, FNV_PRIME) ^ (hb >>> 15);
-    i++;
-    const uriStart = i;
-    // The target runs to the first space or quote: with neither inside, the request_log
-    // regex's greedy and the eventlet regex's lazy target end at the same quote. On the way:
-    // its bytes go into the key, and each segment is held against the packs' anchors
-    // (mayMatch's regex: a run after a `/` up to `/`, `?`, `#` or the end; or any `%`).
-    let run = -1; // start of the run after the last '/', -1 after '?' or '#' (and before the first '/')
-    let mayMatch = false;
-    for (; i < end; i++) {
-      const c = b[i]!;
-      if (c <= 63) {
-        if (c === QUOTE || c === SP) break;
-        if (c === 47 || c === 63 || c === 35) {
-          if (!mayMatch && run >= 0 && anchorRun !== null && anchorRun(b, run, i)) mayMatch = true;
-          run = c === 47 ? i + 1 : -1;
-        } else if (c === 37 && anchorRun !== null) {
-          mayMatch = true; // '%': normalisePath decodes it, so let classify look
-        }
-      } else if (c > 126) return SCAN_UNSURE; // keys hash characters: a decoded string's
-      ha = Math.imul(ha ^ c, FNV_PRIME);
-      hb = Math.imul(hb ^ c, FNV_PRIME) ^ (hb >>> 15);
-    }
-    if (i === uriStart || i >= end) return SCAN_UNSURE;
-    if (!mayMatch && run >= 0 && anchorRun !== null && anchorRun(b, run, i)) mayMatch = true;
-    out.uriStart = uriStart;
-    out.uriEnd = i;
-    out.mayMatch = mayMatch;
+    i = readContextAndClient(dv, b, loggerEnd, end, eventlet, out);
+    if (i < 0) return SCAN_UNSURE;
+    i = readRequestLine(dv, b, i, end, eventlet, anchorRun, out);
+    if (i < 0 || !readStatusAndTail(dv, b, i, end, eventlet, out)) return SCAN_UNSURE;
     out.eventlet = eventlet;
-    out.protocolStart = -1;
-    out.protocolEnd = -1;
-    if (eventlet && b[i] === SP) {
-      out.protocolStart = i + 1;
-      // ` HTTP/d[.d]` before the closing quote.
-      if (!(i + 6 <= end && dv.getInt32(i + 1, true) === HTTP_W && b[i + 5] === 47)) return SCAN_UNSURE;
-      i = digitsEnd(b, i + 6, end);
-      if (i === out.uriEnd + 6) return SCAN_UNSURE;
-      if (b[i] === DOT) {
-        const j = digitsEnd(b, i + 1, end);
-        if (j === i + 1) return SCAN_UNSURE;
-        i = j;
-      }
-      out.protocolEnd = i;
-    }
-    // `" status: ` then three digits, no leading zero: the key's `${status}` is then the text itself.
-    if (!(
-      i + 13 <= end &&
-      dv.getInt32(i, true) === STATUS_0 &&
-      dv.getInt32(i + 4, true) === STATUS_4 &&
-      b[i + 8] === 58 &&
-      b[i + 9] === SP
-    ))
-      return SCAN_UNSURE;
-    i += 10;
-    const st0 = b[i]!;
-    const st1 = b[i + 1]!;
-    const st2 = b[i + 2]!;
-    if (st0 < 49 || st0 > 57 || st1 < 48 || st1 > 57 || st2 < 48 || st2 > 57) return SCAN_UNSURE;
-    out.statusStart = i;
-    ha = Math.imul(ha ^ SP, FNV_PRIME);
-    hb = Math.imul(hb ^ SP, FNV_PRIME) ^ (hb >>> 15);
-    ha = Math.imul(ha ^ st0, FNV_PRIME);
-    hb = Math.imul(hb ^ st0, FNV_PRIME) ^ (hb >>> 15);
-    ha = Math.imul(ha ^ st1, FNV_PRIME);
-    hb = Math.imul(hb ^ st1, FNV_PRIME) ^ (hb >>> 15);
-    ha = Math.imul(ha ^ st2, FNV_PRIME);
-    hb = Math.imul(hb ^ st2, FNV_PRIME) ^ (hb >>> 15);
-    i += 3;
-    // ` len: N` (digits, `None`, or `-` on eventlet lines).
-    if (!(i + 7 <= end && dv.getInt32(i, true) === LEN_0 && b[i + 4] === 58 && b[i + 5] === SP)) return SCAN_UNSURE;
-    i += 6;
-    out.lenStart = i;
-    const lenEnd = digitsEnd(b, i, end);
-    if (lenEnd > i) i = lenEnd;
-    else if (i + 4 <= end && dv.getInt32(i, true) === NONE_W) i += 4;
-    else if (eventlet && b[i] === 45) i += 1;
-    else return SCAN_UNSURE;
-    out.lenEnd = i;
-    out.microversionStart = -1;
-    out.microversionEnd = -1;
-    if (!eventlet) {
-      // ` microversion: V`
-      if (!(
-        i + 16 <= end &&
-        dv.getInt32(i, true) === MV_0 &&
-        dv.getInt32(i + 4, true) === MV_4 &&
-        dv.getInt32(i + 8, true) === MV_8 &&
-        b[i + 12] === 110 &&
-        b[i + 13] === 58 &&
-        b[i + 14] === SP
-      ))
-        return SCAN_UNSURE;
-      i += 15;
-      const mv = i;
-      for (; i < end; i++) {
-        const c = b[i]!;
-        if (c <= SP || c > 126 || c === QUOTE) break;
-      }
-      if (i === mv || eventletNeedleAt(b, mv - 1, end)) return SCAN_UNSURE;
-      out.microversionStart = mv;
-      out.microversionEnd = i;
-    }
-    // ` time: S[.F]` to the end of the line.
-    if (!(i + 8 <= end && dv.getInt32(i, true) === TIME_0 && b[i + 4] === 101 && b[i + 5] === 58 && b[i + 6] === SP))
-      return SCAN_UNSURE;
-    i += 7;
-    out.secondsStart = i;
-    const secEnd = digitsEnd(b, i, end);
-    if (secEnd === i) return SCAN_UNSURE;
-    i = secEnd;
-    if (i < end && b[i] === DOT) {
-      i = digitsEnd(b, i + 1, end);
-      if (i === secEnd + 1) return SCAN_UNSURE;
-    }
-    if (i !== end) return SCAN_UNSURE; // trailing text or spaces: the parsers
-    out.secondsEnd = end;
-    // The first three fraction digits are milliseconds, as osloWallMs reads them.
-    let ms = (b[frac]! - 48) * 100;
-    if (fracLen > 1) ms += (b[frac + 1]! - 48) * 10;
-    if (fracLen > 2) ms += b[frac + 2]! - 48;
-    out.wallMs = lastDayMs + h * 3_600_000 + mi * 60_000 + sec * 1000 + ms;
-    out.key = hash52Fold(ha, hb);
     return SCAN_REQUEST;
   };
   if (warm) warmUp(scan);
