@@ -52,7 +52,7 @@ export interface ScannedHttplog {
   /** A request id from the header captures, or -1. */
   requestIdStart: number;
   requestIdEnd: number;
-  /** The request's key as process.ts makes it: hash52 of the id form, else the fields (hash52Values). */
+  /** The request's key as src/ingest/request-key.ts makes it: hash52 of the id form, else the fields (hash52Values). */
   key: number;
   /** A segment of the target is an anchor of the compute packs / of another service's packs. */
   computeAnchor: boolean;
@@ -510,7 +510,7 @@ function readCaptures(b: Uint8Array, i: number, end: number, out: ScannedHttplog
 }
 
 /**
- * The key (process.ts): with a request id, hash52(`${requestId} ${method} ${uri} ${status}`); else
+ * The key (src/ingest/request-key.ts): with a request id, hash52(`${requestId} ${method} ${uri} ${status}`); else
  * hash52Values([wallMs, client, method, uri, status, bytes, durationMs, frontend, server, host]).
  * What precedes the target is mixed first (into ha, hb), the target as it is read, the rest after it.
  */

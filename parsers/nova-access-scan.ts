@@ -359,7 +359,8 @@ function readContextAndClient(
       reqEnd = contextTokenEnd(b, t1, end);
       if (reqEnd < 0) return -1;
     } else if (!req0) return -1;
-  } else if (!req0 || t0End - t0 < 5) return -1; // `[-]` and other brackets without a request id: keyed by fields (parsers)
+    // (Below: `[-]` and other brackets without a request id are keyed by fields, in the parsers.)
+  } else if (!req0 || t0End - t0 < 5) return -1;
   // The rest of the bracket, and the client. A request_log line holding the eventlet logger's
   // needle (` nova.osapi_compute.wsgi.server `) is the eventlet parser's to decide (it is tried
   // first): between spaces, the needle can only be a token here, a word of the client or the
