@@ -58,6 +58,12 @@ export interface ChunkResult {
    */
   unnumbered: Uint32Array;
   unnumberedSeconds: Float64Array;
+  /**
+   * The first and last time (UTC ms) of each label's requests or connections per hour, as runs of
+   * four numbers: label index, hour, first, last (a label and hour may come in several runs).
+   * Undated requests have none.
+   */
+  edges: Float64Array;
   /** The block's lines of calls of interest (see OBS_NUM and OBS_STR). */
   observations: ObservationLines;
   /** The shapes of the block's observations, each once. */

@@ -382,11 +382,40 @@ exit 1, in the report, what came before counts`, async () => {
     expect(s.undated).toBe(2);
     const r = reportOf(db);
     expect(osHostsCalls(r)).toBe(2);
+    // No date, no span: undated requests are not an hour of logs (nor 1970's).
+    expect(r.span).toMatchObject({ first: null, last: null, daysWithLogs: 0 });
     expect(r.warnings.join(' ')).toMatch(
       /2 requests in .*journal-cat\.txt carry no date.*--since and --until leave them out/,
     );
     const since = reportOf(db, [], '2020-01-01');
     expect(osHostsCalls(since)).toBe(0);
     expect(since.warnings.join(' ')).toMatch(/carry no date/);
+  });
+});
+
+describe('the span of the logs is the same whatever sources its lines were read in', () => {
+  const request = (time: string, id: string): string =>
+    `2024-05-02 ${time} 2211 INFO nova.api.openstack.requestlog [None req-${id} u p - - default default] ` +
+    '10.0.2.20 "GET /v2.1/os-hosts" status: 200 len: 532 microversion: 2.1 time: 0.044310';
+  // A hosts-controller message of another year in the same file: its source's last time says nothing
+  // of the last hour of requests.
+  const message =
+    '2026-07-04 07:13:09.000 2211 INFO nova.api.openstack.compute.hosts [None ' +
+    'req-77aa1b2c-3d4e-4f5a-8b6c-7d8e9f0a1b2c u p - - default default] Disabling host cmp-01.';
+
+  it('ends at the last request of the service, not at the end of its hour', async () => {
+    const dir = tempDir();
+    const first = [request('09:00:01.880', '67c78982-2a34-4df1-a84b-c5a7b19e1ee0'), message];
+    const grown = [...first, request('15:29:54.344', '77c78982-2a34-4df1-a84b-c5a7b19e1ee0')];
+    writeFileSync(join(dir, 'nova-api.log'), first.join('\n') + '\n');
+    const fast = join(dir, 'fast.db');
+    await ingestInto(fast, [join(dir, 'nova-api.log')], { timezone: 'UTC', novaTimezone: 'UTC' });
+    // The file grows: the next run continues its source (whose last time is the message's, 2026).
+    writeFileSync(join(dir, 'nova-api.log'), grown.join('\n') + '\n');
+    await ingestInto(fast, [join(dir, 'nova-api.log')], { timezone: 'UTC', novaTimezone: 'UTC' });
+    const ref = join(dir, 'ref.db');
+    await ingestInto(ref, [join(dir, 'nova-api.log')], { reference: true, timezone: 'UTC', novaTimezone: 'UTC' });
+    for (const db of [fast, ref])
+      expect(reportOf(db).span).toMatchObject({ first: '2024-05-02T09:00:01.836Z', last: '2024-05-02T15:29:54.344Z' });
   });
 });

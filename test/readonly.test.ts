@@ -110,12 +110,13 @@ describe.skipIf(!CAN_TEST)('a user who can read the database but not write it', 
 });
 
 describe('reading commands never migrate', () => {
-  /** The owner's database as apicensus before the latest schema (13) left it: 013's tables dropped. */
+  /** The owner's database as apicensus before schema 13 left it: 013's and 014's tables dropped. */
   async function olderDatabase(): Promise<string> {
     const { db } = await ownersDatabase();
     const h = new Database(db);
     h.exec(
-      'DROP TABLE pushed_totals; DROP TABLE search_windows; DROP TABLE search_checkpoints; DROP TABLE journal_cursors;',
+      'DROP TABLE pushed_totals; DROP TABLE search_windows; DROP TABLE search_checkpoints; ' +
+        'DROP TABLE journal_cursors; DROP TABLE hour_edges;',
     );
     h.pragma('user_version = 12');
     h.close();

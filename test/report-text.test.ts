@@ -50,7 +50,7 @@ describe('the text report of the samples', () => {
     expect(report.verdict.reasons.join('\n')).toMatch(/days without logs in 4 gaps/);
     expect(report.verdict.reasons.join('\n')).toMatch(/2 hours logged only in TCP mode/);
     // The window: first and last time, days with logs, gaps.
-    expect(joined).toContain(`Logs: 2014-04-17 10:40 → 2024-05-07 10:05 UTC · 7 of 3,674 days with logs`);
+    expect(joined).toContain(`Logs: 2014-04-17 10:40 → 2024-05-07 10:02 UTC · 7 of 3,674 days with logs`);
     expect(joined).toContain('  no logs: 2014-04-18 → 2019-10-13 (2,005 days), … and 3 more');
     // Per API, one line per action: calls, callers, last seen, works on driver, move to.
     for (const a of report.apis) {

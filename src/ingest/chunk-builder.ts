@@ -56,6 +56,11 @@ export class ChunkBuilder {
   private obsNums = new Float64Array(0);
   private obsCount = 0;
   private obsStrs: (string | null)[] = [];
+  // Per label, the hour being read and its first and last time; runs of past hours in `edges`.
+  private edgeHour: number[] = [];
+  private edgeFirst: number[] = [];
+  private edgeLast: number[] = [];
+  private edges: number[] = [];
 
   constructor(
     private readonly classifier: Classifier,
@@ -89,6 +94,10 @@ export class ChunkBuilder {
     this.obsNums = new Float64Array(OBS_NUMS * 64);
     this.obsCount = 0;
     this.obsStrs = [];
+    this.edgeHour = [];
+    this.edgeFirst = [];
+    this.edgeLast = [];
+    this.edges = [];
   }
 
   /** The block's result, its arrays cut to what was pushed. */
@@ -107,6 +116,8 @@ export class ChunkBuilder {
       };
     result.unnumbered = Uint32Array.from(this.unnumbered);
     result.unnumberedSeconds = Float64Array.from(this.unnumberedSeconds);
+    for (let lab = 0; lab < this.edgeHour.length; lab++) this.closeEdge(lab);
+    result.edges = Float64Array.from(this.edges);
     return result;
   }
 
@@ -117,6 +128,9 @@ export class ChunkBuilder {
       this.labels.push(s);
       this.labelLayers.push(s.slice(0, s.indexOf('\t')));
       this.labelIds.set(s, id);
+      this.edgeHour.push(-1);
+      this.edgeFirst.push(0);
+      this.edgeLast.push(0);
     }
     return id;
   }
@@ -146,14 +160,33 @@ export class ChunkBuilder {
     return id;
   }
 
-  /** A request's key, hour (-1: no date) and label. */
-  push(key: number, hour: number, lab: number): void {
+  /** A request's (or connection's) key, hour (-1: no date), label and time (UTC ms; any number when undated). */
+  push(key: number, hour: number, lab: number, time: number): void {
     if (this.n === this.cap) this.grow();
     const n = this.n;
     this.keys[n] = key;
     this.hours[n] = hour;
     this.labelIndex[n] = lab;
     this.n = n + 1;
+    if (hour < 0) return;
+    // The label's first and last time in its hour (a label's lines mostly stay in one hour a while).
+    if (this.edgeHour[lab] === hour) {
+      if (time < this.edgeFirst[lab]!) this.edgeFirst[lab] = time;
+      else if (time > this.edgeLast[lab]!) this.edgeLast[lab] = time;
+      return;
+    }
+    this.closeEdge(lab);
+    this.edgeHour[lab] = hour;
+    this.edgeFirst[lab] = time;
+    this.edgeLast[lab] = time;
+  }
+
+  /** The label's run of one hour, if any, into `edges`. */
+  private closeEdge(lab: number): void {
+    const hour = this.edgeHour[lab]!;
+    if (hour < 0) return;
+    this.edges.push(lab, hour, this.edgeFirst[lab]!, this.edgeLast[lab]!);
+    this.edgeHour[lab] = -1;
   }
 
   private grow(): void {
@@ -285,6 +318,7 @@ export function emptyResult(labels: string[] = [], labelLayers: string[] = []): 
     labelIndex: new Uint32Array(0),
     unnumbered: new Uint32Array(0),
     unnumberedSeconds: new Float64Array(0),
+    edges: new Float64Array(0),
     observations: emptyObservationLines(),
     shapes: [],
     effects: [],

@@ -55,7 +55,7 @@ export class HttplogCounter {
       known.label = b.frontLabel('lb', attribution, this.names.str(fe), '');
       known.block = b.blockNo;
     }
-    b.push(s.key, Math.floor(utc / HOUR_MS), known.label);
+    b.push(s.key, Math.floor(utc / HOUR_MS), known.label, utc);
     return true;
   }
 

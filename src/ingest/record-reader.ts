@@ -105,7 +105,7 @@ export class RecordReader {
     if (r.kind === 'opaque') {
       b.result.opaque++;
       const key = hash52(`${r.wallMs}|${r.frontend}|${r.backend}|${line}`);
-      b.push(key, hour, b.label(`${r.layer}\t\topaque\t${r.frontend ?? ''}`));
+      b.push(key, hour, b.label(`${r.layer}\t\topaque\t${r.frontend ?? ''}`), utc ?? 0);
       return;
     }
     this.request(r, utc, hour, lineNo);
@@ -124,9 +124,10 @@ export class RecordReader {
     const key = requestKey(r);
     if (r.requestId === null) b.unnumberedNext(r.wallMs === null ? -1 : Math.floor(r.wallMs / 1000));
     const keyIndex = b.n;
-    if (r.layer === 'nova') b.push(key, hour, b.novaLabel());
+    const time = utc ?? 0;
+    if (r.layer === 'nova') b.push(key, hour, b.novaLabel(), time);
     else if (attribution === null)
-      b.push(key, hour, b.label(`${r.layer}\t${service}\t${r.frontend ?? r.backend ?? ''}`));
+      b.push(key, hour, b.label(`${r.layer}\t${service}\t${r.frontend ?? r.backend ?? ''}`), time);
     else {
       // A path nova could serve, attributed elsewhere: does it hold a compute pack's route? (rare: a cheap test first)
       let setAside = '';
@@ -134,7 +135,7 @@ export class RecordReader {
         norm = normalisePath(uri);
         setAside = this.classifier.classify(COMPUTE, r.method, norm.segments, null)?.api ?? '';
       }
-      b.push(key, hour, b.frontLabel(r.layer, attribution, r.frontend ?? r.backend ?? '', setAside));
+      b.push(key, hour, b.frontLabel(r.layer, attribution, r.frontend ?? r.backend ?? '', setAside), time);
     }
     // Most requests name no deprecated API: a cheap test on the raw target first
     // (bench/: normalising every path cost ~5 % of ingest).

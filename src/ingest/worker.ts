@@ -28,6 +28,7 @@ function transferables(r: ChunkResult): ArrayBuffer[] {
     r.labelIndex.buffer,
     r.unnumbered.buffer,
     r.unnumberedSeconds.buffer,
+    r.edges.buffer,
     r.observations.nums.buffer,
   ] as ArrayBuffer[];
 }

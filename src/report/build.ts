@@ -55,17 +55,19 @@ export const DEDUPLICATION =
   'hourly totals take the layer that saw most requests instead of adding layers.';
 
 /** What the logs could see: hours with requests against hours only TCP-mode front ends logged, for the service. */
+/** A TCP-mode frontend counts for the service when its name says so, or says nothing. */
+function opaqueCountsFor(frontend: string, service: string): boolean {
+  const s = serviceFromName(frontend);
+  return s === null || s === service;
+}
+
 function coverageOf(
   opaqueHours: ReturnType<ReportQueries['opaqueHours']>,
   service: string,
   hourly: readonly { hour: number }[],
 ): { coverage: Coverage; opaqueHours: number[] } {
-  const withRequests = new Set(hourly.map((h) => h.hour));
-  // A TCP-mode frontend counts for the service when its name says so, or says nothing.
-  const opaque = opaqueHours.filter((o) => {
-    const s = serviceFromName(o.frontend);
-    return s === null || s === service;
-  });
+  const withRequests = new Set(hourly.filter((h) => h.hour >= 0).map((h) => h.hour));
+  const opaque = opaqueHours.filter((o) => opaqueCountsFor(o.frontend, service));
   const blind = opaque.filter((o) => !withRequests.has(o.hour));
   const blindHours = new Set(blind.map((o) => o.hour));
   return {
@@ -113,24 +115,47 @@ function warningsOf(
 
 /** The days the logs cover, from the hours with requests or TCP-mode connections. */
 function spanOf(
+  q: ReportQueries,
   hours: number[],
+  service: string,
   opts: ReportOptions,
   now: Date,
   sources: readonly SourceSummaryRow[],
   apis: readonly ApiReport[],
 ): ReturnType<typeof logSpan> {
-  return logSpan(
-    hours,
-    opts.window,
-    opts.minDays ?? DEFAULT_MIN_DAYS,
-    now.getTime(),
-    // Exact first and last times: of the sources, and of the calls (a call's start can precede
-    // the line that logged its end).
-    [
-      ...sources.map((s) => ({ first: s.first_time, last: s.last_time })),
-      ...apis.map((a) => ({ first: msOf(a.firstSeen), last: msOf(a.lastSeen) })),
-    ],
-  );
+  return logSpan(hours, opts.window, opts.minDays ?? DEFAULT_MIN_DAYS, now.getTime(), [
+    ...exactEdges(q, hours, service, sources),
+    // A call's start can precede the line that logged its end.
+    ...apis.map((a) => ({ first: msOf(a.firstSeen), last: msOf(a.lastSeen) })),
+  ]);
+}
+
+/**
+ * The exact first and last times in the first and last hour with logs of the service: its
+ * requests' and its TCP-mode frontends' (hour_edges), the same whatever sources the lines were
+ * read in. An hour without any (a database written before migration 14, totals pushed down by a
+ * search server) takes the sources' first and last times instead.
+ */
+function exactEdges(
+  q: ReportQueries,
+  hours: readonly number[],
+  service: string,
+  sources: readonly SourceSummaryRow[],
+): { first: number | null; last: number | null }[] {
+  if (hours.length === 0) return [];
+  const firstHour = Math.min(...hours);
+  const lastHour = Math.max(...hours);
+  const rows = q
+    .hourEdges(firstHour === lastHour ? [firstHour] : [firstHour, lastHour])
+    .filter((r) => r.service === service || (r.service === '' && opaqueCountsFor(r.frontend, service)));
+  const known = new Set(rows.map((r) => r.hour));
+  return [
+    ...rows.map((r) => ({ first: r.first, last: r.last })),
+    ...sources.map((s) => ({
+      first: known.has(firstHour) ? null : s.first_time,
+      last: known.has(lastHour) ? null : s.last_time,
+    })),
+  ];
 }
 
 export function buildReport(q: ReportQueries, opts: ReportOptions): Report {
@@ -145,7 +170,9 @@ export function buildReport(q: ReportQueries, opts: ReportOptions): Report {
   const totals = q.serviceTotals(service, w);
   const sources = q.sources();
   const { coverage, opaqueHours } = coverageOf(q.opaqueHours(w), service, totals.hourly);
-  const span = spanOf([...totals.hourly.map((h) => h.hour), ...opaqueHours], opts, now, sources, apis);
+  // Undated requests (hour -1) count, but are no hour of logs.
+  const dated = [...totals.hourly.map((h) => h.hour), ...opaqueHours].filter((h) => h >= 0);
+  const span = spanOf(q, dated, service, opts, now, sources, apis);
   const silentNova = sources.filter(
     (s) => s.nova_api_seen === 1 && s.requests === 0 && s.format.split('+').includes('nova'),
   );

@@ -102,6 +102,11 @@ export class IngestWriter {
         `INSERT INTO opaque_hours (layer, frontend, hour, connections) VALUES (?, ?, ?, ?)
          ON CONFLICT (layer, frontend, hour) DO UPDATE SET connections = connections + excluded.connections`,
       ),
+      edge: db.prepare(
+        `INSERT INTO hour_edges (layer, service, frontend, hour, first_ms, last_ms) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (hour, layer, service, frontend) DO UPDATE SET first_ms = min(first_ms, excluded.first_ms), ` +
+          'last_ms = max(last_ms, excluded.last_ms)',
+      ),
       frontend: db.prepare(
         `INSERT INTO frontends (layer, name, service, decided_by, evidence, requests) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (layer, name, service, decided_by, evidence) ` +
@@ -161,6 +166,7 @@ export class IngestWriter {
     if (!b) throw new Error('no open batch');
     try {
       addCounts(b, c);
+      addEdges(b, c);
       for (const m of c.malformedExamples) {
         // The first few, and a few more that name an API (unreadable calls of interest are shown as such).
         if (b.malformedKept >= (m.api === null ? MALFORMED_KEPT : 2 * MALFORMED_KEPT)) continue;
@@ -307,6 +313,10 @@ export class IngestWriter {
       const [layer, frontend, hour] = k.split('\t');
       this.stmts.opaque.run(layer, frontend, Number(hour), n);
     }
+    for (const [k, [first, last]] of b.edges) {
+      const [layer, service, frontend, hour] = k.split('\t');
+      this.stmts.edge.run(layer, service, frontend, Number(hour), first, last);
+    }
     for (const [k, n] of b.frontends) {
       const [layer, name, service, decidedBy, evidence, setAside] = k.split('\t');
       this.stmts.frontend.run(layer, name, service, decidedBy, evidence, n);
@@ -369,6 +379,8 @@ interface Batch {
   outcome: BatchOutcome;
   totals: Map<string, number>;
   opaque: Map<string, number>;
+  /** First and last time per `layer\tservice\tfrontend\thour` (hour_edges). */
+  edges: Map<string, [number, number]>;
   frontends: Map<string, number>;
   malformedApis: Map<string, number>;
   requests: number;
@@ -390,6 +402,7 @@ function newBatch(sourceId: number, path: string, malformedKept: number): Batch 
     outcome: { newRequests: 0, newObservations: 0, newOpaque: 0 },
     totals: new Map(),
     opaque: new Map(),
+    edges: new Map(),
     frontends: new Map(),
     malformedApis: new Map(),
     requests: 0,
@@ -418,6 +431,34 @@ function addCounts(b: Batch, c: ChunkResult): void {
 }
 
 const addTo = (m: Map<string, number>, k: string, n: number): void => void m.set(k, (m.get(k) ?? 0) + n);
+
+/**
+ * A chunk's first and last times per label and hour into the batch's, per layer, service and
+ * frontend (requests: their service, frontend ''; TCP-mode connections: service '', their frontend).
+ */
+function addEdges(b: Batch, c: ChunkResult): void {
+  const e = c.edges;
+  if (e.length === 0) return;
+  const prefixes: (string | undefined)[] = [];
+  for (let i = 0; i < e.length; i += 4) {
+    const labelId = e[i]!;
+    let prefix = prefixes[labelId];
+    if (prefix === undefined) {
+      const [layer, service, third, fourth] = c.labels[labelId]!.split('\t');
+      const opaque = service === '' && third === 'opaque';
+      prefix = prefixes[labelId] = `${layer}\t${service}\t${opaque ? (fourth ?? '') : ''}\t`;
+    }
+    const k = prefix + e[i + 1]!;
+    const first = e[i + 2]!;
+    const last = e[i + 3]!;
+    const known = b.edges.get(k);
+    if (known === undefined) b.edges.set(k, [first, last]);
+    else {
+      if (first < known[0]) known[0] = first;
+      if (last > known[1]) known[1] = last;
+    }
+  }
+}
 
 /** Counts per label of one hour into the per (label, hour) map (`labelId * 1e7 + hour + 1`), and zeroed. */
 function addLabelCounts(perLabelHour: Map<number, number>, counts: Float64Array, hour: number): void {

@@ -557,4 +557,22 @@ CREATE TABLE journal_cursors (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    version: 14,
+    name: '014-hour-edges',
+    sql: `
+-- The first and last time of the requests (service, frontend '') and TCP-mode connections
+-- (service '', their frontend) of each layer and hour, over every line read, counted or not: the
+-- report's span starts and ends at these, whatever sources the lines were read in.
+CREATE TABLE hour_edges (
+  layer TEXT NOT NULL,
+  service TEXT NOT NULL,
+  frontend TEXT NOT NULL,
+  hour INTEGER NOT NULL,
+  first_ms INTEGER NOT NULL,
+  last_ms INTEGER NOT NULL,
+  PRIMARY KEY (hour, layer, service, frontend)
+) WITHOUT ROWID;
+`,
+  },
 ];

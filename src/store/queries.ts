@@ -310,6 +310,28 @@ export function frontendsSetAside(db: Db): SetAsideRow[] {
     .all() as SetAsideRow[];
 }
 
+/**
+ * The first and last time of a layer's requests of a service (frontend '') or connections of a TCP-mode
+ * frontend (service '').
+ */
+export interface HourEdgeRow {
+  layer: string;
+  service: string;
+  frontend: string;
+  /** The hour's start (ms). */
+  hour: number;
+  first: number;
+  last: number;
+}
+
+/** hour_edges' rows of the given hours (their starts, ms). */
+export function hourEdges(db: Db, hours: readonly number[]): HourEdgeRow[] {
+  const stmt = db.prepare<[number], HourEdgeRow>(
+    'SELECT layer, service, frontend, hour, first_ms AS first, last_ms AS last FROM hour_edges WHERE hour = ?',
+  );
+  return hours.flatMap((h) => stmt.all(Math.floor(h / HOUR)).map((r) => ({ ...r, hour: r.hour * HOUR })));
+}
+
 /** Connections logged without HTTP detail (tcplog), per frontend and hour (ms), in the window. */
 export function opaqueHours(db: Db, w: Window): { frontend: string; hour: number; connections: number }[] {
   const params: unknown[] = [];

@@ -16,6 +16,7 @@ import {
   malformedByApi,
   malformedExamples,
   opaqueHours,
+  hourEdges,
   serviceTotals,
   sourcesSummary,
   unreadWindows,
@@ -24,11 +25,12 @@ import {
   type TotalsByLayer,
   type UnreadWindow,
   type Window,
+  type HourEdgeRow,
   type FrontendSeenRow,
   type SetAsideRow,
 } from './queries.js';
 
-export type { CallRow, ClockSkew, InventoryRow, SourceSummaryRow, TotalsByLayer, UnreadWindow, Window };
+export type { CallRow, HourEdgeRow, ClockSkew, InventoryRow, SourceSummaryRow, TotalsByLayer, UnreadWindow, Window };
 
 /**
  * A front end (HAProxy frontend or backend, web vhost) the logs named, a service it was counted
@@ -85,6 +87,8 @@ export interface ReportQueries {
   /** Search-server days in the window that could not be read (closed, missing, failed): never days without calls. */
   unreadWindows(window: Window): UnreadWindow[];
   opaqueHours(window: Window): OpaqueHour[];
+  /** The first and last times logged in these hours (their starts, ms), per layer, service and TCP-mode frontend. */
+  hourEdges(hours: readonly number[]): HourEdgeRow[];
   /** The first malformed lines (those naming an API first), by source and line. */
   malformedExamples(limit: number): MalformedExample[];
   /** Inventory facts: which virt driver each compute host ran, and when. */
@@ -109,6 +113,7 @@ export function reportQueries(db: Db): ReportQueries {
     ingestRunning: () => lockStatus(db)?.alive ?? false,
     unreadWindows: (window) => unreadWindows(db, window),
     opaqueHours: (window) => opaqueHours(db, window),
+    hourEdges: (hours) => hourEdges(db, hours),
     malformedExamples: (limit) => malformedExamples(db, limit),
     inventory: () => inventoryFacts(db),
     timezones: () => ({ frontEnd: getMeta(db, 'timezone'), nova: getMeta(db, 'nova_timezone') }),
