@@ -480,9 +480,12 @@ function skipStateAndCounts(b: Uint8Array, i: number, end: number): number {
 
 /**
  * `(?:\{([^}]*)\} )?` twice at `i`: header captures, `|`-separated; the first request id value keys
- * the request (`out.requestIdStart`, -1 when none). The index after them, -1 when not so.
+ * the request (`out.requestIdStart`, -1 when none). The index after them, -1 when not so, or when
+ * they hold no request id: a captured User-Agent is then part of the key (request-key.ts), and
+ * telling one is the parsers' (looksLikeUserAgent).
  */
-function readCaptures(b: Uint8Array, i: number, end: number, out: ScannedHttplog): number {
+function readCaptures(b: Uint8Array, start: number, end: number, out: ScannedHttplog): number {
+  let i = start;
   out.requestIdStart = -1;
   out.requestIdEnd = -1;
   for (let k = 0; k < 2 && b[i] === 123; k++) {
@@ -506,12 +509,12 @@ function readCaptures(b: Uint8Array, i: number, end: number, out: ScannedHttplog
     }
     i = j + 2;
   }
-  return i;
+  return b[start] === 123 && out.requestIdStart < 0 ? -1 : i;
 }
 
 /**
  * The key (src/ingest/request-key.ts): with a request id, hash52(`${requestId} ${method} ${uri} ${status}`); else
- * hash52Values([wallMs, client, method, uri, status, bytes, durationMs, frontend, server, host]).
+ * hash52Values([wallMs, client, method, uri, status, bytes, durationMs, frontend, server, host, userAgent]).
  * What precedes the target is mixed first (into ha, hb), the target as it is read, the rest after it.
  */
 function mixKeyHead(b: Uint8Array, out: ScannedHttplog): void {
@@ -542,6 +545,8 @@ function mixKeyTail(b: Uint8Array, out: ScannedHttplog): void {
     mixValueBytes(b, out.frontendStart, out.frontendEnd);
     mixValueBytes(b, out.serverStart, out.serverEnd);
     mixValueBytes(b, out.hostStart, out.hostEnd);
+    // No User-Agent: a line that captured headers without a request id goes to the parsers.
+    mixChar(0x1e);
   }
   out.key = hash52Fold(ha, hb);
 }

@@ -419,3 +419,27 @@ describe('the span of the logs is the same whatever sources its lines were read 
       expect(reportOf(db).span).toMatchObject({ first: '2024-05-02T09:00:01.836Z', last: '2024-05-02T15:29:54.344Z' });
   });
 });
+
+describe('requests without a request id', () => {
+  const line = (agent: string): string =>
+    '203.0.113.28 - - [02/May/2024:10:15:27 +0000] "GET /v2.1/os-hosts/cmp-02 HTTP/1.1" 200 610 "-" ' + `"${agent}"`;
+
+  it('alike but for their User-Agent, in two files, are two calls, whatever the order they are read in', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'web1.log'), line('python-novaclient/18.1.0 keystoneauth1/5.1.2') + '\n');
+    writeFileSync(join(dir, 'web2.log'), line('openstacksdk/1.0.1 keystoneauth1/5.1.1') + '\n');
+    const clients: string[][] = [];
+    for (const order of [
+      ['web1.log', 'web2.log'],
+      ['web2.log', 'web1.log'],
+    ]) {
+      const db = join(dir, `${order[0]}.db`);
+      for (const f of order) await ingestInto(db, [join(dir, f)]);
+      const r = reportOf(db);
+      expect(osHostsCalls(r)).toBe(2);
+      clients.push(r.apis[0]!.byClient.map((c) => `${c.client} ${c.version} ${c.calls}`).sort());
+    }
+    expect(clients[0]).toEqual(['openstacksdk 1.0.1 1', 'python-novaclient 18.1.0 1']);
+    expect(clients[1]).toEqual(clients[0]);
+  });
+});
