@@ -54,13 +54,13 @@ export const DEDUPLICATION =
   'counted once per layer and hour; a call seen by several layers (load balancer, web server, nova) is one call, and ' +
   'hourly totals take the layer that saw most requests instead of adding layers.';
 
-/** What the logs could see: hours with requests against hours only TCP-mode front ends logged, for the service. */
 /** A TCP-mode frontend counts for the service when its name says so, or says nothing. */
 function opaqueCountsFor(frontend: string, service: string): boolean {
   const s = serviceFromName(frontend);
   return s === null || s === service;
 }
 
+/** What the logs could see: hours with requests against hours only TCP-mode front ends logged, for the service. */
 function coverageOf(
   opaqueHours: ReturnType<ReportQueries['opaqueHours']>,
   service: string,
