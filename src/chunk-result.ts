@@ -77,3 +77,25 @@ export interface ChunkResult {
    */
   blockHash: Uint8Array | null;
 }
+
+/** A ChunkResult label read back (see ChunkResult: the tab-joined forms). */
+export interface LabelParts {
+  layer: string;
+  /** '' for a TCP-mode connection. */
+  service: string;
+  /** A TCP-mode connection (`layer\t\topaque\tfrontend`). */
+  opaque: boolean;
+  /** The frontend (or backend, vhost) named, '' when none. */
+  frontend: string;
+  /** For front-end requests: what decided the service, its evidence, a compute API set aside ('' when not). */
+  decidedBy: string;
+  evidence: string;
+  setAsideApi: string;
+}
+
+export function parseLabel(label: string): LabelParts {
+  const [layer = '', service = '', third = '', fourth = '', evidence = '', setAsideApi = ''] = label.split('\t');
+  if (service === '' && third === 'opaque')
+    return { layer, service, opaque: true, frontend: fourth, decidedBy: '', evidence: '', setAsideApi: '' };
+  return { layer, service, opaque: false, frontend: third, decidedBy: fourth, evidence, setAsideApi };
+}

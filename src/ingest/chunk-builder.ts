@@ -70,6 +70,20 @@ export class ChunkBuilder {
     this.result = emptyResult();
   }
 
+  /**
+   * Looks, while the block has shown none, for the names of nova-api's own loggers with `has`
+   * (in a line or in the whole block); when found, the block's result says so.
+   */
+  noteNovaApi(has: (needle: string) => boolean): void {
+    if (this.lookForNovaApi && (has(' nova.api.') || has(' nova.osapi_compute.'))) this.novaApiFound();
+  }
+
+  /** A line of nova-api's own loggers was seen: no need to look further in this block. */
+  novaApiFound(): void {
+    this.result.novaApiSeen = true;
+    this.lookForNovaApi = false;
+  }
+
   /** Per-block state, reset in place before each block. */
   reset(first: number): void {
     this.firstLine = first;

@@ -15,11 +15,10 @@ export type LineLoop = (block: Buffer | string) => number;
 const text = (block: Buffer | string): string => (typeof block === 'string' ? block : block.toString('utf8'));
 const bytes = (block: Buffer | string): Buffer => (typeof block === 'string' ? Buffer.from(block, 'utf8') : block);
 
-/** A line of nova-api's own loggers in the block, once per block while the builder looks for one. */
+/** A line of nova-api's own loggers anywhere in the block: looked for once, not line by line. */
 function lookForNovaApi(reader: RecordReader, has: (needle: string) => boolean): void {
-  const b = reader.builder;
-  if (b.lookForNovaApi && (has(' nova.api.') || has(' nova.osapi_compute.'))) b.result.novaApiSeen = true;
-  b.lookForNovaApi = false;
+  reader.builder.noteNovaApi(has);
+  reader.builder.lookForNovaApi = false;
 }
 
 /** Every line through handleLine: the reference path, and formats without needles. */

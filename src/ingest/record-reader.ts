@@ -65,16 +65,11 @@ export class RecordReader {
     const b = this.builder;
     const r = this.lineFn(line);
     if (r === null) {
-      if (b.lookForNovaApi && (line.includes(' nova.api.') || line.includes(' nova.osapi_compute.'))) {
-        b.result.novaApiSeen = true;
-        b.lookForNovaApi = false;
-      }
+      // The test first: no closure per line once the block has shown one.
+      if (b.lookForNovaApi) b.noteNovaApi((n) => line.includes(n));
       return;
     }
-    if (b.lookForNovaApi && r.kind !== 'malformed' && r.layer === 'nova') {
-      b.result.novaApiSeen = true;
-      b.lookForNovaApi = false;
-    }
+    if (b.lookForNovaApi && r.kind !== 'malformed' && r.layer === 'nova') b.novaApiFound();
     this.handleRecord(r, line, lineNo);
   }
 

@@ -4,7 +4,7 @@
  * them commit together, so a killed ingest resumes exactly where the store
  * says it stopped.
  */
-import type { ChunkResult } from '../chunk-result.js';
+import { parseLabel, type ChunkResult } from '../chunk-result.js';
 import { UserError } from '../errors.js';
 import { OBS_NUM, OBS_NUMS } from '../observation-shape.js';
 import type { Db } from './db.js';
@@ -201,24 +201,17 @@ export class IngestWriter {
     for (const [k, n] of perLabelHour) {
       const labelId = Math.floor(k / 1e7);
       const hour = k - labelId * 1e7 - 1;
-      const [layer, service, third, fourth, evidence, setAside] = c.labels[labelId]!.split('\t') as [
-        string,
-        string,
-        string,
-        string?,
-        string?,
-        string?,
-      ];
-      if (service === '' && third === 'opaque') {
+      const { layer, service, opaque, frontend, decidedBy, evidence, setAsideApi } = parseLabel(c.labels[labelId]!);
+      if (opaque) {
         b.outcome.newOpaque += n;
-        addTo(b.opaque, `${layer}\t${fourth ?? ''}\t${hour}`, n);
+        addTo(b.opaque, `${layer}\t${frontend}\t${hour}`, n);
         continue;
       }
       b.outcome.newRequests += n;
       addTo(b.totals, `${layer}\t${service}\t${hour}`, n);
       // Front-end requests carry what decided their service (and the API of a compute route set aside).
-      if (fourth)
-        addTo(b.frontends, `${layer}\t${third}\t${service}\t${fourth}\t${evidence ?? ''}\t${setAside ?? ''}`, n);
+      if (decidedBy)
+        addTo(b.frontends, `${layer}\t${frontend}\t${service}\t${decidedBy}\t${evidence}\t${setAsideApi}`, n);
     }
   }
 
@@ -444,9 +437,8 @@ function addEdges(b: Batch, c: ChunkResult): void {
     const labelId = e[i]!;
     let prefix = prefixes[labelId];
     if (prefix === undefined) {
-      const [layer, service, third, fourth] = c.labels[labelId]!.split('\t');
-      const opaque = service === '' && third === 'opaque';
-      prefix = prefixes[labelId] = `${layer}\t${service}\t${opaque ? (fourth ?? '') : ''}\t`;
+      const { layer, service, opaque, frontend } = parseLabel(c.labels[labelId]!);
+      prefix = prefixes[labelId] = `${layer}\t${service}\t${opaque ? frontend : ''}\t`;
     }
     const k = prefix + e[i + 1]!;
     const first = e[i + 2]!;
