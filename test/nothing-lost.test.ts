@@ -420,6 +420,26 @@ describe('the span of the logs is the same whatever sources its lines were read 
   });
 });
 
+describe('a long span of logs', () => {
+  it('sixteen years of hourly requests (140,000 hours) give a report, not a stack overflow', async () => {
+    const dir = tempDir();
+    const start = Date.UTC(2008, 0, 1);
+    const lines: string[] = [];
+    for (let i = 0; i < 140_000; i++) {
+      const time = new Date(start + i * 3_600_000).toISOString().replace('T', ' ').slice(0, 23);
+      const id = `${String(i).padStart(8, '0')}-2a34-4df1-a84b-c5a7b19e1ee0`;
+      lines.push(
+        `${time} 2211 INFO nova.api.openstack.requestlog [None req-${id} u p - - default default] ` +
+          '10.0.2.20 "GET /v2.1/servers" status: 200 len: 532 microversion: 2.1 time: 0.04',
+      );
+    }
+    writeFileSync(join(dir, 'nova-api.log'), lines.join('\n') + '\n');
+    const db = join(dir, 'a.db');
+    await ingestInto(db, [join(dir, 'nova-api.log')], { novaTimezone: 'UTC' });
+    expect(reportOf(db).span).toMatchObject({ first: '2008-01-01T00:00:00.000Z', daysWithLogs: 5_834 });
+  }, 60_000);
+});
+
 describe('requests without a request id', () => {
   const line = (agent: string): string =>
     '203.0.113.28 - - [02/May/2024:10:15:27 +0000] "GET /v2.1/os-hosts/cmp-02 HTTP/1.1" 200 610 "-" ' + `"${agent}"`;

@@ -3,6 +3,7 @@
  * store's report queries: every number the renderers show is decided here,
  * from plain rows; the renderers only lay it out.
  */
+import { extent, max, min } from 'd3-array';
 import type { ApiReport, Coverage, Report } from '../../reports/model.js';
 import { REPORT_SCHEMA } from '../../reports/model.js';
 import { buildHostDrivers } from '../host-drivers.js';
@@ -74,8 +75,8 @@ function coverageOf(
     coverage: {
       hoursWithRequests: withRequests.size,
       blindHours: blindHours.size,
-      blindFrom: blind.length ? iso(Math.min(...blindHours)) : null,
-      blindTo: blind.length ? iso(Math.max(...blindHours) + 3_600_000) : null,
+      blindFrom: blind.length ? iso(min(blindHours)!) : null,
+      blindTo: blind.length ? iso(max(blindHours)! + 3_600_000) : null,
       blindFrontends: [...new Set(blind.map((o) => o.frontend || '(unnamed)'))].sort(),
       opaqueConnections: opaque.reduce((n, o) => n + o.connections, 0),
     },
@@ -143,8 +144,8 @@ function exactEdges(
   sources: readonly SourceSummaryRow[],
 ): { first: number | null; last: number | null }[] {
   if (hours.length === 0) return [];
-  const firstHour = Math.min(...hours);
-  const lastHour = Math.max(...hours);
+  // extent, not Math.min(...hours): years of hours are more arguments than a call may take.
+  const [firstHour, lastHour] = extent(hours) as [number, number];
   const rows = q
     .hourEdges(firstHour === lastHour ? [firstHour] : [firstHour, lastHour])
     .filter((r) => r.service === service || (r.service === '' && opaqueCountsFor(r.frontend, service)));
